@@ -1,0 +1,43 @@
+"""ALL clinical-trial eligibility pre-screener."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app factory: settings from the environment, then ``config`` on top.
+
+    Start-up fails (CriteriaError) when a criteria file is broken, naming the
+    file, criterion and problem: we never serve verdicts from unchecked rules.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(settings.FIXED)
+    app.config.update(settings.from_env(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    from . import cli, security, views
+    from .api import bp as api_bp
+    from .models import db
+    from .trials import catalog
+
+    db.init_app(app)
+    security.init_app(app)
+    catalog.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api_bp)
+    security.csrf.exempt(api_bp)
+    cli.init_app(app)
+    with app.app_context():
+        db.create_all()
+    return app

@@ -1,0 +1,72 @@
+"""Every setting, its safe default and the environment variable that overrides it.
+
+``create_app(config)`` starts from ``from_env()`` and then applies the mapping
+it was given (tests pass one), so the environment never has to be touched in
+tests. Defaults run the app with nothing configured: SQLite in the instance
+folder, the bundled criteria, no network.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: The repository's criteria/ folder (the bundled curated trials).
+BUNDLED_CRITERIA = Path(__file__).resolve().parent.parent / "criteria"
+
+#: The public ClinicalTrials.gov API v2.
+PUBLIC_CTGOV_URL = "https://clinicaltrials.gov/api/v2"
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY, or a random key kept in the instance folder.
+
+    Never a fixed fallback: a known key would let anyone forge sessions. Keeping
+    the generated key in the instance folder (mode 0600) means a restart does
+    not log staff out or orphan wizard drafts.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def from_env(instance_path: Path) -> dict:
+    """The settings read from the environment, with their defaults."""
+    env = os.environ.get
+    return {
+        # Signs the session cookie and CSRF tokens. Default: a random key
+        # generated once and kept in instance/secret_key.
+        "SECRET_KEY": _secret_key(instance_path),
+        # SQLAlchemy URL of the database. Default: SQLite file in the instance
+        # folder. PostgreSQL: postgresql+psycopg://user@host/dbname
+        "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'screener.db'}",
+        # Redis URL for shared rate-limit counters across workers
+        # (redis://127.0.0.1:6379/0). Default: none, counters kept in memory.
+        "REDIS_URL": env("REDIS_URL") or None,
+        # Base URL of the ClinicalTrials.gov API v2 (tests point it at a local fake).
+        "SCREENER_CTGOV_URL": env("SCREENER_CTGOV_URL") or PUBLIC_CTGOV_URL,
+        # Folder of curated criteria files. Default: the bundled criteria/.
+        "SCREENER_CRITERIA_DIR": env("SCREENER_CRITERIA_DIR") or str(BUNDLED_CRITERIA),
+        # Set to 1 behind HTTPS: secure cookies and HSTS.
+        "SCREENER_HTTPS": env("SCREENER_HTTPS", "0") == "1",
+    }
+
+
+#: Fixed settings (not from the environment): the privacy and safety policy.
+FIXED = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # 2 MiB: profiles and bundles are small
+    "JSON_SORT_KEYS": False,
+}

@@ -1,0 +1,135 @@
+"""Screen one patient profile against one trial (pure Python: no Flask, no SQLAlchemy).
+
+Per criterion (contract, shared/contracts/README.md):
+- a rule evaluates to met / not_met / unknown / not_screened (Kleene logic);
+- an *exclusion* criterion whose rule applies is ``not_met`` (its rule is
+  written as the excluding condition, so its outcome is the rule's negation);
+- a criterion without a rule is ``not_screened``: listed for the study team,
+  never changing the verdict.
+
+Verdict: ``not_eligible`` if any criterion is not_met; else ``needs_review`` if
+any is unknown (``missing_answers`` names the fields that would decide them);
+else ``likely_eligible``. The screener never says a person *is* eligible: the
+words shown to people are in ``VERDICT_WORDS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Criterion, Trial
+from .outcomes import MET, NAMES, NEGATE, NOT_MET, NOT_SCREENED, UNKNOWN
+
+LIKELY_ELIGIBLE = "likely_eligible"
+NEEDS_REVIEW = "needs_review"
+NOT_ELIGIBLE = "not_eligible"
+VERDICTS = (LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE)
+
+VERDICT_WORDS = {
+    LIKELY_ELIGIBLE: "Likely eligible — the study team confirms",
+    NEEDS_REVIEW: "Needs review — some answers are missing",
+    NOT_ELIGIBLE: "Not eligible on these answers",
+}
+
+_MAX_REASONS = 4
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    kind: str
+    text: str
+    outcome: str
+    because: str
+    missing: list[str] = field(default_factory=list)
+    criterion: Criterion | None = None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "text": self.text,
+                "outcome": self.outcome, "because": self.because}
+
+
+@dataclass
+class ScreeningResult:
+    trial: Trial
+    verdict: str
+    criteria: list[CriterionResult]
+    missing_answers: list[str]
+
+    def to_dict(self) -> dict:
+        """The contract's screening-result shape."""
+        return {
+            "trial": {"id": self.trial.id, "title": self.trial.title,
+                      "source": self.trial.source},
+            "verdict": self.verdict,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "missing_answers": list(self.missing_answers),
+        }
+
+    def by_outcome(self, outcome: str) -> list[CriterionResult]:
+        return [c for c in self.criteria if c.outcome == outcome]
+
+
+def _sentence(prefix: str, reasons: list[str]) -> str:
+    shown = reasons[:_MAX_REASONS]
+    more = len(reasons) - len(shown)
+    text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    text = text[:1].upper() + text[1:] if text else ""
+    return f"{prefix}: {text}." if text else f"{prefix}."
+
+
+def judge(criterion: Criterion, profile: dict) -> CriterionResult:
+    """The outcome of one criterion for one profile, with its plain reason."""
+    if criterion.rule is None:
+        return CriterionResult(
+            criterion.id, criterion.kind, criterion.text, "not_screened",
+            "Not part of the pre-screen: the study team checks this.", criterion=criterion)
+    exp = criterion.rule.explain(profile)
+    code = NEGATE[exp.code] if criterion.is_exclusion else exp.code
+    if code == UNKNOWN:
+        because = _sentence("Not known yet", exp.reasons)
+    elif code == NOT_SCREENED:
+        because = _sentence("Confirmed by the study team", exp.reasons)
+    elif criterion.is_exclusion:
+        because = _sentence("Excluded" if code == NOT_MET else "Does not apply", exp.reasons)
+    else:
+        because = _sentence("Met" if code == MET else "Not met", exp.reasons)
+    return CriterionResult(criterion.id, criterion.kind, criterion.text, NAMES[code],
+                           because, exp.missing if code == UNKNOWN else [], criterion)
+
+
+def verdict_of(outcomes: list[str]) -> str:
+    """Contract verdict rules over criterion outcome names."""
+    if "not_met" in outcomes:
+        return NOT_ELIGIBLE
+    if "unknown" in outcomes:
+        return NEEDS_REVIEW
+    return LIKELY_ELIGIBLE
+
+
+def screen(profile: dict, trial: Trial) -> ScreeningResult:
+    """Screen a validated profile against a trial, with reasons for every criterion."""
+    results = [judge(c, profile) for c in trial.criteria]
+    missing: list[str] = []
+    for r in results:
+        missing.extend(m for m in r.missing if m not in missing)
+    return ScreeningResult(trial, verdict_of([r.outcome for r in results]), results, missing)
+
+
+def quick_verdict(profile: dict, trial: Trial) -> str:
+    """The verdict alone, on the compiled fast path (same answer as ``screen``)."""
+    undecided = False
+    for is_exclusion, fn in trial.compiled:
+        code = fn(profile)
+        if is_exclusion:
+            code = NEGATE[code]
+        if code == NOT_MET:
+            return NOT_ELIGIBLE
+        if code == UNKNOWN:
+            undecided = True
+    return NEEDS_REVIEW if undecided else LIKELY_ELIGIBLE
+
+
+def screen_all(profile: dict, trials: list[Trial]) -> list[ScreeningResult]:
+    """Screen against many trials, in the given order."""
+    return [screen(profile, t) for t in trials]

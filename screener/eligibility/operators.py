@@ -1,0 +1,378 @@
+"""The one explicit operator table: what a rule leaf may say about a field.
+
+A leaf is ``{field: <dotted path>, op: <operator>, value: <operand>}``. Each
+operator names the field types it applies to, checks its operand (the linter
+reports the problem), compiles to a fast function ``profile -> outcome code``,
+and describes itself in plain words for "because" sentences.
+
+Absent answers: a leaf whose field is absent is ``unknown``; for the contract's
+screening-visit values (``organ_function.*``) it is ``not_screened``. There is
+no type coercion anywhere: the profile was validated against its schema, and
+operands are checked here, so ``"18"`` never meets ``18``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import ages, performance
+from .fields import THERAPIES, THERAPY_LABELS, Field
+from .outcomes import MET, NOT_MET, NOT_SCREENED, UNKNOWN
+
+Evaluator = Callable[[dict], int]
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One row of the operator table."""
+
+    name: str
+    types: frozenset[str]
+    check: Callable[[Field, Any], str | None]  # problem with the operand, or None
+    build: Callable[[Field, Any], Callable[[Any], int]]  # value-present evaluator
+    describe: Callable[[Field, Any], str]  # the requirement, in plain words
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    return str(x).replace("_", " ")
+
+
+# ---------------------------------------------------------------- operand checks
+def _check_enum_value(field: Field, value: Any) -> str | None:
+    if not isinstance(value, str) or value not in field.values:
+        return f"{value!r} is not a value of {field.path} (one of: {', '.join(field.values)})"
+    return None
+
+
+def _check_enum_list(field: Field, value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return f"needs a non-empty list of {field.path} values"
+    for item in value:
+        problem = _check_enum_value(field, item)
+        if problem:
+            return problem
+    return None
+
+
+def _check_bool(field: Field, value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"needs true or false, not {value!r}"
+
+
+def _check_number(field: Field, value: Any) -> str | None:
+    return None if _is_number(value) else f"needs a number, not {value!r}"
+
+
+def _check_range(field: Field, value: Any) -> str | None:
+    if not (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))):
+        return f"needs [low, high], two numbers, not {value!r}"
+    if value[0] > value[1]:
+        return f"impossible range: low {value[0]} is greater than high {value[1]}"
+    return None
+
+
+def _check_age(field: Field, value: Any) -> str | None:
+    try:
+        ages.parse_limit(value if isinstance(value, str) else "")
+    except ages.AgeLimitError as exc:
+        return str(exc)
+    return None
+
+
+def _check_therapy_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "needs a non-empty list of therapies"
+    for item in value:
+        if item not in THERAPIES:
+            return f"{item!r} is not a therapy of the profile (one of: {', '.join(THERAPIES)})"
+    return None
+
+
+def _check_therapies(field: Field, value: Any) -> str | None:
+    return _check_therapy_list(value)
+
+
+def _check_therapy_object(required: dict[str, Callable[[Any], bool]]):
+    def check(field: Field, value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return f"needs a mapping with {', '.join(['therapies', *required])}"
+        extra = set(value) - {"therapies", *required}
+        if extra:
+            return f"unexpected key(s) {', '.join(sorted(extra))}"
+        problem = _check_therapy_list(value.get("therapies"))
+        if problem:
+            return problem
+        for key, ok in required.items():
+            if key not in value or not ok(value[key]):
+                return f"{key}: {value.get(key)!r} is not valid"
+        return None
+
+    return check
+
+
+def _check_performance(field: Field, value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) != {"scale", "score"}:
+        return "needs {scale: ecog|karnofsky|lansky, score: N}"
+    if value["scale"] not in performance.SCALES:
+        return f"{value['scale']!r} is not a performance scale (ecog, karnofsky, lansky)"
+    if not isinstance(value["score"], int) or isinstance(value["score"], bool):
+        return f"score {value['score']!r} is not a whole number"
+    return performance.valid_score(value["scale"], value["score"])
+
+
+# ------------------------------------------------------------- value evaluators
+def _decide(condition: bool) -> int:
+    return MET if condition else NOT_MET
+
+
+def _age_evaluator(minimum: bool):
+    def build(field: Field, value: str):
+        n, unit = ages.parse_limit(value)
+
+        def evaluate(age: dict) -> int:
+            lo, hi = ages.completed_range(age, unit)
+            if minimum:
+                return MET if lo >= n else NOT_MET if hi < n else UNKNOWN
+            return MET if hi <= n else NOT_MET if lo > n else UNKNOWN
+
+        return evaluate
+
+    return build
+
+
+def _received(field: Field, value: list[str]):
+    wanted = frozenset(value)
+
+    def evaluate(items: list) -> int:
+        for item in items:
+            if item["therapy"] in wanted:
+                return MET
+        return NOT_MET
+
+    return evaluate
+
+
+def _not_received(field: Field, value: list[str]):
+    inner = _received(field, value)
+    return lambda items: NOT_MET if inner(items) == MET else MET
+
+
+def _received_within(field: Field, value: dict):
+    wanted, months = frozenset(value["therapies"]), value["months"]
+
+    def evaluate(items: list) -> int:
+        result = NOT_MET
+        for item in items:
+            if item["therapy"] in wanted:
+                since = item.get("months_since_last_dose")
+                if since is None:
+                    result = UNKNOWN  # received, but when is not known
+                elif since <= months:
+                    return MET
+        return result
+
+    return evaluate
+
+
+def _received_months_ago(field: Field, value: dict):
+    wanted, months = frozenset(value["therapies"]), value["months"]
+
+    def evaluate(items: list) -> int:
+        result = NOT_MET
+        for item in items:
+            if item["therapy"] in wanted:
+                since = item.get("months_since_last_dose")
+                if since is None:
+                    result = UNKNOWN  # received, but when is not known
+                elif since >= months:
+                    return MET
+        return result
+
+    return evaluate
+
+
+def _received_at_least(field: Field, value: dict):
+    wanted, count = frozenset(value["therapies"]), value["count"]
+    return lambda items: _decide(len({i["therapy"] for i in items} & wanted) >= count)
+
+
+def _received_with_outcome(field: Field, value: dict):
+    wanted, outcomes = frozenset(value["therapies"]), frozenset(value["outcomes"])
+
+    def evaluate(items: list) -> int:
+        result = NOT_MET
+        for item in items:
+            if item["therapy"] in wanted:
+                outcome = item.get("outcome")
+                if outcome is None:
+                    result = UNKNOWN  # received, but how it went is not known
+                elif outcome in outcomes:
+                    return MET
+        return result
+
+    return evaluate
+
+
+def _performance_evaluator(at_least: bool):
+    def build(field: Field, value: dict):
+        target, threshold = value["scale"], value["score"]
+
+        def evaluate(ps: dict) -> int:
+            lo, hi = performance.score_range(ps["scale"], ps["score"], target)
+            if at_least:
+                return MET if lo >= threshold else NOT_MET if hi < threshold else UNKNOWN
+            return MET if hi <= threshold else NOT_MET if lo > threshold else UNKNOWN
+
+        return evaluate
+
+    return build
+
+
+# ----------------------------------------------------------------- descriptions
+def _therapy_names(names: list[str]) -> str:
+    labels = [THERAPY_LABELS.get(n, n) for n in names]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def _months(n: float) -> str:
+    return f"{_fmt(n)} month" + ("" if n == 1 else "s")
+
+
+_ENUM = frozenset({"enum"})
+_NUM = frozenset({"number", "integer"})
+
+#: The operator table. The linter, the compiler and the JSON Schema of criteria
+#: files all read it; nothing else decides what an operator means.
+OPERATORS: dict[str, Operator] = {
+    op.name: op
+    for op in (
+        Operator("eq", _ENUM, _check_enum_value,
+                 lambda f, v: lambda x: _decide(x == v),
+                 lambda f, v: f"{f.label} is {_fmt(v)}"),
+        Operator("ne", _ENUM, _check_enum_value,
+                 lambda f, v: lambda x: _decide(x != v),
+                 lambda f, v: f"{f.label} is not {_fmt(v)}"),
+        Operator("in", _ENUM, _check_enum_list,
+                 lambda f, v: (lambda s: lambda x: _decide(x in s))(frozenset(v)),
+                 lambda f, v: f"{f.label} is one of: {', '.join(map(_fmt, v))}"),
+        Operator("not_in", _ENUM, _check_enum_list,
+                 lambda f, v: (lambda s: lambda x: _decide(x not in s))(frozenset(v)),
+                 lambda f, v: f"{f.label} is none of: {', '.join(map(_fmt, v))}"),
+        Operator("is", frozenset({"bool"}), _check_bool,
+                 lambda f, v: lambda x: _decide(x is v),
+                 lambda f, v: f"{f.label}: {_fmt(v)}"),
+        Operator("lt", _NUM, _check_number,
+                 lambda f, v: lambda x: _decide(x < v),
+                 lambda f, v: f"{f.label} below {_fmt(v)}"),
+        Operator("lte", _NUM, _check_number,
+                 lambda f, v: lambda x: _decide(x <= v),
+                 lambda f, v: f"{f.label} at most {_fmt(v)}"),
+        Operator("gt", _NUM, _check_number,
+                 lambda f, v: lambda x: _decide(x > v),
+                 lambda f, v: f"{f.label} above {_fmt(v)}"),
+        Operator("gte", _NUM, _check_number,
+                 lambda f, v: lambda x: _decide(x >= v),
+                 lambda f, v: f"{f.label} at least {_fmt(v)}"),
+        Operator("between", _NUM, _check_range,
+                 lambda f, v: lambda x: _decide(v[0] <= x <= v[1]),
+                 lambda f, v: f"{f.label} from {_fmt(v[0])} to {_fmt(v[1])}"),
+        Operator("age_at_least", frozenset({"age"}), _check_age, _age_evaluator(True),
+                 lambda f, v: f"{f.label} at least {v.lower()}"),
+        Operator("age_at_most", frozenset({"age"}), _check_age, _age_evaluator(False),
+                 lambda f, v: f"{f.label} at most {v.lower()} (counted in completed "
+                              f"{ages.parse_limit(v)[1]})"),
+        Operator("received", frozenset({"therapies"}), _check_therapies, _received,
+                 lambda f, v: f"has had {_therapy_names(v)}"),
+        Operator("not_received", frozenset({"therapies"}), _check_therapies, _not_received,
+                 lambda f, v: f"has not had {_therapy_names(v)}"),
+        Operator("received_within", frozenset({"therapies"}),
+                 _check_therapy_object({"months": lambda m: _is_number(m) and m >= 0}),
+                 _received_within,
+                 lambda f, v: f"has had {_therapy_names(v['therapies'])} in the last "
+                              f"{_months(v['months'])}"),
+        Operator("received_at_least_months_ago", frozenset({"therapies"}),
+                 _check_therapy_object({"months": lambda m: _is_number(m) and m >= 0}),
+                 _received_months_ago,
+                 lambda f, v: f"has had {_therapy_names(v['therapies'])} at least "
+                              f"{_months(v['months'])} ago"),
+        Operator("received_at_least", frozenset({"therapies"}),
+                 _check_therapy_object({"count": lambda c: isinstance(c, int)
+                                        and not isinstance(c, bool) and c >= 1}),
+                 _received_at_least,
+                 lambda f, v: f"has had at least {v['count']} of: "
+                              f"{_therapy_names(v['therapies'])}"),
+        Operator("received_with_outcome", frozenset({"therapies"}),
+                 _check_therapy_object({"outcomes": lambda o: isinstance(o, list) and bool(o)
+                                        and set(o) <= {"responded", "refractory",
+                                                       "intolerant"}}),
+                 _received_with_outcome,
+                 lambda f, v: f"has had {_therapy_names(v['therapies'])} with the result: "
+                              f"{' or '.join(map(_fmt, v['outcomes']))}"),
+        Operator("performance_at_least", frozenset({"performance"}), _check_performance,
+                 _performance_evaluator(True),
+                 lambda f, v: f"{v['scale'].title()} score at least {v['score']}"),
+        Operator("performance_at_most", frozenset({"performance"}), _check_performance,
+                 _performance_evaluator(False),
+                 lambda f, v: f"{v['scale'].upper() if v['scale'] == 'ecog' else v['scale'].title()}"
+                              f" score at most {v['score']}"),
+    )
+}
+
+
+def compile_leaf(field: Field, op: Operator, value: Any) -> Evaluator:
+    """Compile one leaf into ``profile -> outcome code``.
+
+    The absent-answer policy lives here, once: unknown for pre-screen answers,
+    not_screened for screening-visit values.
+    """
+    evaluate = op.build(field, value)
+    absent = NOT_SCREENED if field.screening_visit else UNKNOWN
+    keys = field.keys
+    if len(keys) == 1:
+        key = keys[0]
+
+        def leaf(profile: dict) -> int:
+            x = profile.get(key)
+            return absent if x is None else evaluate(x)
+
+        return leaf
+    outer, inner = keys
+
+    def nested_leaf(profile: dict) -> int:
+        container = profile.get(outer)
+        x = None if container is None else container.get(inner)
+        return absent if x is None else evaluate(x)
+
+    return nested_leaf
+
+
+def describe_answer(field: Field, profile_value: Any) -> str:
+    """The person's answer for ``field``, in plain words."""
+    if field.type == "age":
+        years = profile_value["years"]
+        text = f"{years} year" + ("" if years == 1 else "s")
+        if profile_value.get("months") is not None:
+            months = profile_value["months"]
+            text += f" {months} month" + ("" if months == 1 else "s")
+        return f"{field.label} is {text}"
+    if field.type == "therapies":
+        if not profile_value:
+            return "no treatments were reported"
+        names = [THERAPY_LABELS.get(i["therapy"], i["therapy"]) for i in profile_value]
+        return "treatments reported: " + ", ".join(names)
+    if field.type == "performance":
+        scale = profile_value["scale"]
+        name = "ECOG" if scale == "ecog" else scale.title()
+        return f"{name} performance score is {profile_value['score']}"
+    if field.type == "bool":
+        return f"{field.label}: {_fmt(profile_value)}"
+    return f"{field.label} is {_fmt(profile_value)}"

@@ -1,0 +1,1 @@
+"""Where trials come from: curated criteria files (and, later, the registry snapshot)."""

@@ -1,0 +1,22 @@
+"""Front page and health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+
+from .trials.catalog import catalog
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """The loaded trials (until the patient wizard takes over the front page)."""
+    trials = sorted(catalog().all(), key=lambda t: (not t.recruiting, t.id))
+    return render_template("index.html", trials=trials)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness for load balancers: status and how many trials are loaded."""
+    return jsonify(status="ok", trials=len(catalog()))
