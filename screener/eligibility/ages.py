@@ -61,7 +61,7 @@ def completed_range(age: dict, unit: str) -> tuple[int, int]:
     # Days: M completed months is at least the M shortest consecutive calendar
     # months and less than M + 1 of the longest; completed years give a floor
     # and a ceiling of their own. Both bounds are conservative (never too tight).
-    lo_d = max(years * 365, math.floor(lo_m * _DAYS_PER_MONTH) - 3)
+    lo_d = max(years * 365, math.floor(lo_m * _DAYS_PER_MONTH) - 2)
     hi_d = min((years + 1) * 366 - 1, math.ceil((hi_m + 1) * _DAYS_PER_MONTH) + 2)
     if unit == "days":
         return lo_d, hi_d
