@@ -149,7 +149,8 @@ def _lint_node(node: Any, file: str, cid: str, where: str) -> list[Problem]:
         return []
     keys = set(node)
     if not keys or not keys <= _GROUP_KEYS:
-        return [problem("bad-node", f"unknown key(s) {', '.join(sorted(keys - _GROUP_KEYS)) or '(none)'}"
+        unknown = ", ".join(sorted(keys - _GROUP_KEYS)) or "(none)"
+        return [problem("bad-node", f"unknown key(s) {unknown}"
                         "; a node is a leaf (field/op/value), all/any/not/at_least+of, "
                         "or not_screened")]
     out: list[Problem] = []

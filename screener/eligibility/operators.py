@@ -247,6 +247,10 @@ def _months(n: float) -> str:
     return f"{_fmt(n)} month" + ("" if n == 1 else "s")
 
 
+def _scale(name: str) -> str:
+    return "ECOG" if name == "ecog" else name.title()
+
+
 _ENUM = frozenset({"enum"})
 _NUM = frozenset({"number", "integer"})
 
@@ -319,11 +323,10 @@ OPERATORS: dict[str, Operator] = {
                               f"{' or '.join(map(_fmt, v['outcomes']))}"),
         Operator("performance_at_least", frozenset({"performance"}), _check_performance,
                  _performance_evaluator(True),
-                 lambda f, v: f"{v['scale'].title()} score at least {v['score']}"),
+                 lambda f, v: f"{_scale(v['scale'])} score at least {v['score']}"),
         Operator("performance_at_most", frozenset({"performance"}), _check_performance,
                  _performance_evaluator(False),
-                 lambda f, v: f"{v['scale'].upper() if v['scale'] == 'ecog' else v['scale'].title()}"
-                              f" score at most {v['score']}"),
+                 lambda f, v: f"{_scale(v['scale'])} score at most {v['score']}"),
     )
 }
 

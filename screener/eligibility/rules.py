@@ -37,11 +37,12 @@ class Explanation:
 class Leaf:
     """One comparison on one profile field."""
 
-    __slots__ = ("field", "op", "value", "fn")
+    __slots__ = ("field", "op", "value", "fn", "requirement")
 
     def __init__(self, field: Field, op: Operator, value: Any):
         self.field, self.op, self.value = field, op, value
         self.fn = compile_leaf(field, op, value)
+        self.requirement = op.describe(field, value)  # constant: worded once
 
     def fields(self):
         yield self.field.path
@@ -56,7 +57,7 @@ class Leaf:
             return Explanation(code, [f"no answer yet about {f.label}"], [f.path])
         if code == UNKNOWN:  # answered, but not precisely enough for this rule
             return Explanation(code, [self._imprecise(answer)], [self._missing_part()])
-        requirement = self.op.describe(f, self.value)
+        requirement = self.requirement
         if negated:
             requirement = f"not: {requirement}"
         return Explanation(code, [f"{describe_answer(f, answer)} (checked: {requirement})"])
