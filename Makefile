@@ -1,0 +1,32 @@
+# One command to run the app, one to run the tests (see README.md).
+# Both create .venv and install the project into it first; nothing else is needed.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: run test setup browser bench
+
+run: setup  ## set up and serve the app on its embedded defaults (SQLite, bundled criteria)
+	$(BIN)/flask --app screener run
+
+test: setup browser  ## set up and run the whole test suite
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+# Browser tests drive Debian's Chromium (no browser downloads work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+bench: setup  ## print the benchmark figures
+	$(BIN)/python bench/engine.py
