@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import outcomes
-from .fields import FIELDS, Field, get_value
+from .fields import FIELDS, THERAPY_LABELS, Field, get_value
 from .operators import OPERATORS, Operator, compile_leaf, describe_answer
 from .outcomes import NEGATE, NOT_SCREENED, UNKNOWN
 
@@ -60,7 +60,28 @@ class Leaf:
         requirement = self.requirement
         if negated:
             requirement = f"not: {requirement}"
+        if f.type == "therapies":
+            return Explanation(code, [f"{self._therapies(answer)} (checked: {requirement})"])
         return Explanation(code, [f"{describe_answer(f, answer)} (checked: {requirement})"])
+
+    def _therapies(self, items: list) -> str:
+        """Only the treatments this rule is about: the rest would hide the reason."""
+        value = self.value
+        wanted = set(value if isinstance(value, list) else value["therapies"])
+        relevant = [i for i in items if i["therapy"] in wanted]
+        if not relevant:
+            return ("none of these treatments was reported" if items
+                    else "no treatments were reported")
+        parts = []
+        for item in relevant:
+            text = THERAPY_LABELS.get(item["therapy"], item["therapy"])
+            details = []
+            if item.get("months_since_last_dose") is not None:
+                details.append(f"{_fmt_months(item['months_since_last_dose'])} ago")
+            if item.get("outcome"):
+                details.append(item["outcome"])
+            parts.append(text + (f" ({', '.join(details)})" if details else ""))
+        return "reported: " + "; ".join(parts)
 
     def _imprecise(self, answer: Any) -> str:
         if self.field.type == "age":
@@ -79,6 +100,11 @@ class Leaf:
         if self.field.type == "age":
             return f"{self.field.path}.months"
         return self.field.path
+
+
+def _fmt_months(n: float) -> str:
+    n = int(n) if float(n).is_integer() else n
+    return f"{n} month" + ("" if n == 1 else "s")
 
 
 class Group:

@@ -119,3 +119,15 @@ def test_because_names_the_deciding_answer():
     t = trial(crit("relapsed", "inclusion", RELAPSED))
     because = screen({"disease_status": "refractory"}, t).criteria[0].because
     assert "refractory" in because and because.startswith("Not met")
+
+
+def test_engine_imports_neither_flask_nor_sqlalchemy():
+    """The engine loads without the web stack, so tools and benchmarks can use it alone."""
+    import subprocess
+    import sys
+
+    code = ("import sys, screener.eligibility, screener.profile; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', "
+            "'flask_sqlalchemy', 'werkzeug')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
