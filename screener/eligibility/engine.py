@@ -15,7 +15,7 @@ words shown to people are in ``VERDICT_WORDS``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .model import Criterion, Trial
 from .outcomes import MET, NAMES, NEGATE, NOT_MET, NOT_SCREENED, UNKNOWN
@@ -34,15 +34,31 @@ VERDICT_WORDS = {
 _MAX_REASONS = 4
 
 
-@dataclass
 class CriterionResult:
-    id: str
-    kind: str
-    text: str
-    outcome: str
-    because: str
-    missing: list[str] = field(default_factory=list)
-    criterion: Criterion | None = None
+    """One criterion's outcome for one profile.
+
+    ``because`` is worded on first use: results shown to patients use the
+    criterion's plain sentence instead, so screening many trials does not pay for
+    sentences nobody reads. The profile must not change after screening.
+    """
+
+    __slots__ = ("criterion", "outcome", "missing", "_profile", "_because")
+
+    def __init__(self, criterion: Criterion, outcome: str, profile: dict,
+                 missing: list[str] | None = None, because: str | None = None):
+        self.criterion, self.outcome, self._profile = criterion, outcome, profile
+        self.missing = missing or []
+        self._because = because
+
+    id = property(lambda self: self.criterion.id)
+    kind = property(lambda self: self.criterion.kind)
+    text = property(lambda self: self.criterion.text)
+
+    @property
+    def because(self) -> str:
+        if self._because is None:
+            self._because = _because(self.criterion, self.criterion.rule.explain(self._profile))
+        return self._because
 
     def to_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "text": self.text,
@@ -78,24 +94,31 @@ def _sentence(prefix: str, reasons: list[str]) -> str:
     return f"{prefix}: {text}." if text else f"{prefix}."
 
 
-def judge(criterion: Criterion, profile: dict) -> CriterionResult:
-    """The outcome of one criterion for one profile, with its plain reason."""
-    if criterion.rule is None:
-        return CriterionResult(
-            criterion.id, criterion.kind, criterion.text, "not_screened",
-            "Not part of the pre-screen: the study team checks this.", criterion=criterion)
-    exp = criterion.rule.explain(profile)
+_NO_RULE = "Not part of the pre-screen: the study team checks this."
+
+
+def _because(criterion: Criterion, exp) -> str:
     code = NEGATE[exp.code] if criterion.is_exclusion else exp.code
     if code == UNKNOWN:
-        because = _sentence("Not known yet", exp.reasons)
-    elif code == NOT_SCREENED:
-        because = _sentence("Confirmed by the study team", exp.reasons)
-    elif criterion.is_exclusion:
-        because = _sentence("Excluded" if code == NOT_MET else "Does not apply", exp.reasons)
-    else:
-        because = _sentence("Met" if code == MET else "Not met", exp.reasons)
-    return CriterionResult(criterion.id, criterion.kind, criterion.text, NAMES[code],
-                           because, exp.missing if code == UNKNOWN else [], criterion)
+        return _sentence("Not known yet", exp.reasons)
+    if code == NOT_SCREENED:
+        return _sentence("Confirmed by the study team", exp.reasons)
+    if criterion.is_exclusion:
+        return _sentence("Excluded" if code == NOT_MET else "Does not apply", exp.reasons)
+    return _sentence("Met" if code == MET else "Not met", exp.reasons)
+
+
+def judge(criterion: Criterion, profile: dict) -> CriterionResult:
+    """The outcome of one criterion for one profile; its plain reason is worded on demand."""
+    rule = criterion.rule
+    if rule is None:
+        return CriterionResult(criterion, "not_screened", profile, because=_NO_RULE)
+    code = rule.fn(profile)
+    if criterion.is_exclusion:
+        code = NEGATE[code]
+    if code != UNKNOWN:
+        return CriterionResult(criterion, NAMES[code], profile)
+    return CriterionResult(criterion, "unknown", profile, rule.missing_when_unknown(profile))
 
 
 def verdict_of(outcomes: list[str]) -> str:

@@ -47,6 +47,15 @@ class Leaf:
     def fields(self):
         yield self.field.path
 
+    def missing(self, profile: dict) -> list[str]:
+        """The answers that would decide this leaf, when it is unknown."""
+        return self.missing_when_unknown(profile) if self.fn(profile) == UNKNOWN else []
+
+    def missing_when_unknown(self, profile: dict) -> list[str]:
+        if get_value(profile, self.field.keys) is None:
+            return [self.field.path]
+        return [self._missing_part()]
+
     def explain(self, profile: dict, negated: bool = False) -> Explanation:
         code = self.fn(profile)
         f = self.field
@@ -128,6 +137,17 @@ class Group:
         for child in self.children:
             yield from child.fields()
 
+    def missing(self, profile: dict) -> list[str]:
+        """Missing answers of the unknown members, when the group is unknown."""
+        return self.missing_when_unknown(profile) if self.fn(profile) == UNKNOWN else []
+
+    def missing_when_unknown(self, profile: dict) -> list[str]:
+        out: list[str] = []
+        for child in self.children:
+            if child.fn(profile) == UNKNOWN:
+                out.extend(m for m in child.missing_when_unknown(profile) if m not in out)
+        return out
+
     def explain(self, profile: dict, negated: bool = False) -> Explanation:
         parts = [c.explain(profile, negated) for c in self.children]
         code = outcomes.at_least(self.n, [p.code for p in parts])
@@ -158,6 +178,11 @@ class Unscreened:
     def fields(self):
         return iter(())
 
+    def missing(self, profile: dict) -> list[str]:
+        return []
+
+    missing_when_unknown = missing
+
     def explain(self, profile: dict, negated: bool = False) -> Explanation:
         return Explanation(NOT_SCREENED, [f"the study team checks: {self.what}"])
 
@@ -174,6 +199,12 @@ class Not:
 
     def fields(self):
         yield from self.child.fields()
+
+    def missing(self, profile: dict) -> list[str]:
+        return self.child.missing(profile)
+
+    def missing_when_unknown(self, profile: dict) -> list[str]:
+        return self.child.missing_when_unknown(profile)
 
     def explain(self, profile: dict, negated: bool = False) -> Explanation:
         inner = self.child.explain(profile, not negated)

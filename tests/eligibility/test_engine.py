@@ -131,3 +131,13 @@ def test_engine_imports_neither_flask_nor_sqlalchemy():
             "'flask_sqlalchemy', 'werkzeug')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_missing_answers_match_the_explanations():
+    """The fast missing-answer walk names the same fields as the worded explanation."""
+    rule = {"all": [RELAPSED, {"any": [HIV, BLINA, {"not_screened": "x"}]},
+                    {"field": "age", "op": "age_at_least", "value": "18 Months"}]}
+    node = build_node(rule)
+    for profile in ({}, {"disease_status": "relapsed"}, {"age": {"years": 1}},
+                    {"disease_status": "relapsed", "prior_therapies": [], "age": {"years": 1}}):
+        assert node.missing(profile) == node.explain(profile).missing, profile
