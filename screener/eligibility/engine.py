@@ -87,6 +87,7 @@ class ScreeningResult:
 
 
 def _sentence(prefix: str, reasons: list[str]) -> str:
+    reasons = list(dict.fromkeys(reasons))  # the same answer can decide several leaves
     shown = reasons[:_MAX_REASONS]
     more = len(reasons) - len(shown)
     text = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")

@@ -112,7 +112,8 @@ def lint_data(data: Any, file: str) -> list[Problem]:
 
     criteria = data.get("criteria") if isinstance(data.get("criteria"), list) else []
     seen: set[str] = set()
-    age_leaves: list[tuple[str, dict]] = []
+    age_leaves: list[tuple[str, dict]] = []  # every patient must meet these
+    nested_age: list[tuple[str, dict]] = []  # anywhere in an inclusion rule
     for index, crit in enumerate(criteria):
         if not isinstance(crit, dict):
             continue
@@ -129,7 +130,8 @@ def lint_data(data: Any, file: str) -> list[Problem]:
             problems.extend(_lint_node(crit["rule"], file, cid, "rule"))
             if crit.get("kind") == "inclusion":
                 age_leaves.extend((cid, leaf) for leaf in _top_level_age_leaves(crit["rule"]))
-    problems.extend(_lint_registry_age(trial, registry, age_leaves, file))
+                nested_age.extend((cid, leaf) for leaf in _all_age_leaves(crit["rule"]))
+    problems.extend(_lint_registry_age(trial, registry, age_leaves, nested_age, file))
     return problems
 
 
@@ -257,7 +259,32 @@ def _top_level_age_leaves(rule: Any) -> list[dict]:
     return []
 
 
-def _lint_registry_age(trial: dict, registry: dict, leaves: list, file: str) -> list[Problem]:
+def _same_age(leaf: dict, days: float) -> bool:
+    try:
+        return abs(ages.limit_in_days(leaf.get("value")) - days) <= 1
+    except (ages.AgeLimitError, TypeError):
+        return False
+
+
+def _all_age_leaves(rule: Any) -> list[dict]:
+    """Age leaves anywhere in a rule (also under any/not/at_least)."""
+    if isinstance(rule, dict):
+        if rule.get("field") == "age":
+            return [rule]
+        return [leaf for value in rule.values() for leaf in _all_age_leaves(value)]
+    if isinstance(rule, list):
+        return [leaf for item in rule for leaf in _all_age_leaves(item)]
+    return []
+
+
+def _lint_registry_age(trial: dict, registry: dict, leaves: list, nested: list,
+                       file: str) -> list[Problem]:
+    """The registry ages must be rules, and the rules every patient meets must agree.
+
+    A registry limit may sit inside an ``any`` (e.g. when the text gives a wider
+    range than the registry, the gap is kept not_screened rather than excluded),
+    but a limit that applies to everyone must be the registry's.
+    """
     out = []
     for key, op, word in (("minimum_age", "age_at_least", "minimum"),
                           ("maximum_age", "age_at_most", "maximum")):
@@ -265,7 +292,8 @@ def _lint_registry_age(trial: dict, registry: dict, leaves: list, file: str) -> 
         if limit is None:
             continue
         matching = [(cid, leaf) for cid, leaf in leaves if leaf.get("op") == op]
-        if not matching:
+        anywhere = [leaf for _, leaf in nested if leaf.get("op") == op and _same_age(leaf, limit)]
+        if not matching and not anywhere:
             out.append(Problem(file, "-", "age-disagrees-with-registry",
                                f"the registry {word} age is {trial[key]} but no inclusion "
                                f"criterion has an {op} rule for it"))

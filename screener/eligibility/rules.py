@@ -54,7 +54,7 @@ class Leaf:
     def missing_when_unknown(self, profile: dict) -> list[str]:
         if get_value(profile, self.field.keys) is None:
             return [self.field.path]
-        return [self._missing_part()]
+        return self._missing_parts(profile)
 
     def explain(self, profile: dict, negated: bool = False) -> Explanation:
         code = self.fn(profile)
@@ -65,7 +65,7 @@ class Leaf:
         if answer is None:
             return Explanation(code, [f"no answer yet about {f.label}"], [f.path])
         if code == UNKNOWN:  # answered, but not precisely enough for this rule
-            return Explanation(code, [self._imprecise(answer)], [self._missing_part()])
+            return Explanation(code, [self._imprecise(answer)], self._missing_parts(profile))
         requirement = self.requirement
         if negated:
             requirement = f"not: {requirement}"
@@ -94,8 +94,11 @@ class Leaf:
 
     def _imprecise(self, answer: Any) -> str:
         if self.field.type == "age":
-            return (f"{describe_answer(self.field, answer)}, but the months are needed "
-                    f"to compare with {self.op.describe(self.field, self.value)}")
+            if answer.get("months") is None:
+                return (f"{describe_answer(self.field, answer)}, but the months are needed "
+                        f"to compare with {self.requirement}")
+            return (f"{describe_answer(self.field, answer)}, which could be on either side of "
+                    f"{self.requirement}: the study team checks the date of birth")
         if self.op.name in ("received_within", "received_at_least_months_ago"):
             return "how long ago the treatment was given is not known"
         if self.op.name == "received_with_outcome":
@@ -105,10 +108,15 @@ class Leaf:
                     f"on either side of {self.op.describe(self.field, self.value)}")
         return f"{describe_answer(self.field, answer)} is not precise enough to decide"
 
-    def _missing_part(self) -> str:
+    def _missing_parts(self, profile: dict) -> list[str]:
+        """What to ask for when an answer is present but not precise enough."""
         if self.field.type == "age":
-            return f"{self.field.path}.months"
-        return self.field.path
+            if get_value(profile, self.field.keys).get("months") is None:
+                return [f"{self.field.path}.months"]
+            # Years and months given, limit in days or weeks: no profile field is
+            # more precise, so nothing can be asked; the study team decides.
+            return []
+        return [self.field.path]
 
 
 def _fmt_months(n: float) -> str:

@@ -141,3 +141,21 @@ def test_missing_answers_match_the_explanations():
     for profile in ({}, {"disease_status": "relapsed"}, {"age": {"years": 1}},
                     {"disease_status": "relapsed", "prior_therapies": [], "age": {"years": 1}}):
         assert node.missing(profile) == node.explain(profile).missing, profile
+
+
+def test_age_in_days_with_months_given_asks_for_nothing_more():
+    """11 months against '364 Days' is undecidable from the profile: no field to ask for."""
+    t = trial(crit("age", "inclusion", {"field": "age", "op": "age_at_most", "value": "364 Days"}))
+    result = screen({"age": {"years": 0, "months": 11}}, t)
+    assert result.verdict == "needs_review"
+    assert result.missing_answers == []
+    assert "date of birth" in result.criteria[0].because
+
+
+def test_because_does_not_repeat_itself():
+    """An answer that decides several leaves is named once."""
+    t = trial(crit("c", "inclusion", {"any": [
+        {"field": "age_at_diagnosis", "op": "age_at_least", "value": "1 Year"},
+        {"field": "age_at_diagnosis", "op": "age_at_most", "value": "10 Years"}]}))
+    because = screen({}, t).criteria[0].because
+    assert because.count("age at diagnosis") == 1

@@ -191,3 +191,15 @@ def test_bundled_files_follow_the_full_schema():
     for path in criteria_files(BUNDLED_CRITERIA):
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8"))))
         assert errors == [], (path.name, [e.message[:200] for e in errors[:3]])
+
+
+def test_registry_age_may_sit_in_an_any_when_the_text_is_wider():
+    """A registry maximum kept inside an any (gap left not_screened) satisfies the age check."""
+    data = edited(lambda d: d["criteria"][0].update(rule={"all": [
+        {"field": "age", "op": "age_at_least", "value": "1 Year"},
+        {"any": [{"field": "age", "op": "age_at_most", "value": "21 Years"},
+                 {"all": [{"field": "age", "op": "age_at_most", "value": "25 Years"},
+                          {"not_screened": "ages 22 to 25: text and registry disagree"}]}]}]}))
+    assert lint_data(data, "f.yaml") == []
+    looser = edited(lambda d: d["criteria"][0]["rule"]["all"][1].update(value="25 Years"))
+    assert [p.check for p in lint_data(looser, "f.yaml")] == ["age-disagrees-with-registry"]
