@@ -166,6 +166,17 @@ def _not_received(field: Field, value: list[str]):
     return lambda items: NOT_MET if inner(items) == MET else MET
 
 
+def _check_allowed(field: Field, value: Any) -> str | None:
+    if value == []:
+        return None  # "no therapy at all"
+    return _check_therapy_list(value)
+
+
+def _received_only(field: Field, value: list[str]):
+    allowed = frozenset(value)
+    return lambda items: _decide(all(i["therapy"] in allowed for i in items))
+
+
 def _received_within(field: Field, value: dict):
     wanted, months = frozenset(value["therapies"]), value["months"]
 
@@ -298,6 +309,9 @@ OPERATORS: dict[str, Operator] = {
                  lambda f, v: f"has had {_therapy_names(v)}"),
         Operator("not_received", frozenset({"therapies"}), _check_therapies, _not_received,
                  lambda f, v: f"has not had {_therapy_names(v)}"),
+        Operator("received_only", frozenset({"therapies"}), _check_allowed, _received_only,
+                 lambda f, v: (f"has had no treatment other than {_therapy_names(v)}" if v
+                               else "has had no treatment")),
         Operator("received_within", frozenset({"therapies"}),
                  _check_therapy_object({"months": lambda m: _is_number(m) and m >= 0}),
                  _received_within,

@@ -77,7 +77,13 @@ class Leaf:
         """Only the treatments this rule is about: the rest would hide the reason."""
         value = self.value
         wanted = set(value if isinstance(value, list) else value["therapies"])
-        relevant = [i for i in items if i["therapy"] in wanted]
+        if self.op.name == "received_only":  # about the treatments outside the list
+            relevant = [i for i in items if i["therapy"] not in wanted]
+            if not relevant:
+                return ("only these treatments were reported" if items
+                        else "no treatments were reported")
+        else:
+            relevant = [i for i in items if i["therapy"] in wanted]
         if not relevant:
             return ("none of these treatments was reported" if items
                     else "no treatments were reported")

@@ -141,6 +141,11 @@ THERAPY_CASES = [
     ("received_at_least_months_ago", {"therapies": ["allogeneic_hsct"], "months": 6}, [HSCT_WHEN], "unknown"),
     ("received_at_least", {"therapies": ["imatinib", "dasatinib", "ponatinib"], "count": 2}, [TKI1, TKI2], "met"),
     ("received_at_least", {"therapies": ["imatinib", "dasatinib", "ponatinib"], "count": 2}, [TKI1], "not_met"),
+    ("received_only", [], [], "met"),                          # no treatment at all
+    ("received_only", [], [BLINA], "not_met"),
+    ("received_only", [], None, "unknown"),
+    ("received_only", ["corticosteroids"], [{"therapy": "corticosteroids"}], "met"),
+    ("received_only", ["corticosteroids"], [{"therapy": "corticosteroids"}, BLINA], "not_met"),
     ("received_with_outcome", {"therapies": ["imatinib"], "outcomes": ["intolerant"]}, [TKI1], "met"),
     ("received_with_outcome", {"therapies": ["dasatinib"], "outcomes": ["refractory"]}, [TKI2], "unknown"),
     ("received_with_outcome", {"therapies": ["blinatumomab"], "outcomes": ["responded"]}, [BLINA], "not_met"),
