@@ -28,20 +28,27 @@ def lint_file(path: Path) -> list[Problem]:
     return problems or lint_data(data, str(path))
 
 
-def lint_dir(directory: Path) -> list[Problem]:
-    """Every problem in every criteria file of ``directory``, plus duplicate trials."""
+def _lint_parsed(directory: Path) -> tuple[list[Problem], list[tuple[Path, Any]]]:
+    """Parse every file once; lint each, and look for one trial in two files."""
     problems: list[Problem] = []
+    parsed: list[tuple[Path, Any]] = []
     owners: dict[str, Path] = {}
     for path in criteria_files(directory):
         data, parse_problems = load_yaml(path)
         problems.extend(parse_problems or lint_data(data, str(path)))
+        parsed.append((path, data))
         trial_id = (data or {}).get("trial", {}).get("id") if isinstance(data, dict) else None
         if isinstance(trial_id, str):
             if trial_id in owners:
                 problems.append(Problem(str(path), "-", "duplicate-id",
                                         f"trial {trial_id} is also in {owners[trial_id]}"))
             owners.setdefault(trial_id, path)
-    return problems
+    return problems, parsed
+
+
+def lint_dir(directory: Path) -> list[Problem]:
+    """Every problem in every criteria file of ``directory``, plus duplicate trials."""
+    return _lint_parsed(directory)[0]
 
 
 def trial_from_data(data: dict[str, Any], path: str = "", source: str = "criteria-file") -> Trial:
@@ -77,7 +84,7 @@ def load_file(path: Path) -> Trial:
 
 def load_dir(directory: Path) -> list[Trial]:
     """Load every criteria file of ``directory``; any problem anywhere raises."""
-    problems = lint_dir(directory)
+    problems, parsed = _lint_parsed(directory)
     if problems:
         raise CriteriaError(problems)
-    return [trial_from_data(load_yaml(p)[0], str(p)) for p in criteria_files(directory)]
+    return [trial_from_data(data, str(path)) for path, data in parsed]
