@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from . import config as settings
+
+if TYPE_CHECKING:  # Flask is imported inside create_app, so that importing the pure
+    from flask import Flask  # engine (screener.eligibility) never loads the web stack.
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -15,6 +17,8 @@ def create_app(config: dict | None = None) -> Flask:
     Start-up fails (CriteriaError) when a criteria file is broken, naming the
     file, criterion and problem: we never serve verdicts from unchecked rules.
     """
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_relative_config=True,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from .config import BUNDLED_CRITERIA
 from .eligibility import VERDICT_WORDS, CriteriaError, lint_dir, load_dir, screen
@@ -97,14 +97,136 @@ def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, cr
 
 
 def _trials_from_studies(paths):
-    _fail("--study needs the ClinicalTrials.gov reader, which is not built yet "
-          "(see the ClinicalTrials.gov issue); use --trial or --all", 2)
+    """Read each --study file (one API v2 study record) into a trial; exit 2 naming a bad file."""
+    from .trials.study import StudyError, trial_from_study
+
+    trials = []
+    for path in paths:
+        try:
+            study = json.loads(Path(path).read_text(encoding="utf-8"))
+            trials.append(trial_from_study(study))
+        except OSError as exc:
+            _fail(f"{path}: cannot be read ({exc.strerror or exc})", 2)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            _fail(f"{path}: not valid JSON ({exc})", 2)
+        except StudyError as exc:
+            _fail(f"{path}: {exc}", 2)
+    return trials
+
+
+@click.command("sync")
+@click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Load saved study JSON files instead of calling the API (offline).")
+@click.option("--full", is_flag=True,
+              help="Fetch every ALL study again instead of only those updated since the last sync.")
+@with_appcontext
+def sync_command(from_dir: Path | None, full: bool) -> None:
+    """Update the local ClinicalTrials.gov snapshot; print one line saying what happened.
+
+    Exit 0 when the snapshot was updated, 1 when the sync failed (the previous
+    snapshot is then kept as it was).
+    """
+    from flask import current_app
+    from sqlalchemy.exc import SQLAlchemyError
+    from tqdm import tqdm
+
+    from .trials import snapshot
+    from .trials.ctgov import CtgovClient
+
+    # The bar goes to stderr and only on a terminal, so the one-line outcome on
+    # stdout stays the whole of what scripts and logs see.
+    with tqdm(unit=" studies", desc="sync", disable=None, leave=False) as bar:
+        def progress(done: int, total: int | None) -> None:
+            if total is not None and bar.total != total:
+                bar.total = total
+                bar.refresh()
+            bar.update(done - bar.n)
+
+        try:
+            if from_dir is not None:
+                outcome = snapshot.sync_from_dir(from_dir, progress=progress)
+            else:
+                client = CtgovClient.from_app(current_app)
+                outcome = snapshot.sync_from_api(client, full=full, progress=progress)
+        except SQLAlchemyError as exc:
+            # Failure policy: the sync could not even record its run (database
+            # down or locked); nothing was written, so say so in one line.
+            click.echo(f"sync failed: the database cannot be written ({type(exc).__name__})"
+                       " — snapshot unchanged")
+            sys.exit(1)
+    click.echo(outcome.message)
+    if not outcome.ok:
+        sys.exit(1)
+
+
+@click.command("draft-criteria")
+@click.argument("nct_id")
+@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Study JSON file (API v2 record) instead of the local snapshot.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Where to write the draft ('-' for stdout). Default: ./NCT_ID.yaml")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+def draft_criteria(nct_id: str, from_file: Path | None, output: Path | None, force: bool) -> None:
+    """Draft a criteria file from the registry: verbatim items, read rules marked for review."""
+    from .trials.draft import DraftError, draft_yaml
+    from .trials.study import StudyError
+
+    if from_file is not None:
+        try:
+            study = json.loads(from_file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            _fail(f"{from_file}: cannot be read ({exc.strerror or exc})", 2)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            _fail(f"{from_file}: not valid JSON ({exc})", 2)
+        record = str(from_file)
+    else:
+        study = _study_from_snapshot(nct_id)
+        record = f"local ClinicalTrials.gov snapshot ({nct_id})"
+    found = ((study.get("protocolSection") or {}).get("identificationModule") or {}).get(
+        "nctId") if isinstance(study, dict) else None
+    if found and found != nct_id:
+        _fail(f"{record} is the record of {found}, not {nct_id}", 2)
+    try:
+        text = draft_yaml(study, record)
+    except StudyError as exc:
+        _fail(f"{record}: {exc}", 2)
+    except DraftError as exc:
+        _fail(f"the draft for {nct_id} does not pass the linter: {exc}", 1)
+    target = output or Path(f"{nct_id}.yaml")
+    if str(target) == "-":
+        click.echo(text, nl=False)
+        return
+    if target.exists() and not force:
+        _fail(f"{target} exists; use --force to overwrite it", 2)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}: a draft to review before it goes into criteria/")
+
+
+def _study_from_snapshot(nct_id: str) -> dict:
+    """One study record from the local snapshot (needs the app's database)."""
+    from flask.cli import NoAppException, ScriptInfo
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+        from .trials import snapshot
+
+        with app.app_context():
+            found = snapshot.studies_by_id([nct_id])
+    except (NoAppException, SQLAlchemyError) as exc:
+        _fail(f"the local snapshot cannot be read ({type(exc).__name__}); "
+              "give the study record with --from FILE", 2)
+    if nct_id not in found:
+        _fail(f"{nct_id} is not in the local snapshot; run `screener sync` or give --from FILE", 2)
+    return found[nct_id]
 
 
 def init_app(app: Flask) -> None:
     """Make the same commands available as ``flask --app screener ...``."""
     app.cli.add_command(check_criteria)
     app.cli.add_command(screen_command)
+    app.cli.add_command(sync_command)
+    app.cli.add_command(draft_criteria)
 
 
 def _create_app():
@@ -120,3 +242,5 @@ def main() -> None:
 
 main.add_command(check_criteria)
 main.add_command(screen_command)
+main.add_command(sync_command)
+main.add_command(draft_criteria)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import JSON, DateTime, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -11,3 +14,70 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware (the only clock the models use)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as UTC and always read back timezone-aware.
+
+    SQLite keeps no zone and returns naive datetimes; PostgreSQL converts to the
+    session's zone. Normalising both to aware UTC means code compares and
+    prints the same values on either database.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware (UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class CtgovStudy(db.Model):
+    """One ClinicalTrials.gov study record in the local snapshot, as the API sent it.
+
+    The raw JSON is kept (not a parsed form) so a better reader can re-read the
+    same snapshot without fetching it again.
+    """
+
+    __tablename__ = "ctgov_study"
+
+    nct_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    last_update_post_date: Mapped[str | None] = mapped_column(String(10))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CtgovSyncRun(db.Model):
+    """One run of ``screener sync``: when, how it ended, and what it changed.
+
+    ``ok`` is None while the run is under way. The last run with ok=True dates
+    the snapshot; a later failed run means the snapshot may be out of date.
+    """
+
+    __tablename__ = "ctgov_sync_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ok: Mapped[bool | None] = mapped_column()
+    mode: Mapped[str] = mapped_column(String(16))  # full | incremental | dir
+    source: Mapped[str] = mapped_column(Text, default="")  # base URL or folder
+    message: Mapped[str] = mapped_column(Text, default="")
+    data_timestamp: Mapped[str | None] = mapped_column(String(32))  # /version dataTimestamp
+    fetched: Mapped[int] = mapped_column(default=0)  # records received
+    written: Mapped[int] = mapped_column(default=0)  # records added or replaced
+    removed: Mapped[int] = mapped_column(default=0)  # records dropped (full sync)
+    total: Mapped[int] = mapped_column(default=0)  # records in the snapshot afterwards

@@ -1,40 +1,187 @@
-"""The trials the app screens against, loaded once at start-up.
+"""The trials the app screens against: curated criteria files plus the registry snapshot.
 
 Curated criteria files are linted and compiled when the app starts; a broken
 file stops start-up with the linter's message (failure policy: never serve
 verdicts from criteria we could not check).
+
+Registry trials come from the local ClinicalTrials.gov snapshot (snapshot.py),
+read into rules by study.py. They are loaded on first use, not at start-up, so
+the app starts fast, and reloaded when a newer sync has finished. A curated
+file takes precedence over the registry record for the same NCT id: a person
+read it. The live API is never called from here.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from datetime import date
 from pathlib import Path
 
 from flask import Flask, current_app
 
 from ..eligibility import Trial, load_dir
 
+log = logging.getLogger(__name__)
+
+#: How a registry trial is labelled wherever it is shown (DATE: the sync date).
+REGISTRY_LABEL = ("read automatically from ClinicalTrials.gov on {date} "
+                  "— the study team confirms")
+
 
 class TrialCatalog:
-    """Trials by NCT id, curated first."""
+    """Trials by NCT id: curated first, then registry trials from the snapshot."""
 
-    def __init__(self, trials: list[Trial]):
-        self._trials = list(trials)
-        self._by_id = {t.id: t for t in self._trials}
+    #: Seconds between checks for a newer snapshot (one small query each).
+    CHECK_EVERY = 30.0
+
+    def __init__(self, trials: list[Trial], *, registry: bool = False,
+                 clock=time.monotonic):
+        self._curated = list(trials)
+        self._curated_by_id = {t.id: t for t in self._curated}
+        self._registry_enabled = registry
+        self._registry: list[Trial] = []
+        self._registry_by_id: dict[str, Trial] = {}
+        self._converted: dict[tuple, Trial] = {}  # (nct id, fetched at) -> trial
+        self._state = None  # snapshot.SnapshotState once checked
+        self._loaded_run: object = None
+        self._checked_at: float | None = None
+        self._clock = clock
+        self._lock = threading.Lock()
+        #: NCT ids of snapshot records that could not be read into a trial.
+        self.unreadable: list[str] = []
+
+    # -- the registry snapshot --------------------------------------------
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Pick up a newer snapshot if a sync finished since we last looked.
+
+        Failure policy: if the database cannot be read, keep serving what we
+        have (curated trials always; registry trials as last loaded) and log
+        it; a patient's screening never fails because of the snapshot.
+        """
+        if not self._registry_enabled:
+            return
+        now = self._clock()
+        if not force and self._checked_at is not None and now - self._checked_at < self.CHECK_EVERY:
+            return
+        with self._lock:
+            if not force and self._checked_at is not None and \
+                    now - self._checked_at < self.CHECK_EVERY:
+                return
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from . import snapshot
+
+            try:
+                state = snapshot.state()
+                if force or state.run_id != self._loaded_run or self._state is None:
+                    self._load(snapshot, state)
+                self._state = state
+                self._loaded_run = state.run_id
+            except SQLAlchemyError as exc:
+                log.warning("registry snapshot unreadable, serving what is loaded: %s",
+                            type(exc).__name__)
+            self._checked_at = now
+
+    def _load(self, snapshot, state) -> None:
+        """(Re)build the registry trials, converting only records that changed."""
+        try:
+            from .study import trial_from_study
+        except ImportError:
+            log.warning("the ClinicalTrials.gov reader is missing; registry trials not shown")
+            return
+        checked = state.as_of.isoformat() if state.as_of else ""
+        keys = snapshot.record_keys()
+        missing = [key[0] for key in keys if key not in self._converted]
+        records = snapshot.studies_by_id(missing)
+        converted: dict[tuple, Trial] = {}
+        unreadable = []
+        for key in keys:
+            trial = self._converted.get(key)
+            if trial is None:
+                study = records.get(key[0])
+                if study is None:  # removed by a sync between the two queries
+                    continue
+                try:
+                    trial = trial_from_study(study)
+                except Exception as exc:
+                    # Failure policy: one record the reader cannot handle is left
+                    # out (and logged), rather than taking every trial down.
+                    log.warning("snapshot record %s not read: %s: %s",
+                                key[0], type(exc).__name__, exc)
+                    unreadable.append(key[0])
+                    continue
+            # The registry facts were true as of the sync, whatever the record says.
+            trial.status_checked = checked
+            converted[key] = trial
+        self._converted = converted
+        self._registry = [t for t in converted.values() if t.id not in self._curated_by_id]
+        self._registry_by_id = {t.id: t for t in self._registry}
+        self.unreadable = unreadable
+
+    @property
+    def snapshot_date(self) -> date | None:
+        """Date of the last good sync (None when there has never been one)."""
+        self.refresh()
+        return self._state.as_of if self._state else None
+
+    @property
+    def last_sync_failed(self) -> bool:
+        """True when the latest sync failed: registry trials may be out of date."""
+        self.refresh()
+        return bool(self._state and self._state.last_run_failed)
+
+    def notice(self) -> dict:
+        """What a page says about the registry trials: their date and whether they may be stale."""
+        self.refresh()
+        as_of = self.snapshot_date
+        return {
+            "registry_trials": len(self._registry),
+            "as_of": as_of.isoformat() if as_of else None,
+            "may_be_out_of_date": self.last_sync_failed,
+        }
+
+    # -- lookups ------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._trials)
+        self.refresh()
+        return len(self._curated) + len(self._registry)
 
     def all(self) -> list[Trial]:
-        return list(self._trials)
+        """Curated trials, then registry trials not curated, in NCT id order within each."""
+        self.refresh()
+        return self._curated + self._registry
+
+    def curated(self) -> list[Trial]:
+        """Only the curated trials."""
+        return list(self._curated)
 
     def get(self, trial_id: str) -> Trial | None:
-        return self._by_id.get(trial_id)
+        """The trial with this NCT id (the curated one if both exist), or None."""
+        found = self._curated_by_id.get(trial_id)
+        if found is not None:
+            return found
+        self.refresh()
+        return self._registry_by_id.get(trial_id)
+
+
+def provenance(trial: Trial) -> str:
+    """The label a page shows for where a trial's criteria came from ("" for curated)."""
+    if trial.source != "ctgov":
+        return ""
+    return REGISTRY_LABEL.format(date=trial.status_checked or "an unknown date")
 
 
 def init_app(app: Flask) -> None:
-    """Load and check the curated criteria; raises CriteriaError on any problem."""
+    """Load and check the curated criteria; raises CriteriaError on any problem.
+
+    The registry snapshot is not read here (start-up stays fast): the catalog
+    loads it on first use, inside an app context.
+    """
     app.extensions["screener.catalog"] = TrialCatalog(
-        load_dir(Path(app.config["SCREENER_CRITERIA_DIR"])))
+        load_dir(Path(app.config["SCREENER_CRITERIA_DIR"])), registry=True)
 
 
 def catalog() -> TrialCatalog:

@@ -1,0 +1,236 @@
+"""One ClinicalTrials.gov API v2 study record -> a ``Trial`` the engine screens.
+
+Accepts one element of a ``/studies`` page's ``studies[]`` or the body of
+``/studies/{nctId}`` (the same shape: ``protocolSection`` plus optional
+sections). Only ``identificationModule.nctId`` is required; every other module
+may be missing (the API omits modules that were not asked for in ``fields``, or
+that a record never had), and unknown new fields are ignored.
+
+Age and sex come from the structured eligibility fields only, never from the
+text: they become an inclusion criterion ``age`` (verbatim text "Minimum Age:
+X. Maximum Age: Y.") and ``sex``. The eligibility text is split into items
+(``eligibility_text``) and each item read into a rule where the reading is
+certain (``reader``); every generated criterion is marked ``review: true``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..eligibility import ages
+from ..eligibility.model import Criterion, Trial
+from ..eligibility.rules import build_node
+from . import reader
+from .eligibility_text import split
+
+_NCT = re.compile(r"^NCT\d{8}$")
+_ZIP5 = re.compile(r"^(\d{5})(?:-\d{4})?$")
+
+
+class StudyError(ValueError):
+    """A JSON document that is not a usable API v2 study record."""
+
+
+@dataclass
+class RegistryTrial(Trial):
+    """A ``Trial`` read from the registry, with the registry facts a criteria file lacks."""
+
+    official_title: str = ""
+    conditions: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    interventions: list[dict] = field(default_factory=list)
+    last_update: str = ""  # lastUpdatePostDate, for incremental syncs
+
+
+def _module(section: dict, name: str) -> dict:
+    value = section.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+
+
+def protocol_section(study: Any) -> dict:
+    """The ``protocolSection`` of a study record, or StudyError saying what is wrong."""
+    if not isinstance(study, dict):
+        raise StudyError("a study record is a JSON object with a protocolSection")
+    if "protocolSection" not in study:
+        if isinstance(study.get("studies"), list):
+            raise StudyError("this is a page of search results (studies[]), not one study "
+                             "record; pass one element of studies[]")
+        raise StudyError("no protocolSection: not a ClinicalTrials.gov API v2 study record")
+    section = study["protocolSection"]
+    if not isinstance(section, dict):
+        raise StudyError("protocolSection is not an object")
+    nct = _text(_module(section, "identificationModule").get("nctId"))
+    if not _NCT.match(nct):
+        raise StudyError(f"identificationModule.nctId is missing or not an NCT id ({nct!r})")
+    return section
+
+
+def _age_limit(value: Any) -> str | None:
+    """A registry age ("1 Year", "364 Days"), or None when absent or unreadable."""
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        ages.parse_limit(text)
+    except ages.AgeLimitError:
+        return None  # never screen on an age we cannot read; the study team checks it
+    return text
+
+
+def _geocode(zip_code: str, country: str) -> tuple[float, float] | None:
+    """Coordinates of a US ZIP code's centre, from the offline ``zipcodes`` table."""
+    match = _ZIP5.match(zip_code or "")
+    if not match or country not in ("", "United States", "USA", "US"):
+        return None
+    return _zip_point(match.group(1))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _zip_point(zip5: str) -> tuple[float, float] | None:
+    # Each lookup scans the whole table (about 0.5 ms); sites repeat across studies.
+    import zipcodes  # imported here: loading its table costs 0.2 s, only when needed
+
+    try:
+        found = zipcodes.matching(zip5)
+    except ValueError:
+        return None
+    if not found:
+        return None
+    try:
+        return float(found[0]["lat"]), float(found[0]["long"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _sites(section: dict) -> list[dict]:
+    sites = []
+    for loc in _module(section, "contactsLocationsModule").get("locations") or []:
+        if not isinstance(loc, dict):
+            continue
+        site = {key: _text(loc.get(key)) for key in
+                ("facility", "city", "state", "zip", "country", "status")}
+        site = {k: v for k, v in site.items() if v}
+        site.setdefault("facility", site.get("city", "Study site"))
+        site.setdefault("country", "")
+        point = loc.get("geoPoint")
+        lat = lon = None
+        if isinstance(point, dict):
+            lat, lon = point.get("lat"), point.get("lon")
+        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (lat, lon)):
+            found = _geocode(site.get("zip", ""), site.get("country", ""))
+            lat, lon = found if found else (None, None)
+            if found:
+                site["geocoded_from_zip"] = True
+        if lat is not None:
+            site["lat"], site["lon"] = float(lat), float(lon)
+        sites.append(site)
+    return sites
+
+
+def _interventions(section: dict) -> list[dict]:
+    out = []
+    for item in _module(section, "armsInterventionsModule").get("interventions") or []:
+        if isinstance(item, dict) and _text(item.get("name")):
+            out.append({"type": _text(item.get("type")), "name": _text(item.get("name"))})
+    return out
+
+
+_AUTO_NOTE = ("Read automatically from the registry record; a person has not reviewed "
+              "this yet.")
+
+
+def _age_mapping(minimum: str | None, maximum: str | None) -> dict | None:
+    if minimum is None and maximum is None:
+        return None
+    parts, leaves, plain = [], [], []
+    if minimum is not None:
+        parts.append(f"Minimum Age: {minimum}.")
+        leaves.append({"field": "age", "op": "age_at_least", "value": minimum})
+        plain.append(f"at least {minimum.lower()} old")
+    if maximum is not None:
+        parts.append(f"Maximum Age: {maximum}.")
+        leaves.append({"field": "age", "op": "age_at_most", "value": maximum})
+        plain.append(f"at most {maximum.lower()} old (in completed units)")
+    return {"id": "age", "kind": "inclusion", "text": " ".join(parts),
+            "plain": {"en": "Aged " + " and ".join(plain) + "."},
+            "note": "The registry's structured age limits. " + _AUTO_NOTE, "review": True,
+            "rule": leaves[0] if len(leaves) == 1 else {"all": leaves}}
+
+
+def _sex_mapping(sex: str) -> dict | None:
+    if sex not in ("FEMALE", "MALE"):
+        return None  # ALL or absent: nothing to screen
+    word = sex.lower()
+    return {"id": "sex", "kind": "inclusion", "text": f"Sex: {sex}.",
+            "plain": {"en": f"Open to {word} participants only."},
+            "note": "The registry's structured sex field. " + _AUTO_NOTE, "review": True,
+            "rule": {"field": "sex", "op": "eq", "value": word}}
+
+
+def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | None, str]:
+    """The criteria of a study as criteria-file mappings, plus its ages and sex.
+
+    Used both to build a ``Trial`` and to draft a criteria file, so both say
+    exactly the same thing.
+    """
+    elig = _module(section, "eligibilityModule")
+    minimum, maximum = _age_limit(elig.get("minimumAge")), _age_limit(elig.get("maximumAge"))
+    sex = _text(elig.get("sex")).upper()
+    sex = sex if sex in ("ALL", "FEMALE", "MALE") else "ALL"
+    out = [m for m in (_age_mapping(minimum, maximum), _sex_mapping(sex)) if m is not None]
+    counters = {"inclusion": 0, "exclusion": 0}
+    for item in split(_text(elig.get("eligibilityCriteria"))):
+        counters[item.kind] += 1
+        prefix = "inc" if item.kind == "inclusion" else "exc"
+        out.append(reader.read_item(item, f"{prefix}-{counters[item.kind]}"))
+    return out, minimum, maximum, sex
+
+
+def trial_from_study(study: dict) -> RegistryTrial:
+    """Build a screenable ``Trial`` (source "ctgov") from one API v2 study record.
+
+    Raises StudyError when the document is not a study record; tolerates any
+    missing optional module and ignores fields it does not know.
+    """
+    section = protocol_section(study)
+    ident = _module(section, "identificationModule")
+    status = _module(section, "statusModule")
+    sponsor = _module(_module(section, "sponsorCollaboratorsModule"), "leadSponsor")
+    conditions = _module(section, "conditionsModule")
+    mappings, minimum, maximum, sex = criteria_from_section(section)
+    criteria = [
+        Criterion(id=m["id"], kind=m["kind"], text=m["text"], plain=m["plain"],
+                  rule=build_node(m["rule"]) if "rule" in m else None,
+                  note=m.get("note", ""), review=True)
+        for m in mappings
+    ]
+    nct = ident["nctId"].strip()
+    title = _text(ident.get("briefTitle")) or _text(ident.get("officialTitle")) or nct
+    checked = _text(status.get("statusVerifiedDate")) or _text(
+        _module(status, "lastUpdatePostDateStruct").get("date"))
+    return RegistryTrial(
+        id=nct, title=title, source="ctgov", criteria=criteria,
+        status=_text(status.get("overallStatus")), status_checked=checked,
+        phases=_strings(_module(section, "designModule").get("phases")),
+        sponsor=_text(sponsor.get("name")), minimum_age=minimum, maximum_age=maximum,
+        sex=sex, sites=_sites(section), acronym=_text(ident.get("acronym")),
+        record=f"https://clinicaltrials.gov/study/{nct}",
+        official_title=_text(ident.get("officialTitle")),
+        conditions=_strings(conditions.get("conditions")),
+        keywords=_strings(conditions.get("keywords")),
+        interventions=_interventions(section),
+        last_update=_text(_module(status, "lastUpdatePostDateStruct").get("date")),
+    )
