@@ -32,16 +32,39 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import cli, security, views
     from .api import bp as api_bp
-    from .models import db
+    from .models import db, migrate
     from .trials import catalog
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     security.init_app(app)
     catalog.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api_bp)
     security.csrf.exempt(api_bp)
     cli.init_app(app)
-    with app.app_context():
-        db.create_all()
+    if app.config["SCREENER_AUTO_MIGRATE"]:
+        with app.app_context():
+            upgrade_database()
     return app
+
+
+#: Alembic migrations (shipped beside the package, like criteria/ and templates/).
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def upgrade_database() -> None:
+    """Bring the database schema to the newest migration (inside an app context).
+
+    Idempotent and quick when the schema is current. With several processes
+    (gunicorn without --preload) set SCREENER_AUTO_MIGRATE=0 and run
+    `flask --app screener db upgrade` once as a release step instead.
+    """
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    current_app.config["_SCREENER_MIGRATING_AT_START"] = True
+    try:
+        upgrade(directory=str(MIGRATIONS))
+    finally:
+        current_app.config.pop("_SCREENER_MIGRATING_AT_START", None)

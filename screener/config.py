@@ -57,6 +57,9 @@ def from_env(instance_path: Path) -> dict:
         "SCREENER_CTGOV_URL": env("SCREENER_CTGOV_URL") or PUBLIC_CTGOV_URL,
         # Folder of curated criteria files. Default: the bundled criteria/.
         "SCREENER_CRITERIA_DIR": env("SCREENER_CRITERIA_DIR") or str(BUNDLED_CRITERIA),
+        # Apply database migrations when the app starts (1, the default). Set 0
+        # when several processes start at once and run `flask db upgrade` first.
+        "SCREENER_AUTO_MIGRATE": env("SCREENER_AUTO_MIGRATE", "1") == "1",
         # Set to 1 behind HTTPS: secure cookies and HSTS.
         "SCREENER_HTTPS": env("SCREENER_HTTPS", "0") == "1",
     }

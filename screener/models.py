@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -14,6 +15,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def _render_item(type_, obj, autogen_context):
+    """Write our column types as plain SQLAlchemy types in generated migrations,
+    so a migration never imports application code that may change later."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+#: Schema changes go through Alembic migrations in migrations/:
+#: change a model, then `flask --app screener db migrate -m "why"` and review the file.
+migrate = Migrate(render_item=_render_item, compare_type=True)
 
 
 def utcnow() -> datetime:
@@ -81,3 +95,20 @@ class CtgovSyncRun(db.Model):
     written: Mapped[int] = mapped_column(default=0)  # records added or replaced
     removed: Mapped[int] = mapped_column(default=0)  # records dropped (full sync)
     total: Mapped[int] = mapped_column(default=0)  # records in the snapshot afterwards
+
+
+class WizardDraft(db.Model):
+    """The answers of one patient-wizard session, kept server-side.
+
+    The id is a random token (secrets.token_urlsafe) that lives only in Flask's
+    signed session cookie; the answers themselves never leave the server, since
+    the cookie is signed, not encrypted. ``updated_at`` drives the idle expiry
+    (WIZARD_DRAFT_IDLE_MINUTES).
+    """
+
+    __tablename__ = "wizard_draft"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # step -> {field: [raw values]}
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -1,6 +1,11 @@
-"""Shared fixtures: an app on a temporary SQLite database, its client and CLI runner."""
+"""Shared fixtures: an app on a temporary SQLite database, its client and CLI runner,
+and a private database on the real PostgreSQL server."""
+
+import os
+import uuid
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from screener import create_app
 
@@ -13,6 +18,68 @@ def app(tmp_path):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
     })
     yield app
+
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _private_pg_database(base_url: str):
+    """Create a database of our own on the server at ``base_url``; returns (url, drop)."""
+    import psycopg
+
+    url = make_url(base_url)
+    name = f"screener_test_{uuid.uuid4().hex[:10]}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        reason = f"PostgreSQL at {url.host}:{url.port} is unreachable ({exc})".splitlines()[0]
+        if os.environ.get("CI"):  # CI machines start PostgreSQL: never pass by skipping
+            pytest.fail(reason)
+        pytest.skip(reason)
+    conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A private database on the PostgreSQL server (TESTING_DATABASE_URL or the local one).
+
+    Private so that concurrent test runs against the same server never see
+    each other's tables; dropped at the end of the session.
+    """
+    url, drop = _private_pg_database(os.environ.get("TESTING_DATABASE_URL") or PG_DEFAULT)
+    yield url
+    drop()
+
+
+def _reset_database(app):
+    """Drop every table, the migrations' own version table included, and close connections.
+
+    Tests on the shared private PostgreSQL database call this in teardown so the next
+    app starts from an empty database and runs the migrations again.
+    """
+    from sqlalchemy import text
+
+    from screener.models import db
+
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def reset_database():
+    """The function that empties a test database (see _reset_database)."""
+    return _reset_database
 
 
 @pytest.fixture
