@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import cli, security, views
+    from . import cli, i18n, security, views
     from .api import bp as api_bp
     from .models import db, migrate
     from .trials import catalog
@@ -39,7 +39,11 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     security.init_app(app)
     catalog.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(views.bp)
+    from .wizard import bp as wizard_bp
+
+    app.register_blueprint(wizard_bp)
     app.register_blueprint(api_bp)
     security.csrf.exempt(api_bp)
     cli.init_app(app)

@@ -57,6 +57,10 @@ def from_env(instance_path: Path) -> dict:
         "SCREENER_CTGOV_URL": env("SCREENER_CTGOV_URL") or PUBLIC_CTGOV_URL,
         # Folder of curated criteria files. Default: the bundled criteria/.
         "SCREENER_CRITERIA_DIR": env("SCREENER_CRITERIA_DIR") or str(BUNDLED_CRITERIA),
+        # Minutes without activity after which a patient-wizard draft (its
+        # answers) is deleted and the person starts again: health answers
+        # should not linger on a shared computer. Default: 120 (2 hours).
+        "WIZARD_DRAFT_IDLE_MINUTES": int(env("WIZARD_DRAFT_IDLE_MINUTES", "120")),
         # Apply database migrations when the app starts (1, the default). Set 0
         # when several processes start at once and run `flask db upgrade` first.
         "SCREENER_AUTO_MIGRATE": env("SCREENER_AUTO_MIGRATE", "1") == "1",

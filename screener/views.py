@@ -11,7 +11,15 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    """The loaded trials (until the patient wizard takes over the front page)."""
+    """The front page: the patient wizard's welcome, with a link to the trials list."""
+    from .wizard.routes import start_page
+
+    return start_page()
+
+
+@bp.get("/trials")
+def trials():
+    """The loaded trials, recruiting first."""
     trials = sorted(catalog().all(), key=lambda t: (not t.recruiting, t.id))
     return render_template("index.html", trials=trials)
 

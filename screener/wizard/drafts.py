@@ -1,0 +1,89 @@
+"""Wizard drafts: answers kept server-side, found through a random id in the session.
+
+Privacy: Flask's session cookie is signed, not encrypted, so it carries only
+the draft id (``secrets.token_urlsafe``, 32 bytes) and never an answer; no id
+or answer ever goes into a URL. Drafts live in the database, so they survive a
+restart (and are shared by every worker), and are deleted once idle longer
+than WIZARD_DRAFT_IDLE_MINUTES.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app, session
+from sqlalchemy import delete, select
+
+from ..models import WizardDraft, db, utcnow
+
+SESSION_KEY = "wizard_draft"
+
+
+class DraftExpired(Exception):
+    """The session pointed at a draft that expired (or was deleted) for idleness."""
+
+
+def _idle() -> timedelta:
+    return timedelta(minutes=current_app.config.get("WIZARD_DRAFT_IDLE_MINUTES", 120))
+
+
+def purge_expired() -> int:
+    """Delete every draft idle for longer than the limit; returns how many went."""
+    result = db.session.execute(
+        delete(WizardDraft).where(WizardDraft.updated_at < utcnow() - _idle()))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def start() -> WizardDraft:
+    """A fresh, empty draft whose id goes into the session (any old one is dropped)."""
+    discard()
+    purge_expired()  # housekeeping: expired answers are removed, not just hidden
+    draft = WizardDraft(id=secrets.token_urlsafe(32), answers={})
+    db.session.add(draft)
+    db.session.commit()
+    session[SESSION_KEY] = draft.id
+    return draft
+
+
+def current() -> WizardDraft | None:
+    """This browser's draft, or None if it has none.
+
+    Raises DraftExpired when the session names a draft that was idle too long
+    (deleting it) or that no longer exists, so the page can say so plainly.
+    """
+    draft_id = session.get(SESSION_KEY)
+    if not draft_id:
+        return None
+    draft = db.session.execute(
+        select(WizardDraft).where(WizardDraft.id == draft_id)).scalar_one_or_none()
+    if draft is None or utcnow() - draft.updated_at > _idle():
+        if draft is not None:
+            db.session.delete(draft)
+            db.session.commit()
+        session.pop(SESSION_KEY, None)
+        raise DraftExpired()
+    return draft
+
+
+def save(draft: WizardDraft, answers: dict) -> None:
+    """Store the answers and mark the draft as active now."""
+    draft.answers = dict(answers)  # a new object, so SQLAlchemy sees the change
+    draft.updated_at = utcnow()
+    db.session.commit()
+
+
+def touch(draft: WizardDraft) -> None:
+    """Count a page view as activity, writing at most once a minute (reads stay cheap)."""
+    if utcnow() - draft.updated_at > timedelta(minutes=1):
+        draft.updated_at = utcnow()
+        db.session.commit()
+
+
+def discard() -> None:
+    """Delete this browser's draft, if any, and forget its id."""
+    draft_id = session.pop(SESSION_KEY, None)
+    if draft_id:
+        db.session.execute(delete(WizardDraft).where(WizardDraft.id == draft_id))
+        db.session.commit()

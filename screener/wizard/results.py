@@ -1,0 +1,330 @@
+"""The results page's content: patient-facing sentences and the nearest site.
+
+The engine's ``because`` sentences are written for physicians; here every line
+is built from the criterion's own plain-language sentence in the person's
+language (``criterion.plain``) plus its outcome, and for what is still unknown
+a question to take to the care team. Nothing says a person *is* eligible: the
+best group is "likely eligible — the study team confirms".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import zipcodes
+
+from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, Trial, screen
+from ..eligibility.engine import CriterionResult
+from ..eligibility.fields import FIELDS
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+
+GROUP_TITLES = {
+    LIKELY_ELIGIBLE: _l("Likely eligible — the study team confirms"),
+    NEEDS_REVIEW: _l("Could be an option — some answers are still unknown"),
+    NOT_ELIGIBLE: _l("Do not seem to fit your answers"),
+}
+GROUP_INTROS = {
+    LIKELY_ELIGIBLE: _l("Every question we could check matches what these studies ask for. Only "
+                        "the study team can confirm that someone can join."),
+    NEEDS_REVIEW: _l("Nothing you told us rules these studies out, but some answers are still "
+                     "unknown. The questions to ask your care team are listed with each study."),
+    NOT_ELIGIBLE: _l("At least one of your answers does not match what these studies ask for. "
+                     "If an answer was not right, you can change it."),
+}
+
+STATUS_WORDS = {
+    "RECRUITING": _l("Taking new patients"),
+    "NOT_YET_RECRUITING": _l("Not taking patients yet"),
+    "ENROLLING_BY_INVITATION": _l("Taking patients by invitation only"),
+    "ACTIVE_NOT_RECRUITING": _l("No longer taking new patients"),
+    "COMPLETED": _l("Finished"),
+    "TERMINATED": _l("Stopped early"),
+    "SUSPENDED": _l("Paused"),
+    "WITHDRAWN": _l("Withdrawn"),
+}
+
+#: Profile field -> what to ask the care team when its answer is missing.
+ASK = {
+    "age": _l("Ask your care team to confirm the exact age (years and months)."),
+    "sex": _l("Ask the study team whether the study is open to any sex."),
+    "diagnosis": _l("Ask your care team whether the leukemia is B-cell or T-cell ALL."),
+    "disease_status": _l("Ask your care team whether the leukemia is newly diagnosed, has come "
+                         "back (relapsed) or did not respond to treatment (refractory)."),
+    "age_at_diagnosis": _l("Ask your care team how old the patient was when ALL was first "
+                           "diagnosed."),
+    "relapse_count": _l("Ask your care team how many times the leukemia has come back."),
+    "months_from_diagnosis_to_relapse": _l("Ask your care team how long the first remission "
+                                           "lasted."),
+    "isolated_extramedullary_relapse": _l("Ask your care team whether the leukemia came back "
+                                          "only outside the bone marrow."),
+    "in_remission": _l("Ask your care team whether the leukemia is in remission now."),
+    "marrow_blasts_percent": _l("Ask your care team what percentage of leukemia cells (blasts) "
+                                "the latest bone marrow test found."),
+    "mrd.status": _l("Ask your care team whether the latest MRD test was positive or "
+                     "negative."),
+    "mrd.level": _l("Ask your care team for the level of the latest MRD test."),
+    "philadelphia_chromosome": _l("Ask your care team whether the leukemia is Philadelphia "
+                                  "chromosome positive (BCR::ABL1)."),
+    "cd19": _l("Ask your care team whether the leukemia cells are CD19-positive."),
+    "cd22": _l("Ask your care team whether the leukemia cells are CD22-positive."),
+    "cns_status": _l("Ask your care team whether leukemia was found in the spinal fluid (the "
+                     "CNS status)."),
+    "prior_therapies": _l("Bring the list of every leukemia treatment so far, with dates, and "
+                          "ask your care team to check it."),
+    "active_gvhd": _l("Ask your care team whether there is active graft-versus-host disease."),
+    "performance_status": _l("Ask your care team for the performance score (ECOG, Karnofsky or "
+                             "Lansky)."),
+    "down_syndrome": _l("Tell the study team whether the patient has Down syndrome."),
+    "pregnant_or_breastfeeding": _l("Tell the study team about any pregnancy or "
+                                    "breastfeeding."),
+    "infections.hiv": _l("Ask your care team about HIV test results."),
+    "infections.hepatitis_b": _l("Ask your care team about hepatitis B test results."),
+    "infections.hepatitis_c": _l("Ask your care team about hepatitis C test results."),
+    "infections.uncontrolled_infection": _l("Ask your care team whether any infection is under "
+                                            "control."),
+    "seizure_disorder": _l("Ask your care team whether there is a seizure disorder or other "
+                           "brain or nerve illness."),
+    "wbc_at_diagnosis_per_ul": _l("Ask your care team for the white blood cell count at "
+                                  "diagnosis."),
+}
+
+THERAPY_WORDS = {
+    "multiagent_chemotherapy": _l("chemotherapy"),
+    "blinatumomab": _l("Blincyto (blinatumomab)"),
+    "inotuzumab_ozogamicin": _l("Besponsa (inotuzumab)"),
+    "cd19_car_t": _l("CAR-T aimed at CD19"),
+    "cd22_car_t": _l("CAR-T aimed at CD22"),
+    "other_car_t": _l("another CAR-T"),
+    "imatinib": _l("Gleevec (imatinib)"),
+    "dasatinib": _l("Sprycel (dasatinib)"),
+    "nilotinib": _l("Tasigna (nilotinib)"),
+    "ponatinib": _l("Iclusig (ponatinib)"),
+    "asciminib": _l("Scemblix (asciminib)"),
+    "allogeneic_hsct": _l("a transplant from a donor"),
+    "autologous_hsct": _l("a transplant with own cells"),
+    "cranial_radiation": _l("radiation to the head"),
+    "investigational_agent": _l("a medicine in a clinical trial"),
+}
+
+VALUE_WORDS = {
+    "b_all": _l("B-cell ALL"), "t_all": _l("T-cell ALL"),
+    "newly_diagnosed": _l("newly diagnosed"), "relapsed": _l("relapsed"),
+    "refractory": _l("refractory"), "positive": _l("positive"), "negative": _l("negative"),
+    "female": _l("female"), "male": _l("male"), "cns1": "CNS1", "cns2": "CNS2", "cns3": "CNS3",
+}
+
+#: Profile field -> how an answer is named in "You told us: ..." sentences.
+TOLD_LABELS = {
+    "age": _l("age"), "sex": _l("sex"), "diagnosis": _l("type of ALL"),
+    "disease_status": _l("where things stand"), "age_at_diagnosis": _l("age at diagnosis"),
+    "relapse_count": _l("times it came back"),
+    "months_from_diagnosis_to_relapse": _l("months to the first relapse"),
+    "isolated_extramedullary_relapse": _l("came back only outside the marrow"),
+    "in_remission": _l("in remission now"), "mrd.status": _l("MRD test"),
+    "philadelphia_chromosome": _l("Philadelphia chromosome"), "cd19": "CD19", "cd22": "CD22",
+    "cns_status": _l("spinal fluid"), "prior_therapies": _l("treatments"),
+    "performance_status": _l("daily life"), "down_syndrome": _l("Down syndrome"),
+    "pregnant_or_breastfeeding": _l("pregnant or breastfeeding"), "infections.hiv": "HIV",
+    "infections.hepatitis_b": _l("hepatitis B"), "infections.hepatitis_c": _l("hepatitis C"),
+    "infections.uncontrolled_infection": _l("infection not under control"),
+}
+
+
+@dataclass
+class Line:
+    """One sentence about one criterion, with the language it is written in."""
+
+    text: str
+    lang: str
+    kind: str = "inclusion"
+    sentence: str = ""  # the line as shown: text framed by its outcome and kind
+    told: str = ""  # "You told us: ..." for what rules a trial out
+    ask: list[str] = field(default_factory=list)  # questions for the care team
+
+
+@dataclass
+class TrialView:
+    """Everything the results page shows about one trial."""
+
+    trial: Trial
+    verdict: str
+    summary: tuple[str, str]
+    status: str
+    matched: list[Line]
+    ruled_out: list[Line]
+    unknown: list[Line]
+    study_team: list[Line]
+    site: dict | None = None
+    miles: float | None = None
+    too_far: bool = False
+
+
+def plain_text(criterion, lang: str) -> tuple[str, str]:
+    """The criterion's plain sentence in ``lang``, else English, else the verbatim text.
+
+    Returns (text, language of the text) so the page can mark a fallback's language.
+    """
+    for code in (lang, "en"):
+        text = (criterion.plain or {}).get(code, "").strip()
+        if text and text.upper() != "TODO":
+            return text, code
+    return _("In the study's own words: %(text)s", text=criterion.text), "en"
+
+
+def _yes_no(value) -> str:
+    return _("yes") if value else _("no")
+
+
+def told(path: str, profile: dict) -> str | None:
+    """One answer of the profile in words ("treatments: chemotherapy, ..."), or None."""
+    value = profile
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return None
+    if path in ("age", "age_at_diagnosis"):
+        words = _("%(years)s years", years=value["years"])
+        if "months" in value:
+            words = _("%(years)s years %(months)s months", years=value["years"],
+                      months=value["months"])
+    elif path == "prior_therapies":
+        words = ", ".join(str(THERAPY_WORDS.get(t["therapy"], t["therapy"])) for t in value) or _(
+            "none yet")
+    elif path == "performance_status":
+        words = f"{value['scale'].upper()} {value['score']}"
+    elif isinstance(value, bool):
+        words = _yes_no(value)
+    else:
+        words = str(VALUE_WORDS.get(value, value))
+    label = TOLD_LABELS.get(path) or (FIELDS[path].label if path in FIELDS else path)
+    return f"{label}: {words}"
+
+
+def _fields_of(criterion) -> list[str]:
+    if criterion is None or criterion.rule is None:
+        return []
+    seen: list[str] = []
+    for path in criterion.rule.fields():
+        if path not in seen:
+            seen.append(path)
+    return seen
+
+
+def line_for(result: CriterionResult, profile: dict, lang: str) -> Line:
+    """The patient-facing line for one criterion outcome."""
+    text, text_lang = plain_text(result.criterion, lang)
+    line = Line(text, text_lang, result.kind)
+    if result.kind == "exclusion":
+        if result.outcome == "met":  # the excluding condition does not apply
+            line.sentence = _("Not the case, as the study requires: %(what)s", what=text)
+        else:
+            line.sentence = _("This study is not for people with: %(what)s", what=text)
+    elif result.outcome in ("met", "not_screened"):
+        line.sentence = text
+    else:
+        line.sentence = _("This study is for people with: %(what)s", what=text)
+    if result.outcome == "not_met":
+        answers = [t for t in (told(p, profile) for p in _fields_of(result.criterion)) if t]
+        if answers:
+            line.told = _("You told us: %(answers)s.", answers="; ".join(answers))
+    elif result.outcome == "unknown":
+        for path in result.missing:
+            root = path if path in ASK else path.split(".")[0]
+            ask = ASK.get(root)
+            question = str(ask) if ask else _(
+                "Ask your care team about: %(what)s.",
+                what=FIELDS[path].label if path in FIELDS else path)
+            if question not in line.ask:
+                line.ask.append(question)
+    return line
+
+
+@lru_cache(maxsize=4096)
+def zip_point(zip_code: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of a US ZIP code from the offline ``zipcodes`` data, or None."""
+    zip5 = zip_code[:5]
+    if not re.fullmatch(r"[0-9]{5}", zip5):
+        return None
+    try:
+        found = zipcodes.matching(zip5)
+    except (ValueError, TypeError):
+        return None
+    if not found:
+        return None
+    return float(found[0]["lat"]), float(found[0]["long"])
+
+
+def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in miles (haversine; good to a mile or so at these scales)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 3958.8 * 2 * math.asin(math.sqrt(h))
+
+
+_NEAREST: dict[tuple, tuple[dict | None, float | None]] = {}
+
+
+def nearest_site(trial: Trial, zip_code: str | None) -> tuple[dict | None, float | None]:
+    """The trial's site nearest the ZIP code and its distance in miles.
+
+    Only US sites have ZIP codes we can place; without a usable ZIP code the
+    first listed site is shown with no distance. Answers are memoised per
+    (trial, site count, ZIP code): trials list up to hundreds of sites.
+    """
+    key = (trial.id, len(trial.sites), zip_code)
+    if key not in _NEAREST:
+        if len(_NEAREST) > 20_000:  # bounded memory
+            _NEAREST.clear()
+        _NEAREST[key] = _nearest_site(trial, zip_code)
+    return _NEAREST[key]
+
+
+def _nearest_site(trial: Trial, zip_code: str | None) -> tuple[dict | None, float | None]:
+    home = zip_point(zip_code) if zip_code else None
+    best, best_miles = None, None
+    for site in trial.sites:
+        if home is None or str(site.get("country", "")) != "United States":
+            continue
+        point = zip_point(str(site.get("zip", "")))
+        if point is None:
+            continue
+        miles = miles_between(home, point)
+        if best_miles is None or miles < best_miles:
+            best, best_miles = site, miles
+    if best is None and trial.sites:
+        return trial.sites[0], None
+    return best, best_miles
+
+
+def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list[TrialView]]:
+    """Screen the profile against every trial and group the patient-facing views by verdict."""
+    location = profile.get("location") or {}
+    groups: dict[str, list[TrialView]] = {v: [] for v in (LIKELY_ELIGIBLE, NEEDS_REVIEW,
+                                                          NOT_ELIGIBLE)}
+    for trial in trials:
+        result = screen(profile, trial)
+        # For a trial that does not fit, only what rules it out is shown: the
+        # rest would bury the one line that matters (and it is the costly part).
+        shown = (("not_met",) if result.verdict == NOT_ELIGIBLE
+                 else ("met", "unknown", "not_screened"))
+        lines = {o: [line_for(r, profile, lang) for r in result.by_outcome(o)]
+                 if o in shown else [] for o in ("met", "not_met", "unknown", "not_screened")}
+        summary = trial.summary.get(lang) or trial.summary.get("en") or ""
+        site, miles = nearest_site(trial, location.get("zip"))
+        limit = location.get("max_travel_miles")
+        groups[result.verdict].append(TrialView(
+            trial=trial, verdict=result.verdict,
+            summary=(summary, lang if trial.summary.get(lang) else "en"),
+            status=str(STATUS_WORDS.get(trial.status, trial.status.replace("_", " ").lower())),
+            matched=lines["met"], ruled_out=lines["not_met"], unknown=lines["unknown"],
+            study_team=lines["not_screened"], site=site, miles=miles,
+            too_far=bool(limit and miles is not None and miles > limit)))
+    for views in groups.values():
+        views.sort(key=lambda v: (not v.trial.recruiting,
+                                  v.miles if v.miles is not None else math.inf, v.trial.id))
+    return groups

@@ -1,0 +1,181 @@
+"""Views of the patient wizard: start, one page per step, review, results.
+
+Thin views: the step graph and the profile live in steps.py, drafts in
+drafts.py, the results' wording in results.py. Every POST is CSRF-checked by
+the app-wide CSRFProtect.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE
+from ..i18n import current_language
+from ..i18n import gettext as _
+from ..profile import ProfileError, validate_profile
+from ..trials.catalog import catalog
+from . import bp, drafts
+from .results import GROUP_INTROS, GROUP_TITLES, trial_views
+from .steps import (
+    STEP_BY_NAME,
+    Answers,
+    applicable,
+    build_profile,
+    display,
+    first_incomplete,
+    neighbours,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _expired_message() -> str:
+    minutes = current_app.config.get("WIZARD_DRAFT_IDLE_MINUTES", 120)
+    if minutes % 60 == 0:
+        return _("To protect your privacy, your answers were deleted after %(n)s hours without "
+                 "any activity. Please start again.", n=minutes // 60)
+    return _("To protect your privacy, your answers were deleted after %(n)s minutes without "
+             "any activity. Please start again.", n=minutes)
+
+
+def _load():
+    """(draft, answers), or (None, redirect response) when there is no live draft."""
+    try:
+        draft = drafts.current()
+    except drafts.DraftExpired:
+        flash(_expired_message(), "expired")
+        return None, redirect(url_for("wizard.start"))
+    if draft is None:
+        return None, redirect(url_for("wizard.start"))
+    return draft, Answers(draft.answers)
+
+
+def start_page():
+    """The welcome page (also the site's front page)."""
+    try:
+        draft = drafts.current()
+    except drafts.DraftExpired:
+        flash(_expired_message(), "expired")
+        draft = None
+    resume = None
+    if draft is not None and draft.answers:
+        answers = Answers(draft.answers)
+        nxt = first_incomplete(answers)
+        resume = url_for("wizard.step", name=nxt.name) if nxt else url_for("wizard.review")
+    return render_template("wizard/start.html", resume=resume,
+                           idle_hours=current_app.config.get("WIZARD_DRAFT_IDLE_MINUTES", 120) / 60)
+
+
+@bp.get("/")
+def start():
+    """The wizard's welcome page."""
+    return start_page()
+
+
+@bp.post("/start")
+def begin():
+    """Start a new draft (dropping any old one) and go to the first question."""
+    drafts.start()
+    return redirect(url_for("wizard.step", name="who"))
+
+
+@bp.post("/forget")
+def forget():
+    """Delete this browser's answers now."""
+    drafts.discard()
+    flash(_("Your answers have been deleted."), "info")
+    return redirect(url_for("wizard.start"))
+
+
+@bp.route("/step/<name>", methods=["GET", "POST"])
+def step(name: str):
+    """One step: show it (with stored answers), or save it and move back or on."""
+    draft, answers = _load()
+    if draft is None:
+        return answers
+    step = STEP_BY_NAME.get(name)
+    if step is None:
+        abort(404)
+    steps = applicable(answers)
+    order = [s.name for s in steps]
+    pending = first_incomplete(answers)
+    if name not in order:
+        # The step does not apply to these answers (branching): never shown.
+        return redirect(url_for("wizard.step", name=pending.name) if pending
+                        else url_for("wizard.review"))
+    if pending is not None and order.index(pending.name) < order.index(name):
+        return redirect(url_for("wizard.step", name=pending.name))
+    from_review = request.args.get("from") == "review"
+
+    if request.method == "POST":
+        form = answers.form(step, request.form)
+        if request.form.get("action") == "back":
+            # Back keeps what is on the page, valid or not, without checking it.
+            answers.set(name, request.form)
+            drafts.save(draft, answers.stored())
+            prev, _next = neighbours(answers, name)
+            return redirect(url_for("wizard.step", name=prev.name) if prev
+                            else url_for("wizard.start"))
+        if form.validate():
+            answers.set(name, request.form)
+            drafts.save(draft, answers.stored())
+            pending = first_incomplete(answers)
+            if from_review:
+                return redirect(url_for("wizard.step", name=pending.name) if pending
+                                else url_for("wizard.review"))
+            _prev, nxt = neighbours(answers, name)
+            return redirect(url_for("wizard.step", name=nxt.name) if nxt
+                            else url_for("wizard.review"))
+    else:
+        form = answers.form(step)
+
+    steps = applicable(answers)
+    return render_template(
+        "wizard/step.html", form=form, step=step,
+        number=[s.name for s in steps].index(name) + 1, total=len(steps),
+        action=url_for("wizard.step", name=name, **({"from": "review"} if from_review else {})),
+    )
+
+
+@bp.get("/review")
+def review():
+    """Every answer, with a link to change it, before the results."""
+    draft, answers = _load()
+    if draft is None:
+        return answers
+    pending = first_incomplete(answers)
+    if pending is not None:
+        return redirect(url_for("wizard.step", name=pending.name))
+    sections = [(s, display(answers.form(s))) for s in applicable(answers)]
+    return render_template("wizard/review.html", sections=sections,
+                           last=applicable(answers)[-1])
+
+
+@bp.get("/results")
+def results():
+    """Trials grouped by verdict, explained in plain words, with the nearest site."""
+    draft, answers = _load()
+    if draft is None:
+        return answers
+    pending = first_incomplete(answers)
+    if pending is not None:
+        return redirect(url_for("wizard.step", name=pending.name))
+    profile = build_profile(answers)
+    try:
+        validate_profile(profile)
+    except ProfileError as exc:
+        # A wizard bug, never the person's fault. Log which fields only:
+        # the messages themselves can quote answers (health data).
+        log.error("wizard built an invalid profile; fields: %s",
+                  ", ".join(sorted({e.split(":", 1)[0] for e in exc.errors})))
+        abort(500)
+    drafts.touch(draft)  # reading results counts as activity
+    groups = trial_views(profile, catalog().all(), current_language())
+    return render_template("wizard/results.html", groups=groups,
+                           order=(LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE),
+                           titles={k: str(v) for k, v in GROUP_TITLES.items()},
+                           intros={k: str(v) for k, v in GROUP_INTROS.items()},
+                           travel=(profile.get("location") or {}).get("max_travel_miles"),
+                           has_zip=bool((profile.get("location") or {}).get("zip")))

@@ -1,0 +1,355 @@
+"""The step graph: which steps apply to whom, and how answers become a profile.
+
+Answers are stored per step as the raw submitted values ({field: [strings]}),
+so a page always comes back exactly as it was typed, even after "Back" on a
+half-filled page. Everything else is derived from them on demand: a step's
+cleaned answers (its form validated), which steps apply (branching on earlier
+cleaned answers), and the contract profile (``build_profile``).
+
+A step that does not apply is never shown and contributes nothing to the
+profile, even if it was answered before the person changed an earlier answer
+(e.g. relapse details kept from before they changed "relapsed" to "newly
+diagnosed" are ignored, not deleted: changing back brings them back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
+
+from ..i18n import lazy_gettext as _l
+from . import forms as f
+
+#: Age from which daily life is asked on the adult (ECOG) wording; below it the
+#: child (Lansky) wording. Karnofsky/ECOG are for >= 16 years, Lansky for < 16
+#: (screener/eligibility/performance.py).
+ADULT_AGE = 16
+
+#: Answer to "how much of a normal day" (level 0-4) -> performance status.
+#: Adults (16+): the level IS the ECOG grade, each answer is worded after it.
+#: Children (< 16): Lansky, the TOP of the Lansky band that the ECOG grade
+#: covers (COG table: ECOG 0 = 100/90, 1 = 80/70, 2 = 60/50, 3 = 40/30,
+#: 4 = 20/10). The top is chosen on purpose: a five-level answer cannot tell 90
+#: from 100, and when the answer is coarse we must not exclude a child on the
+#: lower guess; the study team scores Lansky exactly at the screening visit.
+LANSKY_FOR_LEVEL = {0: 100, 1: 80, 2: 60, 3: 40, 4: 20}
+
+#: Subjects the wording can address, in the order of each form's ``personal`` tuples.
+SUBJECT_INDEX = {"patient": 0, "parent": 1, "caregiver": 2}
+
+
+#: Key of the memo of validated answers inside a draft's stored answers.
+MEMO = "_validated"
+#: Bump when a form's fields or checks change, so memos made by older code are ignored.
+MEMO_VERSION = 1
+
+
+class Answers:
+    """The stored raw answers of one draft, with cleaned values computed on demand.
+
+    Validating every step's form on every page view is most of a page's cost,
+    so the draft also stores a memo: per step, the raw answers it validated,
+    the *context* it was validated in (the earlier answers that change that
+    form: age, sex, type of ALL, chosen treatments) and the outcome. The memo
+    is used only when both still match exactly; anything else re-validates.
+    """
+
+    def __init__(self, stored: dict | None):
+        stored = dict(stored or {})
+        memo = stored.pop(MEMO, None)
+        self.raw: dict = stored
+        self._memo: dict = memo if isinstance(memo, dict) else {}
+        self._clean: dict[str, dict | None] = {}
+
+    def stored(self) -> dict:
+        """Raw answers plus the validation memo, as the draft keeps them."""
+        for name in self.raw:  # memoise whatever this request has not looked at yet
+            self.clean(name)
+        return {**self.raw, MEMO: self._memo}
+
+    def form(self, step: Step, formdata: MultiDict | None = None) -> f.StepForm:
+        """The step's form filled from ``formdata`` (a POST) or from the stored answers."""
+        if formdata is None:
+            formdata = MultiDict([(k, v) for k, vs in self.raw.get(step.name, {}).items()
+                                  for v in vs])
+        form = step.form_class(self)(formdata=formdata)
+        prepare_form(step, form, self)
+        return form
+
+    def _context(self, name: str) -> list:
+        # The earlier answers that change what a step's form accepts
+        # (see prepare_form and the step's form_class).
+        if name == "diagnosis":
+            return [self.age]
+        if name == "timing":
+            return [k for k, _label in self.therapy_choices()]
+        if name == "tests":
+            return [self.get("diagnosis", "diagnosis")]
+        if name == "health":
+            return [self.age, self.sex]
+        if name == "daily":
+            return [self.age]
+        return []
+
+    def clean(self, name: str) -> dict | None:
+        """A step's validated answers, or None when it is unanswered or invalid."""
+        if name not in self._clean:
+            self._clean[name] = None
+            if name in self.raw and name in STEP_BY_NAME:
+                raw, context = self.raw[name], self._context(name)
+                memo = self._memo.get(name)
+                if (memo and memo.get("v") == MEMO_VERSION and memo.get("raw") == raw
+                        and memo.get("context") == context):
+                    self._clean[name] = memo.get("data")
+                else:
+                    form = self.form(STEP_BY_NAME[name])
+                    data = dict(form.data) if form.validate() else None
+                    self._memo[name] = {"v": MEMO_VERSION, "raw": raw, "context": context,
+                                        "data": data}
+                    self._clean[name] = data
+        return self._clean[name]
+
+    def get(self, step: str, field: str):
+        """One cleaned answer, or None."""
+        return (self.clean(step) or {}).get(field)
+
+    def set(self, name: str, formdata: MultiDict) -> None:
+        """Store a step's raw answers (CSRF token and buttons dropped)."""
+        self.raw[name] = {k: formdata.getlist(k) for k in formdata
+                          if k not in ("csrf_token", "action")}
+        self._clean.clear()
+
+    @property
+    def subject(self) -> str:
+        """Who the questions address: patient, parent or caregiver."""
+        return self.get("who", "who") or "patient"
+
+    @property
+    def age(self) -> int | None:
+        """Age in completed years, once answered."""
+        return self.get("age", "years")
+
+    @property
+    def sex(self) -> str | None:
+        """female, male, unknown (prefer not to say), or None before the age step."""
+        return self.get("age", "sex")
+
+    def therapy_choices(self) -> list[tuple[str, str]]:
+        """(key, label) of the chosen treatments that can be timed."""
+        chosen = self.get("treatments", "treatments") or []
+        if any(f.TREATMENTS.get(k, "") is None for k in chosen):
+            return []  # the list will be unknown anyway (see build_profile)
+        labels = {c.value: c.label for c in f.TreatmentsForm.treatments.kwargs["choices"]}
+        return [(k, labels[k]) for k in chosen if f.TREATMENTS.get(k)]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the wizard."""
+
+    name: str
+    title: object  # lazy string
+    form_class: Callable[[Answers], type[f.StepForm]]
+    applies: Callable[[Answers], bool] = lambda a: True
+
+
+def _always(cls):
+    return lambda answers: cls
+
+
+def _relapsed(a: Answers) -> bool:
+    return a.get("diagnosis", "status") == "relapsed"
+
+
+def _under_three(a: Answers) -> bool:
+    return a.age is not None and a.age < 3
+
+
+def _pregnancy_applies(a: Answers) -> bool:
+    # Asked of females aged 10 and over and of anyone whose sex was not given.
+    # For males and girls under 10 it cannot apply, so the profile records
+    # pregnant_or_breastfeeding = false without asking (see build_profile).
+    if a.sex == "male":
+        return False
+    return not (a.sex == "female" and a.age is not None and a.age < 10)
+
+
+STEPS: list[Step] = [
+    Step("who", _l("About you"), _always(f.WhoForm)),
+    Step("age", _l("Age and sex"), _always(f.AgeForm)),
+    Step("months", _l("Age in months"), _always(f.MonthsForm), _under_three),
+    Step("diagnosis", _l("The diagnosis"), _always(f.DiagnosisForm)),
+    Step("relapse", _l("About the relapse"), _always(f.RelapseForm), _relapsed),
+    Step("treatments", _l("Treatments so far"), _always(f.TreatmentsForm)),
+    Step("timing", _l("When the treatments were"),
+         lambda a: f.timing_form_class(a.therapy_choices()),
+         lambda a: bool(a.therapy_choices())),
+    Step("tests", _l("Test results"), _always(f.TestsForm)),
+    Step("health", _l("Other health"), _always(f.HealthForm)),
+    Step("daily", _l("Daily life"), _always(f.DailyForm)),
+    Step("location", _l("Where you live"), _always(f.LocationForm)),
+]
+STEP_BY_NAME = {s.name: s for s in STEPS}
+
+
+def prepare_form(step: Step, form: f.StepForm, answers: Answers) -> None:
+    """Word the form for the subject and drop the questions that do not apply."""
+    idx = SUBJECT_INDEX.get(answers.subject, 0)
+    for name, variants in form.personal.items():
+        if name in form:
+            form[name].label.text = variants[idx]
+    if step.name == "diagnosis":
+        form.current_age = answers.age
+    if step.name == "tests" and answers.get("diagnosis", "diagnosis") == "t_all":
+        # CD19 and CD22 are B-cell markers; for T-cell ALL the questions do not
+        # apply and the profile leaves them absent (unknown), never "negative".
+        del form.cd19
+        del form.cd22
+    if step.name == "health" and not _pregnancy_applies(answers):
+        del form.pregnant
+    if step.name == "daily":
+        adult = answers.age is None or answers.age >= ADULT_AGE
+        form.activity.choices = f.ADULT_ACTIVITY if adult else f.CHILD_ACTIVITY
+
+
+def applicable(answers: Answers) -> list[Step]:
+    """The steps that apply given the answers so far, in order."""
+    return [s for s in STEPS if s.applies(answers)]
+
+
+def first_incomplete(answers: Answers) -> Step | None:
+    """The first applicable step without valid answers, or None when all are done."""
+    for step in applicable(answers):
+        if answers.clean(step.name) is None:
+            return step
+    return None
+
+
+def neighbours(answers: Answers, name: str) -> tuple[Step | None, Step | None]:
+    """The applicable steps before and after ``name``."""
+    steps = applicable(answers)
+    names = [s.name for s in steps]
+    if name not in names:
+        return None, None
+    i = names.index(name)
+    return (steps[i - 1] if i > 0 else None), (steps[i + 1] if i + 1 < len(steps) else None)
+
+
+def _yes_no(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+def _known(value):
+    return None if value in (None, f.UNKNOWN, "") else value
+
+
+def build_profile(answers: Answers) -> dict:
+    """The contract profile from the applicable steps' cleaned answers.
+
+    Every "I don't know" (and every blank optional number) leaves its field
+    absent: absent means unknown to the engine, never "no".
+    """
+    profile: dict = {"profile_version": 1}
+    applies = {s.name for s in applicable(answers)}
+
+    def put(path: str, value) -> None:
+        if value is None:
+            return
+        *parents, leaf = path.split(".")
+        node = profile
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+
+    years = answers.age
+    if years is not None:
+        profile["age"] = {"years": years}
+        if "months" in applies and answers.get("months", "months") is not None:
+            profile["age"]["months"] = answers.get("months", "months")
+    put("sex", _known(answers.sex))
+
+    put("diagnosis", _known(answers.get("diagnosis", "diagnosis")))
+    put("disease_status", _known(answers.get("diagnosis", "status")))
+    if answers.get("diagnosis", "age_at_diagnosis") is not None:
+        profile["age_at_diagnosis"] = {"years": answers.get("diagnosis", "age_at_diagnosis")}
+
+    if "relapse" in applies:
+        count = _known(answers.get("relapse", "relapse_count"))
+        # "Three times or more" is recorded as 3: a rule "at least 2" or "at
+        # least 3" is then decided correctly; "at most 2" correctly fails.
+        put("relapse_count", int(count) if count else None)
+        put("months_from_diagnosis_to_relapse", answers.get("relapse", "first_remission_months"))
+        put("isolated_extramedullary_relapse", _yes_no(answers.get("relapse", "extramedullary")))
+
+    chosen = answers.get("treatments", "treatments") or []
+    if chosen == [f.NONE_YET]:
+        profile["prior_therapies"] = []
+    elif chosen and f.NOT_SURE not in chosen and all(f.TREATMENTS.get(k) for k in chosen):
+        # A present list is complete (contract). So any answer that leaves out
+        # something the person had ("not sure which transplant/CAR-T", "another
+        # medicine not listed") leaves the whole list absent (unknown) rather
+        # than telling a trial the person never had what they may have had.
+        timing = answers.clean("timing") or {}
+        therapies = []
+        for key in chosen:
+            item = {"therapy": f.TREATMENTS[key]}
+            months = timing.get(f"months_{key}")
+            if months is not None:
+                item["months_since_last_dose"] = months
+            if item not in therapies:
+                therapies.append(item)
+        profile["prior_therapies"] = therapies
+
+    put("philadelphia_chromosome", _known(answers.get("tests", "philadelphia")))
+    put("cd19", _known(answers.get("tests", "cd19")))
+    put("cd22", _known(answers.get("tests", "cd22")))
+    put("mrd.status", _known(answers.get("tests", "mrd")))
+    put("in_remission", _yes_no(answers.get("tests", "in_remission")))
+    put("cns_status", _known(answers.get("tests", "cns")))
+
+    put("down_syndrome", _yes_no(answers.get("health", "down_syndrome")))
+    if _pregnancy_applies(answers):
+        put("pregnant_or_breastfeeding", _yes_no(answers.get("health", "pregnant")))
+    elif answers.clean("age") is not None:
+        # Not asked because it cannot apply (male, or a girl under 10): false.
+        profile["pregnant_or_breastfeeding"] = False
+    put("infections.hiv", _yes_no(answers.get("health", "hiv")))
+    put("infections.hepatitis_b", _yes_no(answers.get("health", "hepatitis_b")))
+    put("infections.hepatitis_c", _yes_no(answers.get("health", "hepatitis_c")))
+    put("infections.uncontrolled_infection", _yes_no(answers.get("health", "infection")))
+
+    level = _known(answers.get("daily", "activity"))
+    if level is not None:
+        if years is not None and years < ADULT_AGE:
+            profile["performance_status"] = {"scale": "lansky",
+                                             "score": LANSKY_FOR_LEVEL[int(level)]}
+        elif years is not None:
+            profile["performance_status"] = {"scale": "ecog", "score": int(level)}
+
+    zip_code = _known(answers.get("location", "zip"))
+    if zip_code:
+        put("location.zip", zip_code)
+        put("location.country", "United States")
+    travel = answers.get("location", "travel")
+    if travel and travel != "any":
+        put("location.max_travel_miles", int(travel))
+    return profile
+
+
+def display(form: f.StepForm) -> list[tuple[str, str, str]]:
+    """(field id, question, answer in words) for each question of a filled form."""
+    rows = []
+    for field in form:
+        data = field.data
+        if field.type == "RadioField":
+            text = f.labels(field).get(data, "")
+        elif field.type == "MultiCheckboxField":
+            labels = f.labels(field)
+            text = "; ".join(str(labels[k]) for k in (data or []) if k in labels)
+        else:
+            text = "" if data in (None, "") else str(data)
+        anchor = f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
+        rows.append((anchor, field.label.text, text or _l("Not answered (unknown)")))
+    return rows

@@ -1,0 +1,267 @@
+"""The wizard in real headless Chromium: whole paths, keyboard only, axe-core, small screens.
+
+Chromium is Debian's (/usr/bin/chromium, installed by ``make test`` on a fresh
+machine), driven by Playwright; axe-core comes from axe-playwright-python. The
+app is served on 127.0.0.1 by werkzeug from a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+from conftest import ADULT, CHILD
+from werkzeug.serving import make_server
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def server(app):
+    """The app on an ephemeral loopback port, for the length of the session."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for all browser tests."""
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh phone-sized page (own cookies) in English."""
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+_AXE = None
+
+
+def assert_accessible(page):
+    """axe-core finds no serious or critical violation on the page."""
+    global _AXE
+    if _AXE is None:
+        _AXE = axe_api.Axe()
+    results = _AXE.run(page)
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, (page.url, bad)
+
+
+def fits_width(page) -> bool:
+    """Nothing on the page is wider than the viewport (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def fill(page, fields: dict):
+    """Answer one step with the mouse-free Playwright helpers (check/fill)."""
+    for name, value in fields.items():
+        if isinstance(value, list):
+            for v in value:
+                page.check(f"input[name='{name}'][value='{v}']")
+        elif page.locator(f"input[type=radio][name='{name}']").count():
+            page.check(f"input[name='{name}'][value='{value}']")
+        else:
+            page.fill(f"input[name='{name}']", value)
+
+
+def submit(page, name="Continue"):
+    """Press a form button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
+
+
+def walk(page, base, answers, check_axe=False, continue_label="Continue",
+         start_label="Start the questions", open_home=True):
+    """Start and answer every step; return at the review page."""
+    if open_home:
+        page.goto(base + "/")
+    if check_axe:
+        assert_accessible(page)
+    submit(page, start_label)
+    for _step, fields in answers.items():
+        assert page.locator("p.progress").is_visible()
+        if check_axe:
+            assert_accessible(page)
+        assert fits_width(page), page.url
+        fill(page, fields)
+        submit(page, continue_label)
+    assert page.url.endswith("/screen/review")
+
+
+def test_parent_of_newly_diagnosed_four_year_old(page, server):
+    """A parent on a 375 px phone completes the wizard; every page passes axe; results print."""
+    walk(page, server, CHILD, check_axe=True)
+    assert page.get_by_text("How old is your child?", exact=True).is_visible()
+    assert_accessible(page)
+    with page.expect_navigation():
+        with page.expect_navigation():
+            page.get_by_role("link", name="See the results").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Studies that might fit"
+    assert_accessible(page)
+    assert fits_width(page)
+    likely = page.locator("section.group-likely_eligible")
+    assert likely.locator("h2").inner_text().startswith("Likely eligible — the study team confirms")
+    assert page.locator("p.site").first.is_visible()
+    # printed, it is a summary to bring to an appointment: no navigation or buttons
+    page.emulate_media(media="print")
+    assert not page.locator("nav.toc").is_visible()
+    assert not page.locator(".actions").is_visible()
+    assert page.locator("article.trial").first.is_visible()
+
+
+def test_adult_in_second_relapse_after_car_t_without_javascript(browser, server):
+    """With JavaScript off, the adult path works and ELIANA is ruled out by his CD19 treatments."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        walk(page, server, ADULT)
+        with page.expect_navigation():
+            page.get_by_role("link", name="See the results").click()
+        eliana = page.locator("article", has=page.locator("#trial-NCT02435849"))
+        assert eliana.locator("xpath=ancestor::section").get_attribute("class").endswith(
+            "group-not_eligible")
+        assert "You told us: treatments: chemotherapy, Blincyto (blinatumomab)" in (
+            eliana.locator("ul.lines-out").inner_text())
+    finally:
+        context.close()
+
+
+def test_spanish_path(page, server):
+    """Choosing Español on the front page gives the whole wizard and results in Spanish."""
+    page.goto(server + "/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Español").click()
+    assert page.get_attribute("html", "lang") == "es"
+    walk(page, server, CHILD, check_axe=True, continue_label="Continuar",
+         start_label="Empezar las preguntas", open_home=False)
+    assert page.get_by_role("heading", level=1).inner_text() == "Revise sus respuestas"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ver los resultados").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Estudios que podrían corresponder"
+    assert page.locator("section.group-likely_eligible h2").inner_text().startswith(
+        "Probablemente elegible — el equipo del estudio lo confirma")
+    assert_accessible(page)
+
+
+def test_back_three_steps_and_change_an_answer(page, server):
+    """Going back three steps with Back keeps answers; changing one re-routes the steps."""
+    page.goto(server + "/")
+    submit(page, "Start the questions")
+    for step in ("who", "age", "diagnosis", "relapse", "treatments"):
+        fill(page, ADULT[step])
+        submit(page)
+    assert page.locator("p.progress").inner_text() == "Step 6 of 10"  # timing
+    for _ in range(3):
+        submit(page, "Back")
+    assert page.get_by_role("heading", level=1).inner_text() == "The diagnosis"
+    assert page.is_checked("input[name=status][value=relapsed]")
+    page.check("input[name=status][value=refractory]")
+    submit(page)
+    # refractory: no relapse step; the treatments page comes back as ticked
+    assert page.get_by_role("heading", level=1).inner_text() == "Treatments so far"
+    assert page.locator("p.progress").inner_text() == "Step 4 of 9"
+    assert page.is_checked("input[value=blinatumomab]") and page.is_checked("input[value=chemo]")
+
+
+def test_validation_error_summary_takes_focus_and_links_to_the_field(page, server):
+    """A wrong age keeps the page, focuses the error summary, whose link focuses the field."""
+    page.goto(server + "/")
+    submit(page, "Start the questions")
+    fill(page, {"who": "patient"})
+    submit(page)
+    fill(page, {"years": "forty", "sex": "female"})
+    submit(page)
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.is_checked("input[name=sex][value=female]")
+    assert page.input_value("#years") == "forty"
+    assert_accessible(page)
+    page.locator(".error-summary a").click()
+    assert page.evaluate("document.activeElement.id") == "years"
+
+
+def _tab_to(page, selector: str, limit: int = 60):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            return
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")
+
+
+def _keyboard_answer(page, fields: dict):
+    """Answer a step with the keyboard alone: Tab, Space, arrow keys and typing."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Escape")
+    for name, value in fields.items():
+        radios = page.locator(f"input[type=radio][name='{name}']")
+        if isinstance(value, list):
+            for v in value:
+                _tab_to(page, f"input[name='{name}'][value='{v}']")
+                page.keyboard.press("Space")
+        elif radios.count():
+            _tab_to(page, f"input[type=radio][name='{name}']")
+            values = [radios.nth(i).get_attribute("value") for i in range(radios.count())]
+            for _ in range(values.index(value)):
+                page.keyboard.press("ArrowDown")
+            if values.index(value) == 0:
+                page.keyboard.press("Space")
+        else:
+            _tab_to(page, f"input[name='{name}']")
+            page.keyboard.type(value)
+    _tab_to(page, "button[value=next]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_keyboard_only_completion(page, server):
+    """The whole wizard, review and results are reachable with the keyboard alone."""
+    page.goto(server + "/")
+    _tab_to(page, "button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for step, fields in ADULT.items():
+        _keyboard_answer(page, fields)
+        assert page.locator(".error-summary").count() == 0, step
+    assert page.url.endswith("/screen/review")
+    _tab_to(page, "a.button.primary")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/screen/results")
+    assert page.get_by_role("heading", level=1).inner_text() == "Studies that might fit"
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_small_screens_do_not_scroll_sideways(browser, server, width):
+    """Steps, review and results fit a 320 px and a 375 px screen."""
+    context = browser.new_context(viewport={"width": width, "height": 640})
+    page = context.new_page()
+    try:
+        walk(page, server, CHILD)
+        assert fits_width(page)
+        with page.expect_navigation():
+            page.get_by_role("link", name="See the results").click()
+        assert fits_width(page)
+    finally:
+        context.close()

@@ -1,0 +1,104 @@
+"""English and Spanish: Accept-Language, the visible switch, complete catalogues."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from conftest import CHILD, parse
+
+from screener.config import BUNDLED_CRITERIA
+from screener.eligibility import load_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "screener" / "translations" / "es" / "LC_MESSAGES"
+
+
+def _spanish(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es-MX,es;q=0.9,en;q=0.5"
+    return client
+
+
+def test_accept_language_picks_spanish(client):
+    """A browser asking for Spanish gets the welcome page in Spanish, marked lang=es."""
+    page = parse(_spanish(client).get("/"))
+    assert page.h1 == "¿Podría un ensayo clínico ser una opción?"
+    assert page.find("html").attrs["lang"] == "es"
+
+
+def test_english_is_the_default(client):
+    """Without a preference the pages are in English."""
+    page = parse(client.get("/"))
+    assert page.h1 == "Could a clinical trial be an option?"
+    assert page.find("html").attrs["lang"] == "en"
+
+
+def test_visible_switch_changes_language_and_returns_to_the_page(client, wizard):
+    """The switch link on a step page turns the site to Spanish and comes back to that step."""
+    wizard.start()
+    page = parse(client.get("/screen/step/who"))
+    link = page.find("nav", class_="lang").find("a", hreflang="es")
+    response = client.get(link.attrs["href"])
+    assert response.headers["Location"] == "/screen/step/who"
+    page = parse(client.get("/screen/step/who"))
+    assert page.find("legend").text == "¿Quién está llenando este formulario?"
+    assert page.find("p", class_="progress").text.startswith("Paso 1 de")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_switch_never_redirects_off_site(client, target):
+    """The switch's 'next' only goes to a path on this site."""
+    response = client.get("/language/es", query_string={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_spanish_results_use_the_criteria_files_spanish(client, wizard):
+    """Spanish results show group titles and criterion sentences in Spanish."""
+    wizard.complete(CHILD)
+    page = parse(_spanish(client).get("/screen/results"))
+    text = page.find("main").text
+    assert "Probablemente elegible — el equipo del estudio lo confirma" in text
+    assert "Lo que coincide con sus respuestas" in text
+    for match in re.finditer(r"elegib", text, flags=re.IGNORECASE):
+        assert text[max(0, match.start() - 14):match.start() + 50].startswith(
+            "Probablemente elegible — el equipo del estudio lo confirma")
+
+
+def test_every_wizard_string_has_a_spanish_translation():
+    """Every string marked for translation in the wizard's code and templates is in the .po."""
+    with (CATALOGUE / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    method_map = [("screener/wizard/**.py", "python"), ("screener/i18n.py", "python"),
+                  ("templates/wizard/**.html", "jinja2"), ("templates/_*.html", "jinja2"),
+                  ("templates/base.html", "jinja2")]
+    untranslated = []
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, keywords={"_": None, "_l": None, "gettext": None}):
+        msgid = message if isinstance(message, str) else message[0]
+        entry = catalog.get(msgid)
+        if entry is None or not entry.string:
+            untranslated.append(msgid)
+    assert untranslated == []
+
+
+def test_compiled_catalogue_matches_the_po_file():
+    """The committed messages.mo holds exactly the translations of messages.po."""
+    with (CATALOGUE / "messages.po").open("rb") as fh:
+        po = read_po(fh)
+    with (CATALOGUE / "messages.mo").open("rb") as fh:
+        mo = read_mo(fh)
+    assert {m.id: m.string for m in po if m.id and m.string and not m.fuzzy} == {
+        m.id: m.string for m in mo if m.id}
+
+
+def test_every_curated_criterion_sentence_has_spanish():
+    """Each plain-language criterion sentence and trial summary has its Spanish."""
+    missing = []
+    for trial in load_dir(BUNDLED_CRITERIA):
+        if trial.summary.get("en") and not trial.summary.get("es"):
+            missing.append(f"{trial.id} summary")
+        missing += [f"{trial.id} {c.id}" for c in trial.criteria
+                    if c.plain.get("en") and not c.plain.get("es")]
+    assert missing == []
