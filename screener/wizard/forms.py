@@ -170,7 +170,18 @@ class RelapseForm(StepForm):
 #: Treatments by the names people know -> the profile's prior_therapies value.
 #: None marks answers after which the list cannot be complete (see steps.py).
 TREATMENTS: dict[str, str | None] = {
+    # ALL chemotherapy is several medicines, and trials name them one by one
+    # (asparaginase, anthracyclines, steroids, spinal-fluid chemotherapy), so they
+    # are asked one by one: a single "chemotherapy" box would tell a trial that
+    # the person never had asparaginase when they may well have.
     "chemo": "multiagent_chemotherapy",
+    "steroids": "corticosteroids",
+    "asparaginase": "asparaginase",
+    "anthracycline": "anthracycline",
+    "intrathecal": "intrathecal_chemotherapy",
+    "nelarabine": "nelarabine",
+    "clofarabine": "clofarabine",
+    "chemo_unsure": None,
     "blinatumomab": "blinatumomab",
     "inotuzumab": "inotuzumab_ozogamicin",
     "cd19_car_t": "cd19_car_t",
@@ -196,7 +207,17 @@ NOT_SURE = "unsure"
 class TreatmentsForm(StepForm):
     treatments = MultiCheckboxField(_l("Which treatments have you had for leukemia?"),
                                     choices=choices([
-        ("chemo", _l("Chemotherapy (for example vincristine, methotrexate, asparaginase)")),
+        ("chemo", _l("Chemotherapy by vein or by mouth (for example vincristine, methotrexate, "
+                     "cytarabine, mercaptopurine)")),
+        ("steroids", _l("Steroids (prednisone, prednisolone or dexamethasone)")),
+        ("asparaginase", _l("Asparaginase (Oncaspar / pegaspargase, Rylaze, Erwinase)")),
+        ("anthracycline", _l("Daunorubicin or doxorubicin (Adriamycin), sometimes called "
+                             "\"the red medicine\"")),
+        ("intrathecal", _l("Chemotherapy into the spinal fluid, given during a spinal tap "
+                           "(lumbar puncture)")),
+        ("nelarabine", _l("Arranon (nelarabine)")),
+        ("clofarabine", _l("Clolar (clofarabine)")),
+        ("chemo_unsure", _l("Chemotherapy, not sure which medicines")),
         ("blinatumomab", _l("Blincyto (blinatumomab)")),
         ("inotuzumab", _l("Besponsa (inotuzumab ozogamicin)")),
         ("cd19_car_t", _l("Kymriah (tisagenlecleucel), Tecartus, Aucatzyl or another CAR-T "
@@ -218,7 +239,8 @@ class TreatmentsForm(StepForm):
         (NONE_YET, _l("No treatment for leukemia yet")),
         (NOT_SURE, _l("I'm not sure")),
     ]), description=_l("Tick every one that applies. Brand names are given first, then the "
-                      "medicine's own name."))
+                      "medicine's own name. Studies check these medicines one by one, so if "
+                      "you are not sure about some of them, tick a \"not sure\" box."))
     personal = {"treatments": (
         _l("Which treatments have you had for leukemia?"),
         _l("Which treatments has your child had for leukemia?"),

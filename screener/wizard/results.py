@@ -94,6 +94,12 @@ ASK = {
 
 THERAPY_WORDS = {
     "multiagent_chemotherapy": _l("chemotherapy"),
+    "corticosteroids": _l("steroids"),
+    "asparaginase": _l("asparaginase"),
+    "anthracycline": _l("daunorubicin or doxorubicin"),
+    "intrathecal_chemotherapy": _l("chemotherapy into the spinal fluid"),
+    "nelarabine": _l("Arranon (nelarabine)"),
+    "clofarabine": _l("Clolar (clofarabine)"),
     "blinatumomab": _l("Blincyto (blinatumomab)"),
     "inotuzumab_ozogamicin": _l("Besponsa (inotuzumab)"),
     "cd19_car_t": _l("CAR-T aimed at CD19"),

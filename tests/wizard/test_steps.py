@@ -148,13 +148,23 @@ def test_t_cell_all_skips_cd19_and_cd22(app):
     assert "cd19" not in profile and "cd22" not in profile
 
 
-@pytest.mark.parametrize("vague", ["transplant_unsure", "car_t_unsure", "other"])
+@pytest.mark.parametrize("vague", ["transplant_unsure", "car_t_unsure", "chemo_unsure", "other"])
 def test_a_treatment_list_that_may_be_incomplete_is_left_unknown(app, vague):
     """A "not sure which" treatment leaves prior_therapies absent, never a partial list."""
     steps = dict(ADULT, treatments={"treatments": ["chemo", vague]})
     steps.pop("timing")
     assert "timing" not in _step_names(app, steps)
     assert "prior_therapies" not in _profile(app, steps)
+
+
+def test_chemotherapy_medicines_are_recorded_one_by_one(app):
+    """Steroids, asparaginase, daunorubicin and spinal-fluid chemo each reach the profile."""
+    steps = dict(ADULT, treatments={"treatments": ["chemo", "steroids", "asparaginase",
+                                                   "anthracycline", "intrathecal"]})
+    steps.pop("timing")
+    therapies = {t["therapy"] for t in _profile(app, steps)["prior_therapies"]}
+    assert therapies == {"multiagent_chemotherapy", "corticosteroids", "asparaginase",
+                         "anthracycline", "intrathecal_chemotherapy"}
 
 
 def test_transplant_donor_and_own_cells_are_told_apart(app):
