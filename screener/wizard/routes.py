@@ -172,8 +172,16 @@ def results():
                   ", ".join(sorted({e.split(":", 1)[0] for e in exc.errors})))
         abort(500)
     drafts.touch(draft)  # reading results counts as activity
-    groups = trial_views(profile, catalog().all(), current_language())
+    # Only trials taking patients are grouped by verdict: a closed trial shown as
+    # "likely eligible" would raise hopes it cannot meet. Closed ones are listed
+    # apart, for reference, with the date their status was checked.
+    trials = catalog().all()
+    lang = current_language()
+    groups = trial_views(profile, [t for t in trials if t.recruiting], lang)
+    closed = trial_views(profile, [t for t in trials if not t.recruiting], lang)
     return render_template("wizard/results.html", groups=groups,
+                           closed=[v for verdict in (LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE)
+                                   for v in closed[verdict]],
                            order=(LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE),
                            titles={k: str(v) for k, v in GROUP_TITLES.items()},
                            intros={k: str(v) for k, v in GROUP_INTROS.items()},

@@ -139,11 +139,11 @@ def test_adult_in_second_relapse_after_car_t_without_javascript(browser, server)
         walk(page, server, ADULT)
         with page.expect_navigation():
             page.get_by_role("link", name="See the results").click()
-        eliana = page.locator("article", has=page.locator("#trial-NCT02435849"))
-        assert eliana.locator("xpath=ancestor::section").get_attribute("class").endswith(
+        felix = page.locator("article", has=page.locator("#trial-NCT04404660"))
+        assert felix.locator("xpath=ancestor::section").get_attribute("class").endswith(
             "group-not_eligible")
         assert "You told us: treatments: chemotherapy, Blincyto (blinatumomab)" in (
-            eliana.locator("ul.lines-out").inner_text())
+            felix.locator("ul.lines-out").inner_text())
     finally:
         context.close()
 

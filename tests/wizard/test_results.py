@@ -31,12 +31,30 @@ def test_trials_grouped_by_the_engines_verdict(app, client, wizard, answers):
         raw = {s: {k: (v if isinstance(v, list) else [v]) for k, v in f.items()}
                for s, f in answers.items()}
         profile = build_profile(Answers(raw))
-        expected = {t.id: screen(profile, t).verdict for t in catalog().all()}
-    for trial_id, verdict in expected.items():
+        expected = {t.id: (screen(profile, t).verdict, t.recruiting) for t in catalog().all()}
+    closed = page.find("section", aria_labelledby="group-closed")
+    for trial_id, (verdict, recruiting) in expected.items():
+        if not recruiting:  # listed apart, never in a verdict group
+            assert _trial_article(page, trial_id) is None, trial_id
+            assert closed.find("li", id=f"closed-{trial_id}") is not None, trial_id
+            continue
         article = _trial_article(page, trial_id)
         assert article is not None, trial_id
         section = page.find("section", aria_labelledby=f"group-{verdict}")
         assert article in section.find_all("article"), (trial_id, verdict)
+
+
+def test_closed_trials_are_never_offered_as_likely_eligible(app, client, wizard):
+    """A trial not taking patients is listed apart with its status, even when it would fit."""
+    from screener.trials.catalog import catalog
+
+    with app.app_context():
+        eliana = catalog().get("NCT02435849")
+    assert not eliana.recruiting
+    page = _results(client, wizard, ADULT)
+    assert _trial_article(page, "NCT02435849") is None
+    item = page.find("section", aria_labelledby="group-closed").find("li", id="closed-NCT02435849")
+    assert "No longer taking new patients" in item.text
 
 
 @pytest.mark.parametrize("answers", [CHILD, ADULT], ids=["child", "adult"])
@@ -51,12 +69,12 @@ def test_never_eligible_without_likely_and_the_study_team_confirms(client, wizar
 
 
 def test_what_rules_a_trial_out_names_the_answer(client, wizard):
-    """ELIANA is ruled out for the adult with 'You told us' his CD19 treatments."""
+    """FELIX is ruled out for the adult with 'You told us' his CD19 treatments."""
     page = _results(client, wizard, ADULT)
-    article = _trial_article(page, "NCT02435849")
+    article = _trial_article(page, "NCT04404660")
     out = article.find("ul", class_="lines-out").text
     assert "You told us: treatments: chemotherapy, Blincyto (blinatumomab), CAR-T aimed at CD19." in out
-    assert "This study is not for people with: Any earlier treatment aimed at CD19" in out
+    assert "This study is not for people with: Earlier treatment aimed at CD19 other than" in out
 
 
 def test_unknowns_come_with_a_question_for_the_care_team(client, wizard):
