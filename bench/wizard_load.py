@@ -243,26 +243,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--wal", action="store_true",
-                        help="put the SQLite database in write-ahead-log mode")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="wizard-load-") as tmp:
         env = dict(os.environ, SECRET_KEY=secrets.token_hex(32),
                    DATABASE_URL=f"sqlite:///{Path(tmp) / 'load.db'}",
                    PYTHONPATH=str(ROOT))
-        # Create the tables once, before two workers start at the same moment.
-        os.environ.update({k: env[k] for k in ("SECRET_KEY", "DATABASE_URL")})
-        from screener import create_app
-
-        create_app()
-        if args.wal:
-            # Write-ahead logging lets readers and the one writer proceed together;
-            # the mode is stored in the database file, so every worker gets it.
-            import sqlite3
-
-            with sqlite3.connect(Path(tmp) / "load.db") as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
 
         port = free_port()
         proc = start_gunicorn("bare_app:app", port, args.workers, ROOT / "bench", env)

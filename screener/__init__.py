@@ -60,15 +60,34 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def upgrade_database() -> None:
     """Bring the database schema to the newest migration (inside an app context).
 
-    Idempotent and quick when the schema is current. With several processes
-    (gunicorn without --preload) set SCREENER_AUTO_MIGRATE=0 and run
-    `flask --app screener db upgrade` once as a release step instead.
+    Idempotent and quick when the schema is current, and safe when several
+    workers start together (they take turns). Deployments that prefer an explicit
+    release step set SCREENER_AUTO_MIGRATE=0 and run `flask --app screener db upgrade`.
     """
+    import fcntl
+
     from flask import current_app
     from flask_migrate import upgrade
+    from sqlalchemy import text
 
+    from .models import db
+
+    # Several workers may start at once: only one migrates at a time (a file lock
+    # for SQLite, whose file is local; an advisory lock on a PostgreSQL server),
+    # the others then find the schema current and do nothing.
     current_app.config["_SCREENER_MIGRATING_AT_START"] = True
     try:
-        upgrade(directory=str(MIGRATIONS))
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(7340210)"))
+                try:
+                    upgrade(directory=str(MIGRATIONS))
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(7340210)"))
+        else:
+            lock = Path(current_app.instance_path) / "migrate.lock"
+            with open(lock, "w") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                upgrade(directory=str(MIGRATIONS))
     finally:
         current_app.config.pop("_SCREENER_MIGRATING_AT_START", None)

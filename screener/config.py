@@ -61,8 +61,8 @@ def from_env(instance_path: Path) -> dict:
         # answers) is deleted and the person starts again: health answers
         # should not linger on a shared computer. Default: 120 (2 hours).
         "WIZARD_DRAFT_IDLE_MINUTES": int(env("WIZARD_DRAFT_IDLE_MINUTES", "120")),
-        # Apply database migrations when the app starts (1, the default). Set 0
-        # when several processes start at once and run `flask db upgrade` first.
+        # Apply database migrations when the app starts (1, the default; workers
+        # starting together take turns). Set 0 to run `flask db upgrade` yourself.
         "SCREENER_AUTO_MIGRATE": env("SCREENER_AUTO_MIGRATE", "1") == "1",
         # Set to 1 behind HTTPS: secure cookies and HSTS.
         "SCREENER_HTTPS": env("SCREENER_HTTPS", "0") == "1",

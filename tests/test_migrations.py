@@ -39,3 +39,32 @@ def test_upgrade_is_idempotent(app):
     with app.app_context():
         upgrade_database()
     assert _schema_diff(app) == []
+
+
+def test_workers_starting_together_migrate_once(tmp_path):
+    """Three processes starting the app at once on a fresh SQLite file all come up."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SECRET_KEY="x", DATABASE_URL=f"sqlite:///{tmp_path / 'w.db'}")
+    code = "from screener import create_app; create_app(); print('up')"
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err[-500:] for _, err in outputs]
+    assert all(out.strip() == "up" for out, _ in outputs)
+
+
+def test_sqlite_runs_in_write_ahead_log_mode(tmp_path):
+    """The default database lets readers and a writer work at once (WAL)."""
+    from sqlalchemy import text
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'wal.db'}"})
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+    with app.app_context():
+        db.engine.dispose()
