@@ -23,14 +23,19 @@ db = SQLAlchemy(model_class=Base)
 def _sqlite_settings(dbapi_connection, _record) -> None:
     """SQLite (the default database): write-ahead log and a busy timeout.
 
-    WAL lets the web workers read while one of them writes a wizard draft (about
-    30% more wizard throughput measured with bench/wizard_load.py), and the busy
+    WAL lets the web workers read while one of them writes a wizard draft (with
+    synchronous=NORMAL, the largest single cost per wizard step was the commit's
+    fsync; see bench/wizard_load.py), and the busy
     timeout makes a writer wait for the lock instead of failing with "database is
     locked" when two requests write at once. Other databases are left alone.
     """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL syncs at checkpoints rather than every commit: the
+        # file stays consistent after a power cut, which may lose only the last
+        # moments of wizard drafts (people retype an answer; nothing else is lost).
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
