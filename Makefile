@@ -28,5 +28,7 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-bench: setup  ## print the benchmark figures
+bench: setup  ## print the benchmark figures (about two minutes)
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/wizard_load.py
