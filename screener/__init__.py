@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
     )
+    app.json.sort_keys = False  # JSON in the contract's field order (trial, verdict, ...)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings.FIXED)
     app.config.update(settings.from_env(Path(app.instance_path)))

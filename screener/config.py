@@ -75,5 +75,4 @@ FIXED = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # 2 MiB: profiles and bundles are small
-    "JSON_SORT_KEYS": False,
 }

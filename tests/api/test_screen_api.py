@@ -72,3 +72,10 @@ def test_openapi_document_describes_the_endpoint(client):
     jsonschema.Draft202012Validator(schema).validate({"patient": CHILD, "trials": ["NCT02435849"]})
     bad = list(jsonschema.Draft202012Validator(schema).iter_errors({"patient": {"age": {}}}))
     assert bad
+
+
+def test_results_keep_the_contract_field_order(client):
+    """Fields come in the contract's order (trial, verdict, criteria, missing_answers)."""
+    body = client.post("/api/v1/screen", json={"patient": CHILD}).get_data(as_text=True)
+    first = body.index('"trial"')
+    assert first < body.index('"verdict"') < body.index('"criteria"') < body.index('"missing_answers"')
