@@ -177,38 +177,30 @@ def _received_only(field: Field, value: list[str]):
     return lambda items: _decide(all(i["therapy"] in allowed for i in items))
 
 
-def _received_within(field: Field, value: dict):
-    wanted, months = frozenset(value["therapies"]), value["months"]
+def _received_timed(in_window):
+    """Any of the therapies, given at a time ``in_window(months_since, months)`` accepts."""
 
-    def evaluate(items: list) -> int:
-        result = NOT_MET
-        for item in items:
-            if item["therapy"] in wanted:
-                since = item.get("months_since_last_dose")
-                if since is None:
-                    result = UNKNOWN  # received, but when is not known
-                elif since <= months:
-                    return MET
-        return result
+    def build(field: Field, value: dict):
+        wanted, months = frozenset(value["therapies"]), value["months"]
 
-    return evaluate
+        def evaluate(items: list) -> int:
+            result = NOT_MET
+            for item in items:
+                if item["therapy"] in wanted:
+                    since = item.get("months_since_last_dose")
+                    if since is None:
+                        result = UNKNOWN  # received, but when is not known
+                    elif in_window(since, months):
+                        return MET
+            return result
+
+        return evaluate
+
+    return build
 
 
-def _received_months_ago(field: Field, value: dict):
-    wanted, months = frozenset(value["therapies"]), value["months"]
-
-    def evaluate(items: list) -> int:
-        result = NOT_MET
-        for item in items:
-            if item["therapy"] in wanted:
-                since = item.get("months_since_last_dose")
-                if since is None:
-                    result = UNKNOWN  # received, but when is not known
-                elif since >= months:
-                    return MET
-        return result
-
-    return evaluate
+_received_within = _received_timed(lambda since, months: since <= months)
+_received_months_ago = _received_timed(lambda since, months: since >= months)
 
 
 def _received_at_least(field: Field, value: dict):

@@ -139,15 +139,22 @@ def step(name: str):
     )
 
 
+def _load_finished():
+    """Like _load, but a wizard with a step still to answer is sent to that step."""
+    draft, answers = _load()
+    if draft is not None:
+        pending = first_incomplete(answers)
+        if pending is not None:
+            return None, redirect(url_for("wizard.step", name=pending.name))
+    return draft, answers
+
+
 @bp.get("/review")
 def review():
     """Every answer, with a link to change it, before the results."""
-    draft, answers = _load()
+    draft, answers = _load_finished()
     if draft is None:
         return answers
-    pending = first_incomplete(answers)
-    if pending is not None:
-        return redirect(url_for("wizard.step", name=pending.name))
     sections = [(s, display(answers.form(s))) for s in applicable(answers)]
     return render_template("wizard/review.html", sections=sections,
                            last=applicable(answers)[-1])
@@ -156,12 +163,9 @@ def review():
 @bp.get("/results")
 def results():
     """Trials grouped by verdict, explained in plain words, with the nearest site."""
-    draft, answers = _load()
+    draft, answers = _load_finished()
     if draft is None:
         return answers
-    pending = first_incomplete(answers)
-    if pending is not None:
-        return redirect(url_for("wizard.step", name=pending.name))
     profile = build_profile(answers)
     try:
         validate_profile(profile)
