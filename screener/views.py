@@ -21,7 +21,8 @@ def index():
 def trials():
     """The loaded trials, recruiting first."""
     trials = sorted(catalog().all(), key=lambda t: (not t.recruiting, t.id))
-    return render_template("index.html", trials=trials)
+    return render_template("index.html", trials=trials, notice=catalog().notice(),
+                           curated=sum(t.source == "criteria-file" for t in trials))
 
 
 @bp.get("/healthz")

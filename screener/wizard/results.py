@@ -167,6 +167,7 @@ class TrialView:
     site: dict | None = None
     miles: float | None = None
     too_far: bool = False
+    thin: bool = False  # nothing beyond age/sex could be checked from the answers
 
 
 def plain_text(criterion, lang: str) -> tuple[str, str]:
@@ -323,8 +324,19 @@ def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list
         summary = trial.summary.get(lang) or trial.summary.get("en") or ""
         site, miles = nearest_site(trial, location.get("zip"))
         limit = location.get("max_travel_miles")
-        groups[result.verdict].append(TrialView(
-            trial=trial, verdict=result.verdict,
+        verdict = result.verdict
+        # The contract calls a trial likely_eligible when every screened criterion
+        # is met -- also when only age and sex could be screened (registry text the
+        # reader could not structure). Shown to a family, that would be a "likely
+        # eligible" nobody checked, so such a trial is shown as still to check.
+        thin = verdict == LIKELY_ELIGIBLE and not any(
+            r.outcome == "met" and r.criterion.rule is not None
+            and not set(r.criterion.rule.fields()) <= {"age", "sex"}
+            for r in result.criteria)
+        if thin:
+            verdict = NEEDS_REVIEW
+        groups[verdict].append(TrialView(
+            trial=trial, verdict=verdict, thin=thin,
             summary=(summary, lang if trial.summary.get(lang) else "en"),
             status=str(STATUS_WORDS.get(trial.status, trial.status.replace("_", " ").lower())),
             matched=lines["met"], ruled_out=lines["not_met"], unknown=lines["unknown"],

@@ -183,7 +183,7 @@ def results():
     lang = current_language()
     groups = trial_views(profile, [t for t in trials if t.recruiting], lang)
     closed = trial_views(profile, [t for t in trials if not t.recruiting], lang)
-    return render_template("wizard/results.html", groups=groups,
+    return render_template("wizard/results.html", groups=groups, notice=catalog().notice(),
                            closed=[v for verdict in (LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE)
                                    for v in closed[verdict]],
                            order=(LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE),

@@ -79,6 +79,23 @@ def test_a_failed_sync_keeps_the_trials_and_flags_them(ctx, fake_api):
 
 
 @needs_reader
+def test_the_trials_page_shows_the_snapshot_date_and_the_stale_warning(app, fake_api):
+    """/trials says when the registry trials were read, and warns after a failed sync."""
+    client = app.test_client()
+    with app.app_context():
+        assert snapshot.sync_from_api(quick_client(fake_api)).ok
+    page = client.get("/trials").get_data(as_text=True)
+    assert "read automatically from ClinicalTrials.gov as it was on 2026-11-20" in page
+    assert "may be out of date" not in page
+    fake_api.fail("/version", "503", times=10)
+    with app.app_context():
+        assert not snapshot.sync_from_api(quick_client(fake_api)).ok
+        catalog().refresh(force=True)
+    page = client.get("/trials").get_data(as_text=True)
+    assert "did not work, so they may be out of date" in page
+
+
+@needs_reader
 def test_a_new_sync_is_picked_up_without_a_restart(ctx, fake_api, monkeypatch):
     """A running app shows the newer snapshot once a sync has finished."""
     monkeypatch.setattr(type(catalog()), "CHECK_EVERY", 0.0)

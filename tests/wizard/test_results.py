@@ -32,6 +32,7 @@ def test_trials_grouped_by_the_engines_verdict(app, client, wizard, answers):
                for s, f in answers.items()}
         profile = build_profile(Answers(raw))
         expected = {t.id: (screen(profile, t).verdict, t.recruiting) for t in catalog().all()}
+    # every curated trial checks more than age: none is shown below its verdict
     closed = page.find("section", aria_labelledby="group-closed")
     for trial_id, (verdict, recruiting) in expected.items():
         if not recruiting:  # listed apart, never in a verdict group
@@ -110,6 +111,25 @@ def test_registry_trials_are_labelled_as_read_automatically(app, client, wizard,
     assert "In the study's own words: CD19 positive" in article.find("ul", class_="lines-unknown").text
 
 
+def test_a_trial_checked_on_age_alone_is_not_offered_as_likely_eligible(
+        app, client, wizard, monkeypatch):
+    """Registry text nothing could be read from: 'still to check', never 'likely eligible'."""
+    fake = Trial(id="NCT09999998", title="Text the reader could not structure", source="ctgov",
+                 status="RECRUITING", status_checked="2026-11-01",
+                 criteria=[Criterion("age", "inclusion", "Minimum Age: 1 Year.", {},
+                                     build_node({"field": "age", "op": "age_at_least",
+                                                 "value": "1 Year"})),
+                           Criterion("inc-1", "inclusion", "DISEASE CHARACTERISTICS: ...", {})])
+    with app.test_request_context():
+        assert screen({"age": {"years": 4}}, fake).verdict == "likely_eligible"  # contract
+    old = app.extensions["screener.catalog"]
+    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + [fake]))
+    page = _results(client, wizard, CHILD)
+    article = _trial_article(page, "NCT09999998")
+    assert article in page.find("section", aria_labelledby="group-needs_review").find_all("article")
+    assert "could not check this study" in article.find("p", class_="thin").text
+
+
 def test_results_need_a_finished_wizard(client, wizard):
     """Results before the last step send the person to the first unanswered step."""
     wizard.start()
@@ -145,3 +165,12 @@ def test_front_page_is_the_wizard_welcome_and_trials_moved(client):
     trials = parse(client.get("/trials"))
     assert trials.find("table") is not None
     assert client.get("/healthz").status_code == 200
+
+
+def test_results_warn_when_the_registry_may_be_out_of_date(app, client, wizard, monkeypatch):
+    """After a failed sync the results page gives the snapshot date and says it may be stale."""
+    cat = app.extensions["screener.catalog"]
+    monkeypatch.setattr(cat, "notice", lambda: {"registry_trials": 5, "as_of": "2026-11-20",
+                                                "may_be_out_of_date": True})
+    text = _results(client, wizard, CHILD).find("p", class_="registry-notice").text
+    assert "as it was on 2026-11-20" in text and "may be out of date" in text
