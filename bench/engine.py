@@ -243,11 +243,13 @@ def eliana_by_hand(p: dict) -> str:
     if c == MET:
         return "not_eligible"
     undecided |= c == UNKNOWN
-    for value in (infections.get("hiv"), p.get("active_gvhd")):
-        if value is None:
-            undecided = True
-        elif value:
-            return "not_eligible"
+    value = infections.get("hiv")
+    if value is None:
+        undecided = True
+    elif value:
+        return "not_eligible"
+    if p.get("active_gvhd") is None:  # a "yes" has no grade: left to the study team
+        undecided = True
     cns = p.get("cns_status")
     if cns is None:
         undecided = True

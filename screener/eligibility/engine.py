@@ -112,8 +112,11 @@ def _because(criterion: Criterion, exp) -> str:
 def judge(criterion: Criterion, profile: dict) -> CriterionResult:
     """The outcome of one criterion for one profile; its plain reason is worded on demand."""
     rule = criterion.rule
-    if rule is None:
-        return CriterionResult(criterion, "not_screened", profile, because=_NO_RULE)
+    if rule is None:  # the same for every profile: made once, shared (never mutated)
+        if criterion.unscreened_result is None:
+            criterion.unscreened_result = CriterionResult(
+                criterion, "not_screened", {}, because=_NO_RULE)
+        return criterion.unscreened_result
     code = rule.fn(profile)
     if criterion.is_exclusion:
         code = NEGATE[code]
@@ -135,9 +138,18 @@ def screen(profile: dict, trial: Trial) -> ScreeningResult:
     """Screen a validated profile against a trial, with reasons for every criterion."""
     results = [judge(c, profile) for c in trial.criteria]
     missing: list[str] = []
+    unknown = not_met = False
     for r in results:
-        missing.extend(m for m in r.missing if m not in missing)
-    return ScreeningResult(trial, verdict_of([r.outcome for r in results]), results, missing)
+        if r.outcome == "not_met":
+            not_met = True
+        elif r.outcome == "unknown":
+            unknown = True
+            for m in r.missing:
+                if m not in missing:
+                    missing.append(m)
+    # the contract's verdict rules (verdict_of), without a second pass
+    verdict = NOT_ELIGIBLE if not_met else NEEDS_REVIEW if unknown else LIKELY_ELIGIBLE
+    return ScreeningResult(trial, verdict, results, missing)
 
 
 def quick_verdict(profile: dict, trial: Trial) -> str:

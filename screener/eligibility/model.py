@@ -22,6 +22,8 @@ class Criterion:
     rule: Any = None  # a node from rules.build_node, or None: not screened
     note: str = ""  # how the text was read into the rule
     review: bool = False  # machine-drafted, not yet reviewed by a person
+    #: the engine's shared result when there is no rule (the same for every profile)
+    unscreened_result: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def is_exclusion(self) -> bool:

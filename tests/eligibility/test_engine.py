@@ -159,3 +159,17 @@ def test_because_does_not_repeat_itself():
         {"field": "age_at_diagnosis", "op": "age_at_most", "value": "10 Years"}]}))
     because = screen({}, t).criteria[0].because
     assert because.count("age at diagnosis") == 1
+
+
+@pytest.mark.parametrize("profile", [
+    {}, {"disease_status": "relapsed"}, {"disease_status": "relapsed", "prior_therapies": []},
+    {"disease_status": "newly_diagnosed", "infections": {"hiv": True}},
+])
+def test_screen_verdict_follows_the_contract_rules_over_its_outcomes(profile):
+    """The verdict screen() returns is verdict_of() over the outcomes it lists."""
+    from screener.eligibility.engine import verdict_of
+
+    t = trial(crit("relapsed", "inclusion", RELAPSED), crit("hiv", "exclusion", HIV),
+              crit("blina", "exclusion", BLINA), crit("consent", "inclusion"))
+    result = screen(profile, t)
+    assert result.verdict == verdict_of([c.outcome for c in result.criteria])
