@@ -177,20 +177,24 @@ def _received_only(field: Field, value: list[str]):
     return lambda items: _decide(all(i["therapy"] in allowed for i in items))
 
 
-def _received_timed(in_window):
-    """Any of the therapies, given at a time ``in_window(months_since, months)`` accepts."""
+def _received_where(key: str, make_test):
+    """Any of the therapies, received with ``key`` (when, or how it went) passing a test.
+
+    A matching therapy without ``key`` makes the leaf unknown (received, but
+    when or how is not known) unless another matching one passes.
+    """
 
     def build(field: Field, value: dict):
-        wanted, months = frozenset(value["therapies"]), value["months"]
+        wanted, passes = frozenset(value["therapies"]), make_test(value)
 
         def evaluate(items: list) -> int:
             result = NOT_MET
             for item in items:
                 if item["therapy"] in wanted:
-                    since = item.get("months_since_last_dose")
-                    if since is None:
-                        result = UNKNOWN  # received, but when is not known
-                    elif in_window(since, months):
+                    detail = item.get(key)
+                    if detail is None:
+                        result = UNKNOWN
+                    elif passes(detail):
                         return MET
             return result
 
@@ -199,30 +203,17 @@ def _received_timed(in_window):
     return build
 
 
-_received_within = _received_timed(lambda since, months: since <= months)
-_received_months_ago = _received_timed(lambda since, months: since >= months)
+_received_within = _received_where(
+    "months_since_last_dose", lambda v: lambda since: since <= v["months"])
+_received_months_ago = _received_where(
+    "months_since_last_dose", lambda v: lambda since: since >= v["months"])
+_received_with_outcome = _received_where(
+    "outcome", lambda v: frozenset(v["outcomes"]).__contains__)
 
 
 def _received_at_least(field: Field, value: dict):
     wanted, count = frozenset(value["therapies"]), value["count"]
     return lambda items: _decide(len({i["therapy"] for i in items} & wanted) >= count)
-
-
-def _received_with_outcome(field: Field, value: dict):
-    wanted, outcomes = frozenset(value["therapies"]), frozenset(value["outcomes"])
-
-    def evaluate(items: list) -> int:
-        result = NOT_MET
-        for item in items:
-            if item["therapy"] in wanted:
-                outcome = item.get("outcome")
-                if outcome is None:
-                    result = UNKNOWN  # received, but how it went is not known
-                elif outcome in outcomes:
-                    return MET
-        return result
-
-    return evaluate
 
 
 def _performance_evaluator(at_least: bool):
