@@ -8,6 +8,7 @@ app is served on 127.0.0.1 by werkzeug from a thread.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 import pytest
@@ -16,8 +17,12 @@ from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+if os.environ.get("CI"):  # CI installs both: a missing one must fail, never skip
+    import axe_playwright_python.sync_playwright as axe_api
+    import playwright.sync_api as playwright_api
+else:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
