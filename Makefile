@@ -10,8 +10,13 @@ BIN     = $(VENV)/bin
 run: setup  ## set up and serve the app on its embedded defaults (SQLite, bundled criteria)
 	$(BIN)/flask --app screener run
 
-test: setup browser  ## set up and run the whole test suite
+# The PostgreSQL server this machine kind starts (trust auth); tests make and drop a
+# private database on it. Without a reachable server, those tests skip (fail in CI).
+TESTING_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+test: setup browser  ## set up and run the whole test suite, on SQLite then on PostgreSQL
 	$(BIN)/pytest
+	TESTING_DATABASE_URL=$(TESTING_DATABASE_URL) $(BIN)/pytest -q -m "not browser"
 
 setup: $(VENV)/.installed
 

@@ -11,13 +11,16 @@ from screener import create_app
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-    })
+def app(request, tmp_path, reset_database):
+    """The app on a temporary SQLite database, or on PostgreSQL when TESTING_DATABASE_URL is set
+    (the same suite runs on both)."""
+    pg = bool(os.environ.get("TESTING_DATABASE_URL"))
+    url = request.getfixturevalue("pg_url") if pg else f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": url})
     yield app
+    if pg:
+        reset_database(app)
 
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

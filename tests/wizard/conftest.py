@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 
@@ -166,11 +167,21 @@ ADULT = {
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    """One app for the wizard tests (loading the criteria takes seconds); drafts are per client."""
-    path = tmp_path_factory.mktemp("wizard") / "wizard.db"
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+def app(request, tmp_path_factory, reset_database):
+    """One app for the wizard tests; drafts are per client.
+
+    On SQLite by default; on a private PostgreSQL database when TESTING_DATABASE_URL
+    is set, so the drafts are proven on both.
+    """
+    if os.environ.get("TESTING_DATABASE_URL"):
+        url = request.getfixturevalue("pg_url")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('wizard') / 'wizard.db'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": url})
+    yield app
+    if url.startswith("postgresql"):
+        reset_database(app)
 
 
 @pytest.fixture

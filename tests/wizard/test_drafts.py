@@ -71,7 +71,11 @@ def test_draft_survives_a_restart(app, client, wizard, tmp_path):
                             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
     other = restarted.test_client()
     other.set_cookie("session", cookie)
-    page = parse(other.get("/screen/step/age"))
+    try:
+        page = parse(other.get("/screen/step/age"))
+    finally:
+        with restarted.app_context():
+            db.engine.dispose()  # the second "process" closes its connections
     assert page.find("input", id="years").attrs["value"] == "4"
     assert page.find("label", for_="years").text == "How old is your child?"
 
