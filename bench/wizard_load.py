@@ -246,7 +246,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="wizard-load-") as tmp:
-        env = dict(os.environ, SECRET_KEY=secrets.token_hex(32),
+        # One load generator on one address: the per-address limits are off here.
+        env = dict(os.environ, SECRET_KEY=secrets.token_hex(32), SCREENER_RATE_LIMITS="0",
                    DATABASE_URL=f"sqlite:///{Path(tmp) / 'load.db'}",
                    PYTHONPATH=str(ROOT))
 

@@ -50,8 +50,8 @@ def from_env(instance_path: Path) -> dict:
         # folder. PostgreSQL: postgresql+psycopg://user@host/dbname
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL")
         or f"sqlite:///{instance_path / 'screener.db'}",
-        # Redis URL for shared rate-limit counters across workers
-        # (redis://127.0.0.1:6379/0). Default: none, counters kept in memory.
+        # Redis URL for rate-limit counters shared by every worker and server
+        # (redis://127.0.0.1:6379/0). Default: none, each process counts in memory.
         "REDIS_URL": env("REDIS_URL") or None,
         # Base URL of the ClinicalTrials.gov API v2 (tests point it at a local fake).
         "SCREENER_CTGOV_URL": env("SCREENER_CTGOV_URL") or PUBLIC_CTGOV_URL,
@@ -64,6 +64,16 @@ def from_env(instance_path: Path) -> dict:
         # Apply database migrations when the app starts (1, the default; workers
         # starting together take turns). Set 0 to run `flask db upgrade` yourself.
         "SCREENER_AUTO_MIGRATE": env("SCREENER_AUTO_MIGRATE", "1") == "1",
+        # Rate limits per client address (Flask-Limiter notation); set
+        # SCREENER_RATE_LIMITS=0 to switch them off (load tests from one address).
+        "SCREENER_RATE_LIMITS": env("SCREENER_RATE_LIMITS", "1") == "1",
+        "SCREENER_API_RATE_LIMIT": env("SCREENER_API_RATE_LIMIT") or "60 per minute",
+        # A person answers a step every few seconds at most; this leaves room for
+        # several people behind one address (a clinic) while stopping scripts.
+        "SCREENER_FORM_RATE_LIMIT": env("SCREENER_FORM_RATE_LIMIT") or "300 per minute",
+        # Trusted reverse proxies in front of the app (0: none). Set it when behind a
+        # load balancer, or every visitor shares the proxy's address and its limit.
+        "SCREENER_PROXY_HOPS": int(env("SCREENER_PROXY_HOPS", "0")),
         # Set to 1 behind HTTPS: secure cookies and HSTS.
         "SCREENER_HTTPS": env("SCREENER_HTTPS", "0") == "1",
     }

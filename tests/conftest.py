@@ -16,7 +16,7 @@ def app(request, tmp_path, reset_database):
     (the same suite runs on both)."""
     pg = bool(os.environ.get("TESTING_DATABASE_URL"))
     url = request.getfixturevalue("pg_url") if pg else f"sqlite:///{tmp_path / 'test.db'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SCREENER_RATE_LIMITS": False,
                       "SQLALCHEMY_DATABASE_URI": url})
     yield app
     if pg:

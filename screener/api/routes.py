@@ -10,6 +10,7 @@ from flask import jsonify, request
 
 from ..eligibility import screen
 from ..profile import ProfileError, validate_profile
+from ..security import api_limit, limiter
 from ..trials.catalog import catalog
 from . import bp
 from .openapi import openapi_document
@@ -26,6 +27,7 @@ def _split(error: str) -> dict:
 
 
 @bp.post("/screen")
+@limiter.limit(api_limit)
 def screen_patient():
     """Screen a profile against the curated trials (or the ``trials`` listed)."""
     body = request.get_json(silent=True)

@@ -34,7 +34,7 @@ def criteria_dir(tmp_path):
 def _make_app(url, criteria_dir, tmp_path):
     return create_app({
         "TESTING": True,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret", "SCREENER_RATE_LIMITS": False,
         "SQLALCHEMY_DATABASE_URI": url,
         "SCREENER_CRITERIA_DIR": str(criteria_dir),
         "SCREENER_CTGOV_URL": "http://127.0.0.1:9/api/v2",  # nothing listens there

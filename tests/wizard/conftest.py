@@ -177,7 +177,7 @@ def app(request, tmp_path_factory, reset_database):
         url = request.getfixturevalue("pg_url")
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('wizard') / 'wizard.db'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SCREENER_RATE_LIMITS": False,
                       "SQLALCHEMY_DATABASE_URI": url})
     yield app
     if url.startswith("postgresql"):
