@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 
 
@@ -27,7 +28,7 @@ class Field:
     values: tuple[str, ...] = ()  # allowed values for enum fields
     screening_visit: bool = False
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(self.path.split("."))
 

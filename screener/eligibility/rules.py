@@ -25,7 +25,7 @@ class RuleError(ValueError):
     """A rule mapping that cannot be built (the linter names the same problem)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Explanation:
     """Outcome of a node with the reasons that decided it."""
 
