@@ -17,7 +17,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
@@ -48,6 +48,10 @@ CSP = {
 
 def init_app(app: Flask) -> None:
     """Wire headers, CSRF, rate limits and proxy handling into the app."""
+    # A form's CSRF token lasts as long as a wizard draft does, so a page left
+    # open is not refused sooner than its answers would expire anyway.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", app.config["WIZARD_DRAFT_IDLE_MINUTES"] * 60)
+
     csrf.init_app(app)
     hops = app.config["SCREENER_PROXY_HOPS"]
     if hops:  # behind N trusted proxies: the client address is in X-Forwarded-For
@@ -61,13 +65,32 @@ def init_app(app: Flask) -> None:
     )
     limiter.init_app(app)
 
+    @app.errorhandler(CSRFError)
+    def form_expired(error):
+        # The post is refused (it cannot be trusted), but what was saved before is
+        # kept; the page says so and links back to a fresh copy of the same form.
+        again = request.full_path.rstrip("?")
+        return render_template("errors/form_expired.html", again=again), 400
+
+    @app.errorhandler(404)
+    def not_found(error):
+        if request.path.startswith("/api/"):
+            return jsonify(error="no such endpoint", errors=[]), 404
+        return render_template("errors/not_found.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):
+        if request.path.startswith("/api/"):
+            return jsonify(error="internal error; nothing was stored", errors=[]), 500
+        return render_template("errors/server_error.html"), 500
+
     @app.errorhandler(429)
     def too_many_requests(error):
         # Nothing the person entered is lost: the draft is untouched by a refused post.
         message = "Too many requests from this address; please wait a minute and try again."
         if request.path.startswith("/api/"):
             return jsonify(error=message, errors=[]), 429
-        return render_template("429.html"), 429
+        return render_template("errors/too_many.html"), 429
 
     https = app.config.get("SCREENER_HTTPS", False)
     talisman.init_app(

@@ -1,0 +1,37 @@
+"""Error pages speak plainly and never lose what was stored."""
+
+from screener.models import WizardDraft, db
+
+
+def _token(client):
+    page = client.get("/").get_data(as_text=True)
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_an_expired_form_says_so_and_keeps_earlier_answers(app, client):
+    """A post with a stale CSRF token gets a plain page linking back; saved answers stay."""
+    token = _token(client)
+    client.post("/screen/start", data={"csrf_token": token})
+    client.post("/screen/step/who", data={"csrf_token": token, "action": "next", "who": "parent"})
+    refused = client.post("/screen/step/age?from=review",
+                          data={"csrf_token": "stale", "action": "next", "years": "4"})
+    assert refused.status_code == 400
+    body = refused.get_data(as_text=True)
+    assert "This page has expired" in body
+    assert 'href="/screen/step/age?from=review"' in body
+    with app.app_context():
+        (draft,) = db.session.scalars(db.select(WizardDraft)).all()
+        assert draft.answers["who"] == {"who": ["parent"]}
+
+
+def test_the_csrf_token_lasts_as_long_as_a_draft(app):
+    """A page left open is not refused sooner than its draft would expire."""
+    assert app.config["WTF_CSRF_TIME_LIMIT"] == app.config["WIZARD_DRAFT_IDLE_MINUTES"] * 60
+
+
+def test_unknown_pages_are_explained_in_the_chosen_language(client):
+    """404 is a plain page (Spanish with Accept-Language: es); the API answers JSON."""
+    page = client.get("/no/such/page", headers={"Accept-Language": "es"})
+    assert page.status_code == 404 and "Página no encontrada" in page.get_data(as_text=True)
+    api = client.get("/api/v1/nothing")
+    assert api.status_code == 404 and api.get_json()["error"] == "no such endpoint"
