@@ -13,7 +13,6 @@ from .engine import (
     ScreeningResult,
     quick_verdict,
     screen,
-    screen_all,
 )
 from .loader import CriteriaError, lint_dir, load_dir, load_file, trial_from_data
 from .model import Criterion, Trial
@@ -21,6 +20,6 @@ from .model import Criterion, Trial
 __all__ = [
     "LIKELY_ELIGIBLE", "NEEDS_REVIEW", "NOT_ELIGIBLE", "VERDICTS", "VERDICT_WORDS",
     "CriteriaError", "Criterion", "ScreeningResult", "Trial",
-    "lint_dir", "load_dir", "load_file", "quick_verdict", "screen", "screen_all",
+    "lint_dir", "load_dir", "load_file", "quick_verdict", "screen",
     "trial_from_data",
 ]

@@ -125,15 +125,6 @@ def judge(criterion: Criterion, profile: dict) -> CriterionResult:
     return CriterionResult(criterion, "unknown", profile, rule.missing_when_unknown(profile))
 
 
-def verdict_of(outcomes: list[str]) -> str:
-    """Contract verdict rules over criterion outcome names."""
-    if "not_met" in outcomes:
-        return NOT_ELIGIBLE
-    if "unknown" in outcomes:
-        return NEEDS_REVIEW
-    return LIKELY_ELIGIBLE
-
-
 def screen(profile: dict, trial: Trial) -> ScreeningResult:
     """Screen a validated profile against a trial, with reasons for every criterion."""
     results = [judge(c, profile) for c in trial.criteria]
@@ -147,7 +138,7 @@ def screen(profile: dict, trial: Trial) -> ScreeningResult:
             for m in r.missing:
                 if m not in missing:
                     missing.append(m)
-    # the contract's verdict rules (verdict_of), without a second pass
+    # the contract's verdict rules: any not_met, else any unknown, else likely
     verdict = NOT_ELIGIBLE if not_met else NEEDS_REVIEW if unknown else LIKELY_ELIGIBLE
     return ScreeningResult(trial, verdict, results, missing)
 
@@ -164,8 +155,3 @@ def quick_verdict(profile: dict, trial: Trial) -> str:
         if code == UNKNOWN:
             undecided = True
     return NEEDS_REVIEW if undecided else LIKELY_ELIGIBLE
-
-
-def screen_all(profile: dict, trials: list[Trial]) -> list[ScreeningResult]:
-    """Screen against many trials, in the given order."""
-    return [screen(profile, t) for t in trials]

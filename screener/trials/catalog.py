@@ -25,11 +25,6 @@ from ..eligibility import Trial, load_dir
 
 log = logging.getLogger(__name__)
 
-#: How a registry trial is labelled wherever it is shown (DATE: the sync date).
-REGISTRY_LABEL = ("read automatically from ClinicalTrials.gov on {date} "
-                  "— the study team confirms")
-
-
 class TrialCatalog:
     """Trials by NCT id: curated first, then registry trials from the snapshot."""
 
@@ -165,13 +160,6 @@ class TrialCatalog:
             return found
         self.refresh()
         return self._registry_by_id.get(trial_id)
-
-
-def provenance(trial: Trial) -> str:
-    """The label a page shows for where a trial's criteria came from ("" for curated)."""
-    if trial.source != "ctgov":
-        return ""
-    return REGISTRY_LABEL.format(date=trial.status_checked or "an unknown date")
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from screener import create_app
 from screener.trials import snapshot
-from screener.trials.catalog import catalog, provenance
+from screener.trials.catalog import catalog
 from screener.trials.ctgov import CtgovClient
 
 HAS_READER = importlib.util.find_spec("screener.trials.study") is not None and hasattr(
@@ -57,10 +57,8 @@ def test_registry_trials_are_labelled_with_the_sync_date(ctx, fake_api):
     registry = [t for t in catalog().all() if t.source == "ctgov"]
     assert registry
     assert {t.status_checked for t in registry} == {"2026-11-20"}
-    assert provenance(registry[0]) == ("read automatically from ClinicalTrials.gov on "
-                                       "2026-11-20 — the study team confirms")
     assert registry[0].url == f"https://clinicaltrials.gov/study/{registry[0].id}"
-    assert provenance(catalog().get(CURATED)) == ""
+    assert catalog().get(CURATED).source == "criteria-file"
 
 
 @needs_reader
