@@ -13,12 +13,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .i18n import lazy_gettext as _l
 
 csrf = CSRFProtect()
 talisman = Talisman()
@@ -46,6 +48,18 @@ CSP = {
 }
 
 
+def _error_page(status: int, api_message: str | None, title, message, link="home"):
+    """One error answer: JSON under /api/, else a plain page in the visitor's language.
+
+    ``link`` is (href, text), None for no link, or "home" for the start page.
+    """
+    if api_message and request.path.startswith("/api/"):
+        return jsonify(error=api_message, errors=[]), status
+    if link == "home":
+        link = (url_for("main.index"), _l("Go to the start page"))
+    return render_template("error.html", title=title, message=message, link=link), status
+
+
 def init_app(app: Flask) -> None:
     """Wire headers, CSRF, rate limits and proxy handling into the app."""
     # A form's CSRF token lasts as long as a wizard draft does, so a page left
@@ -69,28 +83,32 @@ def init_app(app: Flask) -> None:
     def form_expired(error):
         # The post is refused (it cannot be trusted), but what was saved before is
         # kept; the page says so and links back to a fresh copy of the same form.
-        again = request.full_path.rstrip("?")
-        return render_template("errors/form_expired.html", again=again), 400
+        return _error_page(400, None, _l("This page has expired"), _l(
+            "For your safety, a page that stays open for a long time stops accepting answers. "
+            "The answers you saved on earlier pages are kept."),
+            link=(request.full_path.rstrip("?"),
+                  _l("Open the page again and re-enter its answers")))
 
     @app.errorhandler(404)
     def not_found(error):
-        if request.path.startswith("/api/"):
-            return jsonify(error="no such endpoint", errors=[]), 404
-        return render_template("errors/not_found.html"), 404
+        return _error_page(404, "no such endpoint", _l("Page not found"),
+                           _l("There is no page at this address."))
 
     @app.errorhandler(500)
     def server_error(error):
-        if request.path.startswith("/api/"):
-            return jsonify(error="internal error; nothing was stored", errors=[]), 500
-        return render_template("errors/server_error.html"), 500
+        return _error_page(500, "internal error; nothing was stored", _l("Something went wrong"),
+                           _l("The problem is on our side, not yours. The answers you saved are "
+                              "kept: please try again in a moment."))
 
     @app.errorhandler(429)
     def too_many_requests(error):
         # Nothing the person entered is lost: the draft is untouched by a refused post.
-        message = "Too many requests from this address; please wait a minute and try again."
-        if request.path.startswith("/api/"):
-            return jsonify(error=message, errors=[]), 429
-        return render_template("errors/too_many.html"), 429
+        return _error_page(
+            429, "Too many requests from this address; please wait a minute and try again.",
+            _l("Please wait a moment"), _l(
+                "We received many answers from this address in a short time. Please wait a "
+                "minute, then go back and press the button again. Your answers so far are kept."),
+            link=None)
 
     https = app.config.get("SCREENER_HTTPS", False)
     talisman.init_app(
