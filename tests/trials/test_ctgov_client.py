@@ -259,7 +259,7 @@ def test_every_call_has_connect_and_read_timeouts():
 def test_a_stalled_read_times_out_and_is_retried(fake_api):
     """A server that stops answering is abandoned after the read timeout, then retried."""
     fake_api.fail("/version", "stall")
-    client = make_client(fake_api, read_timeout=0.2)
+    client = make_client(fake_api, read_timeout=0.5)
     assert client.version().api_version == "2.0.5"
     assert len(fake_api.paths("/version")) == 2
 
