@@ -12,8 +12,7 @@ from screener.cli import main
 from screener.config import BUNDLED_CRITERIA
 from screener.eligibility.loader import criteria_files
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-EXAMPLES = sorted((SHARED / "examples" / "profiles").glob("*.json"))
+EXAMPLES = sorted((Path(__file__).parent / "data" / "example_profiles").glob("*.json"))
 RESULT_SCHEMA = json.loads(
     resources.files("screener.schemas").joinpath("screening-result.schema.json").read_text())
 

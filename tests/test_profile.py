@@ -7,7 +7,7 @@ import pytest
 
 from screener.profile import ProfileError, load_profile, validate_profile
 
-EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("shared/examples/profiles").glob("*.json"))
+EXAMPLES = sorted((Path(__file__).parent / "data" / "example_profiles").glob("*.json"))
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -1,11 +1,9 @@
 """Registry trials in the product: curated + snapshot trials, dated, never fetched live."""
 
-import importlib.util
 import json
 from importlib import resources
 
 import jsonschema
-import pytest
 from fake_ctgov import STUDIES_DIR, nct, shared_studies
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -15,12 +13,6 @@ from screener import create_app
 from screener.trials import snapshot
 from screener.trials.catalog import catalog
 from screener.trials.ctgov import CtgovClient
-
-HAS_READER = importlib.util.find_spec("screener.trials.study") is not None and hasattr(
-    importlib.import_module("screener.trials.study"), "trial_from_study")
-needs_reader = pytest.mark.skipif(
-    not HAS_READER, reason="screener.trials.study.trial_from_study (the registry reader, "
-                           "built by another part of the issue) is not there yet")
 
 RESULT_SCHEMA = json.loads(
     resources.files("screener.schemas").joinpath("screening-result.schema.json").read_text())
@@ -33,7 +25,6 @@ def quick_client(fake):
     return CtgovClient(fake.base_url, sleep=lambda s: None, jitter=lambda: 0.0)
 
 
-@needs_reader
 def test_catalog_holds_curated_and_snapshot_trials(ctx):
     """After a sync every stored study is a trial, and the curated file wins for its NCT id."""
     assert snapshot.sync_from_dir(STUDIES_DIR).ok
@@ -50,7 +41,6 @@ def test_catalog_holds_curated_and_snapshot_trials(ctx):
     assert {t.status_checked for t in trials if t.source == "ctgov"} == {newest}
 
 
-@needs_reader
 def test_registry_trials_are_labelled_with_the_sync_date(ctx, fake_api):
     """Each registry trial says it was read from ClinicalTrials.gov on the sync's data date."""
     assert snapshot.sync_from_api(quick_client(fake_api)).ok
@@ -61,7 +51,6 @@ def test_registry_trials_are_labelled_with_the_sync_date(ctx, fake_api):
     assert catalog().get(CURATED).source == "criteria-file"
 
 
-@needs_reader
 def test_a_failed_sync_keeps_the_trials_and_flags_them(ctx, fake_api):
     """After a failed sync the last good trials stay, with their date and a may-be-stale flag."""
     assert snapshot.sync_from_api(quick_client(fake_api)).ok
@@ -76,7 +65,6 @@ def test_a_failed_sync_keeps_the_trials_and_flags_them(ctx, fake_api):
                                   "may_be_out_of_date": True}
 
 
-@needs_reader
 def test_the_trials_page_shows_the_snapshot_date_and_the_stale_warning(app, fake_api):
     """/trials says when the registry trials were read, and warns after a failed sync."""
     client = app.test_client()
@@ -93,7 +81,6 @@ def test_the_trials_page_shows_the_snapshot_date_and_the_stale_warning(app, fake
     assert "did not work, so they may be out of date" in page
 
 
-@needs_reader
 def test_a_new_sync_is_picked_up_without_a_restart(ctx, fake_api, monkeypatch):
     """A running app shows the newer snapshot once a sync has finished."""
     monkeypatch.setattr(type(catalog()), "CHECK_EVERY", 0.0)
@@ -119,7 +106,6 @@ def test_an_unreadable_snapshot_never_stops_screening(ctx, monkeypatch):
     assert [t.id for t in catalog().all()] == [CURATED]
 
 
-@needs_reader
 def test_one_unreadable_record_is_left_out_not_everything(ctx, monkeypatch):
     """A record the reader fails on is skipped and named; the other registry trials remain."""
     from screener.trials import study
@@ -159,7 +145,6 @@ def test_start_up_does_not_read_the_snapshot(tmp_path, criteria_dir):
     assert not [s for s in statements if "ctgov_" in s and s.lstrip().upper().startswith("SELECT")]
 
 
-@needs_reader
 def test_the_api_screens_registry_trials_from_the_snapshot_only(app, fake_api):
     """POST /api/v1/screen includes snapshot trials and never calls the registry itself."""
     app.config["SCREENER_CTGOV_URL"] = fake_api.base_url
@@ -180,7 +165,6 @@ def test_the_api_screens_registry_trials_from_the_snapshot_only(app, fake_api):
     assert fake_api.received == []
 
 
-@needs_reader
 def test_a_record_missing_optional_modules_is_screened_without_exclusion(ctx, tmp_path):
     """A bare record (no eligibility, sites or design) becomes a trial that excludes no one."""
     study = json.loads((STUDIES_DIR / "NCT04404660.json").read_text())
@@ -201,7 +185,6 @@ def catalog_screen(trial):
     return screen(validate_profile(CHILD), trial).to_dict()
 
 
-@needs_reader
 def test_the_fields_we_fetch_are_all_the_reader_needs():
     """A record cut down to the client's `fields` reads into the same trial as the whole record."""
     from screener.trials.ctgov import STUDY_FIELDS

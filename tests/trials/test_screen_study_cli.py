@@ -12,7 +12,7 @@ from screener.cli import screen_command
 
 DATA = Path(__file__).parent / "data"
 STUDIES = sorted((DATA / "studies").glob("*.json"))
-PROFILES = Path(__file__).resolve().parents[3] / "shared" / "examples" / "profiles"
+PROFILES = Path(__file__).resolve().parents[1] / "data" / "example_profiles"
 RESULT_SCHEMA = json.loads(
     resources.files("screener.schemas").joinpath("screening-result.schema.json").read_text())
 PROFILE = {"profile_version": 1, "age": {"years": 9, "months": 4}, "sex": "female",
@@ -47,7 +47,6 @@ def test_every_shared_study_gives_contract_results(profile):
         assert r["trial"]["source"] == "ctgov"
 
 
-@pytest.mark.skipif(not PROFILES.is_dir(), reason="shared example profiles not present")
 @pytest.mark.parametrize("patient", sorted(PROFILES.glob("*.json")), ids=lambda p: p.name)
 def test_shared_profiles_against_eliana_record(patient):
     """The contract's example profiles screen against a registry record with valid results."""

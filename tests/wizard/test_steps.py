@@ -9,7 +9,7 @@ from conftest import ADULT, CHILD, parse
 from screener.profile import validate_profile
 from screener.wizard.steps import Answers, applicable, build_profile
 
-EXAMPLES = Path("/work/shared/examples/profiles")
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "example_profiles"
 
 
 def _answers(steps: dict) -> Answers:
