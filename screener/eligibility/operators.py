@@ -203,8 +203,13 @@ def _received_where(key: str, make_test):
     return build
 
 
+#: "Within the last N months" is read strictly: fewer than N months ago. The
+#: wizard records whole completed months (1 means 1 to 2 months ago), so an
+#: answer of exactly N is never inside an N-month window; for an exact value
+#: from a physician's system, a dose exactly N months ago sits on the edge, and
+#: an edge must not exclude (clinical safety: no exclusion on a guess).
 _received_within = _received_where(
-    "months_since_last_dose", lambda v: lambda since: since <= v["months"])
+    "months_since_last_dose", lambda v: lambda since: since < v["months"])
 _received_months_ago = _received_where(
     "months_since_last_dose", lambda v: lambda since: since >= v["months"])
 _received_with_outcome = _received_where(

@@ -506,6 +506,26 @@ def _duration_months(n: str, unit: str) -> float:
     return value * 12
 
 
+def _within(therapies: list[str], months: float, said: str) -> dict:
+    """"Any of ``therapies`` fewer than ``months`` months ago", safe at a fractional edge.
+
+    People give whole months (3 means 3 to 4 months ago), so an answer in the
+    month that holds a fractional edge (100 days = 3.29 months) may be on
+    either side of it: that answer goes to the study team (not_screened)
+    instead of deciding. Whole-month windows need no such band.
+    """
+    whole = int(months)
+    if months == whole:
+        return _leaf("prior_therapies", "received_within",
+                     {"therapies": therapies, "months": whole})
+    leaf = _leaf("prior_therapies", "received_within", {"therapies": therapies, "months": months})
+    return {"any": [
+        _leaf("prior_therapies", "received_within", {"therapies": therapies, "months": whole}),
+        {"all": [leaf, {"not_screened": f"whether it was less than {said} ago (the answer "
+                                        f"was given in whole months)"}]},
+    ]}
+
+
 @recogniser
 def _therapies(text: str) -> list[Reading]:
     if _THERAPY_DOUBT.search(text):
@@ -543,20 +563,27 @@ def _therapies(text: str) -> list[Reading]:
         if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|and|or", w)
                       for w in re.findall(r"[a-z]+", ex.group(1).lower())):
             extra.append(Reading({"__span__": True}, e_, e_ + ex.end(), ""))
+    timing = since or window
+    if timing:
+        groups = [g for g in timing.groups() if g]
+        if _duration_months(groups[0], groups[1]) < 1:
+            # A waiting period shorter than a month ("14 days prior to enrollment")
+            # is not screened: a pre-screen comes weeks before enrollment, the wait
+            # has usually passed by then, and the whole months a person gives
+            # ("less than a month ago") cannot say which side of it they are on.
+            return [Reading({}, 0, 0, "", narrow=True)]
     if since:
-        # "At least N since" is broken only by a dose *less* than N ago; received_within
-        # counts N itself, so the bound is taken a hair below N.
-        months = round(_duration_months(since.group(1), since.group(2)) - 0.001, 3)
-        rule = {"not": _leaf("prior_therapies", "received_within",
-                             {"therapies": therapies, "months": months})}
+        # "At least N since" is broken only by a dose less than N ago, which is
+        # exactly received_within N (fewer than N months ago).
+        months = _duration_months(since.group(1), since.group(2))
+        rule = {"not": _within(therapies, months, f"{since.group(1)} {since.group(2)}")}
         return [Reading(rule, first[0], first[1],
                         f"{words} at least {since.group(1)} {since.group(2)} ago (or never)"),
                 *extra, Reading({"__span__": True}, since.start(), since.end(), "")]
     if window:
         groups = [g for g in window.groups() if g]
-        months = _duration_months(groups[0], groups[1])
-        rule = _leaf("prior_therapies", "received_within",
-                     {"therapies": therapies, "months": months})
+        rule = _within(therapies, _duration_months(groups[0], groups[1]),
+                       f"{groups[0]} {groups[1]}")
         return [Reading(rule, first[0], first[1], f"{words} in the last {groups[0]} {groups[1]}"),
                 *extra, Reading({"__span__": True}, window.start(), window.end(), "")]
     if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):

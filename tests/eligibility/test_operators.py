@@ -131,7 +131,9 @@ THERAPY_CASES = [
     ("not_received", ["inotuzumab_ozogamicin"], [BLINA], "met"),
     ("not_received", ["inotuzumab_ozogamicin"], None, "unknown"),
     ("received_within", {"therapies": ["blinatumomab"], "months": 6}, [BLINA], "met"),
-    ("received_within", {"therapies": ["blinatumomab"], "months": 4}, [BLINA], "met"),  # boundary
+    ("received_within", {"therapies": ["blinatumomab"], "months": 4.5}, [BLINA], "met"),
+    # exactly N months ago is not "within N months": the wizard's 4 means 4 to 5 months ago
+    ("received_within", {"therapies": ["blinatumomab"], "months": 4}, [BLINA], "not_met"),
     ("received_within", {"therapies": ["blinatumomab"], "months": 3}, [BLINA], "not_met"),
     ("received_within", {"therapies": ["allogeneic_hsct"], "months": 3}, [HSCT_WHEN], "unknown"),
     ("received_within", {"therapies": ["allogeneic_hsct"], "months": 3}, [], "not_met"),

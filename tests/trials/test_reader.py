@@ -75,13 +75,19 @@ CASES = [
      [leaf("prior_therapies", "not_received", ["blinatumomab"])]),
     (I, "Prior blinatumomab is allowed", None),
     (E, "Prior tyrosine kinase inhibitor therapy", [leaf("prior_therapies", "received", TKIS)]),
+    # waiting periods shorter than a month are not screened (they pass before enrollment)
     (E, "Patient has an investigational medicinal product within the last 30 days prior to "
-        "screening.",
-     [leaf("prior_therapies", "received_within",
-           {"therapies": ["investigational_agent"], "months": 0.986})]),
-    (I, "At least 1 week since intrathecal chemotherapy",
+        "screening.", None),
+    (I, "At least 1 week since intrathecal chemotherapy", None),
+    (E, "Blinatumomab within the last 3 months",
+     [leaf("prior_therapies", "received_within", {"therapies": ["blinatumomab"], "months": 3})]),
+    (I, "At least 6 months since prior CAR T-cell therapy",
      [{"not": leaf("prior_therapies", "received_within",
-                   {"therapies": ["intrathecal_chemotherapy"], "months": 0.23})}]),
+                   {"therapies": ["cd19_car_t", "cd22_car_t", "other_car_t"], "months": 6})}]),
+    (E, "Allogeneic transplant within the last 100 days",  # whole months: 3 to 4 is undecided
+     [leaf("prior_therapies", "received_within", {"therapies": ["allogeneic_hsct"], "months": 3}),
+      leaf("prior_therapies", "received_within",
+           {"therapies": ["allogeneic_hsct"], "months": 3.285})]),
     (E, "Prior allogeneic hematopoietic stem cell transplant (HSCT)",
      [leaf("prior_therapies", "received", ["allogeneic_hsct"])]),
     (E, "210 Autologous HSCT within 6 weeks prior to start of blinatumomab treatment", None),
@@ -182,6 +188,40 @@ def test_alternatives_never_exclude_on_what_we_cannot_see():
                   [Criterion("renal", "inclusion", item.text, rule=build_node(crit["rule"]))])
     low = validate_profile({"organ_function": {"creatinine_clearance_ml_min": 40}})
     assert screen(low, trial).criteria[0].outcome == "not_screened"
+
+
+@pytest.mark.parametrize(("months_ago", "outcome"), [
+    (2, "not_met"),        # 2 to 3 months ago: inside 100 days whatever the day
+    (3, "not_screened"),   # 3 to 4 months ago: either side of 100 days
+    (4, "met"),            # 4 months or more: outside
+])
+def test_a_window_in_days_never_excludes_on_a_whole_month_answer_that_straddles_it(
+        months_ago, outcome):
+    """"Transplant within 100 days" with the wizard's whole months: the edge month is undecided."""
+    from screener.eligibility.model import Criterion, Trial
+
+    item = split("Exclusion Criteria:\n- Allogeneic transplant within the last 100 days")[0]
+    rule = build_node(read_item(item, "x")["rule"])
+    trial = Trial("NCT00000000", "t", "ctgov",
+                  [Criterion("x", "exclusion", item.text, rule=rule)])
+    profile = validate_profile({"prior_therapies": [
+        {"therapy": "allogeneic_hsct", "months_since_last_dose": months_ago}]})
+    assert screen(profile, trial).criteria[0].outcome == outcome
+
+
+def test_a_washout_shorter_than_a_month_never_excludes_someone_treated_recently():
+    """Chemotherapy "less than a month ago" (0) against a 2-week washout: not screened."""
+    from screener.eligibility.model import Criterion, Trial
+
+    item = split("Exclusion Criteria:\n- Systemic chemotherapy within 2 weeks prior to "
+                 "enrollment")[0]
+    crit = read_item(item, "x")
+    assert "rule" not in crit
+    trial = Trial("NCT00000000", "t", "ctgov", [Criterion("x", "exclusion", item.text)])
+    profile = validate_profile({"prior_therapies": [
+        {"therapy": "multiagent_chemotherapy", "months_since_last_dose": 0}]})
+    result = screen(profile, trial)
+    assert result.criteria[0].outcome == "not_screened" and result.verdict != "not_eligible"
 
 
 def test_every_criterion_is_marked_for_review_with_a_note():
