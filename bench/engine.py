@@ -148,19 +148,6 @@ def eliana_by_hand(p: dict) -> str:
                   else (ps["score"], ps["score"]))
         return MET if lo >= 50 else NOT_MET if hi < 50 else UNKNOWN
 
-    def investigational():
-        if therapies is None:
-            return UNKNOWN
-        result = NOT_MET
-        for t in therapies:
-            if t["therapy"] == "investigational_agent":
-                since = t.get("months_since_last_dose")
-                if since is None:
-                    result = UNKNOWN
-                elif since <= 1:
-                    return NOT_MET  # the exclusion applies
-        return MET if result == NOT_MET else result
-
     def hsct_6mo():
         if therapies is None:
             return UNKNOWN
@@ -208,7 +195,8 @@ def eliana_by_hand(p: dict) -> str:
                     NOT_SCREENED))
     undecided |= c == UNKNOWN
     cd19 = p.get("cd19")
-    c = _or(UNKNOWN if status is None else (MET if status != "relapsed" else NOT_MET),
+    c = _or(_and(UNKNOWN if status is None else (MET if status == "refractory" else NOT_MET),
+                 UNKNOWN if rc is None else (MET if rc <= 0 else NOT_MET)),
             UNKNOWN if cd19 is None else (MET if cd19 == "positive" else NOT_MET))
     if c == NOT_MET:
         return "not_eligible"
@@ -255,10 +243,6 @@ def eliana_by_hand(p: dict) -> str:
         undecided = True
     elif cns == "cns3":
         return "not_eligible"
-    c = investigational()
-    if c == NOT_MET:
-        return "not_eligible"
-    undecided |= c == UNKNOWN
     value = p.get("pregnant_or_breastfeeding")
     if value is None:
         undecided = True
