@@ -30,6 +30,7 @@ only lose a rule, never produce an invalid one.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ NOTE = "Read automatically from the registry text; a person has not reviewed thi
 NOTE_NONE = ("Read automatically from the registry text: no rule, so the study team checks "
              "it; a person has not reviewed this yet.")
 PLAIN_NONE = "Checked by the study team."
+NOTE_CORE = ("Read automatically from the registry text, in part: what every participant must "
+             "have is screened and the rest is for the study team; a person has not reviewed "
+             "this yet.")
 
 _DAYS_PER_MONTH = 30.4375
 
@@ -174,7 +178,8 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome[- ]positive|"
            r"philadelphia\s+chromosome\s*\(ph\+?\)\s*positive|"
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
-           r"bcr-?abl1?\s*(?:\+|positive)|bcr::abl1\s*(?:\+|positive)|\bt\(9;22\)")
+           r"bcr[-/]?abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|bcr::abl1\s*(?:\+|positive)|"
+           r"\bt\(9;22\)")
     neg = (r"philadelphia\s+chromosome[- ]?negative|philadelphia[- ]negative|\bph-negative|"
            r"\bph\s+negative|\bph-(?=\s|\)|,|$)|bcr-?abl1?\s*(?:-|negative)(?=\s|\)|,|$)")
     out = _find(pos, text, lambda m: Reading(
@@ -195,7 +200,7 @@ def _merge_same(readings: list[Reading]) -> list[Reading]:
     for r in readings:
         key = repr(r.rule)
         if key in seen:
-            spans.append(Reading({"__span__": True}, r.start, r.end, ""))
+            spans.append(Reading({"__span__": True, "__same__": key}, r.start, r.end, ""))
         else:
             seen[key] = r
     return list(seen.values()) + spans
@@ -980,7 +985,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         if not covered:
             return None
         return _negate(inner), f"Not for people with: {words}."
-    rest = text
+    rest = _without_synonym_ors(text, readings)
     for r in sorted(readings, key=lambda r: -r.start):
         rest = rest[:r.start] + " " + rest[r.end:]
     if any(_adverse(r.rule) for r in rules):
@@ -992,6 +997,29 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # Alternatives we cannot see: the rule may be met, never not met on them.
         rule = {"any": [inner, {"not_screened": "the other alternatives in the text"}]}
     return rule, f"Needs: {words}."
+
+
+_SYNONYM_GAP = re.compile(r"[\s,()\[\]]*(?:\bor\b|/)[\s,()\[\]]*", re.IGNORECASE)
+
+
+def _without_synonym_ors(rest: str, readings: list[Reading]) -> str:
+    """``rest`` (the text, same length) without "or"s joining two wordings of one condition.
+
+    "Philadelphia chromosome-positive (Ph+) or BCR-ABL1-positive ALL" offers no
+    alternative: both sides are the same Ph+ reading, so the "or" is no sign
+    of other alternatives hidden in the text.
+    """
+    spans: dict[str, list[Reading]] = {}
+    for r in readings:
+        key = r.rule.get("__same__") if r.rule.get("__span__") else repr(r.rule)
+        if key:
+            spans.setdefault(key, []).append(r)
+    for group in spans.values():
+        group.sort(key=lambda r: r.start)
+        for a, b in zip(group, group[1:], strict=False):
+            if a.end <= b.start and _SYNONYM_GAP.fullmatch(rest[a.end:b.start]):
+                rest = rest[:a.end] + " " * (b.start - a.end) + rest[b.start:]
+    return rest
 
 
 _ADVERSE = ("infections.", "pregnant_or_breastfeeding", "active_gvhd")
@@ -1177,11 +1205,61 @@ def _plain(kind: str, rule: dict) -> str:
     return f"Needs: {words}."
 
 
+#: Words that make a "newly diagnosed" or "Ph+" in an inclusion something other
+#: than a condition every participant must meet: other disease settings offered
+#: as alternatives, exceptions, conditions, or therapy already given.
+_NOT_A_CORE = re.compile(
+    r"relaps|refractor|recurr|resist|remission|fail|second|salvage|persist|residual|\bmrd\b|"
+    r"prior(?!\s+to\b)|previous(?!ly\s+untreated)|after|following|either|one\s+of|any\s+of|"
+    r"\bor\s+(?:having|had|have|who|with|in|patients)\b|"
+    r"ph-?like|philadelphia[- ]like|bcr-?abl1?-?like|lymphoma|myeloid|aml\b|cml\b|"
+    r"blast\s+(?:crisis|phase|transformation)|mixed|ambiguous|biphenotypic", re.IGNORECASE)
+
+
+def _core_reading(item: Item) -> tuple[dict, str] | None:
+    """The conditions every participant must meet, out of an inclusion read only in part.
+
+    "Patients aged 18 to 60 with de novo Philadelphia chromosome positive ALL,
+    as defined by ..." is not read whole, so without this the item is
+    not_screened and a person in second relapse, or with Ph-negative
+    leukemia, would see the study as likely eligible. When the sentence names
+    the disease setting (newly diagnosed) or the Ph status as something
+    everyone must have, with no alternative, exception or condition beside
+    it, those become required and the rest goes to the study team:
+    all[setting, Ph, not_screened rest]. A mismatch then rules the study out;
+    a match never makes it "met" on its own.
+    """
+    text = item.text if not item.subs else " ".join([item.head, *item.subs])
+    if item.kind != INCLUSION or _DOUBT.search(text) or _NOT_A_CORE.search(text):
+        return None
+    leaves = []
+    for found in (_disease_status(text), _philadelphia(text)):
+        found = [r for r in found if not r.rule.get("__span__")]
+        if any(r.narrow for r in found) or len({json.dumps(r.rule, sort_keys=True)
+                                                for r in found}) > 1:
+            return None  # two readings of one field in one sentence: a doubt
+        leaves += [r for r in found if r.rule.get("field") in (
+            "disease_status", "philadelphia_chromosome")
+            and r.rule.get("op") == "eq"]
+    if not leaves:
+        return None
+    rule = {"all": [r.rule for r in leaves] + [
+        {"not_screened": "the rest of this criterion, read by the study team"}]}
+    return rule, "Needs: " + " and ".join(r.words for r in leaves) + \
+        "; the rest of this criterion is checked by the study team."
+
+
 def read_item(item: Item, cid: str) -> dict:
     """One item as a criteria-file criterion mapping, ``review: true``, rule only if certain."""
     crit = {"id": cid, "kind": item.kind, "text": item.text, "plain": {"en": PLAIN_NONE},
             "note": NOTE_NONE, "review": True}
     reading = read_rule(item)
+    if reading is None:
+        core = _core_reading(item)
+        if core is not None and _valid(core[0], cid):
+            crit["rule"], crit["plain"] = core[0], {"en": core[1]}
+            crit["note"] = NOTE_CORE
+            return crit
     if reading is not None and _valid(reading[0], cid):
         crit["rule"], crit["plain"] = reading[0], {"en": _plain(item.kind, reading[0])}
         crit["note"] = NOTE

@@ -224,6 +224,44 @@ def test_a_washout_shorter_than_a_month_never_excludes_someone_treated_recently(
     assert result.criteria[0].outcome == "not_screened" and result.verdict != "not_eligible"
 
 
+def _screen_item(kind_heading: str, text: str, profile: dict):
+    from screener.eligibility.model import Criterion, Trial
+
+    item = split(f"{kind_heading}:\n- {text}")[0]
+    crit = read_item(item, "x")
+    rule = build_node(crit["rule"]) if "rule" in crit else None
+    trial = Trial("NCT00000000", "t", "ctgov",
+                  [Criterion("x", item.kind, item.text, rule=rule)])
+    return screen(validate_profile(profile), trial).criteria[0].outcome
+
+
+SECOND_RELAPSE = {"disease_status": "relapsed", "relapse_count": 2,
+                  "philadelphia_chromosome": "negative"}
+NEW_PH_POS = {"disease_status": "newly_diagnosed", "philadelphia_chromosome": "positive"}
+
+
+@pytest.mark.parametrize(("text", "relapsed", "new_ph_pos"), [
+    # two wordings of Ph+ joined by "or" are one condition, not hidden alternatives
+    ("Newly diagnosed Philadelphia chromosome-positive (Ph+) or BCR-ABL1-positive ALL, as "
+     "defined by the 2017 national comprehensive cancer network (NCCN) guidelines.",
+     {"not_met"}, {"met"}),
+    # read in part (UKALL14): the setting everyone must have decides a mismatch, never a
+    # match on its own
+    ("Newly diagnosed, previously untreated acute lymphoblastic leukemia\n"
+     "  - A pre-phase steroid treatment of 5-7 days is required and can be started prior to "
+     "registration",
+     {"not_met"}, {"not_screened"}),
+    # another setting offered beside it: no one is ruled out on it
+    ("Newly diagnosed ALL, or ALL in first relapse after chemotherapy alone",
+     {"not_screened"}, {"unknown", "not_screened"}),
+])
+def test_an_inclusion_for_newly_diagnosed_rules_out_a_relapse_only_when_it_is_required(
+        text, relapsed, new_ph_pos):
+    """A study for newly diagnosed leukemia is no likely match for a second relapse."""
+    assert _screen_item("Inclusion Criteria", text, SECOND_RELAPSE) in relapsed
+    assert _screen_item("Inclusion Criteria", text, NEW_PH_POS) in new_ph_pos
+
+
 def test_every_criterion_is_marked_for_review_with_a_note():
     """Read or not, each criterion keeps its words, review: true, a plain sentence and a note."""
     items = split("Inclusion Criteria:\n* ECOG 0-2\n* Life expectancy > 12 weeks\n")
