@@ -22,6 +22,39 @@ def _strip(schema: dict) -> dict:
     return {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
 
 
+#: The fields the API adds to the contract's trial object (the contract allows extra fields).
+TRIAL_LABELS = {
+    "type": "object",
+    "description": "Fields the API adds to each result's `trial` object, beside the contract's "
+    "id, title and source.",
+    "required": ["status", "status_checked", "recruiting", "url"],
+    "properties": {
+        "status": {"type": ["string", "null"], "examples": ["RECRUITING"],
+                   "description": "The ClinicalTrials.gov overall status (RECRUITING, "
+                   "NOT_YET_RECRUITING, ENROLLING_BY_INVITATION, ACTIVE_NOT_RECRUITING, "
+                   "COMPLETED, ...); null when not known."},
+        "status_checked": {"type": ["string", "null"], "format": "date",
+                           "description": "ISO date the status was last checked: the "
+                           "registry snapshot's data date for registry trials, the curated "
+                           "file's status_checked for curated trials."},
+        "recruiting": {"type": "boolean",
+                       "description": "True when the trial is open to enrollment (RECRUITING, "
+                       "NOT_YET_RECRUITING or ENROLLING_BY_INVITATION)."},
+        "url": {"type": "string", "format": "uri",
+                "examples": ["https://clinicaltrials.gov/study/NCT02435849"],
+                "description": "The trial's ClinicalTrials.gov page."},
+        "note": {"type": "string",
+                 "description": "Registry trials (source ctgov) only: 'Criteria read "
+                 "automatically from ClinicalTrials.gov on DATE — the study team confirms'."},
+    },
+}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
 @cache
 def openapi_document() -> dict:
     error = {
@@ -38,16 +71,28 @@ def openapi_document() -> dict:
         "openapi": "3.1.0",
         "info": {
             "title": "ALL trial pre-screener API",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "description": "Screens a patient profile against the ALL trials this service "
-            "knows. Results are a pre-screen: 'likely_eligible' means the study team "
-            "confirms. Criterion outcomes use three-valued (Kleene) logic.",
+            "knows: curated trials (criteria files read by a person, source "
+            "'criteria-file') and registry trials (read automatically from the local "
+            "ClinicalTrials.gov snapshot, source 'ctgov'). Results are a pre-screen: "
+            "'likely_eligible' means the study team confirms. Criterion outcomes use "
+            "three-valued (Kleene) logic. Every error under /api/ is JSON: "
+            "{\"error\": \"...\", \"errors\": [{\"field\", \"message\"}]}.",
         },
         "paths": {
             "/api/v1/screen": {
                 "post": {
                     "operationId": "screen",
-                    "summary": "Screen one patient against curated trials",
+                    "summary": "Screen one patient against the open curated and registry trials",
+                    "description": "By default the patient is screened against every loaded "
+                    "trial that is open to enrollment (status RECRUITING, NOT_YET_RECRUITING "
+                    "or ENROLLING_BY_INVITATION), curated and registry alike. "
+                    "`include_closed: true` screens every loaded trial whatever its status; "
+                    "trials named in `trials` are screened whatever their status. Each "
+                    "result is a contract screening result whose `trial` object also "
+                    "carries status, status_checked, recruiting, url and, for registry "
+                    "trials, a note (see TrialLabels).",
                     "requestBody": {"required": True, "content": {"application/json": {
                         "schema": {
                             "type": "object", "additionalProperties": False,
@@ -56,29 +101,52 @@ def openapi_document() -> dict:
                                 "patient": {"$ref": "#/components/schemas/PatientProfile"},
                                 "trials": {"type": "array", "items": {
                                     "type": "string", "pattern": "^NCT[0-9]{8}$"},
-                                    "description": "Limit screening to these trials."},
+                                    "description": "Screen only these trials, whatever "
+                                    "their status. Each must be an NCT id of a loaded trial."},
+                                "include_closed": {
+                                    "type": "boolean", "default": False,
+                                    "description": "Also screen trials not open to "
+                                    "enrollment (completed, active not recruiting, "
+                                    "suspended, ...). Default false: open trials only."},
                             },
                         }}}},
                     "responses": {
-                        "200": {"description": "One result per trial",
+                        "200": {"description": "One result per trial screened",
                                 "content": {"application/json": {"schema": {
                                     "type": "object", "required": ["results"],
                                     "properties": {"results": {"type": "array", "items": {
-                                        "$ref": "#/components/schemas/ScreeningResult"}}}}}}},
-                        "400": {"description": "The body is not JSON",
-                                "content": {"application/json": {"schema": {
-                                    "$ref": "#/components/schemas/Error"}}}},
-                        "422": {"description": "The request or the profile breaks the "
-                                "contract; each error names the field",
-                                "content": {"application/json": {"schema": {
-                                    "$ref": "#/components/schemas/Error"}}}},
+                                        "allOf": [
+                                            {"$ref": "#/components/schemas/ScreeningResult"},
+                                            {"type": "object", "properties": {"trial": {
+                                                "$ref": "#/components/schemas/TrialLabels"}}},
+                                        ]}}}}}}},
+                        "400": _error_response("The body is not JSON"),
+                        "405": _error_response("Method not allowed (use POST); the Allow "
+                                               "header names the methods"),
+                        "413": _error_response("The body is larger than the limit (2 MiB)"),
+                        "422": _error_response("The request or the profile breaks the "
+                                               "contract; each error names the field "
+                                               "(patient.*, trials[i], include_closed, or an "
+                                               "unexpected request field)"),
+                        "429": _error_response("Too many requests from this address; "
+                                               "the Retry-After header says when to retry"),
+                        "500": _error_response("Internal error; nothing was stored"),
                     },
                 }
-            }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This OpenAPI document",
+                    "responses": {"200": {"description": "The OpenAPI 3.1 document",
+                                          "content": {"application/json": {}}}},
+                }
+            },
         },
         "components": {"schemas": {
             "PatientProfile": _strip(profile_schema()),
             "ScreeningResult": _strip(_result_schema()),
+            "TrialLabels": TRIAL_LABELS,
             "Error": error,
         }},
     }

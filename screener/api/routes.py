@@ -1,19 +1,41 @@
 """POST /api/v1/screen and the OpenAPI document that describes it.
 
 Errors are JSON and name the field: 400 when the body is not JSON, 422 when
-the request or the profile breaks the contract. Bodies are never logged.
+the request or the profile breaks the contract. Every other error under /api/
+(404, 405, 413, 429, 500) is JSON too (see ``api_error`` below and
+screener/security.py). Bodies are never logged.
+
+By default a patient is screened only against trials open to enrollment
+(``Trial.recruiting``): the question a physician asks is "which open trials
+could this patient join". ``"include_closed": true`` screens every loaded
+trial; trials named in ``"trials"`` are screened whatever their status.
 """
 
 from __future__ import annotations
 
-from flask import jsonify, request
+import re
 
-from ..eligibility import screen
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..eligibility import Trial, screen
 from ..profile import ProfileError, validate_profile
 from ..security import api_limit, limiter
 from ..trials.catalog import catalog
 from . import bp
 from .openapi import openapi_document
+
+REQUEST_FIELDS = ("patient", "trials", "include_closed")
+NCT_ID = re.compile(r"NCT[0-9]{8}")  # the contract's ^NCT[0-9]{8}$, matched whole
+
+#: What an API user reads for an HTTP error that is not the request's fault in detail.
+HTTP_MESSAGES = {
+    404: "no such endpoint",
+    405: "method not allowed here",
+    413: "the request body is too large",
+    429: "Too many requests from this address; please wait a minute and try again.",
+    500: "internal error; nothing was stored",
+}
 
 
 def _error(status: int, message: str, errors: list[str] | None = None):
@@ -26,43 +48,105 @@ def _split(error: str) -> dict:
     return {"field": field, "message": message or error}
 
 
+def trial_labels(trial: Trial) -> dict:
+    """What the API adds to the contract's trial object: status, its date, link and caveat."""
+    labels = {
+        "status": trial.status or None,
+        "status_checked": trial.status_checked or None,
+        "recruiting": trial.recruiting,
+        "url": trial.url,
+    }
+    if trial.source == "ctgov":
+        when = f" on {trial.status_checked}" if trial.status_checked else ""
+        labels["note"] = (f"Criteria read automatically from ClinicalTrials.gov{when} "
+                          "— the study team confirms")
+    return labels
+
+
+def result_dict(result) -> dict:
+    """The contract's result, its trial object carrying the labels above as extra fields."""
+    out = result.to_dict()
+    out["trial"].update(trial_labels(result.trial))
+    return out
+
+
 @bp.post("/screen")
 @limiter.limit(api_limit)
 def screen_patient():
-    """Screen a profile against the curated trials (or the ``trials`` listed)."""
+    """Screen a profile against the open trials (all with include_closed, or those listed)."""
     body = request.get_json(silent=True)
     if body is None:
         return _error(400, "the request body must be JSON (Content-Type: application/json)")
     if not isinstance(body, dict):
         return _error(422, "the request body must be a JSON object",
                       ["(body): must be an object with 'patient'"])
-    unexpected = sorted(set(body) - {"patient", "trials"})
+    unexpected = sorted(set(body) - set(REQUEST_FIELDS))
     if unexpected:
+        fields = ", ".join(REQUEST_FIELDS)
         return _error(422, "the request has unexpected fields",
-                      [f"{name}: is not a request field (patient, trials)" for name in unexpected])
+                      [f"{name}: is not a request field ({fields})" for name in unexpected])
     if "patient" not in body:
         return _error(422, "the request has no patient", ["patient: is required"])
+    include_closed = body.get("include_closed", False)
+    if not isinstance(include_closed, bool):
+        return _error(422, "include_closed must be true or false",
+                      ["include_closed: must be a boolean (true or false)"])
     try:
         profile = validate_profile(body["patient"])
     except ProfileError as exc:
         return _error(422, "the patient profile breaks the contract",
                       [f"patient.{e}" if not e.startswith("(") else f"patient: {e}"
                        for e in exc.errors])
-    trials = catalog().all()
     if "trials" in body:
         wanted = body["trials"]
         if not isinstance(wanted, list) or not all(isinstance(t, str) for t in wanted):
             return _error(422, "trials must be a list of NCT ids",
                           ["trials: must be a list of strings"])
+        malformed = [f"trials[{i}]: {t!r} is not an NCT id (NCT followed by 8 digits)"
+                     for i, t in enumerate(wanted) if not NCT_ID.fullmatch(t)]
+        if malformed:
+            return _error(422, "trials must be a list of NCT ids", malformed)
         unknown = [f"trials[{i}]: no trial {t} is loaded" for i, t in enumerate(wanted)
                    if catalog().get(t) is None]
         if unknown:
             return _error(422, "some trials are not loaded", unknown)
+        # Named trials are screened whatever their status: the caller asked for them.
         trials = [catalog().get(t) for t in dict.fromkeys(wanted)]
-    return jsonify(results=[screen(profile, t).to_dict() for t in trials])
+    else:
+        trials = catalog().all()
+        if not include_closed:
+            trials = [t for t in trials if t.recruiting]
+    return jsonify(results=[result_dict(screen(profile, t)) for t in trials])
 
 
 @bp.get("/openapi.json")
 def openapi():
     """OpenAPI 3.1 description of this API."""
     return jsonify(openapi_document())
+
+
+@bp.app_errorhandler(HTTPException)
+def api_error(error: HTTPException):
+    """Any HTTP error without a handler of its own (405, 413, ...): JSON under /api/.
+
+    Elsewhere the error is answered as before (Werkzeug's page); 404, 429, 500 and
+    CSRF errors have their own handlers in screener/security.py, which answer JSON
+    under /api/ as well.
+    """
+    if error.code is None or not request.path.startswith("/api/"):
+        return error  # answered exactly as without this handler
+    message = HTTP_MESSAGES.get(error.code) or (error.description or error.name)
+    if error.code == 405 and error.valid_methods:
+        message = (f"method {request.method} is not allowed here; use "
+                   f"{' or '.join(m for m in error.valid_methods if m not in ('HEAD', 'OPTIONS'))}")
+    if error.code == 413:
+        limit = request.max_content_length
+        if limit:
+            size = (f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit // 1024} KiB")
+            message = f"the request body is too large (at most {size})"
+    response = jsonify(error=message, errors=[])
+    response.status_code = error.code
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":  # keep Allow, Retry-After, ...
+            response.headers[name] = value
+    return response

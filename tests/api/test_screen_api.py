@@ -2,13 +2,36 @@
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
+import pytest
+
+from screener import create_app
+from screener.trials import snapshot
 
 RESULT_SCHEMA = json.loads(
     resources.files("screener.schemas").joinpath("screening-result.schema.json").read_text())
 CHILD = {"profile_version": 1, "age": {"years": 4, "months": 2}, "diagnosis": "b_all",
          "disease_status": "newly_diagnosed", "prior_therapies": []}
+#: The 96 recorded ClinicalTrials.gov ALL studies (the same as shared/ctgov/studies).
+STUDIES = Path(__file__).resolve().parents[1] / "trials" / "data" / "studies"
+OPEN = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"}
+SNAPSHOT_DATE = "2022-11-08"  # the newest record update among the recorded studies
+CURATED_CLOSED = "NCT02435849"  # ELIANA: curated, ACTIVE_NOT_RECRUITING, checked 2018-05-29
+REGISTRY_COMPLETED = "NCT00002738"  # registry only, COMPLETED
+
+
+@pytest.fixture
+def registry(app):
+    """The app after `screener sync --from-dir` with the recorded studies (curated files too)."""
+    with app.app_context():
+        assert snapshot.sync_from_dir(STUDIES).ok
+    return app
+
+
+def _screen(client, **body):
+    return client.post("/api/v1/screen", json={"patient": {"age": {"years": 4}}, **body})
 
 
 def test_screen_returns_contract_results(client):
@@ -32,7 +55,10 @@ def test_same_answer_as_the_cli(client, tmp_path):
     cli = CliRunner().invoke(main, ["screen", "--patient", str(path), "--trial", "NCT02435849",
                                     "--json"])
     api = client.post("/api/v1/screen", json={"patient": CHILD, "trials": ["NCT02435849"]})
-    assert api.get_json()["results"] == json.loads(cli.output)
+    (result,) = api.get_json()["results"]
+    # The API adds labels to the trial object (the contract allows extra fields); the rest is equal.
+    result["trial"] = {k: result["trial"][k] for k in ("id", "title", "source")}
+    assert [result] == json.loads(cli.output)
 
 
 def test_body_not_json_is_400(client):
@@ -79,3 +105,221 @@ def test_results_keep_the_contract_field_order(client):
     body = client.post("/api/v1/screen", json={"patient": CHILD}).get_data(as_text=True)
     first = body.index('"trial"')
     assert first < body.index('"verdict"') < body.index('"criteria"') < body.index('"missing_answers"')
+
+
+# -- which trials are screened: open ones by default ---------------------------------
+
+
+def test_by_default_only_trials_open_to_enrollment_are_screened(registry):
+    """{"age": {"years": 4}} gets results for open trials only, curated and registry alike."""
+    response = _screen(registry.test_client())
+    assert response.status_code == 200
+    trials = [r["trial"] for r in response.get_json()["results"]]
+    assert trials
+    assert all(t["recruiting"] and t["status"] in OPEN for t in trials)
+    assert {t["source"] for t in trials} == {"criteria-file", "ctgov"}
+    ids = {t["id"] for t in trials}
+    assert CURATED_CLOSED not in ids and REGISTRY_COMPLETED not in ids
+
+
+def test_include_closed_screens_every_loaded_trial(registry):
+    """With include_closed true, finished and not-recruiting trials are screened too."""
+    client = registry.test_client()
+    every = _screen(client, include_closed=True).get_json()["results"]
+    assert len(every) == 96
+    statuses = {r["trial"]["status"] for r in every}
+    assert {"COMPLETED", "ACTIVE_NOT_RECRUITING"} <= statuses
+    open_only = _screen(client, include_closed=False).get_json()["results"]
+    assert open_only == [r for r in every if r["trial"]["recruiting"]]
+    assert _screen(client).get_json()["results"] == open_only
+
+
+def test_trials_named_in_the_request_are_screened_whatever_their_status(registry):
+    """Asking for a closed trial by NCT id gets its result (no include_closed needed)."""
+    response = _screen(registry.test_client(), trials=[CURATED_CLOSED, REGISTRY_COMPLETED])
+    assert response.status_code == 200
+    trials = [r["trial"] for r in response.get_json()["results"]]
+    assert [(t["id"], t["status"], t["recruiting"]) for t in trials] == [
+        (CURATED_CLOSED, "ACTIVE_NOT_RECRUITING", False), (REGISTRY_COMPLETED, "COMPLETED", False)]
+
+
+@pytest.mark.parametrize("value", ["yes", 1, 0, None, [True], {"x": True}])
+def test_include_closed_that_is_not_a_boolean_is_422_naming_it(client, value):
+    """include_closed must be true or false; anything else is refused, naming the field."""
+    response = _screen(client, include_closed=value)
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "include_closed" and "true or false" in error["message"]
+
+
+def test_unknown_request_fields_are_still_422_naming_them(client):
+    """A misspelt include_closed is not silently ignored."""
+    response = _screen(client, include_closd=True)
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "include_closd"
+    assert "include_closed" in error["message"]  # the message lists the real fields
+
+
+# -- labels on each result's trial ---------------------------------------------------
+
+
+def test_registry_results_carry_status_date_link_and_note(registry):
+    """A registry trial says its status, when it was checked, its link and that it was auto-read."""
+    (result,) = _screen(registry.test_client(), trials=[REGISTRY_COMPLETED]).get_json()["results"]
+    jsonschema.validate(result, RESULT_SCHEMA)
+    assert result["trial"] == {
+        "id": REGISTRY_COMPLETED, "title": result["trial"]["title"], "source": "ctgov",
+        "status": "COMPLETED", "status_checked": SNAPSHOT_DATE, "recruiting": False,
+        "url": f"https://clinicaltrials.gov/study/{REGISTRY_COMPLETED}",
+        "note": f"Criteria read automatically from ClinicalTrials.gov on {SNAPSHOT_DATE} "
+                "— the study team confirms",
+    }
+
+
+def test_curated_results_carry_the_files_status_and_date(registry):
+    """A curated trial keeps its file's status and status_checked, with its link."""
+    (result,) = _screen(registry.test_client(), trials=[CURATED_CLOSED]).get_json()["results"]
+    jsonschema.validate(result, RESULT_SCHEMA)
+    trial = result["trial"]
+    assert trial["source"] == "criteria-file"
+    assert (trial["status"], trial["status_checked"], trial["recruiting"]) == (
+        "ACTIVE_NOT_RECRUITING", "2018-05-29", False)
+    assert trial["url"] == f"https://clinicaltrials.gov/study/{CURATED_CLOSED}"
+    assert "note" not in trial
+
+
+def test_every_result_stays_valid_against_the_contract(registry):
+    """With the extra trial fields every result still validates, verdicts unchanged in kind."""
+    for r in _screen(registry.test_client(), include_closed=True).get_json()["results"]:
+        jsonschema.validate(r, RESULT_SCHEMA)
+        assert list(r) == ["trial", "verdict", "criteria", "missing_answers"]
+        assert list(r["trial"])[:3] == ["id", "title", "source"]
+
+
+# -- trial ids -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["abc", "NCT1234567", "nct02435849", "NCT024358490",
+                                 "NCT02435849\n", " NCT02435849"])
+def test_a_malformed_trial_id_is_422_saying_it_is_not_an_nct_id(client, bad):
+    """A request for trial "abc" is refused as not an NCT id, not as a trial not loaded."""
+    response = _screen(client, trials=["NCT02435849", bad])
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "trials[1]"
+    assert "is not an NCT id" in error["message"] and "loaded" not in error["message"]
+
+
+def test_a_well_formed_unknown_nct_id_says_it_is_not_loaded(client):
+    """An NCT id the service does not know keeps its message."""
+    response = _screen(client, trials=["NCT99999999"])
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {"field": "trials[0]", "message": "no trial NCT99999999 is loaded"}]
+
+
+# -- errors under /api/ are JSON -----------------------------------------------------
+
+
+def _json_error(response, status):
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert isinstance(body["error"], str) and body["error"]
+    return body
+
+
+def test_a_wrong_method_under_api_is_json_405(client):
+    """GET /api/v1/screen answers 405 in JSON, saying to use POST (Allow header kept)."""
+    response = client.get("/api/v1/screen")
+    assert "POST" in _json_error(response, 405)["error"]
+    assert "POST" in response.headers["Allow"]
+    assert "GET" in _json_error(client.post("/api/v1/openapi.json"), 405)["error"]
+
+
+def test_a_body_over_the_limit_under_api_is_json_413(client):
+    """A 3 MB body answers 413 in JSON."""
+    response = client.post("/api/v1/screen", data=b" " * 3_000_000,
+                           content_type="application/json")
+    assert "too large" in _json_error(response, 413)["error"]
+
+
+def test_an_unknown_api_address_is_json_404(client):
+    _json_error(client.get("/api/v2/screen"), 404)
+    _json_error(client.post("/api/v1/screen/"), 404)
+
+
+def test_an_internal_error_under_api_is_json_500(app, monkeypatch):
+    """An unexpected failure answers 500 in JSON and says nothing was stored."""
+    import screener.api.routes as routes
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(routes, "screen", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().post("/api/v1/screen", json={"patient": CHILD})
+    body = _json_error(response, 500)
+    assert "boom" not in body["error"]
+
+
+def test_too_many_requests_under_api_is_json_429(tmp_path):
+    """Past the API rate limit the answer is JSON 429 with Retry-After."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SCREENER_RATE_LIMITS": True,
+                      "SCREENER_API_RATE_LIMIT": "1 per minute",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.db'}"})
+    client = app.test_client()
+    assert _screen(client).status_code == 200
+    response = _screen(client)
+    _json_error(response, 429)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_errors_outside_api_stay_html_pages(client):
+    """The JSON errors are for /api/ only: the site's pages keep their HTML error pages."""
+    for response, status in ((client.post("/"), 405),
+                             (client.get("/no/such/page"), 404),
+                             (client.post("/screen/start", data=b"x" * 3_000_000,
+                                          content_type="application/x-www-form-urlencoded"),
+                              413)):
+        assert response.status_code == status
+        assert response.mimetype == "text/html"
+
+
+# -- the OpenAPI document ------------------------------------------------------------
+
+
+def _with_components(schema, doc):
+    return {**schema, "components": doc["components"]}
+
+
+def test_openapi_describes_registry_trials_the_open_filter_and_json_errors(registry):
+    """The document says what the API does now, and a real response validates against it."""
+    client = registry.test_client()
+    doc = client.get("/api/v1/openapi.json").get_json()
+    post = doc["paths"]["/api/v1/screen"]["post"]
+    words = (post["summary"] + " " + post["description"] + " " + doc["info"]["description"])
+    for phrase in ("curated", "registry", "open to enrollment", "include_closed"):
+        assert phrase in words, phrase
+    assert post["summary"] != "Screen one patient against curated trials"
+    assert set(post["responses"]) >= {"200", "400", "405", "413", "422", "429"}
+    for code in ("400", "405", "413", "422", "429"):
+        assert post["responses"][code]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"}
+
+    request_schema = _with_components(
+        post["requestBody"]["content"]["application/json"]["schema"], doc)
+    validator = jsonschema.Draft202012Validator(request_schema)
+    validator.validate({"patient": CHILD, "include_closed": True})
+    assert not validator.is_valid({"patient": CHILD, "include_closed": "yes"})
+    assert not validator.is_valid({"patient": CHILD, "trials": ["abc"]})
+
+    labels = doc["components"]["schemas"]["TrialLabels"]["properties"]
+    assert set(labels) == {"status", "status_checked", "recruiting", "url", "note"}
+    response_schema = _with_components(
+        post["responses"]["200"]["content"]["application/json"]["schema"], doc)
+    body = _screen(client, include_closed=True).get_json()
+    jsonschema.Draft202012Validator(response_schema).validate(body)
+    body["results"][0]["trial"]["recruiting"] = "yes"
+    assert not jsonschema.Draft202012Validator(response_schema).is_valid(body)

@@ -150,7 +150,9 @@ def test_the_api_screens_registry_trials_from_the_snapshot_only(app, fake_api):
     app.config["SCREENER_CTGOV_URL"] = fake_api.base_url
     with app.app_context():
         assert snapshot.sync_from_dir(STUDIES_DIR).ok
-    response = app.test_client().post("/api/v1/screen", json={"patient": CHILD})
+    # include_closed: by default the API screens only trials open to enrollment.
+    response = app.test_client().post("/api/v1/screen",
+                                      json={"patient": CHILD, "include_closed": True})
     assert response.status_code == 200
     results = response.get_json()["results"]
     for result in results:
