@@ -1210,7 +1210,7 @@ def _plain(kind: str, rule: dict) -> str:
 #: as alternatives, exceptions, conditions, or therapy already given.
 _NOT_A_CORE = re.compile(
     r"relaps|refractor|recurr|resist|remission|fail|second|salvage|persist|residual|\bmrd\b|"
-    r"prior(?!\s+to\b)|previous(?!ly\s+untreated)|after|following|either|one\s+of|any\s+of|"
+    r"prior(?!\s+to\b)|(?<!not\s)previous(?!ly\s+untreated)|after|following|either|one\s+of|any\s+of|"
     r"\bor\s+(?:having|had|have|who|with|in|patients)\b|"
     r"ph-?like|philadelphia[- ]like|bcr-?abl1?-?like|lymphoma|myeloid|aml\b|cml\b|"
     r"blast\s+(?:crisis|phase|transformation)|mixed|ambiguous|biphenotypic", re.IGNORECASE)
@@ -1232,8 +1232,9 @@ def _core_reading(item: Item) -> tuple[dict, str] | None:
     text = item.text if not item.subs else " ".join([item.head, *item.subs])
     if item.kind != INCLUSION or _DOUBT.search(text) or _NOT_A_CORE.search(text):
         return None
-    leaves = []
+    leaves, spans = [], []
     for found in (_disease_status(text), _philadelphia(text)):
+        spans += found
         found = [r for r in found if not r.rule.get("__span__")]
         if any(r.narrow for r in found) or len({json.dumps(r.rule, sort_keys=True)
                                                 for r in found}) > 1:
@@ -1242,6 +1243,14 @@ def _core_reading(item: Item) -> tuple[dict, str] | None:
             "disease_status", "philadelphia_chromosome")
             and r.rule.get("op") == "eq"]
     if not leaves:
+        return None
+    # A negation outside the readings ("karyotype shows no t(9;22)") turns what
+    # was read around: no core then. "Not previously treated" is "untreated".
+    rest = re.sub(r"\bnot\s+previously\s+treated\b", lambda m: " " * len(m.group(0)), text,
+                  flags=re.IGNORECASE)
+    for r in spans:
+        rest = rest[:r.start] + " " * (r.end - r.start) + rest[r.end:]
+    if _NEGATION.search(rest):
         return None
     rule = {"all": [r.rule for r in leaves] + [
         {"not_screened": "the rest of this criterion, read by the study team"}]}

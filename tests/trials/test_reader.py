@@ -251,6 +251,13 @@ NEW_PH_POS = {"disease_status": "newly_diagnosed", "philadelphia_chromosome": "p
      "  - A pre-phase steroid treatment of 5-7 days is required and can be started prior to "
      "registration",
      {"not_met"}, {"not_screened"}),
+    # GRAALL-2014/T: "not previously treated" is untreated, the rest for the study team
+    ("aged 18-59 years old with a not previously treated (including IT injection) T-ALL "
+     "newly-diagnosed according to the WHO 2008 definition with > 20% bone marrow blasts",
+     {"not_met"}, {"not_screened"}),
+    # GRAALL-2014/B: "no t(9;22)" is a Ph-negative requirement, never a Ph+ one
+    ("Whose karyotype shows no t(9;22) and/or the absence in molecular biology of breakpoint "
+     "cluster region-Abelson (BCR-ABL)", {"not_screened"}, {"not_screened"}),
     # another setting offered beside it: no one is ruled out on it
     ("Newly diagnosed ALL, or ALL in first relapse after chemotherapy alone",
      {"not_screened"}, {"unknown", "not_screened"}),
