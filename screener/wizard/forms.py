@@ -372,3 +372,15 @@ class LocationForm(StepForm):
     ])
     personal = {"zip": (_l("What is your ZIP code?"), _l("What is your ZIP code?"),
                         _l("What is the patient's ZIP code?"))}
+
+    def validate_zip(self, field):
+        """A ZIP code the offline ZIP data can place (the same data the distances use).
+
+        Five digits that are no ZIP code (00000, 99999) would leave every site
+        without a distance and the travel limit silently unused.
+        """
+        from .results import zip_point
+
+        if field.data and re.fullmatch(r"[0-9]{5}", field.data) and zip_point(field.data) is None:
+            raise ValidationError(_l("We could not find ZIP code %(zip)s. Check it, or leave it "
+                                     "empty.", zip=field.data))

@@ -5,6 +5,11 @@ is built from the criterion's own plain-language sentence in the person's
 language (``criterion.plain``) plus its outcome, and for what is still unknown
 a question to take to the care team. Nothing says a person *is* eligible: the
 best group is "likely eligible — the study team confirms".
+
+Criteria the ClinicalTrials.gov reader could not turn into a rule carry only a
+placeholder sentence; they are shown in the registry's own (English) words,
+marked as such. A registry trial is shown as likely eligible only when every
+one of its inclusion criteria was checked (see ``trial_views``).
 """
 
 from __future__ import annotations
@@ -15,16 +20,29 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import zipcodes
+from flask_babel import format_decimal
 
 from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, Trial, screen
 from ..eligibility.engine import CriterionResult
 from ..eligibility.fields import FIELDS
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..trials.reader import PLAIN_NONE
+
+#: The wizard's own group (not a contract verdict): registry trials the contract
+#: calls likely eligible although part of what they ask for was never checked.
+UNCHECKED = "unchecked"
+#: The result groups in the order the page shows them.
+GROUP_ORDER = (LIKELY_ELIGIBLE, NEEDS_REVIEW, UNCHECKED, NOT_ELIGIBLE)
+
+#: What the reader puts as the plain sentence of a criterion it could not read
+#: (screener/trials/reader.py PLAIN_NONE): a placeholder, never shown as such.
+PLACEHOLDER_PLAIN = {PLAIN_NONE.strip().lower()}
 
 GROUP_TITLES = {
     LIKELY_ELIGIBLE: _l("Likely eligible — the study team confirms"),
     NEEDS_REVIEW: _l("Could be an option — some answers are still unknown"),
+    UNCHECKED: _l("Read automatically — we could not check everything"),
     NOT_ELIGIBLE: _l("Do not seem to fit your answers"),
 }
 GROUP_INTROS = {
@@ -32,6 +50,10 @@ GROUP_INTROS = {
                         "the study team can confirm that someone can join."),
     NEEDS_REVIEW: _l("Nothing you told us rules these studies out, but some answers are still "
                      "unknown. The questions to ask your care team are listed with each study."),
+    UNCHECKED: _l("These studies were read from ClinicalTrials.gov by a computer. Nothing we "
+                  "could check rules them out, but part of what they ask for could not be "
+                  "checked against your answers: go through these criteria with your care "
+                  "team."),
     NOT_ELIGIBLE: _l("At least one of your answers does not match what these studies ask for. "
                      "If an answer was not right, you can change it."),
 }
@@ -45,7 +67,30 @@ STATUS_WORDS = {
     "TERMINATED": _l("Stopped early"),
     "SUSPENDED": _l("Paused"),
     "WITHDRAWN": _l("Withdrawn"),
+    "UNKNOWN": _l("Status not known"),
+    # expanded access records (not trials, but the registry can list them)
+    "AVAILABLE": _l("Available outside a study (expanded access)"),
+    "NO_LONGER_AVAILABLE": _l("No longer available"),
+    "TEMPORARILY_NOT_AVAILABLE": _l("Not available for now"),
+    "APPROVED_FOR_MARKETING": _l("Approved for sale"),
+    "WITHHELD": _l("Status not given"),
 }
+#: Statuses that say for sure that a study takes no new patients.
+CLOSED_STATUSES = {"ACTIVE_NOT_RECRUITING", "COMPLETED", "TERMINATED", "SUSPENDED", "WITHDRAWN",
+                   "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING"}
+#: Any status not listed above (a new registry value, or none at all).
+STATUS_UNKNOWN = STATUS_WORDS["UNKNOWN"]
+
+
+def status_words(status: str | None) -> str:
+    """A registry overall status in plain words, in the request's language."""
+    return str(STATUS_WORDS.get((status or "").strip().upper(), STATUS_UNKNOWN))
+
+
+def number(value, digits: int = 0) -> str:
+    """A number rounded to ``digits`` and written the request's way (1,424 / 1.424)."""
+    value = round(value, digits) if digits else int(round(value))
+    return format_decimal(value, format="#,##0" + ("." + "#" * digits if digits else ""))
 
 #: Profile field -> what to ask the care team when its answer is missing.
 ASK = {
@@ -142,7 +187,12 @@ TOLD_LABELS = {
 
 @dataclass
 class Line:
-    """One sentence about one criterion, with the language it is written in."""
+    """One sentence about one criterion, with the language it is written in.
+
+    Shown as ``before`` + ``text`` + ``after``: the framing is in the page's
+    language, ``text`` in ``lang`` (English for the registry's own words), so
+    the page can mark just the text's language for screen readers.
+    """
 
     text: str
     lang: str
@@ -150,6 +200,9 @@ class Line:
     sentence: str = ""  # the line as shown: text framed by its outcome and kind
     told: str = ""  # "You told us: ..." for what rules a trial out
     ask: list[str] = field(default_factory=list)  # questions for the care team
+    before: str = ""  # framing before the text, in the page's language
+    after: str = ""  # framing after the text, in the page's language
+    verbatim: bool = False  # the registry's own words (no plain sentence exists)
 
 
 @dataclass
@@ -168,18 +221,34 @@ class TrialView:
     miles: float | None = None
     too_far: bool = False
     thin: bool = False  # nothing beyond age/sex could be checked from the answers
+    status_note: str = ""  # for a trial not taking patients: what that means
+    unchecked: list[Line] = field(default_factory=list)  # inclusion criteria nobody checked
 
 
-def plain_text(criterion, lang: str) -> tuple[str, str]:
+def _is_placeholder(text: str) -> bool:
+    return not text or text.upper() == "TODO" or text.lower() in PLACEHOLDER_PLAIN
+
+
+def plain_text(criterion, lang: str) -> tuple[str, str, bool]:
     """The criterion's plain sentence in ``lang``, else English, else the verbatim text.
 
-    Returns (text, language of the text) so the page can mark a fallback's language.
+    Returns (text, language of the text, verbatim?) so the page can mark a
+    fallback's language and say that the words are the registry's own.
     """
     for code in (lang, "en"):
         text = (criterion.plain or {}).get(code, "").strip()
-        if text and text.upper() != "TODO":
-            return text, code
-    return _("In the study's own words: %(text)s", text=criterion.text), "en"
+        if not _is_placeholder(text):
+            return text, code, False
+    return criterion.text.strip(), "en", True
+
+
+_MARK = "\x00"
+
+
+def _frame(sentence: str) -> tuple[str, str]:
+    """A translated sentence made with ``what=_MARK``, split into (before, after) the text."""
+    before, _sep, after = sentence.partition(_MARK)
+    return before, after
 
 
 def _yes_no(value) -> str:
@@ -223,17 +292,26 @@ def _fields_of(criterion) -> list[str]:
 
 def line_for(result: CriterionResult, profile: dict, lang: str) -> Line:
     """The patient-facing line for one criterion outcome."""
-    text, text_lang = plain_text(result.criterion, lang)
-    line = Line(text, text_lang, result.kind)
+    text, text_lang, verbatim = plain_text(result.criterion, lang)
+    line = Line(text, text_lang, result.kind, verbatim=verbatim)
     if result.kind == "exclusion":
         if result.outcome == "met":  # the excluding condition does not apply
-            line.sentence = _("Not the case, as the study requires: %(what)s", what=text)
+            line.before, line.after = _frame(_(
+                "Not the case, as the study requires: %(what)s", what=_MARK))
         else:
-            line.sentence = _("This study is not for people with: %(what)s", what=text)
-    elif result.outcome in ("met", "not_screened"):
-        line.sentence = text
-    else:
-        line.sentence = _("This study is for people with: %(what)s", what=text)
+            line.before, line.after = _frame(_(
+                "This study is not for people with: %(what)s", what=_MARK))
+    elif result.outcome not in ("met", "not_screened"):
+        line.before, line.after = _frame(_(
+            "This study is for people with: %(what)s", what=_MARK))
+    if verbatim:
+        # The registry's words are English: say so where the page is not.
+        words = (_("In the study's own words:") if lang == "en"
+                 else _("In the study's own words, in English as the registry gives them:"))
+        line.before += words + " "
+    elif text_lang != lang:  # a plain sentence nobody has translated yet
+        line.after += " " + _("(only in English)")
+    line.sentence = line.before + text + line.after
     if result.outcome == "not_met":
         answers = [t for t in (told(p, profile) for p in _fields_of(result.criterion)) if t]
         if answers:
@@ -311,8 +389,7 @@ def _nearest_site(trial: Trial, zip_code: str | None) -> tuple[dict | None, floa
 def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list[TrialView]]:
     """Screen the profile against every trial and group the patient-facing views by verdict."""
     location = profile.get("location") or {}
-    groups: dict[str, list[TrialView]] = {v: [] for v in (LIKELY_ELIGIBLE, NEEDS_REVIEW,
-                                                          NOT_ELIGIBLE)}
+    groups: dict[str, list[TrialView]] = {v: [] for v in GROUP_ORDER}
     for trial in trials:
         result = screen(profile, trial)
         # For a trial that does not fit, only what rules it out is shown: the
@@ -326,21 +403,42 @@ def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list
         limit = location.get("max_travel_miles")
         verdict = result.verdict
         # The contract calls a trial likely_eligible when every screened criterion
-        # is met -- also when only age and sex could be screened (registry text the
-        # reader could not structure). Shown to a family, that would be a "likely
-        # eligible" nobody checked, so such a trial is shown as still to check.
+        # is met -- also when criteria were left unscreened because the registry
+        # reader could not read them, or when only age and sex could be screened.
+        # Shown to a family, that would be a "likely eligible" nobody checked, so:
+        # - thin: nothing beyond age/sex was checked;
+        # - unchecked: a registry trial with an inclusion criterion nobody read
+        #   (e.g. "newly diagnosed" left unread for a person in relapse).
+        # Such a trial is never shown as likely eligible: a registry trial goes to
+        # the "read automatically -- could not check everything" group with the
+        # unchecked criteria listed; any other goes to "still unknown".
+        # Curated trials were read by a person and keep their verdict's group.
         thin = verdict == LIKELY_ELIGIBLE and not any(
             r.outcome == "met" and r.criterion.rule is not None
             and not set(r.criterion.rule.fields()) <= {"age", "sex"}
             for r in result.criteria)
-        if thin:
-            verdict = NEEDS_REVIEW
+        unread = [r for r in result.criteria
+                  if r.kind == "inclusion" and r.outcome == "not_screened"]
+        if verdict == LIKELY_ELIGIBLE and (thin or (trial.source == "ctgov" and unread)):
+            verdict = UNCHECKED if trial.source == "ctgov" else NEEDS_REVIEW
+        team = lines["not_screened"]
+        unchecked: list[Line] = []
+        if trial.source == "ctgov" and verdict != NOT_ELIGIBLE:
+            # registry inclusions nobody read: for the person to go through, apart
+            unchecked = [line for line in team if line.kind == "inclusion"]
+            team = [line for line in team if line.kind != "inclusion"]
+        status_note = ""
+        if not trial.recruiting:
+            status_note = (_("Ask the study team whether it is taking patients.")
+                           if trial.status not in CLOSED_STATUSES
+                           else "" if trial.status == "ACTIVE_NOT_RECRUITING"
+                           else _("Not taking new patients."))
         groups[verdict].append(TrialView(
             trial=trial, verdict=verdict, thin=thin,
             summary=(summary, lang if trial.summary.get(lang) else "en"),
-            status=str(STATUS_WORDS.get(trial.status, trial.status.replace("_", " ").lower())),
+            status=status_words(trial.status), status_note=status_note,
             matched=lines["met"], ruled_out=lines["not_met"], unknown=lines["unknown"],
-            study_team=lines["not_screened"], site=site, miles=miles,
+            study_team=team, unchecked=unchecked, site=site, miles=miles,
             too_far=bool(limit and miles is not None and miles > limit)))
     for views in groups.values():
         views.sort(key=lambda v: (not v.trial.recruiting,

@@ -8,16 +8,16 @@ the app-wide CSRFProtect.
 from __future__ import annotations
 
 import logging
+import math
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE
 from ..i18n import current_language
 from ..i18n import gettext as _
 from ..profile import ProfileError, validate_profile
 from ..trials.catalog import catalog
 from . import bp, drafts
-from .results import GROUP_INTROS, GROUP_TITLES, trial_views
+from .results import GROUP_INTROS, GROUP_ORDER, GROUP_TITLES, number, status_words, trial_views
 from .steps import (
     STEP_BY_NAME,
     Answers,
@@ -26,9 +26,15 @@ from .steps import (
     display,
     first_incomplete,
     neighbours,
+    stale_reason,
 )
 
 log = logging.getLogger(__name__)
+
+
+# Template filters for every page (the trials list shows statuses too).
+bp.app_template_filter("status_words")(status_words)
+bp.app_template_filter("number")(number)
 
 
 def _expired_message() -> str:
@@ -123,17 +129,25 @@ def step(name: str):
             drafts.save(draft, answers.stored())
             pending = first_incomplete(answers)
             if from_review:
-                return redirect(url_for("wizard.step", name=pending.name) if pending
-                                else url_for("wizard.review"))
+                # A change can leave a later step to answer again: go there, and
+                # from it back to the review page.
+                return redirect(url_for("wizard.step", name=pending.name, **{"from": "review"})
+                                if pending else url_for("wizard.review"))
             _prev, nxt = neighbours(answers, name)
             return redirect(url_for("wizard.step", name=nxt.name) if nxt
                             else url_for("wizard.review"))
     else:
         form = answers.form(step)
 
+    # Answers given on this page earlier that a changed earlier answer made
+    # invalid: say why, and show the field errors (else review and results keep
+    # sending the person here with nothing to tell them what is wrong).
+    reason = stale_reason(answers, name)
+    if reason is not None and request.method == "GET":
+        form.validate()
     steps = applicable(answers)
     return render_template(
-        "wizard/step.html", form=form, step=step,
+        "wizard/step.html", form=form, step=step, reason=reason if form.errors else None,
         number=[s.name for s in steps].index(name) + 1, total=len(steps),
         action=url_for("wizard.step", name=name, **({"from": "review"} if from_review else {})),
     )
@@ -184,9 +198,12 @@ def results():
     groups = trial_views(profile, [t for t in trials if t.recruiting], lang)
     closed = trial_views(profile, [t for t in trials if not t.recruiting], lang)
     return render_template("wizard/results.html", groups=groups, notice=catalog().notice(),
-                           closed=[v for verdict in (LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE)
-                                   for v in closed[verdict]],
-                           order=(LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE),
+                           # nearest first, as in the groups: not by verdict,
+                           # which a closed trial is not shown with
+                           closed=sorted((v for views in closed.values() for v in views),
+                                         key=lambda v: (v.miles if v.miles is not None
+                                                        else math.inf, v.trial.id)),
+                           order=GROUP_ORDER,
                            titles={k: str(v) for k, v in GROUP_TITLES.items()},
                            intros={k: str(v) for k, v in GROUP_INTROS.items()},
                            travel=(profile.get("location") or {}).get("max_travel_miles"),

@@ -43,7 +43,8 @@ SUBJECT_INDEX = {"patient": 0, "parent": 1, "caregiver": 2}
 #: Key of the memo of validated answers inside a draft's stored answers.
 MEMO = "_validated"
 #: Bump when a form's fields or checks change, so memos made by older code are ignored.
-MEMO_VERSION = 1
+#: 2: the ZIP code must be one the offline ZIP data knows.
+MEMO_VERSION = 2
 
 
 class Answers:
@@ -54,6 +55,12 @@ class Answers:
     the *context* it was validated in (the earlier answers that change that
     form: age, sex, type of ALL, chosen treatments) and the outcome. The memo
     is used only when both still match exactly; anything else re-validates.
+
+    The memo also remembers the context in which a step's answers, unchanged
+    since, last passed (``valid_in``): when they stop passing because an earlier
+    answer changed (age 29 -> 25 with age at diagnosis 27), the step is
+    ``invalidated`` and its page says why instead of silently sending the
+    person back to it.
     """
 
     def __init__(self, stored: dict | None):
@@ -106,10 +113,32 @@ class Answers:
                 else:
                     form = self.form(STEP_BY_NAME[name])
                     data = dict(form.data) if form.validate() else None
-                    self._memo[name] = {"v": MEMO_VERSION, "raw": raw, "context": context,
-                                        "data": data}
+                    entry = {"v": MEMO_VERSION, "raw": raw, "context": context, "data": data}
+                    if data is not None:
+                        entry["valid_in"] = context
+                    elif memo and memo.get("raw") == raw:
+                        # the same answers passed before: remember where
+                        if memo.get("data") is not None:
+                            entry["valid_in"] = memo.get("context")
+                        elif "valid_in" in memo:
+                            entry["valid_in"] = memo["valid_in"]
+                    self._memo[name] = entry
                     self._clean[name] = data
         return self._clean[name]
+
+    def invalidated(self, name: str) -> str | None:
+        """Why a step's answers, valid when given and unchanged since, no longer pass.
+
+        "context" when an earlier answer they depend on changed, "checks" when
+        the checks themselves changed (a newer version of the wizard), else None
+        (valid, unanswered, or never valid, e.g. a half-filled page left by Back).
+        """
+        if name not in self.raw or self.clean(name) is not None:
+            return None
+        memo = self._memo.get(name) or {}
+        if memo.get("raw") != self.raw[name] or "valid_in" not in memo:
+            return None
+        return "context" if memo["valid_in"] != self._context(name) else "checks"
 
     def get(self, step: str, field: str):
         """One cleaned answer, or None."""
@@ -192,6 +221,29 @@ STEPS: list[Step] = [
     Step("location", _l("Where you live"), _always(f.LocationForm)),
 ]
 STEP_BY_NAME = {s.name: s for s in STEPS}
+
+#: Step -> what its page says when answers given earlier no longer fit a changed
+#: earlier answer (see Answers.invalidated and Answers._context).
+STALE_REASONS = {
+    "diagnosis": _l("Your answer here no longer fits the age you gave: please check it."),
+    "tests": _l("Your answers here no longer fit the type of ALL you gave: please check "
+                "them."),
+    "health": _l("Because of the age or sex you gave, this page has changed: please check "
+                 "it."),
+}
+STALE_OTHER = _l("An answer you changed on an earlier page affects this page: please check "
+                 "it.")
+STALE_CHECKS = _l("We now check this answer more closely: please look at it again.")
+
+
+def stale_reason(answers: Answers, name: str):
+    """The sentence for a step whose answers stopped fitting, or None (see invalidated)."""
+    why = answers.invalidated(name)
+    if why == "context":
+        return STALE_REASONS.get(name, STALE_OTHER)
+    if why == "checks":
+        return STALE_CHECKS
+    return None
 
 
 def prepare_form(step: Step, form: f.StepForm, answers: Answers) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -187,3 +188,33 @@ def app(request, tmp_path_factory, reset_database):
 @pytest.fixture
 def wizard(client):
     return WizardActions(client)
+
+
+#: The shared ClinicalTrials.gov records (a copy of shared/ctgov/studies).
+STUDIES = Path(__file__).resolve().parents[1] / "trials" / "data" / "studies"
+
+
+@pytest.fixture(scope="session")
+def registry_app(tmp_path_factory):
+    """An app whose registry snapshot holds the 96 shared studies (``sync --from-dir``).
+
+    Its own SQLite database, so the curated-only ``app`` is unchanged.
+    """
+    url = f"sqlite:///{tmp_path_factory.mktemp('registry') / 'registry.db'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SCREENER_RATE_LIMITS": False,
+                      "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        from screener.trials import snapshot
+        outcome = snapshot.sync_from_dir(STUDIES)
+        assert outcome.ok, outcome
+    return app
+
+
+@pytest.fixture
+def registry_client(registry_app):
+    return registry_app.test_client()
+
+
+@pytest.fixture
+def registry_wizard(registry_client):
+    return WizardActions(registry_client)

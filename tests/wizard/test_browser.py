@@ -270,3 +270,55 @@ def test_small_screens_do_not_scroll_sideways(browser, server, width):
         assert fits_width(page)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def registry_server(registry_app):
+    """The app with the 96 shared registry studies, on its own loopback port."""
+    srv = make_server("127.0.0.1", 0, registry_app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_registry_results_are_accessible(browser, registry_server, language):
+    """With registry trials (the 'read automatically' group, criteria in the registry's English,
+    closed studies opened), the results pass axe in English and Spanish and fit a phone."""
+    context = browser.new_context(viewport=PHONE, locale="es-MX" if language == "es" else "en-US")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(registry_server + "/")
+        labels = {"en": ("Start the questions", "Continue"),
+                  "es": ("Empezar las preguntas", "Continuar")}[language]
+        walk(page, registry_server, ADULT, continue_label=labels[1], start_label=labels[0],
+             open_home=False)
+        page.goto(registry_server + "/screen/results")
+        assert page.locator("section.group-unchecked article").count() >= 1
+        assert page.locator("ul.lines-unchecked span[lang=en]").count() >= 1
+        page.locator("section.group-closed summary").click()
+        assert page.locator("#closed-NCT00006008").is_visible()
+        assert_accessible(page)
+        assert fits_width(page)
+    finally:
+        context.close()
+
+
+def test_an_answer_made_invalid_by_a_change_says_why_with_focus(page, server):
+    """Age 29 -> 25 from review with age at diagnosis 27: the diagnosis page's error summary
+    takes focus, says why, links to the field, and passes axe."""
+    answers = dict(ADULT, diagnosis=dict(ADULT["diagnosis"], age_at_diagnosis="27"))
+    walk(page, server, answers)
+    with page.expect_navigation():
+        page.locator("a[href^='/screen/step/age?from=review']").first.click()
+    page.fill("#years", "25")
+    submit(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "The diagnosis"
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert "no longer fits the age you gave" in page.locator(".error-summary").inner_text()
+    assert_accessible(page)
+    page.locator(".error-summary a").click()
+    assert page.evaluate("document.activeElement.id") == "age_at_diagnosis"

@@ -65,6 +65,10 @@ def test_validation_error_keeps_the_rest_of_the_page_and_links_to_the_field(clie
     ("treatments", {}, 'Tick at least one box, or "I\'m not sure".'),
     ("location", {"zip": "1001", "travel": "50"},
      "Enter a ZIP code as 5 digits, for example 10016."),
+    ("location", {"zip": "00000", "travel": "50"},
+     "We could not find ZIP code 00000. Check it, or leave it empty."),
+    ("location", {"zip": "99999", "travel": "50"},
+     "We could not find ZIP code 99999. Check it, or leave it empty."),
 ])
 def test_validation_messages(client, wizard, step, fields, message):
     """Each kind of wrong answer gets its own plain message at the field."""
@@ -100,3 +104,77 @@ def test_post_without_csrf_token_is_refused(client, wizard):
     wizard.start()
     response = client.post("/screen/step/who", data={"who": "patient", "action": "next"})
     assert response.status_code == 400
+
+
+def test_unknown_zip_code_keeps_the_page_and_empty_is_still_allowed(client, wizard):
+    """99999 is refused with a message naming it, the travel answer is kept; empty is fine."""
+    wizard.complete({k: v for k, v in ADULT.items() if k != "location"})
+    response = wizard.answer("location", zip="99999", travel="50")
+    assert response.status_code == 200
+    page = parse(response)
+    summary = page.find("div", class_="error-summary")
+    assert "We could not find ZIP code 99999" in summary.text
+    assert summary.find("a").attrs["href"] == "#zip"
+    assert page.find("input", id="zip").attrs["value"] == "99999"
+    assert "checked" in page.find("input", id="travel-1").attrs
+    assert client.get("/screen/results").status_code == 302  # not finished
+    assert wizard.answer("location", zip="", travel="50").status_code == 302
+    assert client.get("/screen/results").status_code == 200
+    assert wizard.answer("location", zip="10016", travel="50").status_code == 302
+
+
+def _changed_age_from_review(client, wizard, years):
+    """The adult with age at diagnosis 27 changes his age from the review page."""
+    wizard.complete(dict(ADULT, diagnosis=dict(ADULT["diagnosis"], age_at_diagnosis="27")))
+    assert client.get("/screen/review").status_code == 200
+    return wizard.answer("age", query="?from=review", years=years, sex="male")
+
+
+def test_an_answer_that_no_longer_fits_a_changed_age_says_why(client, wizard):
+    """Age 29 -> 25 with age at diagnosis 27: the diagnosis page says why it is shown again
+    and marks the field; review and results send the person back there, still saying why."""
+    response = _changed_age_from_review(client, wizard, "25")
+    assert response.headers["Location"].endswith("/screen/step/diagnosis?from=review")
+    page = parse(client.get(response.headers["Location"]))
+    assert ("Your answer here no longer fits the age you gave: please check it."
+            in page.find("div", class_="error-summary").text)
+    for url in ("/screen/review", "/screen/results"):
+        response = client.get(url, follow_redirects=True)
+        assert response.request.path == "/screen/step/diagnosis"
+        page = parse(response)
+        summary = page.find("div", class_="error-summary")
+        assert summary is not None, url
+        assert ("Your answer here no longer fits the age you gave: please check it."
+                in summary.text)
+        assert summary.find("a").attrs["href"] == "#age_at_diagnosis"
+        field = page.find("input", id="age_at_diagnosis")
+        assert field.attrs["value"] == "27" and field.attrs["aria-invalid"] == "true"
+        assert "This is more than the age you gave (25). Check both answers." in page.find(
+            "p", class_="error").text
+    # the other answers on the page are kept
+    assert "checked" in page.find("input", id="status-1").attrs
+    # fixed there, the person is back on the review page, with nothing left to fix
+    response = wizard.answer("diagnosis", query="?from=review", diagnosis="b_all",
+                             status="relapsed", age_at_diagnosis="24")
+    assert response.headers["Location"].endswith("/screen/review")
+    assert client.get("/screen/review").status_code == 200
+
+
+def test_a_half_filled_page_left_with_back_gets_no_such_message(client, wizard):
+    """Only answers that were valid once are 'no longer fitting': a page left half-filled with
+    Back is shown as it was, without errors."""
+    wizard.start()
+    wizard.answer("who", who="patient")
+    wizard.answer("age", years="29", sex="male")
+    wizard.answer("diagnosis", action="back", diagnosis="b_all", age_at_diagnosis="45")
+    page = parse(client.get("/screen/step/diagnosis"))
+    assert page.find("div", class_="error-summary") is None
+
+
+def test_the_reason_is_given_in_spanish(client, wizard):
+    """The same message in Spanish."""
+    _changed_age_from_review(client, wizard, "25")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    page = parse(client.get("/screen/step/diagnosis"))
+    assert ("Su respuesta aquí ya no concuerda con la edad que indicó" in
+            page.find("div", class_="error-summary").text)

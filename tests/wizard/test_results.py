@@ -126,6 +126,24 @@ def test_a_trial_checked_on_age_alone_is_not_offered_as_likely_eligible(
     monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + [fake]))
     page = _results(client, wizard, CHILD)
     article = _trial_article(page, "NCT09999998")
+    # a registry trial: with the trials read automatically that could not be checked
+    assert article in page.find("section", aria_labelledby="group-unchecked").find_all("article")
+    assert "could not check this study" in article.find("p", class_="thin").text
+    assert "DISEASE CHARACTERISTICS: ..." in article.find("ul", class_="lines-unchecked").text
+
+
+def test_a_curated_trial_checked_on_age_alone_is_still_to_check(app, client, wizard, monkeypatch):
+    """The same demotion for a curated file that checks nothing beyond age: 'still unknown'."""
+    fake = Trial(id="NCT09999993", title="Curated, age only", source="criteria-file",
+                 status="RECRUITING", status_checked="2026-11-01",
+                 criteria=[Criterion("age", "inclusion", "Minimum Age: 1 Year.",
+                                     {"en": "Aged 1 or older."},
+                                     build_node({"field": "age", "op": "age_at_least",
+                                                 "value": "1 Year"}))])
+    old = app.extensions["screener.catalog"]
+    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + [fake]))
+    page = _results(client, wizard, CHILD)
+    article = _trial_article(page, "NCT09999993")
     assert article in page.find("section", aria_labelledby="group-needs_review").find_all("article")
     assert "could not check this study" in article.find("p", class_="thin").text
 
@@ -174,3 +192,191 @@ def test_results_warn_when_the_registry_may_be_out_of_date(app, client, wizard, 
                                                 "may_be_out_of_date": True})
     text = _results(client, wizard, CHILD).find("p", class_="registry-notice").text
     assert "as it was on 2026-11-20" in text and "may be out of date" in text
+
+
+# -- acceptance fixes: registry trials, statuses, numbers ---------------------------------
+
+def _registry_results(client, wizard, answers, language=None):
+    if language:
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    wizard.complete(answers)
+    response = client.get("/screen/results")
+    assert response.status_code == 200
+    return parse(response)
+
+
+def _with_trials(app, monkeypatch, *trials):
+    old = app.extensions["screener.catalog"]
+    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + list(trials)))
+
+
+def _rule(spec):
+    return build_node(spec)
+
+
+AGE_1 = Criterion("age", "inclusion", "Minimum Age: 1 Year.", {"en": "Aged at least 1 year old."},
+                  _rule({"field": "age", "op": "age_at_least", "value": "1 Year"}))
+B_ALL = Criterion("dx", "inclusion", "B-cell acute lymphoblastic leukemia",
+                  {"en": "Needs: B-cell ALL."},
+                  _rule({"field": "diagnosis", "op": "eq", "value": "b_all"}))
+UNREAD = Criterion("inc-3", "inclusion", "Newly diagnosed, previously untreated ALL",
+                   {"en": "Checked by the study team."})
+UNREAD_EXCLUSION = Criterion("exc-1", "exclusion", "Prior allogeneic stem cell transplant",
+                             {"en": "Checked by the study team."})
+
+
+def test_closed_trials_show_their_status_never_a_verdict(registry_client, registry_wizard):
+    """NCT00006008 (finished) is listed as finished and not taking patients, without a verdict."""
+    page = _registry_results(registry_client, registry_wizard, ADULT)
+    closed = page.find("section", aria_labelledby="group-closed")
+    item = closed.find("li", id="closed-NCT00006008")
+    assert "Finished" in item.text and "Not taking new patients" in item.text
+    for title in ("Likely eligible", "Could be an option", "Do not seem to fit",
+                  "Read automatically — we could not"):
+        assert title not in closed.text, title
+
+
+def test_every_registry_status_has_a_plain_translated_label(app, registry_client,
+                                                            registry_wizard):
+    """NCT03574168 (UNKNOWN) says 'Status not known'; no status is ever shown raw, in either
+    language."""
+    page = _registry_results(registry_client, registry_wizard, ADULT)
+    item = page.find("li", id="closed-NCT03574168")
+    assert "Status not known" in item.text and "unknown" not in item.text
+    from screener.wizard.results import status_words
+    statuses = ["RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION",
+                "ACTIVE_NOT_RECRUITING", "SUSPENDED", "TERMINATED", "COMPLETED", "WITHDRAWN",
+                "UNKNOWN", "AVAILABLE", "SOMETHING_NEW", ""]
+    for language in ("en", "es"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            words = [status_words(s) for s in statuses]
+        for status, word in zip(statuses, words, strict=True):
+            assert word and "_" not in word and word != status, (status, word)
+        assert len(set(words[:9])) == 9  # each known status has its own words
+        assert words[-2] == words[-1] == words[8]  # anything else: "status not known"
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert status_words("UNKNOWN") == "Estado desconocido"
+
+
+def test_trials_list_shows_statuses_in_words(registry_client):
+    """The /trials table gives each status in words, in Spanish too."""
+    text = parse(registry_client.get("/trials")).find("table").text
+    assert "Status not known" in text and "active not recruiting" not in text
+    registry_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    text = parse(registry_client.get("/trials")).find("table").text
+    assert "Estado desconocido" in text and "Finished" not in text
+
+
+@pytest.mark.parametrize(("language", "pattern"), [("en", r"about 2,\d{3} miles"),
+                                                   ("es", r"a unas 2\.?\d{3} millas")])
+def test_distances_are_written_the_way_the_language_writes_numbers(
+        app, client, wizard, monkeypatch, language, pattern):
+    """A site about 2,500 miles away reads '2,5xx' in English and '2.5xx' (never '2,5xx') in
+    Spanish."""
+    far = Trial(id="NCT09999997", title="A trial far away", source="criteria-file",
+                status="RECRUITING", status_checked="2026-11-01", criteria=[AGE_1],
+                sites=[{"facility": "Stanford", "city": "Palo Alto", "state": "California",
+                        "zip": "94305", "country": "United States"}])
+    _with_trials(app, monkeypatch, far)
+    page = _registry_results(client, wizard, CHILD, f"{language};q=1")
+    site = _trial_article(page, "NCT09999997").find("p", class_="site").text
+    assert re.search(pattern, site), site
+    if language == "es":
+        assert not re.search(r"\d,\d{3}", site), site
+
+
+def test_registry_criteria_show_their_own_words_never_a_placeholder(registry_client,
+                                                                     registry_wizard):
+    """Registry trials list each unread criterion in the registry's words, marked English."""
+    page = _registry_results(registry_client, registry_wizard, ADULT)
+    main = page.find("main")
+    assert "Checked by the study team" not in main.text
+    lines = [li for ul in main.find_all("ul") if "lines" in ul.attrs.get("class", "")
+             for li in ul.find_all("li")]
+    verbatim = [li for li in lines if "In the study's own words:" in li.text]
+    assert verbatim
+    for li in verbatim:
+        span = li.find("span")
+        assert span.text and span.attrs.get("lang") == "en", li.text
+
+
+def test_an_unread_exclusion_is_given_in_the_registry_words(app, client, wizard, monkeypatch):
+    """'This study is not for people with:' is followed by the exclusion's own text, and in
+    Spanish the page says the text is the registry's English, marked lang=en."""
+    fake = Trial(id="NCT09999996", title="Registry trial", source="ctgov", status="RECRUITING",
+                 status_checked="2026-11-01", criteria=[AGE_1, B_ALL, UNREAD_EXCLUSION])
+    _with_trials(app, monkeypatch, fake)
+    page = _registry_results(client, wizard, CHILD)
+    team = _trial_article(page, "NCT09999996").find("ul", class_="lines-team").text
+    assert team == ("This study is not for people with: In the study's own words: "
+                    "Prior allogeneic stem cell transplant")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    page = parse(client.get("/screen/results"))
+    item = _trial_article(page, "NCT09999996").find("ul", class_="lines-team").find("li")
+    assert "en inglés" in item.text and "Checked by" not in item.text
+    assert item.find("span", lang="en").text == "Prior allogeneic stem cell transplant"
+
+
+def test_a_registry_trial_with_unread_inclusions_is_never_likely_eligible(
+        app, client, wizard, monkeypatch):
+    """An unread 'newly diagnosed' leaves the contract verdict likely_eligible, but the wizard
+    lists the trial as read automatically, with the unread criterion to go through; a curated
+    trial with the same criteria keeps its group."""
+    registry = Trial(id="NCT09999995", title="Newly diagnosed, read by a computer",
+                     source="ctgov", status="RECRUITING", status_checked="2026-11-01",
+                     criteria=[AGE_1, B_ALL, UNREAD])
+    curated = Trial(id="NCT09999994", title="Same criteria, read by a person",
+                    source="criteria-file", status="RECRUITING", status_checked="2026-11-01",
+                    criteria=[AGE_1, B_ALL, UNREAD])
+    cd22 = Criterion("cd22", "inclusion", "CD22 positive", {"en": "Needs: CD22 positive."},
+                     _rule({"field": "cd22", "op": "eq", "value": "positive"}))
+    review = Trial(id="NCT09999992", title="Registry trial with an unknown answer",
+                   source="ctgov", status="RECRUITING", status_checked="2026-11-01",
+                   criteria=[AGE_1, B_ALL, cd22, UNREAD])
+    _with_trials(app, monkeypatch, registry, curated, review)
+    adult = dict(ADULT, tests=dict(ADULT["tests"], cd22="unknown"))
+    with app.test_request_context():
+        assert screen({"age": {"years": 29}, "diagnosis": "b_all"}, registry).verdict == (
+            "likely_eligible")  # the contract, as the API gives it
+    page = _registry_results(client, wizard, adult)
+    likely = page.find("section", aria_labelledby="group-likely_eligible")
+    unchecked = page.find("section", aria_labelledby="group-unchecked")
+    article = _trial_article(page, "NCT09999995")
+    assert article not in likely.find_all("article")
+    assert article in unchecked.find_all("article")
+    assert "Read automatically — we could not check everything" in unchecked.find("h2").text
+    assert "go through these criteria with your care team" in unchecked.text
+    todo = article.find("ul", class_="lines-unchecked")
+    assert todo.text == "In the study's own words: Newly diagnosed, previously untreated ALL"
+    assert todo.find("span", lang="en") is not None
+    assert _trial_article(page, "NCT09999994") in likely.find_all("article")
+    # a registry trial still to review lists its unread inclusions the same way
+    review = _trial_article(page, "NCT09999992")
+    assert review in page.find("section", aria_labelledby="group-needs_review").find_all(
+        "article")
+    assert "Newly diagnosed, previously untreated ALL" in review.find(
+        "ul", class_="lines-unchecked").text
+
+
+@pytest.mark.parametrize("answers", [CHILD, ADULT], ids=["child", "adult"])
+def test_no_registry_trial_in_likely_eligible_has_an_unread_inclusion(
+        registry_app, registry_client, registry_wizard, answers):
+    """On the shared snapshot (UKALL14, GRAALL-2014/B, ...) a registry trial is only ever in
+    'likely eligible' when each of its inclusion criteria was checked and met."""
+    page = _registry_results(registry_client, registry_wizard, answers)
+    likely = page.find("section", aria_labelledby="group-likely_eligible")
+    shown = [a.attrs["aria-labelledby"].removeprefix("trial-") for a in likely.find_all("article")]
+    with registry_app.test_request_context():
+        from screener.trials.catalog import catalog
+        from screener.wizard.steps import Answers, build_profile
+        raw = {s: {k: (v if isinstance(v, list) else [v]) for k, v in f.items()}
+               for s, f in answers.items()}
+        profile = build_profile(Answers(raw))
+        for trial_id in shown:
+            trial = catalog().get(trial_id)
+            if trial.source == "ctgov":
+                outcomes = {r.outcome for r in screen(profile, trial).criteria
+                            if r.kind == "inclusion"}
+                assert outcomes == {"met"}, (trial_id, outcomes)
+    for trial_id in ("NCT01085617", "NCT02617004"):
+        assert trial_id not in shown

@@ -204,3 +204,41 @@ def test_memo_never_outlives_a_change_of_the_step_itself(app):
         stored = answers.stored()
         stored["age"] = {"years": ["abc"], "sex": ["male"]}
         assert Answers(stored).clean("age") is None
+
+
+def test_a_step_made_invalid_by_an_earlier_change_is_told_apart(app):
+    """Answers valid when given that stop fitting after an earlier change are 'invalidated'
+    (by the context); unanswered, valid or never-valid steps are not."""
+    from screener.wizard.steps import stale_reason
+
+    with app.test_request_context():
+        answers = _answers(dict(ADULT, diagnosis=dict(ADULT["diagnosis"], age_at_diagnosis="27")))
+        stored = answers.stored()
+        assert answers.invalidated("diagnosis") is None
+        stored["age"] = {"years": ["25"], "sex": ["male"]}
+        again = Answers(stored)
+        assert again.invalidated("diagnosis") == "context"
+        assert str(stale_reason(again, "diagnosis")).startswith("Your answer here no longer fits")
+        # saved and read back, it is still known
+        assert Answers(again.stored()).invalidated("diagnosis") == "context"
+        # back to 29: valid again, nothing to say
+        stored = again.stored()
+        stored["age"] = {"years": ["29"], "sex": ["male"]}
+        assert Answers(stored).invalidated("diagnosis") is None
+        assert Answers(stored).invalidated("location") is None
+        # never valid (no memo of it passing): not "invalidated"
+        fresh = _answers(dict(ADULT, diagnosis=dict(ADULT["diagnosis"], age_at_diagnosis="45")))
+        assert fresh.invalidated("diagnosis") is None
+
+
+def test_a_change_to_b_cell_all_asks_the_new_questions_with_a_reason(client, wizard):
+    """T-cell -> B-cell ALL brings the CD19/CD22 questions back: the tests page says why."""
+    t_cell = dict(ADULT, diagnosis=dict(ADULT["diagnosis"], diagnosis="t_all"),
+                  tests={k: v for k, v in ADULT["tests"].items() if k not in ("cd19", "cd22")})
+    wizard.complete(t_cell)
+    response = wizard.answer("diagnosis", query="?from=review", **ADULT["diagnosis"])
+    assert response.headers["Location"].endswith("/screen/step/tests?from=review")
+    page = parse(client.get("/screen/step/tests"))
+    summary = page.find("div", class_="error-summary")
+    assert "no longer fit the type of ALL you gave" in summary.text
+    assert [a.attrs["href"] for a in summary.find_all("a")] == ["#cd19-0", "#cd22-0"]
