@@ -210,13 +210,13 @@ class TrialView:
     """Everything the results page shows about one trial."""
 
     trial: Trial
-    verdict: str
-    summary: tuple[str, str]
+    verdict: str  # a contract verdict or UNCHECKED; "" for a trial not screened (closed)
     status: str
-    matched: list[Line]
-    ruled_out: list[Line]
-    unknown: list[Line]
-    study_team: list[Line]
+    summary: tuple[str, str] = ("", "en")
+    matched: list[Line] = field(default_factory=list)
+    ruled_out: list[Line] = field(default_factory=list)
+    unknown: list[Line] = field(default_factory=list)
+    study_team: list[Line] = field(default_factory=list)
     site: dict | None = None
     miles: float | None = None
     too_far: bool = False
@@ -386,6 +386,31 @@ def _nearest_site(trial: Trial, zip_code: str | None) -> tuple[dict | None, floa
     return best, best_miles
 
 
+def _status_note(trial: Trial) -> str:
+    """For a trial not taking patients: what its status means for the person."""
+    if trial.recruiting:
+        return ""
+    if trial.status not in CLOSED_STATUSES:
+        return _("Ask the study team whether it is taking patients.")
+    return "" if trial.status == "ACTIVE_NOT_RECRUITING" else _("Not taking new patients.")
+
+
+def closed_views(profile: dict, trials: list[Trial]) -> list[TrialView]:
+    """Trials not taking patients, nearest first: status and site only, never screened.
+
+    They are listed for reference without a verdict, so screening them (most
+    of the registry) would only cost time.
+    """
+    zip_code = (profile.get("location") or {}).get("zip")
+    views = []
+    for trial in trials:
+        site, miles = nearest_site(trial, zip_code)
+        views.append(TrialView(trial=trial, verdict="", status=status_words(trial.status),
+                               status_note=_status_note(trial), site=site, miles=miles))
+    views.sort(key=lambda v: (v.miles if v.miles is not None else math.inf, v.trial.id))
+    return views
+
+
 def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list[TrialView]]:
     """Screen the profile against every trial and group the patient-facing views by verdict."""
     location = profile.get("location") or {}
@@ -427,16 +452,10 @@ def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list
             # registry inclusions nobody read: for the person to go through, apart
             unchecked = [line for line in team if line.kind == "inclusion"]
             team = [line for line in team if line.kind != "inclusion"]
-        status_note = ""
-        if not trial.recruiting:
-            status_note = (_("Ask the study team whether it is taking patients.")
-                           if trial.status not in CLOSED_STATUSES
-                           else "" if trial.status == "ACTIVE_NOT_RECRUITING"
-                           else _("Not taking new patients."))
         groups[verdict].append(TrialView(
             trial=trial, verdict=verdict, thin=thin,
             summary=(summary, lang if trial.summary.get(lang) else "en"),
-            status=status_words(trial.status), status_note=status_note,
+            status=status_words(trial.status), status_note=_status_note(trial),
             matched=lines["met"], ruled_out=lines["not_met"], unknown=lines["unknown"],
             study_team=team, unchecked=unchecked, site=site, miles=miles,
             too_far=bool(limit and miles is not None and miles > limit)))

@@ -8,7 +8,6 @@ the app-wide CSRFProtect.
 from __future__ import annotations
 
 import logging
-import math
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
@@ -17,7 +16,15 @@ from ..i18n import gettext as _
 from ..profile import ProfileError, validate_profile
 from ..trials.catalog import catalog
 from . import bp, drafts
-from .results import GROUP_INTROS, GROUP_ORDER, GROUP_TITLES, number, status_words, trial_views
+from .results import (
+    GROUP_INTROS,
+    GROUP_ORDER,
+    GROUP_TITLES,
+    closed_views,
+    number,
+    status_words,
+    trial_views,
+)
 from .steps import (
     STEP_BY_NAME,
     Answers,
@@ -196,13 +203,9 @@ def results():
     trials = catalog().all()
     lang = current_language()
     groups = trial_views(profile, [t for t in trials if t.recruiting], lang)
-    closed = trial_views(profile, [t for t in trials if not t.recruiting], lang)
+    closed = closed_views(profile, [t for t in trials if not t.recruiting])
     return render_template("wizard/results.html", groups=groups, notice=catalog().notice(),
-                           # nearest first, as in the groups: not by verdict,
-                           # which a closed trial is not shown with
-                           closed=sorted((v for views in closed.values() for v in views),
-                                         key=lambda v: (v.miles if v.miles is not None
-                                                        else math.inf, v.trial.id)),
+                           closed=closed,
                            order=GROUP_ORDER,
                            titles={k: str(v) for k, v in GROUP_TITLES.items()},
                            intros={k: str(v) for k, v in GROUP_INTROS.items()},
