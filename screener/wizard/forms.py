@@ -87,6 +87,18 @@ class StepForm(FlaskForm):
     personal: dict = {}
     #: field name -> {choice value: one-sentence hint shown under that choice}.
     choice_hints: dict = {}
+    #: The longest plausible number of months for "months" answers on this page
+    #: (set by steps.prepare_form from the age answers), and what it is.
+    max_months: int | None = None
+    max_months_reason: str = ""
+
+    def check_months(self, field) -> None:
+        """A number of months longer than the life (or illness) it is about is a typo."""
+        if field.data is not None and self.max_months is not None and (
+                field.data > self.max_months):
+            raise ValidationError(_l("This is more months than %(what)s (about %(n)s months). "
+                                     "Check the answer, or leave it empty if you are not sure.",
+                                     what=self.max_months_reason, n=self.max_months))
 
 
 class WhoForm(StepForm):
@@ -165,6 +177,9 @@ class RelapseForm(StepForm):
                             YES_NO_UNKNOWN,
                             _l("For example only in the spinal fluid or the testicles, with "
                                "none found in the bone marrow."))
+
+    def validate_first_remission_months(self, field):
+        self.check_months(field)
 
 
 #: Treatments by the names people know -> the profile's prior_therapies value.
@@ -269,6 +284,7 @@ def timing_form_class(chosen: list[tuple[str, str]]) -> type[StepForm]:
             question = _l("How many months ago was the last dose of %(what)s?", what=label)
         attrs[f"months_{key}"] = _number(question, 0, 1200, _l(
             "Less than a month ago: enter 0. Leave it empty if you are not sure."))
+        attrs[f"validate_months_{key}"] = StepForm.check_months
     return type("TimingForm", (StepForm,), attrs)
 
 

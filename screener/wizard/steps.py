@@ -43,8 +43,8 @@ SUBJECT_INDEX = {"patient": 0, "parent": 1, "caregiver": 2}
 #: Key of the memo of validated answers inside a draft's stored answers.
 MEMO = "_validated"
 #: Bump when a form's fields or checks change, so memos made by older code are ignored.
-#: 2: the ZIP code must be one the offline ZIP data knows.
-MEMO_VERSION = 2
+#: 2: the ZIP code must be one the offline ZIP data knows. 3: months checked against ages.
+MEMO_VERSION = 3
 
 
 class Answers:
@@ -91,7 +91,9 @@ class Answers:
         if name == "diagnosis":
             return [self.age]
         if name == "timing":
-            return [k for k, _label in self.therapy_choices()]
+            return [k for k, _label in self.therapy_choices()] + [self.age]
+        if name == "relapse":
+            return [self.age, self.get("diagnosis", "age_at_diagnosis")]
         if name == "tests":
             return [self.get("diagnosis", "diagnosis")]
         if name == "health":
@@ -226,6 +228,9 @@ STEP_BY_NAME = {s.name: s for s in STEPS}
 #: earlier answer (see Answers.invalidated and Answers._context).
 STALE_REASONS = {
     "diagnosis": _l("Your answer here no longer fits the age you gave: please check it."),
+    "relapse": _l("Your answer here no longer fits the ages you gave: please check it."),
+    "timing": _l("Your answers here no longer fit the age or treatments you gave: please "
+                 "check them."),
     "tests": _l("Your answers here no longer fit the type of ALL you gave: please check "
                 "them."),
     "health": _l("Because of the age or sex you gave, this page has changed: please check "
@@ -246,6 +251,21 @@ def stale_reason(answers: Answers, name: str):
     return None
 
 
+def _months_limit(step: str, answers: Answers) -> tuple[int | None, object]:
+    """The most months a relapse or treatment timing can be, from the ages given.
+
+    Ages are in completed years, so a year is added to each span: the check only
+    catches answers that cannot be right (a typo), never a real one.
+    """
+    age = answers.age
+    if age is None:
+        return None, ""
+    diagnosed = answers.get("diagnosis", "age_at_diagnosis")
+    if step == "relapse" and diagnosed is not None and diagnosed <= age:
+        return (age - diagnosed + 1) * 12, _l("the time since the leukemia was first found")
+    return (age + 1) * 12, _l("the age you gave")
+
+
 def prepare_form(step: Step, form: f.StepForm, answers: Answers) -> None:
     """Word the form for the subject and drop the questions that do not apply."""
     idx = SUBJECT_INDEX.get(answers.subject, 0)
@@ -254,6 +274,8 @@ def prepare_form(step: Step, form: f.StepForm, answers: Answers) -> None:
             form[name].label.text = variants[idx]
     if step.name == "diagnosis":
         form.current_age = answers.age
+    if step.name in ("relapse", "timing"):
+        form.max_months, form.max_months_reason = _months_limit(step.name, answers)
     if step.name == "tests" and answers.get("diagnosis", "diagnosis") == "t_all":
         # CD19 and CD22 are B-cell markers; for T-cell ALL the questions do not
         # apply and the profile leaves them absent (unknown), never "negative".

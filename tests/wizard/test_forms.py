@@ -63,6 +63,12 @@ def test_validation_error_keeps_the_rest_of_the_page_and_links_to_the_field(clie
     ("treatments", {"treatments": ["none", "chemo"]},
      '"No treatment yet" cannot go with other boxes. Untick one of them.'),
     ("treatments", {}, 'Tick at least one box, or "I\'m not sure".'),
+    ("relapse", {"relapse_count": "2", "first_remission_months": "400", "extramedullary": "no"},
+     "This is more months than the age you gave (about 360 months). Check the answer, or "
+     "leave it empty if you are not sure."),
+    ("timing", {"months_chemo": "999", "months_blinatumomab": "9", "months_cd19_car_t": "4"},
+     "This is more months than the age you gave (about 360 months). Check the answer, or "
+     "leave it empty if you are not sure."),
     ("location", {"zip": "1001", "travel": "50"},
      "Enter a ZIP code as 5 digits, for example 10016."),
     ("location", {"zip": "00000", "travel": "50"},
@@ -178,3 +184,18 @@ def test_the_reason_is_given_in_spanish(client, wizard):
     page = parse(client.get("/screen/step/diagnosis"))
     assert ("Su respuesta aquí ya no concuerda con la edad que indicó" in
             page.find("div", class_="error-summary").text)
+
+
+def test_a_remission_longer_than_the_illness_is_caught_and_the_limit_itself_is_accepted(
+        client, wizard):
+    """Diagnosed at 27, now 29: a 40-month first remission is a typo, 36 months is possible."""
+    wizard.complete(ADULT)
+    wizard.answer("diagnosis", diagnosis="b_all", status="relapsed", age_at_diagnosis="27")
+    page = parse(wizard.answer("relapse", relapse_count="2", first_remission_months="40",
+                               extramedullary="no"))
+    assert ("This is more months than the time since the leukemia was first found (about 36 "
+            "months). Check the answer, or leave it empty if you are not sure."
+            in [el.text.replace("Error: ", "") for el in page.find_all("p", class_="error")])
+    assert "checked" in page.find("input", id="relapse_count-1").attrs  # the rest is kept
+    assert wizard.answer("relapse", relapse_count="2", first_remission_months="36",
+                         extramedullary="no").status_code == 302
