@@ -75,7 +75,8 @@ _DOUBT = re.compile(
     r"unknown|pending|planned|plan to|anticipated|expected|likely)\b|\be\.g\.|\bi\.e\.|"
     r"^\W*(?:for|in)\s+(?:\w+\s+){0,3}(?:patients|subjects|participants|those|cases|"
     r"individuals|people|persons|women|men|females|males|children|adults|infants)\b|"
-    r"\bwith\s+or\s+without\b|\bwhether\b|"
+    r"\bwith\s+or\s+without\b|\bwhether\b|\([^()]*\bonly\s*\)|"
+    r"\b(?:less|more|younger|older)\s+than\s+\d+\s+(?:years?|months?)\b|"
     r"\b(?:participants|patients|subjects|children|adults|individuals)\s+(?:aged?\s+)?"
     r"(?:less|greater|younger|older|under|over|below|above|≤|≥|<|>|=<|>=|<=)|"
     r"\bage[sd]?\s*(?:of\s+)?(?:≥|≤|<|>|>=|<=|=<|\d+\s*(?:and|or)\s*(?:over|under|older|"
@@ -265,9 +266,19 @@ def _disease_status(text: str) -> list[Reading]:
                      "leukemia that came back or did not respond to treatment"))
     nd = (r"\bnewly[- ]diagnosed\b|\bpreviously\s+untreated\b|\bde\s+novo\b|"
           r"\buntreated\b(?=\s+(?:all|acute|b-|t-|ph|philadelphia|patients|leuk|disease))")
-    out += _find(nd, text, lambda m: Reading(
-        _leaf("disease_status", "eq", "newly_diagnosed"), m.start(), m.end(),
-        "newly diagnosed leukemia (no earlier ALL treatment)"))
+    untreated = [m for m in re.finditer(nd, text, re.I) if "untreated" in m.group(0).lower()]
+    if untreated:
+        # "Previously untreated": no ALL treatment at all, while the profile's
+        # newly_diagnosed also covers people still in first-line therapy. A
+        # relapse rules it out; whether treatment has begun is for the study team.
+        out += [Reading({"all": [_leaf("disease_status", "eq", "newly_diagnosed"),
+                                 {"not_screened": "no treatment for ALL has been given yet"}]},
+                        m.start(), m.end(), "leukemia not treated yet")
+                for m in untreated]
+    else:
+        out += _find(nd, text, lambda m: Reading(
+            _leaf("disease_status", "eq", "newly_diagnosed"), m.start(), m.end(),
+            "newly diagnosed leukemia (no earlier ALL treatment)"))
     if not out and not re.search(r"refractory|resistant|newly|untreated|de novo", text, re.I):
         # "relapsed" alone: a relapse, or refractory after one (never primary refractory)
         out += _find(r"\b(?:relapsed|recurrent)\b(?!\s*(?:/|or|and))", text, lambda m: Reading(
@@ -993,12 +1004,20 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # item is most likely an exclusion under a heading we did not recognise.
         return None
     rule = inner
+    if _OR.search(rest) and _CONJOINED.search(rest):
+        # "Ph- ALL or lymphoma and was in second relapse, or failed 2 lines": the
+        # "or"s sit inside requirements joined by "and", so what we read is
+        # neither required nor an alternative on its own.
+        return None
     if _OR.search(rest):
         # Alternatives we cannot see: the rule may be met, never not met on them.
         rule = {"any": [inner, {"not_screened": "the other alternatives in the text"}]}
     return rule, f"Needs: {words}."
 
 
+_CONJOINED = re.compile(r"\band\s+(?:was|is|has|had|were|are|have|who|with|in)\b|"
+                        r"\b(?-i:who)\b",  # lower case: "WHO" is the World Health Organization
+                        re.IGNORECASE)
 _SYNONYM_GAP = re.compile(r"[\s,()\[\]]*(?:\bor\b|/)[\s,()\[\]]*", re.IGNORECASE)
 
 
@@ -1121,7 +1140,9 @@ def read_rule(item: Item) -> tuple[dict, str] | None:
             return None
         return _read_alternatives(item, head_reading)
     if re.search(r"\b(all of|each of|following (?:criteria|requirements|conditions)?)\b|"
-                 r"defined as|as follows|adequate|:$", head, re.I) is None:
+                 r"defined (?:as|below)|as follows|adequate", head, re.I) is None:
+        # A bare heading ("Postinduction therapy:") may name a later phase of the
+        # study, not what everyone needs at entry: not read.
         return None
     head_reading = read_text(item.kind, head.rstrip(":")) if len(head) > 3 else None
     parts = [read_text(item.kind, sub) for sub in item.subs]
@@ -1213,7 +1234,8 @@ _NOT_A_CORE = re.compile(
     r"prior(?!\s+to\b)|(?<!not\s)previous(?!ly\s+untreated)|after|following|either|one\s+of|any\s+of|"
     r"\bor\s+(?:having|had|have|who|with|in|patients)\b|"
     r"ph-?like|philadelphia[- ]like|bcr-?abl1?-?like|lymphoma|myeloid|aml\b|cml\b|"
-    r"blast\s+(?:crisis|phase|transformation)|mixed|ambiguous|biphenotypic", re.IGNORECASE)
+    r"blast\s+(?:crisis|phase|transformation)|mixed|ambiguous|biphenotypic|"
+    r"entered\s+onto|enrolled\s+on|trials?\s+for", re.IGNORECASE)
 
 
 def _core_reading(item: Item) -> tuple[dict, str] | None:
@@ -1239,9 +1261,13 @@ def _core_reading(item: Item) -> tuple[dict, str] | None:
         if any(r.narrow for r in found) or len({json.dumps(r.rule, sort_keys=True)
                                                 for r in found}) > 1:
             return None  # two readings of one field in one sentence: a doubt
-        leaves += [r for r in found if r.rule.get("field") in (
-            "disease_status", "philadelphia_chromosome")
-            and r.rule.get("op") == "eq"]
+        for r in found:
+            # "previously untreated" reads as all[newly_diagnosed, not_screened]:
+            # its required part is the leaf (the rest is not_screened anyway)
+            leaf = next((x for x in r.rule.get("all", []) if "field" in x), r.rule)
+            if leaf.get("field") in ("disease_status", "philadelphia_chromosome") and (
+                    leaf.get("op") == "eq"):
+                leaves.append(Reading(leaf, r.start, r.end, r.words))
     if not leaves:
         return None
     # A negation outside the readings ("karyotype shows no t(9;22)") turns what
@@ -1256,6 +1282,73 @@ def _core_reading(item: Item) -> tuple[dict, str] | None:
         {"not_screened": "the rest of this criterion, read by the study team"}]}
     return rule, "Needs: " + " and ".join(r.words for r in leaves) + \
         "; the rest of this criterion is checked by the study team."
+
+
+#: Words by which another item of the same study makes an exception.
+_EXCEPTION = re.compile(
+    r"\b(allowed|permitted|acceptable|are eligible|is eligible|be eligible|remain eligible|"
+    r"may be (?:eligible|included|enrolled)|unless|except|exception|solely because)\b",
+    re.IGNORECASE)
+#: What an item must mention to make an exception for a field.
+_FIELD_WORDS = {
+    "cns_status": r"\bcns\b|central nervous|spinal fluid|\bcsf\b|mening",
+    "organ_function.creatinine_clearance_ml_min": r"creatinine|\brenal\b|\bkidney",
+    "organ_function.bilirubin_x_uln": r"bilirubin|hepatic|liver",
+    "organ_function.alt_x_uln": r"\balt\b|sgpt|transaminase|hepatic|liver",
+    "organ_function.ast_x_uln": r"\bast\b|sgot|transaminase|hepatic|liver",
+    "organ_function.lvef_percent": r"ejection|shortening fraction|cardiac function",
+    "performance_status": r"ecog|karnofsky|lansky|performance",
+    "isolated_extramedullary_relapse": r"extra-?medullary",
+    "marrow_blasts_percent": r"blasts?\b",
+}
+#: How near (characters, same sentence) the words of exception must be to the field's words.
+_EXCEPTION_REACH = 60
+NOTE_EXCEPTION = ("Read automatically, but another item of this study makes an exception for "
+                  "it ({other}): for the study team. A person has not reviewed this yet.")
+
+
+def _fields(rule) -> set[str]:
+    if not isinstance(rule, dict):
+        return set()
+    if "field" in rule:
+        return {rule["field"]}
+    return set().union(*(_fields(r) for key in ("all", "any", "not") for r in (
+        rule.get(key) if isinstance(rule.get(key), list) else [rule.get(key)])))
+
+
+def _excepts(text: str, words: str) -> bool:
+    """Words of exception near the field's words, in one sentence ("CNS involvement allowed")."""
+    for sentence in re.split(r"(?<=[.;])\s+", text):
+        for m in _EXCEPTION.finditer(sentence):
+            near = sentence[max(0, m.start() - _EXCEPTION_REACH):m.end() + _EXCEPTION_REACH]
+            if re.search(words, near, re.IGNORECASE):
+                return True
+    return False
+
+
+def drop_excepted(criteria: list[dict]) -> list[dict]:
+    """Leave to the study team a rule that another item of the study makes an exception to.
+
+    "No active CNS involvement" is read, but the next item says "CNS involvement
+    allowed if no residual leukemic cells ... after intrathecal chemotherapy";
+    that item is not read (a doubt), so on its own the first would exclude
+    people the study admits. When an unread item of the same study speaks of
+    the same thing with words of exception, the read rule goes too.
+    """
+    unread = [c for c in criteria if "rule" not in c and _EXCEPTION.search(c["text"])]
+    for crit in criteria:
+        if "rule" not in crit or crit["id"] in ("age", "sex"):
+            continue
+        for field in _fields(crit["rule"]):
+            words = _FIELD_WORDS.get(field)
+            other = next((c for c in unread if c is not crit and words
+                          and _excepts(c["text"], words)), None)
+            if other is not None:
+                del crit["rule"]
+                crit["plain"] = {"en": PLAIN_NONE}
+                crit["note"] = NOTE_EXCEPTION.format(other=other["id"])
+                break
+    return criteria
 
 
 def read_item(item: Item, cid: str) -> dict:

@@ -192,11 +192,40 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     sex = sex if sex in ("ALL", "FEMALE", "MALE") else "ALL"
     out = [m for m in (_age_mapping(minimum, maximum), _sex_mapping(sex)) if m is not None]
     counters = {"inclusion": 0, "exclusion": 0}
-    for item in split(_text(elig.get("eligibilityCriteria"))):
+    read = []
+    text = _text(elig.get("eligibilityCriteria"))
+    for item in split(text):
         counters[item.kind] += 1
         prefix = "inc" if item.kind == "inclusion" else "exc"
-        out.append(reader.read_item(item, f"{prefix}-{counters[item.kind]}"))
-    return out, minimum, maximum, sex
+        read.append(reader.read_item(item, f"{prefix}-{counters[item.kind]}"))
+    if out and out[0]["id"] == "age" and maximum is not None and _AGE_AT_DIAGNOSIS.search(text):
+        out[0] = _age_at_diagnosis_too(out[0], maximum)
+    return out + reader.drop_excepted(read), minimum, maximum, sex
+
+
+#: "... to age 21 at the time of initial diagnosis": an age limit the text
+#: counts at diagnosis, not today.
+_AGE_AT_DIAGNOSIS = re.compile(
+    r"\bage[^.;:]{0,80}?\b(?:at|of)\s+(?:the\s+time\s+of\s+)?(?:the\s+)?"
+    r"(?:initial\s+|original\s+|first\s+)?diagnosis\b", re.IGNORECASE)
+
+
+def _age_at_diagnosis_too(mapping: dict, maximum: str) -> dict:
+    """The structured maximum age, met also by an age at diagnosis within it.
+
+    When the text counts the upper age limit at diagnosis (NCT02228096: "to
+    age 21 at the time of initial diagnosis"), someone older today who was
+    diagnosed within the limit is who the study means: never excluded on
+    today's age alone.
+    """
+    rule = mapping["rule"]
+    leaves = rule["all"] if "all" in rule else [rule]
+    widened = [{"any": [leaf, {"field": "age_at_diagnosis", "op": "age_at_most",
+                               "value": maximum}]}
+               if leaf["op"] == "age_at_most" else leaf for leaf in leaves]
+    return {**mapping, "rule": widened[0] if len(widened) == 1 else {"all": widened},
+            "note": mapping["note"] + " The text counts the upper limit at diagnosis, so an "
+                    "age at diagnosis within it also meets it."}
 
 
 def trial_from_study(study: dict) -> RegistryTrial:

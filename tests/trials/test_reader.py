@@ -75,6 +75,16 @@ CASES = [
      [leaf("prior_therapies", "not_received", ["blinatumomab"])]),
     (I, "Prior blinatumomab is allowed", None),
     (E, "Prior tyrosine kinase inhibitor therapy", [leaf("prior_therapies", "received", TKIS)]),
+    # a parenthetical "only" narrows what was read (NCT00002970)
+    (I, "Refractory or recurrent ALL or NHL with bone marrow involvement (T-cell disease only)",
+     None),
+    # "or" inside requirements joined by "and" (NCT00495079)
+    (I, "Had Ph- ALL or lymphoblastic lymphoma and was in second relapse, or had failed 2 "
+        "treatment lines", None),
+    # an age condition trailing the item (NCT00002704)
+    (I, "Karnofsky greater than 50% Less than 10 years", None),
+    # "previously untreated": a relapse rules it out, treatment begun is for the study team
+    (I, "Previously untreated", [leaf("disease_status", "eq", "newly_diagnosed")]),
     # waiting periods shorter than a month are not screened (they pass before enrollment)
     (E, "Patient has an investigational medicinal product within the last 30 days prior to "
         "screening.", None),

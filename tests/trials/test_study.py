@@ -75,8 +75,33 @@ def test_structured_ages_become_the_age_criterion():
     assert (age.id, age.kind, age.text) == ("age", "inclusion",
                                             "Minimum Age: 3 Years. Maximum Age: 30 Years.")
     assert outcome(trial, "age", {"age": {"years": 30, "months": 11}}) == "met"
-    assert outcome(trial, "age", {"age": {"years": 31}}) == "not_met"
     assert outcome(trial, "age", {"age": {"years": 2, "months": 11}}) == "not_met"
+    # The text counts the upper limit at diagnosis ("to age 21 at the time of initial
+    # diagnosis"): older today is not excluded unless the age at diagnosis is too.
+    assert outcome(trial, "age", {"age": {"years": 31}}) == "unknown"
+    assert outcome(trial, "age", {"age": {"years": 31}, "age_at_diagnosis": {"years": 20}}) == "met"
+    assert outcome(trial, "age", {"age": {"years": 31},
+                                  "age_at_diagnosis": {"years": 31}}) == "not_met"
+
+
+def test_an_age_limit_counted_at_diagnosis_never_excludes_on_todays_age():
+    """NCT02228096: 22 today, diagnosed at 16: the text admits her, so the age is no bar."""
+    trial = trial_from_study(load(DATA / "studies" / "NCT02228096.json"))
+    assert outcome(trial, "age", {"age": {"years": 22, "months": 5},
+                                  "age_at_diagnosis": {"years": 16}}) == "met"
+    assert outcome(trial, "age", {"age": {"years": 22}}) == "unknown"
+    without = minimal(minimumAge="3 Years", maximumAge="21 Years",
+                      eligibilityCriteria="Inclusion Criteria:\n- Relapsed B-ALL")
+    assert outcome(trial_from_study(without), "age", {"age": {"years": 22}}) == "not_met"
+
+
+def test_a_rule_another_item_makes_an_exception_to_goes_to_the_study_team():
+    """'No active CNS involvement' beside 'CNS involvement allowed if ...': never excludes."""
+    trial = trial_from_study(load(DATA / "studies" / "NCT00004862.json"))
+    assert outcome(trial, "inc-4", {"cns_status": "cns3"}) == "not_screened"
+    study = minimal(eligibilityCriteria="Inclusion Criteria:\n- No active CNS involvement\n"
+                                        "- Adequate performance status")
+    assert outcome(trial_from_study(study), "inc-1", {"cns_status": "cns3"}) == "not_met"
 
 
 UNITS = ["Year", "Years", "Month", "Months", "Week", "Weeks", "Day", "Days",
@@ -210,3 +235,12 @@ def test_not_a_study_record(document, words):
     """Documents that are not one study record raise StudyError saying what is wrong."""
     with pytest.raises(StudyError, match=words):
         trial_from_study(document)
+
+
+def test_a_heading_that_names_a_later_phase_is_no_entry_requirement():
+    """NCT00002514 'Postinduction therapy: creatinine clearance >= 60': not asked at entry."""
+    trial = trial_from_study(load(DATA / "studies" / "NCT00002514.json"))
+    low = {"organ_function": {"creatinine_clearance_ml_min": 45}}
+    texts = {c.id: c.text for c in trial.criteria}
+    assert "Postinduction therapy" in texts["inc-15"]
+    assert outcome(trial, "inc-15", low) == "not_screened"
