@@ -16,6 +16,7 @@ from ..i18n import gettext as _
 from ..profile import ProfileError, validate_profile
 from ..trials.catalog import catalog
 from . import bp, drafts
+from .forms import render_choices
 from .results import (
     GROUP_INTROS,
     GROUP_ORDER,
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 # Template filters for every page (the trials list shows statuses too).
 bp.app_template_filter("status_words")(status_words)
 bp.app_template_filter("number")(number)
+bp.app_template_global("render_choices")(render_choices)
 
 
 def _expired_message() -> str:
