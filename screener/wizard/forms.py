@@ -18,7 +18,14 @@ import re
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import IntegerField, RadioField, SelectChoice, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..i18n import lazy_gettext as _l
@@ -42,7 +49,10 @@ def labels(field) -> dict:
 
 
 def _radio(label, options, description="", message=CHOOSE) -> RadioField:
+    # invalid_choice_message: a stored answer that is no longer a choice (the choices
+    # depend on earlier answers) is asked again in the same plain words.
     return RadioField(label, choices=choices(options), description=description,
+                      invalid_choice_message=message,
                       validators=[InputRequired(message=message)])
 
 
@@ -62,12 +72,13 @@ class WholeNumberField(IntegerField):
         self.data = int(raw)
 
 
-def _number(label, low, high, description="", required=False, message=None) -> IntegerField:
+def _number(label, low, high, description="", required=False, message=None,
+            before=()) -> IntegerField:
     # type=text with inputmode=numeric: number inputs mangle typing and scroll
-    # on phones (GOV.UK design system advice).
+    # on phones (GOV.UK design system advice). ``before``: checks run first.
     first = InputRequired(message=message) if required else Optional()
     return WholeNumberField(label, description=description, widget=TextInput(), render_kw=NUMBER,
-                        validators=[first, NumberRange(low, high, message=_l(
+                        validators=[*before, first, NumberRange(low, high, message=_l(
                             "Enter a whole number from %(min)s to %(max)s."))])
 
 
@@ -92,6 +103,10 @@ class StepForm(FlaskForm):
     #: (set by steps.prepare_form from the age answers), and what it is.
     max_months: int | None = None
     max_months_reason: str = ""
+
+    def not_applicable(self) -> set[str]:
+        """Fields whose answers, given the others on this page, do not apply (and are ignored)."""
+        return set()
 
     def check_months(self, field) -> None:
         """A number of months longer than the life (or illness) it is about is a typo."""
@@ -146,8 +161,8 @@ class DiagnosisForm(StepForm):
     choice_hints = {"status": {
         "newly_diagnosed": _l("Found recently, or still in the first course of treatment."),
         "relapsed": _l("It went away with treatment (remission) and then came back."),
-        "refractory": _l("Treatment did not make it go away, or the latest treatment stopped "
-                         "working."),
+        "refractory": _l("Treatment never made it go away (no remission), or it came back and "
+                         "the treatment for that relapse did not make it go away again."),
     }}
     personal = {"age_at_diagnosis": (
         _l("How old were you when the leukemia was first found?"),
@@ -165,21 +180,56 @@ class DiagnosisForm(StepForm):
                                      "both answers.", age=self.current_age))
 
 
+#: relapse_count for a leukemia that never went away: no relapse, never in remission.
+NEVER_IN_REMISSION = "0"
+RELAPSE_COUNTS = choices([
+    ("1", _l("Once")), ("2", _l("Twice")), ("3", _l("Three times or more")),
+    (UNKNOWN, _l("I don't know")),
+])
+#: For refractory leukemia the first choice is "never in remission" (relapse_count 0).
+REFRACTORY_COUNTS = choices([
+    (NEVER_IN_REMISSION, _l("It never went away (never in remission)")),
+    *RELAPSE_COUNTS,
+])
+REFRACTORY_COUNT_HINT = _l("If it never went away, the other two questions on this page do not "
+                           "apply: leave them.")
+
+
+class NotAfterNoRemission:
+    """First check of a relapse detail: when the leukemia never went away there was no
+    relapse, so the question does not apply; it is not required and its answer is ignored
+    (steps.build_profile leaves the field absent)."""
+
+    def __call__(self, form, field):
+        if form.relapse_count.data == NEVER_IN_REMISSION:
+            field.errors[:] = []
+            raise StopValidation()
+
+
 class RelapseForm(StepForm):
-    relapse_count = _radio(_l("How many times has the leukemia come back?"), [
-        ("1", _l("Once")), ("2", _l("Twice")), ("3", _l("Three times or more")),
-        (UNKNOWN, _l("I don't know")),
-    ])
+    relapse_count = _radio(_l("How many times has the leukemia come back?"), RELAPSE_COUNTS)
+    # The profile's months_from_diagnosis_to_relapse: from diagnosis to the first relapse.
     first_remission_months = _number(
         _l("How many months after diagnosis did it first come back?"), 0, 1200,
-        _l("About how long the first remission lasted, in months (2 years is 24). Leave it "
-           "empty if you are not sure."))
-    extramedullary = _radio(_l("Did it come back only outside the bone marrow?"),
-                            YES_NO_UNKNOWN,
-                            _l("For example only in the spinal fluid or the testicles, with "
-                               "none found in the bone marrow."))
+        _l("Count from the month the leukemia was first found to the month it first came back "
+           "(2 years is 24). Leave it empty if you are not sure."))
+    extramedullary = RadioField(
+        _l("Was the latest relapse only outside the bone marrow?"),
+        choices=choices(YES_NO_UNKNOWN),
+        description=_l("For example, at the latest relapse leukemia was found only in the spinal "
+                       "fluid or the testicles, and none in the bone marrow."),
+        invalid_choice_message=CHOOSE,
+        validators=[NotAfterNoRemission(), InputRequired(message=CHOOSE)])
+
+    def not_applicable(self) -> set[str]:
+        if self.relapse_count.data == NEVER_IN_REMISSION:
+            return {"first_remission_months", "extramedullary"}
+        return set()
 
     def validate_first_remission_months(self, field):
+        if field.data is not None and self.relapse_count.data == NEVER_IN_REMISSION:
+            raise ValidationError(_l("You said it never went away, so it has not come back: "
+                                     "leave this empty, or change the first answer."))
         self.check_months(field)
 
 
@@ -262,17 +312,39 @@ class TreatmentsForm(StepForm):
         _l("Which treatments has your child had for leukemia?"),
         _l("Which treatments has the person you care for had for leukemia?"))}
 
+    #: The answer to "where do things stand", set by steps.prepare_form.
+    disease_status: str | None = None
+
     def validate_treatments(self, field):
-        """At least one box; "none yet" and "not sure" cannot go with a treatment."""
+        """At least one box; "none yet" and "not sure" cannot go with a treatment; a leukemia
+        that came back or did not respond has been treated."""
         chosen = set(field.data or ())
         if not chosen:
             raise ValidationError(_l("Tick at least one box, or \"I'm not sure\"."))
         if NONE_YET in chosen and len(chosen) > 1:
             raise ValidationError(_l("\"No treatment yet\" cannot go with other boxes. "
                                      "Untick one of them."))
+        if NONE_YET in chosen and self.disease_status in ("relapsed", "refractory"):
+            # prior_therapies: [] would read "never received X" as met for every X.
+            raise ValidationError(_l("You said the leukemia came back or did not respond, so "
+                                     "it has been treated: tick what was given, or \"I'm not "
+                                     "sure\"."))
         if NOT_SURE in chosen and len(chosen) > 1:
             raise ValidationError(_l("\"I'm not sure\" cannot go with other boxes. Untick one "
                                      "of them."))
+
+
+class AnsweredOnPage:
+    """The field was on the page when it was sent (an empty answer counts as answered).
+
+    Stored answers lack a field that was not on the page then: on the timing page, a
+    treatment ticked later (from the review page). Its question has not been asked yet.
+    """
+
+    def __call__(self, form, field):
+        if not field.raw_data:
+            raise StopValidation(str(_l("This question is new on this page: enter the months, "
+                                        "or leave it empty if you are not sure.")))
 
 
 def timing_form_class(chosen: list[tuple[str, str]]) -> type[StepForm]:
@@ -283,10 +355,21 @@ def timing_form_class(chosen: list[tuple[str, str]]) -> type[StepForm]:
             question = _l("How many months ago was the transplant: %(what)s?", what=label)
         else:
             question = _l("How many months ago was the last dose of %(what)s?", what=label)
+        # AnsweredOnPage: a treatment ticked after this page was answered has no stored
+        # answer at all (not even an empty one), so the page must be shown again.
         attrs[f"months_{key}"] = _number(question, 0, 1200, _l(
-            "Less than a month ago: enter 0. Leave it empty if you are not sure."))
+            "Less than a month ago: enter 0. Leave it empty if you are not sure."),
+            before=[AnsweredOnPage()])
         attrs[f"validate_months_{key}"] = StepForm.check_months
     return type("TimingForm", (StepForm,), attrs)
+
+
+CNS_CHOICES = choices([
+    ("cns1", _l("No, none was found (CNS1)")),
+    ("cns2", _l("Yes, a small amount (CNS2)")),
+    ("cns3", _l("Yes, CNS3 (more cells, or signs in the brain or nerves)")),
+    (UNKNOWN, _l("I don't know")),
+])
 
 
 class TestsForm(StepForm):
@@ -302,12 +385,19 @@ class TestsForm(StepForm):
     in_remission = _radio(_l("Is the leukemia in remission right now?"), YES_NO_UNKNOWN,
                           _l("Remission means no leukemia is seen in the bone marrow under "
                              "the microscope."))
-    cns = _radio(_l("Has leukemia been found in the spinal fluid (CNS)?"), [
-        ("cns1", _l("No, none was found (CNS1)")),
-        ("cns2", _l("Yes, a small amount (CNS2)")),
-        ("cns3", _l("Yes, CNS3 (more cells, or signs in the brain or nerves)")),
-        (UNKNOWN, _l("I don't know")),
-    ], _l("Doctors check this with a lumbar puncture (spinal tap)."))
+    # The CNS status at one time point, which depends on where things stand
+    # (steps.prepare_form keeps one of the two): at diagnosis for newly diagnosed
+    # leukemia, else at the most recent spinal tap ("active CNS" in relapse trials).
+    # Two field names, so a change of status asks the question again.
+    cns = _radio(_l("At the most recent spinal tap, was leukemia found in the spinal fluid "
+                    "(CNS)?"), CNS_CHOICES,
+                 _l("A spinal tap is also called a lumbar puncture. Give the result of the "
+                    "latest one."))
+    cns_at_diagnosis = _radio(
+        _l("When the leukemia was first found, before treatment began, was leukemia found in "
+           "the spinal fluid (CNS)?"), CNS_CHOICES,
+        _l("The result of the spinal tap (lumbar puncture) done at diagnosis, before any "
+           "treatment."))
 
 
 class HealthForm(StepForm):
@@ -353,13 +443,26 @@ ADULT_ACTIVITY = choices([
     ("4", _l("In bed or a chair all day; needs help with everything")),
     (UNKNOWN, _l("I don't know")),
 ])
-#: The same five levels for children under 16, worded after the Lansky play scale.
+#: The same five levels for children under 16, worded after the Lansky play scale: each
+#: level describes the two Lansky scores of the ECOG grade it stands for (COG table: ECOG 0 =
+#: Lansky 100-90, 1 = 80-70, 2 = 60-50, 3 = 40-30, 4 = 20-10), and nothing outside them.
 CHILD_ACTIVITY = choices([
-    ("0", _l("Plays and does everything as usual")),
-    ("1", _l("Active, but tires more quickly or cannot do hard play")),
-    ("2", _l("Up and around, but only quiet play; lies down for part of the day")),
-    ("3", _l("Mostly in bed; joins in quiet activities only")),
-    ("4", _l("In bed nearly all the time, often sleeping; needs help even for quiet play")),
+    # 100 fully active, normal; 90 minor restrictions in strenuous play
+    ("0", _l("Plays normally, or is held back only a little in rough, energetic play")),
+    # 80 active, but tires more quickly; 70 greater restriction of, and less time in, active play
+    ("1", _l("Active, but tires more quickly than usual, or spends clearly less time in active "
+             "play")),
+    # 60 up and around, minimal active play, keeps busy with quieter activities;
+    # 50 gets dressed but lies around much of the day, no active play, joins all quiet play
+    ("2", _l("Up and dressed, but little or no active play; keeps busy with quiet play and may "
+             "lie around much of the day")),
+    # 40 mostly in bed, joins quiet activities; 30 in bed, needs help even for quiet play
+    ("3", _l("In bed most of the day; may join in quiet activities, or needs help even for "
+             "quiet play")),
+    # 20 often sleeping, play limited to very passive activities; 10 no play, does not get
+    # out of bed
+    ("4", _l("Often asleep; only very passive play, such as being read to, or no play at all "
+             "and does not get out of bed")),
     (UNKNOWN, _l("I don't know")),
 ])
 

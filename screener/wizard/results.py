@@ -102,9 +102,9 @@ ASK = {
     "age_at_diagnosis": _l("Ask your care team how old the patient was when ALL was first "
                            "diagnosed."),
     "relapse_count": _l("Ask your care team how many times the leukemia has come back."),
-    "months_from_diagnosis_to_relapse": _l("Ask your care team how long the first remission "
-                                           "lasted."),
-    "isolated_extramedullary_relapse": _l("Ask your care team whether the leukemia came back "
+    "months_from_diagnosis_to_relapse": _l("Ask your care team how many months after diagnosis "
+                                           "the leukemia first came back."),
+    "isolated_extramedullary_relapse": _l("Ask your care team whether the latest relapse was "
                                           "only outside the bone marrow."),
     "in_remission": _l("Ask your care team whether the leukemia is in remission now."),
     "marrow_blasts_percent": _l("Ask your care team what percentage of leukemia cells (blasts) "
@@ -173,8 +173,8 @@ TOLD_LABELS = {
     "age": _l("age"), "sex": _l("sex"), "diagnosis": _l("type of ALL"),
     "disease_status": _l("where things stand"), "age_at_diagnosis": _l("age at diagnosis"),
     "relapse_count": _l("times it came back"),
-    "months_from_diagnosis_to_relapse": _l("months to the first relapse"),
-    "isolated_extramedullary_relapse": _l("came back only outside the marrow"),
+    "months_from_diagnosis_to_relapse": _l("months from diagnosis to the first relapse"),
+    "isolated_extramedullary_relapse": _l("latest relapse only outside the marrow"),
     "in_remission": _l("in remission now"), "mrd.status": _l("MRD test"),
     "philadelphia_chromosome": _l("Philadelphia chromosome"), "cd19": "CD19", "cd22": "CD22",
     "cns_status": _l("spinal fluid"), "prior_therapies": _l("treatments"),

@@ -28,13 +28,15 @@ from . import forms as f
 ADULT_AGE = 16
 
 #: Answer to "how much of a normal day" (level 0-4) -> performance status.
-#: Adults (16+): the level IS the ECOG grade, each answer is worded after it.
-#: Children (< 16): Lansky, the TOP of the Lansky band that the ECOG grade
-#: covers (COG table: ECOG 0 = 100/90, 1 = 80/70, 2 = 60/50, 3 = 40/30,
-#: 4 = 20/10). The top is chosen on purpose: a five-level answer cannot tell 90
-#: from 100, and when the answer is coarse we must not exclude a child on the
-#: lower guess; the study team scores Lansky exactly at the screening visit.
-LANSKY_FOR_LEVEL = {0: 100, 1: 80, 2: 60, 3: 40, 4: 20}
+#: The level IS the ECOG grade, and is recorded as {"scale": "ecog", "score": level}
+#: at every age. Adults (16+) see each answer worded after the ECOG grade. Children
+#: (< 16) see it worded after the two Lansky scores that the grade covers (this
+#: table, the COG equivalence). A five-level answer cannot tell those two apart,
+#: so the child's answer is NOT recorded as one Lansky score: as an ECOG grade the
+#: engine (screener/eligibility/performance.py) reads it as the whole Lansky range,
+#: and a Lansky/Karnofsky threshold that falls inside the range stays unknown for
+#: the study team, who score Lansky exactly at the screening visit.
+LANSKY_FOR_LEVEL = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20)}
 
 #: Subjects the wording can address, in the order of each form's ``personal`` tuples.
 SUBJECT_INDEX = {"patient": 0, "parent": 1, "caregiver": 2}
@@ -44,7 +46,9 @@ SUBJECT_INDEX = {"patient": 0, "parent": 1, "caregiver": 2}
 MEMO = "_validated"
 #: Bump when a form's fields or checks change, so memos made by older code are ignored.
 #: 2: the ZIP code must be one the offline ZIP data knows. 3: months checked against ages.
-MEMO_VERSION = 3
+#: 4: relapse step for refractory (never in remission), treatments checked against the
+#: disease status, CNS asked at a time point, timing asks treatments ticked later.
+MEMO_VERSION = 4
 
 
 class Answers:
@@ -93,9 +97,11 @@ class Answers:
         if name == "timing":
             return [k for k, _label in self.therapy_choices()] + [self.age]
         if name == "relapse":
-            return [self.age, self.get("diagnosis", "age_at_diagnosis")]
+            return [self.age, self.get("diagnosis", "age_at_diagnosis"), self.status]
+        if name == "treatments":
+            return [self.status]
         if name == "tests":
-            return [self.get("diagnosis", "diagnosis")]
+            return [self.get("diagnosis", "diagnosis"), cns_time_point(self)]
         if name == "health":
             return [self.age, self.sex]
         if name == "daily":
@@ -158,6 +164,11 @@ class Answers:
         return self.get("who", "who") or "patient"
 
     @property
+    def status(self) -> str | None:
+        """newly_diagnosed, relapsed, refractory, unknown, or None before the diagnosis step."""
+        return self.get("diagnosis", "status")
+
+    @property
     def age(self) -> int | None:
         """Age in completed years, once answered."""
         return self.get("age", "years")
@@ -190,8 +201,17 @@ def _always(cls):
     return lambda answers: cls
 
 
-def _relapsed(a: Answers) -> bool:
-    return a.get("diagnosis", "status") == "relapsed"
+def _relapsed_or_refractory(a: Answers) -> bool:
+    # Refractory too: primary refractory (never in remission) is relapse_count 0, and
+    # refractory after a relapse keeps its relapse facts.
+    return a.status in ("relapsed", "refractory")
+
+
+def cns_time_point(a: Answers) -> str:
+    """Which spinal tap the CNS question is about: "diagnosis" for a newly diagnosed
+    leukemia (trials for it mean the CNS status before treatment), else "latest" (trials
+    for relapse mean active CNS disease now; also when the status is not known)."""
+    return "diagnosis" if a.status == "newly_diagnosed" else "latest"
 
 
 def _under_three(a: Answers) -> bool:
@@ -212,7 +232,7 @@ STEPS: list[Step] = [
     Step("age", _l("Age and sex"), _always(f.AgeForm)),
     Step("months", _l("Age in months"), _always(f.MonthsForm), _under_three),
     Step("diagnosis", _l("The diagnosis"), _always(f.DiagnosisForm)),
-    Step("relapse", _l("About the relapse"), _always(f.RelapseForm), _relapsed),
+    Step("relapse", _l("About the relapse"), _always(f.RelapseForm), _relapsed_or_refractory),
     Step("treatments", _l("Treatments so far"), _always(f.TreatmentsForm)),
     Step("timing", _l("When the treatments were"),
          lambda a: f.timing_form_class(a.therapy_choices()),
@@ -228,11 +248,14 @@ STEP_BY_NAME = {s.name: s for s in STEPS}
 #: earlier answer (see Answers.invalidated and Answers._context).
 STALE_REASONS = {
     "diagnosis": _l("Your answer here no longer fits the age you gave: please check it."),
-    "relapse": _l("Your answer here no longer fits the ages you gave: please check it."),
+    "relapse": _l("Your answers here no longer fit the ages you gave, or your answer about "
+                  "where things stand: please check them."),
+    "treatments": _l("Your answer here no longer fits your answer about where things stand: "
+                     "please check it."),
     "timing": _l("Your answers here no longer fit the age or treatments you gave: please "
                  "check them."),
-    "tests": _l("Your answers here no longer fit the type of ALL you gave: please check "
-                "them."),
+    "tests": _l("Your answers here no longer fit the type of ALL you gave, or your answer "
+                "about where things stand: please check them."),
     "health": _l("Because of the age or sex you gave, this page has changed: please check "
                  "it."),
 }
@@ -276,11 +299,18 @@ def prepare_form(step: Step, form: f.StepForm, answers: Answers) -> None:
         form.current_age = answers.age
     if step.name in ("relapse", "timing"):
         form.max_months, form.max_months_reason = _months_limit(step.name, answers)
+    if step.name == "relapse" and answers.status == "refractory":
+        form.relapse_count.choices = f.REFRACTORY_COUNTS
+        form.relapse_count.description = f.REFRACTORY_COUNT_HINT
+    if step.name == "treatments":
+        form.disease_status = answers.status
     if step.name == "tests" and answers.get("diagnosis", "diagnosis") == "t_all":
         # CD19 and CD22 are B-cell markers; for T-cell ALL the questions do not
         # apply and the profile leaves them absent (unknown), never "negative".
         del form.cd19
         del form.cd22
+    if step.name == "tests":
+        del form["cns" if cns_time_point(answers) == "diagnosis" else "cns_at_diagnosis"]
     if step.name == "health" and not _pregnancy_applies(answers):
         del form.pregnant
     if step.name == "daily":
@@ -353,9 +383,14 @@ def build_profile(answers: Answers) -> dict:
         count = _known(answers.get("relapse", "relapse_count"))
         # "Three times or more" is recorded as 3: a rule "at least 2" or "at
         # least 3" is then decided correctly; "at most 2" correctly fails.
+        # "It never went away" (refractory only) is 0: never in remission, so the
+        # time to a relapse and where it came back do not apply and stay absent.
         put("relapse_count", int(count) if count else None)
-        put("months_from_diagnosis_to_relapse", answers.get("relapse", "first_remission_months"))
-        put("isolated_extramedullary_relapse", _yes_no(answers.get("relapse", "extramedullary")))
+        if count != f.NEVER_IN_REMISSION:
+            put("months_from_diagnosis_to_relapse",
+                answers.get("relapse", "first_remission_months"))
+            put("isolated_extramedullary_relapse",
+                _yes_no(answers.get("relapse", "extramedullary")))
 
     chosen = answers.get("treatments", "treatments") or []
     if chosen == [f.NONE_YET]:
@@ -381,7 +416,9 @@ def build_profile(answers: Answers) -> dict:
     put("cd22", _known(answers.get("tests", "cd22")))
     put("mrd.status", _known(answers.get("tests", "mrd")))
     put("in_remission", _yes_no(answers.get("tests", "in_remission")))
-    put("cns_status", _known(answers.get("tests", "cns")))
+    # One of the two is on the page (prepare_form): at diagnosis, or the latest spinal tap.
+    put("cns_status", _known(answers.get("tests", "cns") or
+                             answers.get("tests", "cns_at_diagnosis")))
 
     put("down_syndrome", _yes_no(answers.get("health", "down_syndrome")))
     if _pregnancy_applies(answers):
@@ -395,12 +432,10 @@ def build_profile(answers: Answers) -> dict:
     put("infections.uncontrolled_infection", _yes_no(answers.get("health", "infection")))
 
     level = _known(answers.get("daily", "activity"))
-    if level is not None:
-        if years is not None and years < ADULT_AGE:
-            profile["performance_status"] = {"scale": "lansky",
-                                             "score": LANSKY_FOR_LEVEL[int(level)]}
-        elif years is not None:
-            profile["performance_status"] = {"scale": "ecog", "score": int(level)}
+    if level is not None and years is not None:
+        # The ECOG grade at every age; for a child it stands for a Lansky range
+        # (see LANSKY_FOR_LEVEL), never for one guessed Lansky score.
+        profile["performance_status"] = {"scale": "ecog", "score": int(level)}
 
     zip_code = _known(answers.get("location", "zip"))
     if zip_code:
@@ -415,8 +450,12 @@ def build_profile(answers: Answers) -> dict:
 def display(form: f.StepForm) -> list[tuple[str, str, str]]:
     """(field id, question, answer in words) for each question of a filled form."""
     rows = []
+    skipped = form.not_applicable()
     for field in form:
         data = field.data
+        if field.name in skipped:
+            rows.append((_anchor(field), field.label.text, _l("Does not apply")))
+            continue
         if field.type == "RadioField":
             text = f.labels(field).get(data, "")
         elif field.type == "MultiCheckboxField":
@@ -424,6 +463,9 @@ def display(form: f.StepForm) -> list[tuple[str, str, str]]:
             text = "; ".join(str(labels[k]) for k in (data or []) if k in labels)
         else:
             text = "" if data in (None, "") else str(data)
-        anchor = f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
-        rows.append((anchor, field.label.text, text or _l("Not answered (unknown)")))
+        rows.append((_anchor(field), field.label.text, text or _l("Not answered (unknown)")))
     return rows
+
+
+def _anchor(field) -> str:
+    return f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id

@@ -143,7 +143,7 @@ CHILD = {
     "diagnosis": {"diagnosis": "b_all", "status": "newly_diagnosed", "age_at_diagnosis": "4"},
     "treatments": {"treatments": ["none"]},
     "tests": {"philadelphia": "unknown", "cd19": "unknown", "cd22": "unknown", "mrd": "unknown",
-              "in_remission": "unknown", "cns": "unknown"},
+              "in_remission": "unknown", "cns_at_diagnosis": "unknown"},
     "health": {"down_syndrome": "no", "hiv": "unknown", "hepatitis_b": "unknown",
                "hepatitis_c": "unknown", "infection": "unknown"},
     "daily": {"activity": "0"},

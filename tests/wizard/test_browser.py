@@ -184,9 +184,15 @@ def test_back_three_steps_and_change_an_answer(page, server):
     assert page.is_checked("input[name=status][value=relapsed]")
     page.check("input[name=status][value=refractory]")
     submit(page)
-    # refractory: no relapse step; the treatments page comes back as ticked
+    # refractory: the relapse step too, with "never in remission" first and the answer kept
+    assert page.get_by_role("heading", level=1).inner_text() == "About the relapse"
+    assert page.locator("p.progress").inner_text() == "Step 4 of 10"
+    assert page.locator("input[name=relapse_count]").first.get_attribute("value") == "0"
+    assert page.is_checked("input[name=relapse_count][value='2']")
+    submit(page)
+    # the treatments page comes back as ticked
     assert page.get_by_role("heading", level=1).inner_text() == "Treatments so far"
-    assert page.locator("p.progress").inner_text() == "Step 4 of 9"
+    assert page.locator("p.progress").inner_text() == "Step 5 of 10"
     assert page.is_checked("input[value=blinatumomab]") and page.is_checked("input[value=chemo]")
 
 
@@ -322,3 +328,29 @@ def test_an_answer_made_invalid_by_a_change_says_why_with_focus(page, server):
     assert_accessible(page)
     page.locator(".error-summary a").click()
     assert page.evaluate("document.activeElement.id") == "age_at_diagnosis"
+
+
+def test_primary_refractory_and_a_refused_no_treatment_yet(page, server):
+    """Refractory: the relapse page offers "It never went away" first and passes axe; with it
+    the other two questions may be left. "No treatment yet" is then refused on the treatments
+    page, whose error summary takes focus and passes axe."""
+    page.goto(server + "/")
+    submit(page, "Start the questions")
+    for step in ("who", "age"):
+        fill(page, ADULT[step])
+        submit(page)
+    fill(page, dict(ADULT["diagnosis"], status="refractory"))
+    submit(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "About the relapse"
+    assert page.get_by_text("It never went away (never in remission)").is_visible()
+    assert_accessible(page)
+    fill(page, {"relapse_count": "0"})
+    submit(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Treatments so far"
+    fill(page, {"treatments": ["none"]})
+    submit(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Treatments so far"
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert "so it has been treated" in page.locator(".error-summary").inner_text()
+    assert page.is_checked("input[value=none]")
+    assert_accessible(page)

@@ -97,14 +97,15 @@ def test_i_dont_know_everywhere_leaves_every_clinical_field_absent(app):
 
 
 @pytest.mark.parametrize(("years", "level", "expected"), [
-    (4, "0", {"scale": "lansky", "score": 100}),
-    (15, "2", {"scale": "lansky", "score": 60}),
-    (15, "4", {"scale": "lansky", "score": 20}),
+    (4, "0", {"scale": "ecog", "score": 0}),
+    (15, "2", {"scale": "ecog", "score": 2}),
+    (15, "4", {"scale": "ecog", "score": 4}),
     (16, "2", {"scale": "ecog", "score": 2}),
     (70, "3", {"scale": "ecog", "score": 3}),
 ])
-def test_daily_life_maps_to_lansky_under_16_and_ecog_from_16(app, years, level, expected):
-    """How much of a normal day is recorded as Lansky for children and ECOG for adults."""
+def test_daily_life_is_recorded_as_the_ecog_grade_at_every_age(app, years, level, expected):
+    """How much of a normal day is recorded as the ECOG grade it stands for, for children too:
+    a child's five-level answer covers two Lansky scores, never one guessed Lansky score."""
     steps = dict(CHILD, age={"years": str(years), "sex": "male"}, daily={"activity": level})
     assert _profile(app, steps)["performance_status"] == expected
 
@@ -113,7 +114,7 @@ def test_daily_life_wording_follows_the_age(app, client, wizard):
     """A parent of a child sees play-based wording; an adult patient sees work-based wording."""
     wizard.complete(CHILD)
     child_page = parse(client.get("/screen/step/daily"))
-    assert "Plays and does everything as usual" in child_page.find("fieldset").text
+    assert "Plays normally" in child_page.find("fieldset").text
     wizard.complete(ADULT)
     adult_page = parse(client.get("/screen/step/daily"))
     assert "heavy physical work" in adult_page.find("fieldset").text
