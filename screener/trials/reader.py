@@ -1351,13 +1351,57 @@ def drop_excepted(criteria: list[dict]) -> list[dict]:
     return criteria
 
 
+#: A head that introduces its own definition: "Relapsed or refractory B-cell ALL:" or
+#: "... B-precursor ALL defined as one of the following:".
+_DEFINING_HEAD = re.compile(
+    r"^(?P<head>[^:.;]{3,120}?)\s*(?:,?\s*(?:as\s+)?defined\s+as\s+(?:one|any)\s+of\s+the\s+"
+    r"following\s*:?|:)", re.IGNORECASE)
+#: Settings or lineages beyond what a head names, which would make the head one
+#: alternative among others rather than what everyone needs.
+_OTHER_SETTING = {
+    "disease_status": re.compile(r"newly|untreated|de\s+novo|first[- ]line|front[- ]?line|"
+                                 r"induction|consolidation|maintenance|\bcr1\b|first\s+(?:cr|"
+                                 r"complete\s+remission)", re.IGNORECASE),
+    # ("T cell" alone is no lineage: "after CAR-modified T cell therapy")
+    "diagnosis": re.compile(r"\bt[- ]?(?:all|lineage|lymphoblastic)\b|"
+                            r"\bt[- ]cell\s+(?:all\b|acute|leuk|lymph|precursor)|lymphoma|\baml\b|"
+                            r"myeloid|\bcml\b|mixed|biphenotypic|ambiguous|burkitt",
+                            re.IGNORECASE),
+}
+
+
+def _defining_head(item: Item) -> tuple[dict, str] | None:
+    """What a head that introduces its own definition requires of everyone.
+
+    "Relapsed or refractory B-cell ALL: 1. 2nd or greater BM relapse OR 2. ..."
+    is not read whole, yet everyone it lists has relapsed or refractory B-cell
+    ALL: a newly diagnosed child or a teenager with T-ALL would otherwise see a
+    CAR-T study as a likely match. When the head alone reads whole (nothing but
+    the disease setting and lineage), and nothing after it names another
+    setting or lineage, it is required: all[head, not_screened the rest].
+    """
+    text = item.text
+    m = _DEFINING_HEAD.match(text)
+    if item.kind != INCLUSION or m is None:
+        return None
+    reading = read_text(INCLUSION, m.group("head"), strict=True)
+    if reading is None or not _fields(reading[0]) <= {"disease_status", "diagnosis"}:
+        return None
+    rest = text[m.end():]
+    if any(_OTHER_SETTING[f].search(rest) for f in _fields(reading[0])):
+        return None
+    rule = {"all": [reading[0], {"not_screened": "which of the listed situations applies"}]}
+    return rule, reading[1].rstrip(".") + "; which of the listed situations applies is " \
+        "checked by the study team."
+
+
 def read_item(item: Item, cid: str) -> dict:
     """One item as a criteria-file criterion mapping, ``review: true``, rule only if certain."""
     crit = {"id": cid, "kind": item.kind, "text": item.text, "plain": {"en": PLAIN_NONE},
             "note": NOTE_NONE, "review": True}
     reading = read_rule(item)
     if reading is None:
-        core = _core_reading(item)
+        core = _core_reading(item) or _defining_head(item)
         if core is not None and _valid(core[0], cid):
             crit["rule"], crit["plain"] = core[0], {"en": core[1]}
             crit["note"] = NOTE_CORE

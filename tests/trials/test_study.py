@@ -244,3 +244,25 @@ def test_a_heading_that_names_a_later_phase_is_no_entry_requirement():
     texts = {c.id: c.text for c in trial.criteria}
     assert "Postinduction therapy" in texts["inc-15"]
     assert outcome(trial, "inc-15", low) == "not_screened"
+
+
+@pytest.mark.parametrize(("profile", "expected"), [
+    ({"diagnosis": "t_all", "disease_status": "refractory", "relapse_count": 0}, "not_met"),
+    ({"diagnosis": "b_all", "disease_status": "newly_diagnosed"}, "not_met"),
+    ({"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 2}, "not_screened"),
+    ({"diagnosis": "b_all"}, "unknown"),
+])
+def test_a_head_that_defines_its_list_is_required_of_everyone(profile, expected):
+    """NCT02650414 'Relapsed or refractory B-cell ALL: 1. ... OR 5. ...': no T-ALL, no new case."""
+    trial = trial_from_study(load(DATA / "studies" / "NCT02650414.json"))
+    assert outcome(trial, "inc-2", profile) == expected
+
+
+def test_a_head_with_another_setting_in_its_list_is_not_required():
+    """When the list goes beyond the head ('... : newly diagnosed ...'), nothing is required."""
+    study = minimal(eligibilityCriteria=(
+        "Inclusion Criteria:\n- Relapsed or refractory B-cell ALL defined as one of the "
+        "following: 1. second relapse OR 2. newly diagnosed with persistent MRD"))
+    trial = trial_from_study(study)
+    assert outcome(trial, "inc-1", {"diagnosis": "b_all",
+                                    "disease_status": "newly_diagnosed"}) != "not_met"
