@@ -27,7 +27,7 @@ TRIAL_LABELS = {
     "type": "object",
     "description": "Fields the API adds to each result's `trial` object, beside the contract's "
     "id, title and source.",
-    "required": ["status", "status_checked", "recruiting", "url"],
+    "required": ["status", "status_checked", "recruiting", "url", "inclusions_not_screened"],
     "properties": {
         "status": {"type": ["string", "null"], "examples": ["RECRUITING"],
                    "description": "The ClinicalTrials.gov overall status (RECRUITING, "
@@ -43,6 +43,11 @@ TRIAL_LABELS = {
         "url": {"type": "string", "format": "uri",
                 "examples": ["https://clinicaltrials.gov/study/NCT02435849"],
                 "description": "The trial's ClinicalTrials.gov page."},
+        "inclusions_not_screened": {
+            "type": "integer", "minimum": 0,
+            "description": "How many of the trial's inclusion criteria the pre-screen could "
+            "not check for this patient. A likely_eligible verdict with a count above 0 was "
+            "not checked completely: read those criteria (outcome not_screened)."},
         "note": {"type": "string",
                  "description": "Registry trials (source ctgov) only: 'Criteria read "
                  "automatically from ClinicalTrials.gov on DATE — the study team confirms'."},

@@ -64,9 +64,21 @@ def trial_labels(trial: Trial) -> dict:
 
 
 def result_dict(result) -> dict:
-    """The contract's result, its trial object carrying the labels above as extra fields."""
+    """The contract's result, its trial object carrying the labels above as extra fields.
+
+    Also ``trial.inclusions_not_screened``: how many inclusion criteria the
+    pre-screen could not check for this patient (kept inside the trial object,
+    where the contract already allows extra fields, so results keep exactly the
+    contract's top-level keys). The contract calls a trial likely_eligible when every
+    *screened* criterion is met, so a registry trial whose key sentence was not
+    read can be "likely" on its age alone; the count lets a physician's system
+    tell a checked "likely" from one nobody could check (the patient pages show
+    such trials apart).
+    """
     out = result.to_dict()
     out["trial"].update(trial_labels(result.trial))
+    out["trial"]["inclusions_not_screened"] = sum(
+        1 for c in result.criteria if c.kind == "inclusion" and c.outcome == "not_screened")
     return out
 
 

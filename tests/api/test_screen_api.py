@@ -172,6 +172,7 @@ def test_registry_results_carry_status_date_link_and_note(registry):
         "id": REGISTRY_COMPLETED, "title": result["trial"]["title"], "source": "ctgov",
         "status": "COMPLETED", "status_checked": SNAPSHOT_DATE, "recruiting": False,
         "url": f"https://clinicaltrials.gov/study/{REGISTRY_COMPLETED}",
+        "inclusions_not_screened": result["trial"]["inclusions_not_screened"],
         "note": f"Criteria read automatically from ClinicalTrials.gov on {SNAPSHOT_DATE} "
                 "— the study team confirms",
     }
@@ -316,10 +317,28 @@ def test_openapi_describes_registry_trials_the_open_filter_and_json_errors(regis
     assert not validator.is_valid({"patient": CHILD, "trials": ["abc"]})
 
     labels = doc["components"]["schemas"]["TrialLabels"]["properties"]
-    assert set(labels) == {"status", "status_checked", "recruiting", "url", "note"}
+    assert set(labels) == {"status", "status_checked", "recruiting", "url", "note",
+                           "inclusions_not_screened"}
     response_schema = _with_components(
         post["responses"]["200"]["content"]["application/json"]["schema"], doc)
     body = _screen(client, include_closed=True).get_json()
     jsonschema.Draft202012Validator(response_schema).validate(body)
     body["results"][0]["trial"]["recruiting"] = "yes"
     assert not jsonschema.Draft202012Validator(response_schema).is_valid(body)
+
+
+def test_each_result_says_how_many_inclusions_could_not_be_checked(registry):
+    """A 'likely' on age alone is told apart: the count of unchecked inclusions comes with it."""
+    patient = {"profile_version": 1, "age": {"years": 15}, "diagnosis": "t_all",
+               "disease_status": "refractory", "relapse_count": 0}
+    response = registry.test_client().post("/api/v1/screen",
+                                           json={"patient": patient, "include_closed": True})
+    results = response.get_json()["results"]
+    for result in results:
+        jsonschema.validate(result, RESULT_SCHEMA)
+        assert result["trial"]["inclusions_not_screened"] == sum(
+            1 for c in result["criteria"]
+            if c["kind"] == "inclusion" and c["outcome"] == "not_screened")
+    thin = [r for r in results if r["verdict"] == "likely_eligible" and r["trial"]["source"]
+            == "ctgov" and r["trial"]["inclusions_not_screened"] > 0]
+    assert thin, "registry trials 'likely' with unread inclusions exist in this corpus"
