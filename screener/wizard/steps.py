@@ -379,6 +379,12 @@ def build_profile(answers: Answers) -> dict:
     if answers.get("diagnosis", "age_at_diagnosis") is not None:
         profile["age_at_diagnosis"] = {"years": answers.get("diagnosis", "age_at_diagnosis")}
 
+    if profile.get("disease_status") == "newly_diagnosed":
+        # Newly diagnosed (no treatment yet, or still in first-line therapy) means
+        # no relapse so far: said by the person's answer, so recorded, and a
+        # trial's relapse rule is decided instead of asking the care team "how
+        # many times has it come back" after they said it is new.
+        profile["relapse_count"] = 0
     if "relapse" in applies:
         count = _known(answers.get("relapse", "relapse_count"))
         # "Three times or more" is recorded as 3: a rule "at least 2" or "at

@@ -181,7 +181,18 @@ def test_stale_answers_of_skipped_steps_are_ignored(app):
     """Relapse answers kept from before a change to 'newly diagnosed' do not reach the profile."""
     steps = dict(ADULT, diagnosis=dict(ADULT["diagnosis"], status="newly_diagnosed"))
     profile = _profile(app, steps)
-    assert "relapse_count" not in profile and "months_from_diagnosis_to_relapse" not in profile
+    # the stale "twice" is not used: newly diagnosed means no relapse so far
+    assert profile["relapse_count"] == 0
+    assert "months_from_diagnosis_to_relapse" not in profile
+    assert "isolated_extramedullary_relapse" not in profile
+
+
+def test_newly_diagnosed_is_no_relapse_so_far_and_no_question_about_one(app, client, wizard):
+    """A parent who said 'newly diagnosed' is never told to ask how many times it came back."""
+    assert _profile(app, CHILD)["relapse_count"] == 0
+    wizard.complete(CHILD)
+    page = parse(client.get("/screen/results"))
+    assert "how many times the leukemia has come back" not in page.root.text
 
 
 def test_memo_is_not_trusted_when_an_earlier_answer_changes(app):
