@@ -39,11 +39,18 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
+#: Enum values whose plain words are not just the code with spaces.
+_VALUE_WORDS = {"b_all": "B-cell ALL", "t_all": "T-cell ALL", "cns1": "CNS1", "cns2": "CNS2",
+                "cns3": "CNS3", "mixed_phenotype": "mixed-phenotype leukemia"}
+
+
 def _fmt(x: Any) -> str:
     if isinstance(x, float) and x.is_integer():
         x = int(x)
     if isinstance(x, bool):
         return "yes" if x else "no"
+    if isinstance(x, str) and x in _VALUE_WORDS:
+        return _VALUE_WORDS[x]
     return str(x).replace("_", " ")
 
 

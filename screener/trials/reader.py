@@ -1209,14 +1209,22 @@ def describe(rule: dict) -> str:
             return field.label if rule["value"] else f"no {field.label}"
         return OPERATORS[rule["op"]].describe(field, rule["value"])
     if "not_screened" in rule:
-        return "something else the study team checks"
+        return ""  # said once by the group that holds it (below)
     if "not" in rule:
-        return f"not ({describe(rule['not'])})"
-    if "any" in rule:
-        return " or ".join(describe(r) for r in rule["any"])
-    if "all" in rule:
-        return "; ".join(describe(r) for r in rule["all"])
+        inner = describe(rule["not"])
+        return f"not ({inner})" if inner else ""
+    for key, joiner, more in (("any", " or ", " (or another situation the study team checks)"),
+                              ("all", "; ", " (and more that the study team checks)")):
+        if key in rule:
+            words = joiner.join(_unique(describe(r) for r in rule[key]))
+            unseen = any("not_screened" in r for r in rule[key])
+            return (words + more if words else "") if unseen else words
     return ""
+
+
+def _unique(words) -> list[str]:
+    """Each description once ("Down syndrome; Down syndrome" read from two wordings)."""
+    return list(dict.fromkeys(w for w in words if w))
 
 
 def _plain(kind: str, rule: dict) -> str:

@@ -320,3 +320,16 @@ def test_precision_floor_on_hand_labels():
     counts = extraction.score(labels, ROOT / "tests" / "trials" / "data" / "studies")
     assert extraction.precision(counts) >= 0.98, counts["wrong"]
     assert extraction.recall(counts) >= 0.80
+
+
+def test_plain_words_name_values_as_people_say_them_and_each_thing_once():
+    """No 'b all' or 'cns3' codes, no repeated phrase, and what the team checks said once."""
+    from screener.trials.reader import describe
+
+    assert describe(leaf("diagnosis", "eq", "b_all")) == "type of ALL is B-cell ALL"
+    assert "CNS3" in describe(leaf("cns_status", "eq", "cns3"))
+    assert describe({"all": [leaf("down_syndrome", "is", True),
+                             leaf("down_syndrome", "is", True)]}) == "Down syndrome"
+    words = describe({"any": [leaf("infections.hepatitis_b", "is", True),
+                              {"not_screened": "x"}]})
+    assert words.count("study team") == 1 and "something else" not in words
