@@ -352,9 +352,10 @@ def timing_form_class(chosen: list[tuple[str, str]]) -> type[StepForm]:
     attrs: dict = {"personal": {}}
     for key, label in chosen:
         if key in ("allo", "auto"):
-            question = _l("How many months ago was the transplant: %(what)s?", what=label)
+            # the treatment's name leads, so it keeps its capital letter
+            question = _l("%(what)s: how many months ago was the transplant?", what=label)
         else:
-            question = _l("How many months ago was the last dose of %(what)s?", what=label)
+            question = _l("%(what)s: how many months ago was the last dose?", what=label)
         # AnsweredOnPage: a treatment ticked after this page was answered has no stored
         # answer at all (not even an empty one), so the page must be shown again.
         attrs[f"months_{key}"] = _number(question, 0, 1200, _l(

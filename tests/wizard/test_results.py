@@ -380,3 +380,15 @@ def test_no_registry_trial_in_likely_eligible_has_an_unread_inclusion(
                 assert outcomes == {"met"}, (trial_id, outcomes)
     for trial_id in ("NCT01085617", "NCT02617004"):
         assert trial_id not in shown
+
+
+def test_a_site_whose_distance_is_unknown_says_so_when_a_travel_limit_was_given(
+        registry_client, registry_wizard):
+    """A site abroad has no distance: the person is told to check it, not left to assume."""
+    page = _registry_results(registry_client, registry_wizard, ADULT)  # ZIP 10016, 250 miles
+    sites = [p for p in page.find_all("p", class_="site")]
+    unknown = [p for p in sites if "could not work out how far" in p.text]
+    assert unknown, "some registry trials have sites outside the United States"
+    for p in unknown:
+        assert "miles from your ZIP code" not in p.text
+    assert any("miles from your ZIP code" in p.text for p in sites)

@@ -318,8 +318,8 @@ def test_a_treatment_added_from_review_is_asked_when(app, client, wizard):
     assert response.headers["Location"].endswith("/screen/step/timing?from=review")
     page = parse(client.get("/screen/step/timing?from=review"))
     assert page.find("label", for_="months_allo").text == (
-        "How many months ago was the transplant: Stem cell or bone marrow transplant from a "
-        "donor?")
+        "Stem cell or bone marrow transplant from a donor: how many months ago was the "
+        "transplant?")
     assert page.find("input", id="months_chemo").attrs["value"] == "5"  # kept
     summary = page.find("div", class_="error-summary")
     assert [a.attrs["href"] for a in summary.find_all("a")] == ["#months_allo"]
