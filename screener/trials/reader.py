@@ -39,6 +39,7 @@ from ..eligibility import lint
 from ..eligibility.fields import FIELDS
 from ..eligibility.operators import OPERATORS
 from ..eligibility.rules import RuleError, build_node
+from . import spanish
 from .eligibility_text import EXCLUSION, INCLUSION, Item
 
 NOTE = "Read automatically from the registry text; a person has not reviewed this yet."
@@ -1227,11 +1228,18 @@ def _unique(words) -> list[str]:
     return list(dict.fromkeys(w for w in words if w))
 
 
-def _plain(kind: str, rule: dict) -> str:
+def _plain(rule: dict) -> dict:
+    """The rule in plain words, English and (when every part has words) Spanish.
+
+    No "Needs:"/"Excluded when:" in front: like a curated file's sentence, it
+    names the condition, and the page frames it by kind and outcome.
+    """
     words = describe(rule)
-    if kind == EXCLUSION:
-        return f"Excluded when: {words}."
-    return f"Needs: {words}."
+    plain = {"en": words[:1].upper() + words[1:] + "."}
+    es = spanish.sentence(rule)
+    if es:
+        plain["es"] = es
+    return plain
 
 
 #: Words that make a "newly diagnosed" or "Ph+" in an inclusion something other
@@ -1411,10 +1419,10 @@ def read_item(item: Item, cid: str) -> dict:
     if reading is None:
         core = _core_reading(item) or _defining_head(item)
         if core is not None and _valid(core[0], cid):
-            crit["rule"], crit["plain"] = core[0], {"en": core[1]}
+            crit["rule"], crit["plain"] = core[0], _plain(core[0])
             crit["note"] = NOTE_CORE
             return crit
     if reading is not None and _valid(reading[0], cid):
-        crit["rule"], crit["plain"] = reading[0], {"en": _plain(item.kind, reading[0])}
+        crit["rule"], crit["plain"] = reading[0], _plain(reading[0])
         crit["note"] = NOTE
     return crit

@@ -23,7 +23,7 @@ from typing import Any
 from ..eligibility import ages
 from ..eligibility.model import Criterion, Trial
 from ..eligibility.rules import build_node
-from . import reader
+from . import reader, spanish
 from .eligibility_text import split
 
 _NCT = re.compile(r"^NCT\d{8}$")
@@ -164,8 +164,11 @@ def _age_mapping(minimum: str | None, maximum: str | None) -> dict | None:
         parts.append(f"Maximum Age: {maximum}.")
         leaves.append({"field": "age", "op": "age_at_most", "value": maximum})
         plain.append(f"at most {maximum.lower()} old (in completed units)")
-    return {"id": "age", "kind": "inclusion", "text": " ".join(parts),
-            "plain": {"en": "Aged " + " and ".join(plain) + "."},
+    words = {"en": "Aged " + " and ".join(plain) + "."}
+    es = spanish.age_sentence(minimum, maximum)
+    if es:
+        words["es"] = es
+    return {"id": "age", "kind": "inclusion", "text": " ".join(parts), "plain": words,
             "note": "The registry's structured age limits. " + _AUTO_NOTE, "review": True,
             "rule": leaves[0] if len(leaves) == 1 else {"all": leaves}}
 
@@ -175,7 +178,8 @@ def _sex_mapping(sex: str) -> dict | None:
         return None  # ALL or absent: nothing to screen
     word = sex.lower()
     return {"id": "sex", "kind": "inclusion", "text": f"Sex: {sex}.",
-            "plain": {"en": f"Open to {word} participants only."},
+            "plain": {"en": f"Open to {word} participants only.",
+                      "es": f"Solo para participantes de sexo {spanish.VALUES[word]}."},
             "note": "The registry's structured sex field. " + _AUTO_NOTE, "review": True,
             "rule": {"field": "sex", "op": "eq", "value": word}}
 

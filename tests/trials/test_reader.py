@@ -333,3 +333,33 @@ def test_plain_words_name_values_as_people_say_them_and_each_thing_once():
     words = describe({"any": [leaf("infections.hepatitis_b", "is", True),
                               {"not_screened": "x"}]})
     assert words.count("study team") == 1 and "something else" not in words
+
+
+def test_every_rule_read_from_the_shared_corpus_has_spanish_words():
+    """Registry trials speak Spanish too: each read rule, and the age and sex limits."""
+    from screener.trials.study import criteria_from_section, protocol_section
+
+    read = 0
+    for path in sorted((ROOT / "tests" / "trials" / "data" / "studies").glob("*.json")):
+        criteria, *_ = criteria_from_section(protocol_section(json.loads(path.read_text())))
+        for crit in criteria:
+            if "rule" in crit:
+                read += 1
+                assert crit["plain"].get("es"), (path.stem, crit["id"], crit["plain"]["en"])
+                assert not crit["plain"]["en"].startswith(("Needs:", "Excluded when:"))
+    assert read > 250
+
+
+def test_spanish_words_follow_the_rule_and_say_what_the_team_checks_once():
+    """One reading in both languages; an unknown part gives no half-translated sentence."""
+    from screener.trials import spanish
+
+    rule = {"all": [leaf("disease_status", "in", ["relapsed", "refractory"]),
+                    leaf("diagnosis", "eq", "b_all"), {"not_screened": "x"}]}
+    assert spanish.sentence(rule) == (
+        "Situación de la enfermedad es uno de: en recaída, refractaria; tipo de LLA es LLA de "
+        "células B (y más cosas que comprueba el equipo del estudio).")
+    assert spanish.sentence(leaf("prior_therapies", "received_within",
+                                 {"therapies": ["blinatumomab"], "months": 3})) == (
+        "Haber recibido blinatumomab (Blincyto) hace menos de 3 meses.")
+    assert spanish.sentence(leaf("no_such_field", "eq", "x")) is None

@@ -392,3 +392,15 @@ def test_a_site_whose_distance_is_unknown_says_so_when_a_travel_limit_was_given(
     for p in unknown:
         assert "miles from your ZIP code" not in p.text
     assert any("miles from your ZIP code" in p.text for p in sites)
+
+
+def test_registry_trials_are_explained_in_spanish_in_our_own_words(registry_client,
+                                                                    registry_wizard):
+    """In Spanish, what the screener read from the registry is said in Spanish."""
+    page = _registry_results(registry_client, registry_wizard, ADULT, language="es")
+    lines = [li.text for li in page.find_all("li")
+             if "Este estudio es para personas con" in li.text]
+    assert lines
+    assert not any("solo en inglés" in text and "texto original" not in text.lower()
+                   for text in lines), lines[:3]
+    assert any("LLA" in text or "Edad" in text for text in lines)
