@@ -12,8 +12,8 @@ import os
 import threading
 
 import pytest
-from conftest import ADULT, CHILD
 from werkzeug.serving import make_server
+from wizard_pages import ADULT, CHILD
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import json
 from datetime import timedelta
 
-from conftest import ADULT, CHILD, WizardActions, parse
+from wizard_pages import ADULT, CHILD, WizardActions, parse
 
 from screener import create_app
 from screener.models import WizardDraft, db

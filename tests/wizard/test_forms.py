@@ -1,7 +1,7 @@
 """Step pages: labels, fieldsets, progress, validation messages and keeping answers."""
 
 import pytest
-from conftest import ADULT, CHILD, parse
+from wizard_pages import ADULT, CHILD, parse
 
 
 def test_every_input_has_a_label_and_radio_groups_have_legends(client, wizard):

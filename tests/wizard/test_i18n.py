@@ -7,7 +7,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from conftest import CHILD, parse
+from wizard_pages import CHILD, parse
 
 from screener.config import BUNDLED_CRITERIA
 from screener.eligibility import load_dir

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import ADULT, CHILD, parse
+from wizard_pages import ADULT, CHILD, parse
 
 from screener.eligibility import Criterion, Trial, screen
 from screener.eligibility.rules import build_node

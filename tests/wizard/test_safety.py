@@ -7,7 +7,7 @@ message, the profile built, or the group a trial is shown in.
 """
 
 import pytest
-from conftest import ADULT, CHILD, parse
+from wizard_pages import ADULT, CHILD, parse
 
 from screener.config import BUNDLED_CRITERIA
 from screener.eligibility import Criterion, Trial, load_dir, screen

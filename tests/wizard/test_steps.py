@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ADULT, CHILD, parse
+from wizard_pages import ADULT, CHILD, parse
 
 from screener.profile import validate_profile
 from screener.wizard.steps import Answers, applicable, build_profile
