@@ -1217,15 +1217,10 @@ def describe(rule: dict) -> str:
     for key, joiner, more in (("any", " or ", " (or another situation the study team checks)"),
                               ("all", "; ", " (and more that the study team checks)")):
         if key in rule:
-            words = joiner.join(_unique(describe(r) for r in rule[key]))
+            words = joiner.join(spanish.unique(describe(r) for r in rule[key]))
             unseen = any("not_screened" in r for r in rule[key])
             return (words + more if words else "") if unseen else words
     return ""
-
-
-def _unique(words) -> list[str]:
-    """Each description once ("Down syndrome; Down syndrome" read from two wordings)."""
-    return list(dict.fromkeys(w for w in words if w))
 
 
 def _plain(rule: dict) -> dict:
@@ -1254,7 +1249,7 @@ _NOT_A_CORE = re.compile(
     r"entered\s+onto|enrolled\s+on|trials?\s+for", re.IGNORECASE)
 
 
-def _core_reading(item: Item) -> tuple[dict, str] | None:
+def _core_reading(item: Item) -> dict | None:
     """The conditions every participant must meet, out of an inclusion read only in part.
 
     "Patients aged 18 to 60 with de novo Philadelphia chromosome positive ALL,
@@ -1296,8 +1291,7 @@ def _core_reading(item: Item) -> tuple[dict, str] | None:
         return None
     rule = {"all": [r.rule for r in leaves] + [
         {"not_screened": "the rest of this criterion, read by the study team"}]}
-    return rule, "Needs: " + " and ".join(r.words for r in leaves) + \
-        "; the rest of this criterion is checked by the study team."
+    return rule
 
 
 #: Words by which another item of the same study makes an exception.
@@ -1386,7 +1380,7 @@ _OTHER_SETTING = {
 }
 
 
-def _defining_head(item: Item) -> tuple[dict, str] | None:
+def _defining_head(item: Item) -> dict | None:
     """What a head that introduces its own definition requires of everyone.
 
     "Relapsed or refractory B-cell ALL: 1. 2nd or greater BM relapse OR 2. ..."
@@ -1407,8 +1401,7 @@ def _defining_head(item: Item) -> tuple[dict, str] | None:
     if any(_OTHER_SETTING[f].search(rest) for f in _fields(reading[0])):
         return None
     rule = {"all": [reading[0], {"not_screened": "which of the listed situations applies"}]}
-    return rule, reading[1].rstrip(".") + "; which of the listed situations applies is " \
-        "checked by the study team."
+    return rule
 
 
 def read_item(item: Item, cid: str) -> dict:
@@ -1418,8 +1411,8 @@ def read_item(item: Item, cid: str) -> dict:
     reading = read_rule(item)
     if reading is None:
         core = _core_reading(item) or _defining_head(item)
-        if core is not None and _valid(core[0], cid):
-            crit["rule"], crit["plain"] = core[0], _plain(core[0])
+        if core is not None and _valid(core, cid):
+            crit["rule"], crit["plain"] = core, _plain(core)
             crit["note"] = NOTE_CORE
             return crit
     if reading is not None and _valid(reading[0], cid):

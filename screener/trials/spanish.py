@@ -199,7 +199,8 @@ def _leaf(rule: dict) -> str:
     raise _Unknown(op)
 
 
-def _unique(words) -> list[str]:
+def unique(words) -> list[str]:
+    """Each description once ("Down syndrome; Down syndrome" read from two wordings)."""
     return list(dict.fromkeys(w for w in words if w))
 
 
@@ -213,7 +214,7 @@ def _describe(rule: dict) -> str:
         return f"no ({inner})" if inner else ""
     for key, joiner, more in (("any", " o ", OR_MORE), ("all", "; ", AND_MORE)):
         if key in rule:
-            words = joiner.join(_unique(_describe(r) for r in rule[key]))
+            words = joiner.join(unique(_describe(r) for r in rule[key]))
             unseen = any("not_screened" in r for r in rule[key])
             return (words + more if words else "") if unseen else words
     raise _Unknown(rule)
