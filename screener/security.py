@@ -23,7 +23,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .i18n import lazy_gettext as _l
 
 csrf = CSRFProtect()
-talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
 
 
@@ -111,7 +110,9 @@ def init_app(app: Flask) -> None:
             link=None)
 
     https = app.config.get("SCREENER_HTTPS", False)
-    talisman.init_app(
+    # One Talisman per app: its options live on the object, so a shared one would
+    # take the settings of whichever app was created last.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=https,
         strict_transport_security=https,
