@@ -119,7 +119,13 @@ def init_app(app: Flask) -> None:
         session_cookie_secure=https,
         content_security_policy=CSP,
         frame_options="DENY",
-        referrer_policy="no-referrer",
+        # same-origin, not no-referrer: over HTTPS Flask-WTF's strict CSRF check
+        # (WTF_CSRF_SSL_STRICT, kept on) refuses a form post without a same-origin
+        # Referer, so with no-referrer every wizard step was refused. same-origin
+        # sends the Referer only to this site; links to other sites (registry
+        # pages, study teams) get none, so no URL of ours, which can say what a
+        # person has, leaks elsewhere.
+        referrer_policy="same-origin",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
 
