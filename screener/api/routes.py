@@ -19,7 +19,7 @@ from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..eligibility import Trial, screen
-from ..profile import ProfileError, validate_profile
+from ..profile import MAX_ERRORS, ProfileError, clip, validate_profile
 from ..security import api_limit, limiter
 from ..trials.catalog import catalog
 from . import bp
@@ -38,8 +38,15 @@ HTTP_MESSAGES = {
 }
 
 
-def _error(status: int, message: str, errors: list[str] | None = None):
-    body = {"error": message, "errors": [_split(e) for e in (errors or [])]}
+def _error(status: int, message: str, errors: list[str] | None = None, more: bool = False):
+    """A JSON error naming at most MAX_ERRORS problems (``more``: others were found).
+
+    Bounded so that no request, however large, gets a large answer.
+    """
+    errors = errors or []
+    if more or len(errors) > MAX_ERRORS:
+        message = f"{message} (the first {MAX_ERRORS} problems are listed)"
+    body = {"error": message, "errors": [_split(clip(e)) for e in errors[:MAX_ERRORS]]}
     return jsonify(body), status
 
 
@@ -108,7 +115,7 @@ def screen_patient():
     except ProfileError as exc:
         return _error(422, "the patient profile breaks the contract",
                       [f"patient.{e}" if not e.startswith("(") else f"patient: {e}"
-                       for e in exc.errors])
+                       for e in exc.errors], more=exc.more)
     if "trials" in body:
         wanted = body["trials"]
         if not isinstance(wanted, list) or not all(isinstance(t, str) for t in wanted):
