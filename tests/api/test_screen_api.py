@@ -207,6 +207,16 @@ def test_thousands_of_unexpected_fields_get_a_short_422(client):
     assert len(data["errors"]) == 20 and data["errors"][0]["field"].startswith("field")
 
 
+@pytest.mark.parametrize("body", ["[" * 100_000, "[" * 5_000 + "]" * 5_000,
+                                  '{"patient": {"age": ' + "[" * 40 + "]" * 40 + "}}"])
+def test_deeply_nested_json_is_400_saying_so(client, body):
+    """JSON nested deeper than any profile (past the parser's limit, or just past ours) gets a
+    400 JSON answer saying so, never a server error."""
+    response = _post_raw(client, body)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "the JSON is nested too deeply (at most 32 levels)"
+
+
 # -- labels on each result's trial ---------------------------------------------------
 
 
