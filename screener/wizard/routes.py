@@ -128,13 +128,13 @@ def step(name: str):
         form = answers.form(step, request.form)
         if request.form.get("action") == "back":
             # Back keeps what is on the page, valid or not, without checking it.
-            answers.set(name, request.form)
+            answers.set(name, request.form, form)
             drafts.save(draft, answers.stored())
             prev, _next = neighbours(answers, name)
             return redirect(url_for("wizard.step", name=prev.name) if prev
                             else url_for("wizard.start"))
         if form.validate():
-            answers.set(name, request.form)
+            answers.set(name, request.form, form)
             drafts.save(draft, answers.stored())
             pending = first_incomplete(answers)
             if from_review:
