@@ -81,7 +81,9 @@ def from_env(instance_path: Path) -> dict:
 
 #: Fixed settings (not from the environment): the privacy and safety policy.
 FIXED = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: SQLAlchemy's error messages (logged) would otherwise quote a
+    # failed statement's values: a draft's id (the session's bearer secret) and answers.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # 2 MiB: profiles and bundles are small
