@@ -74,7 +74,7 @@ def from_env(instance_path: Path) -> dict:
         # Trusted reverse proxies in front of the app (0: none). Set it when behind a
         # load balancer, or every visitor shares the proxy's address and its limit.
         "SCREENER_PROXY_HOPS": int(env("SCREENER_PROXY_HOPS", "0")),
-        # Set to 1 behind HTTPS: secure cookies and HSTS.
+        # Set to 1 behind HTTPS: secure cookies, HSTS, plain HTTP redirected (not /healthz).
         "SCREENER_HTTPS": env("SCREENER_HTTPS", "0") == "1",
     }
 

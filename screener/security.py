@@ -35,6 +35,16 @@ def form_limit() -> str:
     """The limit on form submissions per client address (SCREENER_FORM_RATE_LIMIT)."""
     return current_app.config["SCREENER_FORM_RATE_LIMIT"]
 
+def plain_http_allowed(view):
+    """Let ``view`` answer over plain HTTP too when SCREENER_HTTPS redirects everything else.
+
+    Only for the health check: load balancers probe it over plain HTTP and count a
+    redirect as a failure. It shows no personal data, so nothing is exposed.
+    """
+    view.talisman_view_options = {"force_https": False}
+    return view
+
+
 CSP = {
     "default-src": "'self'",
     "img-src": "'self' data:",

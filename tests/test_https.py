@@ -55,3 +55,15 @@ def test_each_app_keeps_its_own_https_policy(app, tmp_path):
     response = app.test_client().get("/screen/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("https://")
+
+
+def test_the_health_check_answers_over_plain_http(client):
+    """A load balancer's plain-HTTP health check gets 200 and the status, not a redirect to
+    HTTPS; pages are still redirected."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "ok"
+    assert client.get("/healthz", base_url=HTTPS).status_code == 200
+    redirected = client.get("/screen/")
+    assert redirected.status_code == 302
+    assert redirected.headers["Location"] == "https://localhost/screen/"
