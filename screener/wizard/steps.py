@@ -159,6 +159,13 @@ class Answers:
         self.raw[name] = {k: formdata.getlist(k) for k in formdata if k in own}
         self._clean.clear()
 
+    def merged_into(self, stored: dict, name: str) -> dict:
+        """``stored`` (the draft as saved now, perhaps by another tab) with step ``name`` taken
+        from these answers, ready to store: every other step keeps what is stored."""
+        merged = Answers(stored)
+        merged.raw[name] = self.raw[name]
+        return merged.stored()
+
     @property
     def subject(self) -> str:
         """Who the questions address: patient, parent or caregiver."""
