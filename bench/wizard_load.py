@@ -29,6 +29,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -184,16 +185,26 @@ def run_load(port: int, clients: int, seconds: float, job, warmup: float = 3.0) 
             "rps": total / elapsed if elapsed else 0.0}
 
 
-def start_gunicorn(app_spec: str, port: int, workers: int, cwd: Path, env: dict):
-    """gunicorn on 127.0.0.1:port in its own process group."""
+def start_gunicorn(app_spec: str, port: int, workers: int, cwd: Path, env: dict,
+                   extra_args: tuple[str, ...] = (), tls: bool = False):
+    """gunicorn on 127.0.0.1:port in its own process group.
+
+    ``extra_args`` go to gunicorn as they are; ``tls`` says it serves HTTPS
+    (``--certfile``/``--keyfile`` among them), so the readiness probe speaks TLS
+    without checking the (throw-away, self-signed) certificate.
+    """
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     proc = subprocess.Popen(
         [gunicorn, "--workers", str(workers), "--bind", f"{HOST}:{port}",
-         "--log-level", "warning", app_spec],
+         "--log-level", "warning", *extra_args, app_spec],
         cwd=str(cwd), env=env, start_new_session=True)
     for _ in range(300):  # up to 30 s to come up
         try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            if tls:
+                conn = http.client.HTTPSConnection(
+                    HOST, port, timeout=2, context=ssl._create_unverified_context())
+            else:
+                conn = http.client.HTTPConnection(HOST, port, timeout=2)
             conn.request("GET", "/")
             conn.getresponse().read()
             conn.close()

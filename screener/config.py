@@ -74,14 +74,16 @@ def from_env(instance_path: Path) -> dict:
         # Trusted reverse proxies in front of the app (0: none). Set it when behind a
         # load balancer, or every visitor shares the proxy's address and its limit.
         "SCREENER_PROXY_HOPS": int(env("SCREENER_PROXY_HOPS", "0")),
-        # Set to 1 behind HTTPS: secure cookies and HSTS.
+        # Set to 1 behind HTTPS: secure cookies, HSTS, plain HTTP redirected (not /healthz).
         "SCREENER_HTTPS": env("SCREENER_HTTPS", "0") == "1",
     }
 
 
 #: Fixed settings (not from the environment): the privacy and safety policy.
 FIXED = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: SQLAlchemy's error messages (logged) would otherwise quote a
+    # failed statement's values: a draft's id (the session's bearer secret) and answers.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # 2 MiB: profiles and bundles are small

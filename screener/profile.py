@@ -12,6 +12,7 @@ score entered on the wrong scale and guessing which would risk a wrong verdict.
 
 from __future__ import annotations
 
+import itertools
 import json
 from importlib import resources
 from pathlib import Path
@@ -25,10 +26,13 @@ PROFILE_VERSION = 1
 
 
 class ProfileError(ValueError):
-    """A profile that breaks the contract; ``errors`` lists 'field: problem' strings."""
+    """A profile that breaks the contract; ``errors`` lists 'field: problem' strings.
 
-    def __init__(self, errors: list[str]):
-        self.errors = errors
+    ``more`` is True when validation stopped at MAX_ERRORS with problems left unlisted.
+    """
+
+    def __init__(self, errors: list[str], more: bool = False):
+        self.errors, self.more = errors, more
         super().__init__("; ".join(errors))
 
 
@@ -40,7 +44,32 @@ def profile_schema() -> dict:
         return json.load(fh)
 
 
-_VALIDATOR = jsonschema.Draft202012Validator(profile_schema())
+#: Validation stops after this many problems and cuts each message to MAX_MESSAGE
+#: characters. Failure policy: a huge or broken profile (up to the 2 MiB body
+#: limit) gets a short answer quickly; it must never hold a worker for seconds or
+#: answer megabytes of errors. Every problem found is still named by its field.
+MAX_ERRORS = 20
+MAX_MESSAGE = 200
+
+_ITEMS = jsonschema.Draft202012Validator.VALIDATORS["items"]
+
+
+def _items_unless_too_many(validator, items, instance, schema):
+    """``items``, skipped for an array longer than its ``maxItems`` (reported once as too long,
+    instead of checking its 100,000 entries one by one)."""
+    limit = schema.get("maxItems")
+    if limit is not None and validator.is_type(instance, "array") and len(instance) > limit:
+        return
+    yield from _ITEMS(validator, items, instance, schema)
+
+
+_VALIDATOR = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"items": _items_unless_too_many})(profile_schema())
+
+
+def clip(message: str) -> str:
+    """``message`` cut to MAX_MESSAGE characters (it can quote a huge value)."""
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
 
 
 def field_path(parts) -> str:
@@ -61,6 +90,11 @@ def _message(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{path + '.' if path else ''}{missing}: is required"
+    if error.validator == "maxItems":
+        return f"{path}: has {len(error.instance)} items; at most {error.validator_value}"
+    if error.validator == "maxLength":
+        return (f"{path}: is {len(error.instance)} characters long; "
+                f"at most {error.validator_value}")
     if error.validator == "enum":
         allowed = ", ".join(json.dumps(v) for v in error.validator_value)
         return f"{path}: {json.dumps(error.instance)} is not one of {allowed}"
@@ -68,19 +102,21 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 
 def validate_profile(data: Any) -> dict:
-    """Return ``data`` if it is a contract profile, else raise ProfileError naming every problem."""
+    """Return ``data`` if it is a contract profile, else raise ProfileError naming its problems
+    (every one, up to MAX_ERRORS)."""
     if not isinstance(data, dict):
         raise ProfileError([f"(profile): must be a JSON object, not {type(data).__name__}"])
-    errors = [_message(e) for e in sorted(_VALIDATOR.iter_errors(data),
-                                          key=lambda e: (list(map(str, e.absolute_path)),
-                                                         e.validator))]
+    found = list(itertools.islice(_VALIDATOR.iter_errors(data), MAX_ERRORS + 1))
+    more = len(found) > MAX_ERRORS
+    errors = [clip(_message(e)) for e in sorted(found[:MAX_ERRORS], key=lambda e: (
+        list(map(str, e.absolute_path)), e.validator))]
     ps = data.get("performance_status")
     if not errors and isinstance(ps, dict):
         problem = valid_score(ps["scale"], ps["score"])
         if problem:
             errors.append(f"performance_status.score: {problem}")
     if errors:
-        raise ProfileError(errors)
+        raise ProfileError(errors, more)
     return data
 
 

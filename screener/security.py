@@ -23,7 +23,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .i18n import lazy_gettext as _l
 
 csrf = CSRFProtect()
-talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
 
 
@@ -35,6 +34,16 @@ def api_limit() -> str:
 def form_limit() -> str:
     """The limit on form submissions per client address (SCREENER_FORM_RATE_LIMIT)."""
     return current_app.config["SCREENER_FORM_RATE_LIMIT"]
+
+def plain_http_allowed(view):
+    """Let ``view`` answer over plain HTTP too when SCREENER_HTTPS redirects everything else.
+
+    Only for the health check: load balancers probe it over plain HTTP and count a
+    redirect as a failure. It shows no personal data, so nothing is exposed.
+    """
+    view.talisman_view_options = {"force_https": False}
+    return view
+
 
 CSP = {
     "default-src": "'self'",
@@ -111,14 +120,22 @@ def init_app(app: Flask) -> None:
             link=None)
 
     https = app.config.get("SCREENER_HTTPS", False)
-    talisman.init_app(
+    # One Talisman per app: its options live on the object, so a shared one would
+    # take the settings of whichever app was created last.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=https,
         strict_transport_security=https,
         session_cookie_secure=https,
         content_security_policy=CSP,
         frame_options="DENY",
-        referrer_policy="no-referrer",
+        # same-origin, not no-referrer: over HTTPS Flask-WTF's strict CSRF check
+        # (WTF_CSRF_SSL_STRICT, kept on) refuses a form post without a same-origin
+        # Referer, so with no-referrer every wizard step was refused. same-origin
+        # sends the Referer only to this site; links to other sites (registry
+        # pages, study teams) get none, so no URL of ours, which can say what a
+        # person has, leaks elsewhere.
+        referrer_policy="same-origin",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
 

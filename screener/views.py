@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
+from .security import plain_http_allowed
 from .trials.catalog import catalog
 
 bp = Blueprint("main", __name__)
@@ -26,6 +27,7 @@ def trials():
 
 
 @bp.get("/healthz")
+@plain_http_allowed
 def healthz():
     """Liveness for load balancers: status and how many trials are loaded."""
     return jsonify(status="ok", trials=len(catalog()))

@@ -11,13 +11,19 @@ from screener import create_app
 
 
 @pytest.fixture
-def app(request, tmp_path, reset_database):
+def app_config():
+    """Settings a test module adds to the ``app``'s (a module overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def app(request, tmp_path, reset_database, app_config):
     """The app on a temporary SQLite database, or on PostgreSQL when TESTING_DATABASE_URL is set
     (the same suite runs on both)."""
     pg = bool(os.environ.get("TESTING_DATABASE_URL"))
     url = request.getfixturevalue("pg_url") if pg else f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SCREENER_RATE_LIMITS": False,
-                      "SQLALCHEMY_DATABASE_URI": url})
+                      "SQLALCHEMY_DATABASE_URI": url, **app_config})
     yield app
     if pg:
         reset_database(app)

@@ -11,12 +11,12 @@ def test_healthz_counts_loaded_trials(client, app):
 
 
 def test_security_headers(client):
-    """Pages carry a strict CSP, no framing, no referrer, and are never cached."""
+    """Pages carry a strict CSP, no framing, a same-origin referrer, and are never cached."""
     response = client.get("/healthz")
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 

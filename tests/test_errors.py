@@ -35,3 +35,50 @@ def test_unknown_pages_are_explained_in_the_chosen_language(client):
     assert page.status_code == 404 and "Página no encontrada" in page.get_data(as_text=True)
     api = client.get("/api/v1/nothing")
     assert api.status_code == 404 and api.get_json()["error"] == "no such endpoint"
+
+
+PLANTED = "planted-7Q3ZX"
+
+#: A database fault: every save of a draft is refused by the database itself.
+REFUSE_SAVES = {
+    "sqlite": ["CREATE TRIGGER refuse_saves BEFORE UPDATE ON wizard_draft "
+               "BEGIN SELECT RAISE(ABORT, 'saves refused'); END"],
+    "postgresql": ["CREATE OR REPLACE FUNCTION refuse_saves() RETURNS trigger LANGUAGE plpgsql AS "
+                   "$$ BEGIN RAISE EXCEPTION 'saves refused'; END $$",
+                   "CREATE TRIGGER refuse_saves BEFORE UPDATE ON wizard_draft "
+                   "FOR EACH ROW EXECUTE FUNCTION refuse_saves()"],
+}
+
+
+def test_a_database_error_logs_no_answer_and_no_draft_id(app, client, caplog):
+    """When saving a draft fails in the database, the person gets the error page, and neither
+    the log nor the page holds an answer or the draft id (the session's bearer secret)."""
+    from sqlalchemy import text
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answered and logged as in production
+    token = _token(client)
+    client.post("/screen/start", data={"csrf_token": token})
+    client.post("/screen/step/who", data={"csrf_token": token, "action": "next", "who": "parent"})
+    # Back stores what is on the page unchecked: a recognisable answer
+    client.post("/screen/step/age", data={"csrf_token": token, "action": "back",
+                                          "years": PLANTED})
+    with app.app_context():
+        (draft,) = db.session.scalars(db.select(WizardDraft)).all()
+        draft_id = draft.id
+        with db.engine.begin() as conn:
+            for statement in REFUSE_SAVES[db.engine.dialect.name]:
+                conn.execute(text(statement))
+    caplog.clear()
+    response = client.post("/screen/step/who",
+                           data={"csrf_token": token, "action": "next", "who": "patient"})
+    assert response.status_code == 500
+    assert "saves refused" in caplog.text  # the fault was logged, without its parameters
+    for secret in (PLANTED, draft_id):
+        assert secret not in caplog.text
+        assert not any(secret in record.getMessage() for record in caplog.records)
+        assert secret not in response.get_data(as_text=True)
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER refuse_saves" +
+                          (" ON wizard_draft" if db.engine.dialect.name == "postgresql" else "")))
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("DROP FUNCTION refuse_saves()"))

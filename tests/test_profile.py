@@ -29,6 +29,9 @@ def test_shared_examples_are_valid(path):
     ({"performance_status": {"scale": "ecog", "score": 50}},
      "performance_status.score: 50 is not an ECOG score (ECOG runs from 0 to 5)"),
     ({"profile_version": 2}, "profile_version: 1 was expected"),
+    ({"prior_therapies": [{"therapy": "blinatumomab"}] * 101},
+     "prior_therapies: has 101 items; at most 100"),
+    ({"location": {"zip": "123456"}}, "location.zip: is 6 characters long; at most 5"),
 ])
 def test_errors_name_the_field_and_problem(profile, message):
     """Each problem is reported as 'field: problem'."""

@@ -125,7 +125,8 @@ def openapi_document() -> dict:
                                             {"type": "object", "properties": {"trial": {
                                                 "$ref": "#/components/schemas/TrialLabels"}}},
                                         ]}}}}}}},
-                        "400": _error_response("The body is not JSON"),
+                        "400": _error_response(
+                            "The body is not JSON, or nests deeper than 32 levels"),
                         "405": _error_response("Method not allowed (use POST); the Allow "
                                                "header names the methods"),
                         "413": _error_response("The body is larger than the limit (2 MiB)"),

@@ -19,13 +19,18 @@ from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..eligibility import Trial, screen
-from ..profile import ProfileError, validate_profile
+from ..profile import MAX_ERRORS, ProfileError, clip, validate_profile
 from ..security import api_limit, limiter
 from ..trials.catalog import catalog
 from . import bp
 from .openapi import openapi_document
 
 REQUEST_FIELDS = ("patient", "trials", "include_closed")
+#: How deeply a request's JSON may nest (a profile needs four levels). Failure policy:
+#: a deeper body is refused with 400 before anything walks it recursively (the
+#: parser, the schema validator, error messages quoting values), so it can never
+#: end in a RecursionError and a 500.
+MAX_DEPTH = 32
 NCT_ID = re.compile(r"NCT[0-9]{8}")  # the contract's ^NCT[0-9]{8}$, matched whole
 
 #: What an API user reads for an HTTP error that is not the request's fault in detail.
@@ -38,9 +43,29 @@ HTTP_MESSAGES = {
 }
 
 
-def _error(status: int, message: str, errors: list[str] | None = None):
-    body = {"error": message, "errors": [_split(e) for e in (errors or [])]}
+def _error(status: int, message: str, errors: list[str] | None = None, more: bool = False):
+    """A JSON error naming at most MAX_ERRORS problems (``more``: others were found).
+
+    Bounded so that no request, however large, gets a large answer.
+    """
+    errors = errors or []
+    if more or len(errors) > MAX_ERRORS:
+        message = f"{message} (the first {MAX_ERRORS} problems are listed)"
+    body = {"error": message, "errors": [_split(clip(e)) for e in errors[:MAX_ERRORS]]}
     return jsonify(body), status
+
+
+def _depth(value) -> int:
+    """How deeply ``value`` nests (a scalar is 0, ``[]`` is 1), found without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            stack.extend((child, depth) for child in (
+                item.values() if isinstance(item, dict) else item))
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _split(error: str) -> dict:
@@ -86,9 +111,15 @@ def result_dict(result) -> dict:
 @limiter.limit(api_limit)
 def screen_patient():
     """Screen a profile against the open trials (all with include_closed, or those listed)."""
-    body = request.get_json(silent=True)
+    too_deep = f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)"
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # past the parser's own limit (about 1,000 levels)
+        return _error(400, too_deep)
     if body is None:
         return _error(400, "the request body must be JSON (Content-Type: application/json)")
+    if _depth(body) > MAX_DEPTH:
+        return _error(400, too_deep)
     if not isinstance(body, dict):
         return _error(422, "the request body must be a JSON object",
                       ["(body): must be an object with 'patient'"])
@@ -108,7 +139,7 @@ def screen_patient():
     except ProfileError as exc:
         return _error(422, "the patient profile breaks the contract",
                       [f"patient.{e}" if not e.startswith("(") else f"patient: {e}"
-                       for e in exc.errors])
+                       for e in exc.errors], more=exc.more)
     if "trials" in body:
         wanted = body["trials"]
         if not isinstance(wanted, list) or not all(isinstance(t, str) for t in wanted):

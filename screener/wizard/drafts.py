@@ -10,6 +10,7 @@ than WIZARD_DRAFT_IDLE_MINUTES.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, session
@@ -23,8 +24,14 @@ SESSION_KEY = "wizard_draft"
 
 #: Statements built once: the wizard runs them on every page.
 _BY_ID = select(WizardDraft).where(WizardDraft.id == bindparam("id"))
-_SAVE = (update(WizardDraft.__table__).where(WizardDraft.__table__.c.id == bindparam("draft"))
+_STORED = (select(WizardDraft.__table__.c.answers, WizardDraft.__table__.c.updated_at)
+           .where(WizardDraft.__table__.c.id == bindparam("draft")))
+_SAVE = (update(WizardDraft.__table__)
+         .where(WizardDraft.__table__.c.id == bindparam("draft"),
+                WizardDraft.__table__.c.updated_at == bindparam("seen"))
          .values(answers=bindparam("new_answers"), updated_at=bindparam("now")))
+#: How often a save is tried again after another request saved the same draft first.
+SAVE_ATTEMPTS = 10
 _TOUCH = (update(WizardDraft.__table__).where(WizardDraft.__table__.c.id == bindparam("draft"))
           .values(updated_at=bindparam("now")))
 
@@ -75,18 +82,33 @@ def current() -> WizardDraft | None:
     return draft
 
 
-def save(draft: WizardDraft, answers: dict) -> None:
-    """Store the answers and mark the draft as active now.
+def save(draft: WizardDraft, change: Callable[[dict], dict]) -> dict | None:
+    """Store ``change(answers as stored now)`` and mark the draft as active now.
 
-    One UPDATE statement rather than the ORM's change tracking and flush: the
-    wizard saves on every step, and this is most of a step's database time.
+    Two tabs of one browser share a draft and may save at the same moment, so
+    the change is applied to the answers as they are in the database, not as
+    this request loaded them, and written only if nobody saved in between
+    (compare-and-swap on ``updated_at``); otherwise it is applied again to the
+    newer answers. Returns the stored answers, or None if the draft is gone
+    (deleted from another tab). One UPDATE statement rather than the ORM's
+    change tracking: the wizard saves on every step.
     """
-    now = utcnow()
-    db.session.execute(_SAVE, {"draft": draft.id, "new_answers": dict(answers), "now": now})
-    db.session.commit()
-    # keep the loaded object in step with the row (no reload from the database)
-    set_committed_value(draft, "answers", dict(answers))
-    set_committed_value(draft, "updated_at", now)
+    for _attempt in range(SAVE_ATTEMPTS):
+        row = db.session.execute(_STORED, {"draft": draft.id}).one_or_none()
+        if row is None:
+            return None
+        answers, now = change(dict(row.answers or {})), utcnow()
+        result = db.session.execute(_SAVE, {"draft": draft.id, "seen": row.updated_at,
+                                            "new_answers": answers, "now": now})
+        db.session.commit()
+        if result.rowcount == 1:
+            # keep the loaded object in step with the row (no reload from the database)
+            set_committed_value(draft, "answers", dict(answers))
+            set_committed_value(draft, "updated_at", now)
+            return answers
+    # Failure policy: saves that keep colliding are refused loudly (the error
+    # page says the saved answers are kept), never stored over another's.
+    raise RuntimeError(f"draft save still colliding after {SAVE_ATTEMPTS} attempts")
 
 
 def touch(draft: WizardDraft) -> None:

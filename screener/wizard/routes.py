@@ -83,6 +83,13 @@ def start_page():
                            idle_hours=current_app.config.get("WIZARD_DRAFT_IDLE_MINUTES", 120) / 60)
 
 
+def _save_step(draft, answers: Answers, name: str) -> Answers | None:
+    """Save step ``name`` into the draft as it is now, keeping steps another tab saved
+    meanwhile; the answers stored (None when the draft was deleted meanwhile)."""
+    stored = drafts.save(draft, lambda now: answers.merged_into(now, name))
+    return None if stored is None else Answers(stored)
+
+
 @bp.get("/")
 def start():
     """The wizard's welcome page."""
@@ -128,14 +135,18 @@ def step(name: str):
         form = answers.form(step, request.form)
         if request.form.get("action") == "back":
             # Back keeps what is on the page, valid or not, without checking it.
-            answers.set(name, request.form)
-            drafts.save(draft, answers.stored())
+            answers.set(name, request.form, form)
+            answers = _save_step(draft, answers, name)
+            if answers is None:
+                return redirect(url_for("wizard.start"))
             prev, _next = neighbours(answers, name)
             return redirect(url_for("wizard.step", name=prev.name) if prev
                             else url_for("wizard.start"))
         if form.validate():
-            answers.set(name, request.form)
-            drafts.save(draft, answers.stored())
+            answers.set(name, request.form, form)
+            answers = _save_step(draft, answers, name)
+            if answers is None:
+                return redirect(url_for("wizard.start"))
             pending = first_incomplete(answers)
             if from_review:
                 # A change can leave a later step to answer again: go there, and

@@ -152,11 +152,19 @@ class Answers:
         """One cleaned answer, or None."""
         return (self.clean(step) or {}).get(field)
 
-    def set(self, name: str, formdata: MultiDict) -> None:
-        """Store a step's raw answers (CSRF token and buttons dropped)."""
-        self.raw[name] = {k: formdata.getlist(k) for k in formdata
-                          if k not in ("csrf_token", "action")}
+    def set(self, name: str, formdata: MultiDict, form: f.StepForm) -> None:
+        """Store a step's raw answers: only the fields of its ``form`` (the CSRF token, the
+        buttons and anything else posted are dropped, so a post cannot grow the draft)."""
+        own = {field.name for field in form} - {"csrf_token"}
+        self.raw[name] = {k: formdata.getlist(k) for k in formdata if k in own}
         self._clean.clear()
+
+    def merged_into(self, stored: dict, name: str) -> dict:
+        """``stored`` (the draft as saved now, perhaps by another tab) with step ``name`` taken
+        from these answers, ready to store: every other step keeps what is stored."""
+        merged = Answers(stored)
+        merged.raw[name] = self.raw[name]
+        return merged.stored()
 
     @property
     def subject(self) -> str:

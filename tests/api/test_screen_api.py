@@ -161,6 +161,62 @@ def test_unknown_request_fields_are_still_422_naming_them(client):
     assert "include_closed" in error["message"]  # the message lists the real fields
 
 
+def _post_raw(client, body: str):
+    return client.post("/api/v1/screen", data=body, content_type="application/json")
+
+
+def test_a_huge_therapy_list_gets_a_short_422_naming_the_field(client):
+    """A 0.5 MB profile with 100,000 prior therapies is refused naming the field and the limit,
+    in a small answer (it used to take seconds and answer megabytes of errors)."""
+    body = json.dumps({"patient": {"prior_therapies": ["x"] * 100_000}})
+    assert len(body) >= 500_000
+    response = _post_raw(client, body)
+    assert response.status_code == 422
+    assert len(response.data) < 20_000
+    assert {"field": "patient.prior_therapies",
+            "message": "has 100000 items; at most 100"} in response.get_json()["errors"]
+
+
+def test_a_huge_string_gets_a_short_422_naming_the_field(client):
+    """A ZIP code of a million digits is refused as too long, in a small answer."""
+    response = client.post("/api/v1/screen", json={"patient": {"location": {"zip": "1" * 10**6}}})
+    assert response.status_code == 422
+    assert len(response.data) < 20_000
+    assert {"field": "patient.location.zip",
+            "message": "is 1000000 characters long; at most 5"} in response.get_json()["errors"]
+
+
+def test_many_problems_are_listed_up_to_twenty(client):
+    """100 broken therapies: the answer lists the first 20 problems and says there are more."""
+    therapies = [{"therapy": f"unknown-{i}"} for i in range(100)]
+    response = client.post("/api/v1/screen", json={"patient": {"prior_therapies": therapies}})
+    assert response.status_code == 422
+    data = response.get_json()
+    assert len(data["errors"]) == 20
+    assert data["errors"][0]["field"] == "patient.prior_therapies[0].therapy"
+    assert "first 20" in data["error"]
+
+
+def test_thousands_of_unexpected_fields_get_a_short_422(client):
+    """100,000 made-up request fields are refused in a small answer naming some of them."""
+    body = {"patient": {}, **{f"field{i}": 1 for i in range(100_000)}}
+    response = client.post("/api/v1/screen", json=body)
+    assert response.status_code == 422
+    assert len(response.data) < 20_000
+    data = response.get_json()
+    assert len(data["errors"]) == 20 and data["errors"][0]["field"].startswith("field")
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000, "[" * 5_000 + "]" * 5_000,
+                                  '{"patient": {"age": ' + "[" * 40 + "]" * 40 + "}}"])
+def test_deeply_nested_json_is_400_saying_so(client, body):
+    """JSON nested deeper than any profile (past the parser's limit, or just past ours) gets a
+    400 JSON answer saying so, never a server error."""
+    response = _post_raw(client, body)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "the JSON is nested too deeply (at most 32 levels)"
+
+
 # -- labels on each result's trial ---------------------------------------------------
 
 

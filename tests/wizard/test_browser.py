@@ -2,14 +2,20 @@
 
 Chromium is Debian's (/usr/bin/chromium, installed by ``make test`` on a fresh
 machine), driven by Playwright; axe-core comes from axe-playwright-python. The
-app is served on 127.0.0.1 by werkzeug from a thread.
+app is served on 127.0.0.1 by werkzeug from a thread, and once under gunicorn over
+real HTTPS, as it is deployed.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import secrets
+import shutil
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -25,6 +31,7 @@ else:
     axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 CHROMIUM = "/usr/bin/chromium"
+OPENSSL = "/usr/bin/openssl"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 375, "height": 740}
 
@@ -92,9 +99,10 @@ def fill(page, fields: dict):
 
 
 def submit(page, name="Continue"):
-    """Press a form button and wait for the page it leads to."""
+    """Press a form button and wait for the page it leads to (never the CSRF refusal)."""
     with page.expect_navigation():
         page.get_by_role("button", name=name).click()
+    assert not page.get_by_role("heading", name="This page has expired").count(), page.url
 
 
 def walk(page, base, answers, check_axe=False, continue_label="Continue",
@@ -354,3 +362,55 @@ def test_primary_refractory_and_a_refused_no_treatment_yet(page, server):
     assert "so it has been treated" in page.locator(".error-summary").inner_text()
     assert page.is_checked("input[value=none]")
     assert_accessible(page)
+
+
+def _wizard_load():
+    """bench/wizard_load.py, whose gunicorn helpers serve the app in the HTTPS test."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "wizard_load.py"
+    spec = importlib.util.spec_from_file_location("wizard_load", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory):
+    """The real app under gunicorn (2 workers) over real HTTPS with SCREENER_HTTPS=1, as it is
+    deployed: a throw-away self-signed certificate, a temporary SQLite database."""
+    if not shutil.which(OPENSSL):
+        if os.environ.get("CI"):  # CI machines have it: never pass by skipping
+            pytest.fail(f"{OPENSSL} is missing")
+        pytest.skip(f"{OPENSSL} is missing")
+    load = _wizard_load()
+    tmp = tmp_path_factory.mktemp("https")
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run([OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    env = dict(os.environ, SCREENER_HTTPS="1", SCREENER_RATE_LIMITS="0",
+               SECRET_KEY=secrets.token_hex(32), DATABASE_URL=f"sqlite:///{tmp / 'https.db'}")
+    port = load.free_port()
+    proc = load.start_gunicorn("screener:create_app()", port, 2, load.ROOT, env,
+                               extra_args=("--certfile", str(cert), "--keyfile", str(key)),
+                               tls=True)
+    yield f"https://127.0.0.1:{port}"
+    load.stop(proc)
+
+
+def test_wizard_over_https_reaches_the_results(browser, https_server):
+    """Over real HTTPS (strict CSRF wants a same-origin Referer) a parent answers every step and
+    sees the results: no page says it has expired."""
+    context = browser.new_context(viewport=PHONE, locale="en-US", ignore_https_errors=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        walk(page, https_server, CHILD)
+        with page.expect_navigation():
+            page.get_by_role("link", name="See the results").click()
+        assert page.url == https_server + "/screen/results"
+        assert page.get_by_role("heading", level=1).inner_text() == "Studies that might fit"
+        assert page.locator("section.group-likely_eligible article").count() >= 1
+    finally:
+        context.close()
