@@ -23,8 +23,8 @@ from typing import Any
 from ..eligibility import ages
 from ..eligibility.model import Criterion, Trial
 from ..eligibility.rules import build_node
-from . import reader, spanish
-from .eligibility_text import split
+from . import reading, spanish
+from .reading import split
 
 _NCT = re.compile(r"^NCT\d{8}$")
 _ZIP5 = re.compile(r"^(\d{5})(?:-\d{4})?$")
@@ -201,10 +201,43 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     for item in split(text):
         counters[item.kind] += 1
         prefix = "inc" if item.kind == "inclusion" else "exc"
-        read.append(reader.read_item(item, f"{prefix}-{counters[item.kind]}"))
-    if out and out[0]["id"] == "age" and maximum is not None and _AGE_AT_DIAGNOSIS.search(text):
+        read.append(reading.read_item(item, f"{prefix}-{counters[item.kind]}"))
+    at_diagnosis = any("age_at_diagnosis" in reading.rule_fields(c.get("rule")) for c in read)
+    if out and out[0]["id"] == "age" and maximum is not None and (
+            at_diagnosis or _AGE_AT_DIAGNOSIS.search(text)):
         out[0] = _age_at_diagnosis_too(out[0], maximum)
-    return out + reader.drop_excepted(read), minimum, maximum, sex
+    read = reading.cns_in_remission(reading.drop_excepted(read))
+    read = [_structured_ages_win(c, minimum, maximum) for c in read]
+    return out + read, minimum, maximum, sex
+
+
+def _structured_ages_win(crit: dict, minimum: str | None, maximum: str | None) -> dict:
+    """An age limit read from the text gives way to the registry's structured one.
+
+    Where the registry states a minimum (maximum) age, a text limit of the same
+    kind that says something else ("18-60 years" beside a structured 55) is
+    left to the study team: the two disagree, and neither reading may exclude
+    on its own. A text limit that agrees stays; a text age with no structured
+    counterpart is the only age the study gives and decides.
+    """
+    limits = {"age_at_least": minimum, "age_at_most": maximum}
+
+    def walk(node):
+        if not isinstance(node, dict):
+            return node
+        if node.get("field") == "age" and limits.get(node.get("op")) is not None:
+            structured = limits[node["op"]]
+            if abs(ages.limit_in_days(node["value"]) - ages.limit_in_days(structured)) > 1:
+                return {"not_screened": f"the text says {node['value'].lower()}, the registry "
+                                        f"{structured.lower()}: the study team checks"}
+            return node
+        if "all" not in node:
+            return node  # an age inside "any"/"not" is a condition, not the trial's limit
+        return {**node, "all": [walk(c) for c in node["all"]]}
+
+    if "rule" in crit:
+        crit["rule"] = walk(crit["rule"])
+    return crit
 
 
 #: "... to age 21 at the time of initial diagnosis": an age limit the text

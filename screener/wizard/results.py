@@ -27,7 +27,7 @@ from ..eligibility.engine import CriterionResult
 from ..eligibility.fields import FIELDS
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..trials.reader import PLAIN_NONE
+from ..trials.reading import PLAIN_NONE
 
 #: The wizard's own group (not a contract verdict): registry trials the contract
 #: calls likely eligible although part of what they ask for was never checked.

@@ -146,13 +146,27 @@ def test_sex_comes_from_the_structured_field():
     assert all(c.id != "sex" for c in trial_from_study(minimal(sex="ALL")).criteria)
 
 
-def test_age_and_sex_are_never_read_from_text():
-    """Text that talks about age and sex gives no age or sex rule without structured fields."""
+def test_ages_in_the_text_are_read_and_sex_never_is():
+    """A record without structured ages is screened on the ages its text states; sex is not read."""
     trial = trial_from_study(minimal(eligibilityCriteria=(
         "Inclusion Criteria:\n\n* Age 18 years or older\n* Male patients only\n"
         "* Aged 1 to 21 years at diagnosis")))
     fields = {leaf.field.path for c in trial.criteria if c.rule for leaf in leaves(c.rule)}
-    assert not fields & {"age", "sex", "age_at_diagnosis"}
+    assert "sex" not in fields and {"age", "age_at_diagnosis"} <= fields
+    seventeen = validate_profile({"profile_version": 1, "age": {"years": 17},
+                                  "age_at_diagnosis": {"years": 16}, "sex": "female"})
+    assert screen(seventeen, trial).verdict == "not_eligible"
+
+
+def test_the_registry_structured_age_wins_over_a_text_that_disagrees():
+    """NCT02523976: text 18-60, registry 18-55 -- a 58-year-old is never excluded by the text."""
+    trial = trial_from_study(minimal(
+        minimumAge="18 Years", maximumAge="55 Years",
+        eligibilityCriteria="Inclusion Criteria:\n\n* Age 18-60 years"))
+    text_age = next(c for c in trial.criteria if c.id != "age")
+    fifty_eight = validate_profile({"profile_version": 1, "age": {"years": 58}})
+    outcome = next(r for r in screen(fifty_eight, trial).criteria if r.id == text_age.id).outcome
+    assert outcome == "not_screened"
 
 
 def test_sites_keep_status_zip_and_geopoint():

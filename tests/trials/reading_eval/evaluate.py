@@ -15,11 +15,14 @@ splitter merged or cut are compared as one group: Kleene AND of the outcomes).
 
 - a reader group with a rule is **precise** when, on every profile, whatever it
   decides (met, not_met, unknown) agrees with the labels' projection; it may
-  stay silent (not_screened) anywhere. A partial reading of an exclusion that
+  stay silent (not_screened) anywhere, and may ask (unknown) where the labels
+  exclude -- a missed exclusion, counted against recall. A false "met", a
+  needless question and a false exclusion are all wrong. A partial reading of an exclusion that
   excludes someone the whole criterion would not, or an ``or`` read as ``and``,
   is wrong.
-- a labelled group with a rule is **recalled** when the reader's projection
-  equals the labels' on every profile.
+- a labelled group whose rule decides something (blocks or asks on some
+  profile) is **recalled** when the reader's projection equals the labels' on
+  every profile.
 
 Usage:
     python tests/trials/reading_eval/evaluate.py check labels/NCT00002514.yaml ...
@@ -56,7 +59,7 @@ from screener.eligibility.outcomes import (  # noqa: E402
 )
 from screener.eligibility.rules import RuleError, build_node  # noqa: E402
 from screener.profile import ProfileError, validate_profile  # noqa: E402
-from screener.trials.eligibility_text import unescape  # noqa: E402
+from screener.trials.reading.segment import unescape  # noqa: E402
 from screener.trials.study import protocol_section  # noqa: E402
 
 STUDIES = ROOT / "tests" / "trials" / "data" / "studies"
@@ -423,6 +426,18 @@ class Score:
         return self.recalled / self.label_groups if self.label_groups else 1.0
 
 
+def _rule_fields(rule) -> set[str]:
+    if not isinstance(rule, dict):
+        return set()
+    if "field" in rule:
+        return {rule["field"]}
+    out: set[str] = set()
+    for key in ("all", "any", "of"):
+        for child in rule.get(key) or []:
+            out |= _rule_fields(child)
+    return out | _rule_fields(rule.get("not"))
+
+
 def score_trial(label: Label, trial, profiles: list[dict]) -> Score:
     """Item precision and recall of one read trial against its labels."""
     s = Score()
@@ -436,14 +451,17 @@ def score_trial(label: Label, trial, profiles: list[dict]) -> Score:
     s.items = len(read)
     s.items_with_rule = sum(1 for _, fn in read_fns if fn is not None)
     groups = _groups(lab_spans, read_spans)
-    # The overall age requirement is a group of its own: structured age vs age_rule.
+    # The overall age requirement is a group of its own: the reader's structured ages
+    # and every age it read from the text, against age_rule and the labelled text ages.
     age_label = label.data.get("age_rule", "structured")
     if age_label == "structured":
         age_label = structured_age_rule(label.nct)
-    age_read = next((c for c in trial.criteria if c.id == "age"), None)
-    extra = [([("inclusion", compile_rule(age_label) if age_label else None)],
-              [("inclusion", age_read.rule.fn if age_read and age_read.rule else None)],
-              "age")]
+    label_ages = [("inclusion", compile_rule(age_label))] if age_label else []
+    label_ages += [(c["kind"], compile_rule(c["rule"])) for c in label.criteria
+                   if c.get("rule") and _rule_fields(c.get("rule")) == {"age"}]
+    read_ages = [(c.kind, c.rule.fn) for c in trial.criteria
+                 if c.rule is not None and set(c.rule.fields()) == {"age"}]
+    extra = [(label_ages, read_ages, "age")]
     for group in groups:
         labels = [lab[i] for k, i in group if k == "l"]
         items = [read_fns[j] for k, j in group if k == "r"]
@@ -456,24 +474,29 @@ def score_trial(label: Label, trial, profiles: list[dict]) -> Score:
         if not label_rules and not reader_rules:
             continue
         precise = equal = True
+        label_decides = False
         for p in profiles:
             want = _PROJECT[all_of([criterion_code(k, fn, p) for k, fn in labels] or [
                 NOT_SCREENED])]
+            label_decides = label_decides or want != PASS
             codes = [criterion_code(k, fn, p) for k, fn in items] or [NOT_SCREENED]
             got_code = all_of(codes)
             got = _PROJECT[got_code]
             if got != want:
                 equal = False
-                if got_code != NOT_SCREENED:
+                # Silence (not_screened) is never wrong, nor is asking where the labels
+                # exclude (a missed exclusion: recall). Every other difference is.
+                if got_code != NOT_SCREENED and not (got == ASK and want == BLOCK):
                     precise = False
-                    break
         if reader_rules:
             s.reader_groups += 1
             if precise:
                 s.precise += 1
             else:
                 s.wrong.append((label.nct, texts))
-        if label_rules:
+        if label_rules and label_decides:
+            # a labelled rule that never blocks nor asks (all[x, not_screened] in an
+            # exclusion) decides nothing: it is no recall the reader could miss
             s.label_groups += 1
             if equal and precise:
                 s.recalled += 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.trials.eligibility_text import (
+from screener.trials.reading.segment import (
     _BULLET,
     EXCLUSION,
     INCLUSION,

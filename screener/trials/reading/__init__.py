@@ -1,0 +1,37 @@
+"""Reading registry eligibility text into rules: a pipeline of named stages.
+
+- ``segment``: sections and items of the text, with the heading each sits under
+  (whole trial, or one arm / cohort / donor);
+- ``clauses``: where each statement ends, and which trigger words (medspaCy
+  ConText: exception, condition, permission, possibility) reach which words;
+- ``concepts``: what the words name, as profile-field leaves (one dictionary of
+  synonyms, brands, classes and misspellings);
+- ``templates``: what a clause says of its concepts (required, excluding,
+  required absent, alternatives, ages, waits);
+- ``assemble``: one criterion's rule from its clauses and sub-items, linted
+  before use, with its plain words.
+
+Precision first: a clause read with doubt is left to the study team on its
+own, and never pulls its neighbours down with it.
+"""
+
+from .assemble import (
+    NOTE,
+    NOTE_CORE,
+    NOTE_NONE,
+    PLAIN_NONE,
+    cns_in_remission,
+    describe,
+    drop_excepted,
+    read_item,
+    read_rule,
+)
+from .assemble import _fields as rule_fields
+from .segment import EXCLUSION, INCLUSION, Item, fold, split, unescape
+from .templates import read_text
+
+__all__ = [
+    "EXCLUSION", "INCLUSION", "NOTE", "NOTE_CORE", "NOTE_NONE", "PLAIN_NONE", "Item",
+    "cns_in_remission", "describe", "drop_excepted", "fold", "read_item", "read_rule",
+    "read_text", "rule_fields", "split", "unescape",
+]

@@ -1,0 +1,522 @@
+"""Read one eligibility item into a rule, only where the reading is certain.
+
+Precision before recall: a criterion read wrongly can tell a patient "not
+eligible" for a trial they could join, so every doubt ends in *no rule* (the
+criterion is then ``not_screened``: kept verbatim, shown to the study team). The
+reader never excludes on a guess:
+
+- items under a heading for someone else (a donor, another cohort, an arm) get
+  no rule;
+- an item with words that turn its meaning ("unless", "except", "allowed",
+  "eligible if", "will not be excluded", "if", "provided", ...) gets no rule;
+- an exclusion is read only when the recognised condition is the whole
+  condition (what is left of the text is harmless words such as "known",
+  "patients with", "test within 8 weeks"), or one member of a plain list of
+  excluding conditions;
+- an inclusion item is read as a conjunction of what it requires; when it also
+  offers alternatives the pre-screen cannot see ("... or serum creatinine by
+  age"), they become a ``not_screened`` member so the item can never be
+  ``not_met`` on the alternatives we see;
+- each field's recogniser knows its own narrowing words (a GVHD grade, a
+  direct bilirubin, "latent" hepatitis) and stays silent on them.
+
+Age and sex are never read from text: they come from the registry's
+structured fields (``study.py``).
+
+Rules are built as criteria-file mappings and checked by the linter's named
+checks and ``rules.build_node`` before they are used, so a reader bug can
+only lose a rule, never produce an invalid one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+from ...eligibility import lint
+from ...eligibility.fields import FIELDS
+from ...eligibility.operators import OPERATORS
+from ...eligibility.rules import RuleError, build_node
+from .. import spanish
+from . import clauses
+from .concepts import Reading, _disease_status, _philadelphia, _readings
+from .segment import EXCLUSION, INCLUSION, Item
+from .templates import _HARMLESS, _NEGATION, read_text
+
+NOTE = "Read automatically from the registry text; a person has not reviewed this yet."
+NOTE_NONE = ("Read automatically from the registry text: no rule, so the study team checks "
+             "it; a person has not reviewed this yet.")
+PLAIN_NONE = "Checked by the study team."
+NOTE_CORE = ("Read automatically from the registry text, in part: what every participant must "
+             "have is screened and the rest is for the study team; a person has not reviewed "
+             "this yet.")
+
+_OTHER_PERSON = re.compile(r"\b(donors?|recipients?|siblings?|parents?|partners?|"
+                           r"cohorts?|arms?|parts?|phase|strat\w*|groups?|stage|"
+                           r"nhl|aml|cll|mds|lymphoma|myeloma|solid tumou?rs?)\b",
+                           re.IGNORECASE)
+
+# Words that may be left over around a recognised exclusion without narrowing it.
+
+def _other_person(item: Item) -> bool:
+    """Criteria of a donor, a sibling or a parent: nothing of the patient's."""
+    return bool(re.match(r"^\s*(donors?|recipients?|siblings?)\b", item.text, re.I) or (
+        item.section and re.search(r"\b(donors?|siblings?|parents?|partners?)\b", item.section,
+                                   re.I)))
+
+
+def _qualified(item: Item) -> bool:
+    if item.qualified:
+        return True
+    if re.match(r"^\W*(?:phase|part|cohort|arm|group|stratum|stage|step)\b[^:]{0,40}:", item.text,
+                re.I) or re.search(r"\bcohorts?\b|\barms?\b|\bstrat(?:um|a)\b", item.text, re.I):
+        return True  # criteria of one part of the study
+    if re.match(r"^\s*(donors?|recipients?|siblings?)\b", item.text, re.I):
+        return True
+    return bool(item.section and _OTHER_PERSON.search(item.section)
+                and not re.search(r"patient|characteristics|therapy|criteria", item.section, re.I)
+                and len(item.section.split()) > 3)
+
+
+_LEAD_IN_PHRASE = re.compile(
+    r"[,;]?\s*(?:as\s+)?(?:defined\s+(?:as|by)\s+)?(?:with\s+|who\s+(?:meet|have)\s+|"
+    r"(?:must\s+)?(?:meet|meeting|have|having|fulfil+|fulfil+ing)\s+)?(?:at\s+least\s+)?"
+    r"(?:one|any|1|either)\s+(?:\(?\d\)?\s+)?(?:of\s+)?(?:the\s+)?following(?:\s+\w+)?"
+    r"(?:\s+(?:are|is)\s+present(?:\s+at\s+diagnosis)?)?\s*:?\s*$", re.IGNORECASE)
+_CONDITIONAL_HEAD = re.compile(
+    r"^\W*(?:age[sd]?|under|over|older|younger|if|for|in|when|children|adults|infants|"
+    r"patients\s+(?:under|over|aged|older|younger|less|greater)|participants|subjects)\b",
+    re.IGNORECASE)
+
+
+#: Said of the clauses of an item that were not read, inside its rule.
+_REST = "the rest of this criterion, read by the study team"
+_EXCEPTION_MEMBER = "an exception the text makes to it"
+
+
+def _clause_fields(text: str) -> set[str] | None:
+    """Profile fields a clause speaks of; None when a recogniser had a doubt (anything)."""
+    found = _readings(text)
+    if found is None:
+        return None
+    return {f for r in found if not r.rule.get("__span__") for f in _fields(r.rule)}
+
+
+def combine_pieces(kind: str, pieces: list[str]) -> tuple[dict, str] | None:
+    """One rule from the pieces of one criterion (its clauses, or its sub-items).
+
+    Each piece is read on its own: a doubt in one piece leaves that piece to the
+    study team and never pulls the others down. A piece left unread that makes
+    an exception ("unless ...", "... are eligible", "allowed if ...") to a field
+    another piece reads, or that makes an exception without naming a field,
+    weakens that reading so it can no longer decide against the person alone:
+    an exclusion becomes all[condition, not_screened] (never excludes alone), a
+    requirement any[requirement, not_screened] (never rules out alone).
+    An inclusion requires all of what it read (the rest is for the study team);
+    an exclusion applies when any of what it read applies.
+    """
+    read, unread = [], []
+    for piece in pieces:
+        reading = read_text(kind, piece)
+        (read if reading is not None else unread).append((piece, reading))
+    if not read:
+        return None
+    excepted: set[str] | None = set()
+    for piece, _ in unread:
+        if not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES):
+            continue
+        fields = _clause_fields(piece)
+        if fields is None or not fields:
+            excepted = None  # an exception we cannot place: it may be to any reading
+            break
+        excepted |= fields
+    rules, words = [], []
+    for _, (rule, plain) in read:
+        if excepted is None or _fields(rule) & excepted:
+            member = {"not_screened": _EXCEPTION_MEMBER}
+            rule = {"all": [rule, member]} if kind == EXCLUSION else {"any": [rule, member]}
+        rules.append(rule)
+        words.append(plain)
+    if unread:
+        rules.append({"not_screened": _REST})
+    if len(rules) == 1:
+        return rules[0], words[0]
+    return {"any" if kind == EXCLUSION else "all": rules}, " ".join(words)
+
+
+def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
+    """The rule of one piece of text, clause by clause."""
+    pieces = [c.text for c in clauses.split(text)]
+    if len(pieces) <= 1:
+        return read_text(kind, text)
+    return combine_pieces(kind, pieces)
+
+
+#: A heading that scopes its criteria to the ALL cohort of a study with several.
+_ALL_COHORT = re.compile(r"(?-i:\bALL\b)|acute\s+lymphoblastic", re.IGNORECASE)
+
+
+def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | None:
+    """A criterion of one arm, cohort, phase, drug or donor, for the whole trial.
+
+    An exclusion that closes one arm or withholds one drug never excludes from
+    the trial; a cohort's requirement is one alternative among the cohorts.
+    """
+    if reading is None:
+        return None
+    rule, plain = reading
+    if _ALL_COHORT.search(item.section or ""):
+        # "Inclusion criteria for the ALL cohort": what applies to every person with
+        # ALL (B or T); anyone else may belong to another cohort (study team).
+        is_all = {"field": "diagnosis", "op": "in", "value": ["b_all", "t_all"]}
+        if item.kind == EXCLUSION:
+            return {"all": [is_all, rule]}, plain
+        return {"any": [rule, {"all": [{"not": is_all}, {"not_screened": "another cohort"}]}]}, \
+            plain
+    # Another cohort, arm or phase: an exclusion there never excludes from the trial,
+    # and a requirement there is one alternative among parts we do not assemble.
+    return None
+
+
+_CONTEXT_LABEL = re.compile(r"(?:age|performance\s+status)\s*:", re.IGNORECASE)
+
+
+def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
+    """The rule of one item, or None when the item is not read with certainty.
+
+    ``scoped``: the item was already found to be about one part of the study.
+    """
+    if not scoped and _CONTEXT_LABEL.fullmatch(item.section or "") and not re.search(
+            r"\bage\b|performance", item.text, re.I):
+        # Under an NCI-style label ("Age:", "Performance status:") an item says only
+        # "21 and under at diagnosis" or "0-2": the label is part of what it says.
+        item = replace(item, text=f"{item.section} {item.text}", head=f"{item.section} {item.head}")
+    if not scoped and _qualified(item):
+        return _scoped(item, None if _other_person(item) else read_rule(item, scoped=True))
+    if not item.subs:
+        return read_clauses(item.kind, item.text)
+    if clauses.says_doubt(item.head):
+        return None
+    if item.alternatives:
+        return _read_alternatives(item, None)
+    head = item.head
+    if not head.rstrip().endswith(":") or _CONDITIONAL_HEAD.search(head):
+        return None  # sub-items that are not a list the head introduces, or conditions
+    if any(re.search(r"\b(one of|any of|either|at least one|\d+ of the following)\b", sub, re.I)
+           for sub in item.subs):
+        return None  # nested alternatives: their logic is beyond a safe reading
+    if re.search(r"\b(one of|any of|either|at least one|\d+ of the following)\b", head, re.I):
+        rest = _LEAD_IN_PHRASE.sub("", head).strip(" :,;")
+        words = [w for w in re.findall(r"[a-z0-9][a-z0-9+'-]*", rest.lower())
+                 if w not in _HARMLESS]
+        if not words:
+            return _read_alternatives(item, None)
+        head_reading = read_text(item.kind, rest, strict=True)
+        if head_reading is None or item.kind == EXCLUSION:
+            return None
+        return _read_alternatives(item, head_reading)
+    if re.search(r"\b(all of|each of|following (?:criteria|requirements|conditions)?)\b|"
+                 r"defined (?:as|below)|as follows|adequate", head, re.I) is None:
+        # A bare heading ("Postinduction therapy:") may name a later phase of the
+        # study, not what everyone needs at entry: not read.
+        return None
+    pieces = ([head.rstrip(":")] if len(head) > 3 else []) + [
+        re.sub(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)])\s*", "", sub) for sub in item.subs]
+    return combine_pieces(item.kind, pieces)
+
+
+def _read_alternatives(item: Item, head: tuple[dict, str] | None) -> tuple[dict, str] | None:
+    """Items whose sub-items are alternatives: any of them; unseen ones not_screened.
+
+    Each alternative must be read whole (nothing narrowing left over), since a
+    partial alternative inside "any" could wrongly say "met".
+    """
+    parts, unseen = [], False
+    for sub in item.subs:
+        body = re.sub(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)])\s*", "", sub)
+        body = re.sub(r"\s*\bor\b\.?\s*$", "", body, flags=re.I)
+        reading = read_text(item.kind, body, strict=True)
+        if reading is None:
+            unseen = True
+        else:
+            parts.append(reading)
+    if not parts:
+        if head is None:
+            return None
+        # Only the head was read: it is required, and which listed situation applies
+        # is for the study team (the head alone never says "met").
+        return {"all": [head[0], {"not_screened": "which of the listed situations applies"}]}, \
+            head[1]
+    rules = [p[0] for p in parts]
+    if item.kind == INCLUSION:
+        if unseen:
+            rules.append({"not_screened": "the other alternatives in the text"})
+        rule = rules[0] if len(rules) == 1 else {"any": rules}
+        plain = "Needs one of: " + "; ".join(p[1].removeprefix("Needs: ") for p in parts)
+        if head is not None:
+            return {"all": [head[0], rule]}, head[1] + " " + plain
+        return rule, plain
+    # An exclusion listing excluding conditions: exclude on any of those we can see.
+    return (rules[0] if len(rules) == 1 else {"any": rules},
+            "Not for people with: " + "; ".join(
+                p[1].removeprefix("Not for people with: ") for p in parts))
+
+
+def _valid(rule: dict, cid: str) -> bool:
+    """Run the linter's named checks and the rule builder; False on any problem."""
+    if lint._lint_node(rule, "<reader>", cid, "rule"):
+        return False
+    try:
+        build_node(rule)
+    except RuleError:
+        return False
+    return True
+
+
+def describe(rule: dict) -> str:
+    """A rule in plain words, from the operator table's own descriptions."""
+    if "field" in rule:
+        field = FIELDS[rule["field"]]
+        if rule["op"] == "is":
+            return field.label if rule["value"] else f"no {field.label}"
+        return OPERATORS[rule["op"]].describe(field, rule["value"])
+    if "not_screened" in rule:
+        return ""  # said once by the group that holds it (below)
+    if "not" in rule:
+        inner = describe(rule["not"])
+        return f"not ({inner})" if inner else ""
+    for key, joiner, more in (("any", " or ", " (or another situation the study team checks)"),
+                              ("all", "; ", " (and more that the study team checks)")):
+        if key in rule:
+            words = joiner.join(spanish.unique(describe(r) for r in rule[key]))
+            unseen = any("not_screened" in r for r in rule[key])
+            return (words + more if words else "") if unseen else words
+    return ""
+
+
+def _plain(rule: dict) -> dict:
+    """The rule in plain words, English and (when every part has words) Spanish.
+
+    No "Needs:"/"Excluded when:" in front: like a curated file's sentence, it
+    names the condition, and the page frames it by kind and outcome.
+    """
+    words = describe(rule)
+    plain = {"en": words[:1].upper() + words[1:] + "."}
+    es = spanish.sentence(rule)
+    if es:
+        plain["es"] = es
+    return plain
+
+
+#: Words that make a "newly diagnosed" or "Ph+" in an inclusion something other
+#: than a condition every participant must meet: other disease settings offered
+#: as alternatives, exceptions, conditions, or therapy already given.
+_NOT_A_CORE = re.compile(
+    r"relaps|refractor|recurr|resist|remission|fail|second|salvage|persist|residual|\bmrd\b|"
+    r"prior(?!\s+to\b)|(?<!not\s)previous(?!ly\s+untreated)|after|following|either|one\s+of|any\s+of|"
+    r"\bor\s+(?:having|had|have|who|with|in|patients)\b|"
+    r"ph-?like|philadelphia[- ]like|bcr-?abl1?-?like|lymphoma|myeloid|aml\b|cml\b|"
+    r"blast\s+(?:crisis|phase|transformation)|mixed|ambiguous|biphenotypic|"
+    r"entered\s+onto|enrolled\s+on|trials?\s+for", re.IGNORECASE)
+
+
+def _core_reading(item: Item) -> dict | None:
+    """The conditions every participant must meet, out of an inclusion read only in part.
+
+    "Patients aged 18 to 60 with de novo Philadelphia chromosome positive ALL,
+    as defined by ..." is not read whole, so without this the item is
+    not_screened and a person in second relapse, or with Ph-negative
+    leukemia, would see the study as likely eligible. When the sentence names
+    the disease setting (newly diagnosed) or the Ph status as something
+    everyone must have, with no alternative, exception or condition beside
+    it, those become required and the rest goes to the study team:
+    all[setting, Ph, not_screened rest]. A mismatch then rules the study out;
+    a match never makes it "met" on its own.
+    """
+    text = item.text if not item.subs else " ".join([item.head, *item.subs])
+    if item.kind != INCLUSION or clauses.says_doubt(text) or _NOT_A_CORE.search(text):
+        return None
+    leaves, spans = [], []
+    for found in (_disease_status(text), _philadelphia(text)):
+        spans += found
+        found = [r for r in found if not r.rule.get("__span__")]
+        if any(r.narrow for r in found) or len({json.dumps(r.rule, sort_keys=True)
+                                                for r in found}) > 1:
+            return None  # two readings of one field in one sentence: a doubt
+        for r in found:
+            # "previously untreated" reads as all[newly_diagnosed, not_screened]:
+            # its required part is the leaf (the rest is not_screened anyway)
+            leaf = next((x for x in r.rule.get("all", []) if "field" in x), r.rule)
+            if leaf.get("field") in ("disease_status", "philadelphia_chromosome") and (
+                    leaf.get("op") == "eq"):
+                leaves.append(Reading(leaf, r.start, r.end, r.words))
+    if not leaves:
+        return None
+    # A negation outside the readings ("karyotype shows no t(9;22)") turns what
+    # was read around: no core then. "Not previously treated" is "untreated".
+    rest = re.sub(r"\bnot\s+previously\s+treated\b", lambda m: " " * len(m.group(0)), text,
+                  flags=re.IGNORECASE)
+    for r in spans:
+        rest = rest[:r.start] + " " * (r.end - r.start) + rest[r.end:]
+    if _NEGATION.search(rest):
+        return None
+    rule = {"all": [r.rule for r in leaves] + [
+        {"not_screened": "the rest of this criterion, read by the study team"}]}
+    return rule
+
+
+#: Words by which another item of the same study makes an exception.
+_EXCEPTION = re.compile(
+    r"\b(allowed|permitted|acceptable|are eligible|is eligible|be eligible|remain eligible|"
+    r"may be (?:eligible|included|enrolled)|unless|except|exception|solely because)\b",
+    re.IGNORECASE)
+#: What an item must mention to make an exception for a field.
+_FIELD_WORDS = {
+    "cns_status": r"\bcns\b|central nervous|spinal fluid|\bcsf\b|mening",
+    "organ_function.creatinine_clearance_ml_min": r"creatinine|\brenal\b|\bkidney",
+    "organ_function.bilirubin_x_uln": r"bilirubin|hepatic|liver",
+    "organ_function.alt_x_uln": r"\balt\b|sgpt|transaminase|hepatic|liver",
+    "organ_function.ast_x_uln": r"\bast\b|sgot|transaminase|hepatic|liver",
+    "organ_function.lvef_percent": r"ejection|shortening fraction|cardiac function",
+    "performance_status": r"ecog|karnofsky|lansky|performance",
+    "isolated_extramedullary_relapse": r"extra-?medullary",
+    "marrow_blasts_percent": r"blasts?\b",
+}
+#: How near (characters, same sentence) the words of exception must be to the field's words.
+_EXCEPTION_REACH = 60
+NOTE_EXCEPTION = ("Read automatically, but another item of this study makes an exception for "
+                  "it ({other}): for the study team. A person has not reviewed this yet.")
+
+
+def _fields(rule) -> set[str]:
+    if not isinstance(rule, dict):
+        return set()
+    if "field" in rule:
+        return {rule["field"]}
+    return set().union(*(_fields(r) for key in ("all", "any", "not") for r in (
+        rule.get(key) if isinstance(rule.get(key), list) else [rule.get(key)])))
+
+
+def _excepts(text: str, words: str) -> bool:
+    """Words of exception near the field's words, in one sentence ("CNS involvement allowed")."""
+    for sentence in re.split(r"(?<=[.;])\s+", text):
+        for m in _EXCEPTION.finditer(sentence):
+            near = sentence[max(0, m.start() - _EXCEPTION_REACH):m.end() + _EXCEPTION_REACH]
+            if re.search(words, near, re.IGNORECASE):
+                return True
+    return False
+
+
+def _requires_remission(rule) -> bool:
+    """The inclusion rule requires being in remission (directly, or within an "all")."""
+    if not isinstance(rule, dict):
+        return False
+    if rule.get("field") == "in_remission":
+        return rule.get("op") == "is" and rule.get("value") is True
+    return any(_requires_remission(r) for r in rule.get("all", []))
+
+
+_IN_REMISSION = re.compile(r"\bin\s+(?:\w+\s+){0,3}(?:complete\s+)?remission\b|\bin\s+cr[12]?\b",
+                           re.IGNORECASE)
+
+
+def cns_in_remission(criteria: list[dict]) -> list[dict]:
+    """In a trial for people in remission, a CNS3 answer never excludes alone.
+
+    The profile's CNS status carries no date: for someone in remission it most
+    likely describes the diagnosis, not active disease now (criteria/README.md).
+    """
+    if not any(c["kind"] == INCLUSION and (_requires_remission(c.get("rule"))
+                                           or _IN_REMISSION.search(c["text"])) for c in criteria):
+        return criteria
+    for c in criteria:
+        if c["kind"] == EXCLUSION and "cns_status" in _fields(c.get("rule")):
+            c["rule"] = {"all": [c["rule"], {"not_screened": "whether the CNS disease is active "
+                                                             "now, not only at diagnosis"}]}
+    return criteria
+
+
+def drop_excepted(criteria: list[dict]) -> list[dict]:
+    """Leave to the study team a rule that another item of the study makes an exception to.
+
+    "No active CNS involvement" is read, but the next item says "CNS involvement
+    allowed if no residual leukemic cells ... after intrathecal chemotherapy";
+    that item is not read (a doubt), so on its own the first would exclude
+    people the study admits. When an unread item of the same study speaks of
+    the same thing with words of exception, the read rule goes too.
+    """
+    unread = [c for c in criteria if "rule" not in c and _EXCEPTION.search(c["text"])]
+    for crit in criteria:
+        if "rule" not in crit or crit["id"] in ("age", "sex"):
+            continue
+        for field in _fields(crit["rule"]):
+            words = _FIELD_WORDS.get(field)
+            other = next((c for c in unread if c is not crit and words
+                          and _excepts(c["text"], words)), None)
+            if other is not None:
+                del crit["rule"]
+                crit["plain"] = {"en": PLAIN_NONE}
+                crit["note"] = NOTE_EXCEPTION.format(other=other["id"])
+                break
+    return criteria
+
+
+#: A head that introduces its own definition: "Relapsed or refractory B-cell ALL:" or
+#: "... B-precursor ALL defined as one of the following:".
+_DEFINING_HEAD = re.compile(
+    r"^(?P<head>[^:.;]{3,120}?)\s*(?:,?\s*(?:as\s+)?defined\s+as\s+(?:one|any)\s+of\s+the\s+"
+    r"following\s*:?|:)", re.IGNORECASE)
+#: Settings or lineages beyond what a head names, which would make the head one
+#: alternative among others rather than what everyone needs.
+_OTHER_SETTING = {
+    "disease_status": re.compile(r"newly|untreated|de\s+novo|first[- ]line|front[- ]?line|"
+                                 r"induction|consolidation|maintenance|\bcr1\b|first\s+(?:cr|"
+                                 r"complete\s+remission)", re.IGNORECASE),
+    # ("T cell" alone is no lineage: "after CAR-modified T cell therapy")
+    "diagnosis": re.compile(r"\bt[- ]?(?:all|lineage|lymphoblastic)\b|"
+                            r"\bt[- ]cell\s+(?:all\b|acute|leuk|lymph|precursor)|lymphoma|\baml\b|"
+                            r"myeloid|\bcml\b|mixed|biphenotypic|ambiguous|burkitt",
+                            re.IGNORECASE),
+}
+
+
+def _defining_head(item: Item) -> dict | None:
+    """What a head that introduces its own definition requires of everyone.
+
+    "Relapsed or refractory B-cell ALL: 1. 2nd or greater BM relapse OR 2. ..."
+    is not read whole, yet everyone it lists has relapsed or refractory B-cell
+    ALL: a newly diagnosed child or a teenager with T-ALL would otherwise see a
+    CAR-T study as a likely match. When the head alone reads whole (nothing but
+    the disease setting and lineage), and nothing after it names another
+    setting or lineage, it is required: all[head, not_screened the rest].
+    """
+    text = item.text
+    m = _DEFINING_HEAD.match(text)
+    if item.kind != INCLUSION or m is None:
+        return None
+    reading = read_text(INCLUSION, m.group("head"), strict=True)
+    if reading is None or not _fields(reading[0]) <= {"disease_status", "diagnosis"}:
+        return None
+    rest = text[m.end():]
+    if any(_OTHER_SETTING[f].search(rest) for f in _fields(reading[0])):
+        return None
+    rule = {"all": [reading[0], {"not_screened": "which of the listed situations applies"}]}
+    return rule
+
+
+def read_item(item: Item, cid: str) -> dict:
+    """One item as a criteria-file criterion mapping, ``review: true``, rule only if certain."""
+    crit = {"id": cid, "kind": item.kind, "text": item.text, "plain": {"en": PLAIN_NONE},
+            "note": NOTE_NONE, "review": True}
+    reading = read_rule(item)
+    if reading is None:
+        core = _core_reading(item) or _defining_head(item)
+        if core is not None and _valid(core, cid):
+            crit["rule"], crit["plain"] = core, _plain(core)
+            crit["note"] = NOTE_CORE
+            return crit
+    if reading is not None and _valid(reading[0], cid):
+        crit["rule"], crit["plain"] = reading[0], _plain(reading[0])
+        crit["note"] = NOTE
+    return crit

@@ -1,0 +1,993 @@
+"""Concepts: what a piece of criterion text names, as profile-field leaves with their spans.
+
+Each recogniser knows one profile field (or one family of them): its
+synonyms, abbreviations, brand names and classes, and the narrowing words
+that make a mention mean something the field does not hold (a GVHD grade, a
+direct bilirubin, "latent" hepatitis) -- then it says so (``narrow``) and the
+clause is not read. Therapy names, brands, classes and common misspellings
+are data (``concepts.json``), not alternations in code.
+
+A recogniser answers ``Reading`` objects: the leaf rule, the character span
+it was read from, and plain words. It never decides whether the text
+requires, excludes or permits the condition: ``templates`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+
+_DAYS_PER_MONTH = 30.4375
+
+
+@dataclass
+class Reading:
+    """A recognised condition: its leaf rule, where it sits in the text, plain words."""
+
+    rule: dict
+    start: int
+    end: int
+    words: str  # the condition in plain words ("HIV infection")
+    narrow: bool = False  # the text narrows it beyond what the rule says (exclusions)
+    excluding_only: bool = False  # safe only as an excluding condition (a subset of the words)
+    requiring_only: bool = False  # safe only as a requirement ("ALL": which lineage is unsaid)
+
+
+# ----------------------------------------------------------------- comparisons
+_GTE = (r"(?:≥|>/=|>=|=>|≧|at least|greater than or equal to|no less than|not less than|"
+        r"minimum of|more than or equal to)")
+_GT = r"(?:>|greater than|more than|above|over)"
+_LTE = (r"(?:≤|</=|<=|=<|≦|no greater than|not greater than|no more than|not more than|"
+        r"not to exceed|less than or equal to|up to|maximum of|not exceeding)")
+_LT = r"(?:<|less than|below|under)"
+_CMP = rf"(?P<cmp>{_GTE}|{_LTE}|{_GT}|{_LT})"
+_NUM = r"(?P<num>\d+(?:\.\d+)?)"
+
+
+def _op(cmp: str) -> str:
+    c = cmp.lower()
+    for pattern, op in ((_GTE, "gte"), (_LTE, "lte"), (_GT, "gt"), (_LT, "lt")):
+        if re.fullmatch(pattern, c):
+            return op
+    raise ValueError(cmp)
+
+
+def _num(text: str) -> float | int:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _leaf(field: str, op: str, value) -> dict:
+    return {"field": field, "op": op, "value": value}
+
+
+# ----------------------------------------------------------------- recognisers
+Recogniser = Callable[[str], list[Reading]]
+_RECOGNISERS: list[Recogniser] = []
+
+
+def recogniser(fn: Recogniser) -> Recogniser:
+    """Register a field recogniser: text -> readings (a ``narrow`` reading means "doubt")."""
+    _RECOGNISERS.append(fn)
+    return fn
+
+
+def _find(pattern: str, text: str, make) -> list[Reading]:
+    out = []
+    for m in re.finditer(pattern, text, re.IGNORECASE):
+        reading = make(m)
+        if reading is not None:
+            out.append(reading)
+    return out
+
+
+@recogniser
+def _philadelphia(text: str) -> list[Reading]:
+    if re.search(r"ph-?like|bcr-?abl1?-?like|ph\s*like|philadelphia[- ]like", text, re.I):
+        return []  # Ph-like is another field; mixing them is a doubt
+    pos = (r"\bbcr[- ]?abl1?\s+(?:fusion|rearrangement|translocation)(?:\s+gene)?|"
+           r"philadelphia\s+chromosome\s+positive\s*/\s*breakpoint\s+cluster\s+region[^+]{0,120}"
+           r"\(abl1?\)\s*\+|"
+           r"philadelphia\s+chromosome[- ]?\(?ph\)?[- ]?positive|philadelphia[- ]positive|"
+           r"philadelphia\s+chromosome[- ]positive|"
+           r"philadelphia\s+chromosome\s*\(ph\+?\)\s*positive|"
+           r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
+           r"bcr[-/]?abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|bcr::abl1\s*(?:\+|positive)|"
+           r"\bt\(9;22\)")
+    neg = (r"philadelphia\s+chromosome[- ]?negative|philadelphia[- ]negative|\bph-negative|"
+           r"\bph\s+negative|\bph-(?=\s|\)|,|$)|bcr-?abl1?\s*(?:-|negative)(?=\s|\)|,|$)")
+    out = _find(pos, text, lambda m: Reading(
+        _leaf("philadelphia_chromosome", "eq", "positive"), m.start(), m.end(),
+        "Philadelphia chromosome-positive (Ph+) leukemia"))
+    negs = _find(neg, text, lambda m: Reading(
+        _leaf("philadelphia_chromosome", "eq", "negative"), m.start(), m.end(),
+        "Philadelphia chromosome-negative leukemia"))
+    if out and negs:
+        return [Reading({}, 0, 0, "", narrow=True)]  # both said: a doubt
+    return _merge_same(out or negs)
+
+
+def _merge_same(readings: list[Reading]) -> list[Reading]:
+    """Keep one reading per distinct rule (several spans may say the same thing)."""
+    seen: dict[str, Reading] = {}
+    spans: list[Reading] = []
+    for r in readings:
+        key = repr(r.rule)
+        if key in seen:
+            spans.append(Reading({"__span__": True, "__same__": key}, r.start, r.end, ""))
+        else:
+            seen[key] = r
+    return list(seen.values()) + spans
+
+
+def _is_the_diagnosis(text: str, start: int, end: int) -> bool:
+    """"ALL" named as the person's disease, not a protocol, a cohort or a treatment's name."""
+    before, after = text[max(0, start - 60):start], text[end:end + 40]
+    if re.match(r"\s*(?:protocols?|trials?|stud(?:y|ies)|therap\w+|treatment|regimens?|"
+                r"cohorts?|arms?|groups?|patients\s+(?:treated|enrolled)|directed)\b", after, re.I):
+        return False
+    if re.search(r"\b(?:for|of\s+the|on|per|risk)\s+(?:\w+\s+){0,2}$", before, re.I):
+        return False
+    return bool(re.search(r"(?:diagnos\w+|confirmed|proven|documented|evidence|with|have|has|"
+                          r"having|untreated|relapsed|refractory|recurrent|newly|de\s+novo|"
+                          r"ph\+?|positive|negative|precursor|lineage)\W*(?:\w+\W+){0,4}$|^\W*$",
+                          before, re.I))
+
+
+@recogniser
+def _lineage(text: str) -> list[Reading]:
+    out = []
+    b = (r"\bb[- ]?(?:cell|lineage|precursor|cell precursor)?[- ]?(?:line\s+)?(?:acute\s+)?"
+         r"(?:lymphoblastic|lymphoid|lymphocytic)\s+leuka?emia\b|\bb[- ]?all\b|\bbcp[- ]all\b|"
+         r"\bprecursor[- ]b[- ]?(?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
+         r"\bb[- ]lineage\s+all\b|\bb[- ]cell\s+all\b|"
+         r"\bb[- ]precursor\s+(?:ph[+-]\s+|philadelphia[- ](?:positive|negative)\s+)?all\b|"
+         r"\bb-?lymphoblastic\s+leuka?emia\b")
+    t = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:acute\s+)?(?:lymphoblastic|lymphoid|lymphocytic)"
+         r"\s+leuka?emia\b|\bt[- ]?all\b|\bt[- ]lineage\s+all\b|\bt[- ]cell\s+all\b")
+    combo = re.search(r"\b(?P<lin>t|b)[- ](?:cell\s+)?(?:acute\s+lymphoblastic\s+leuka?emia|all)"
+                      r"(?:\s*\((?:all|[tb]-all)\))?\s+(?:or|and/or)\s+"
+                      r"(?:[tb][- ])?lymphoblastic\s+"
+                      r"lymphoma(?:\s*\((?:lbl|lly|[tb]-?ll)\))?", text, re.I)
+    if combo:
+        lineage = "t_all" if combo.group("lin").lower() == "t" else "b_all"
+        return [Reading(_leaf("diagnosis", "in", [lineage, "lymphoblastic_lymphoma"]),
+                        combo.start(), combo.end(),
+                        "ALL or lymphoblastic lymphoma of this lineage")]
+    mixed = re.search(r"lymphoma|\blly\b|\blbl\b|\bb-?ll\b|\bt-?ll\b|mixed|bilineal|biphenotypic|"
+                      r"ambiguous|mature\s+b|burkitt|myeloid|\baml\b|\bcml\b", text, re.I)
+    both = re.search(r"\b(?:precursor[- ])?(?P<x>[bt])[- ]?(?:cell|lineage)?(?:[- ]precursor)?\s*"
+                     r"(?:or|and/or|/)\s*(?:precursor[- ])?(?!(?P=x))[bt][- ]?"
+                     r"(?:cell|lineage)?[- ]?\s*"
+                     r"(?:acute\s+)?(?:lymphoblastic\s+leuka?emia|all)\b", text, re.I)
+    if both and not mixed:
+        return [Reading(_leaf("diagnosis", "in", ["b_all", "t_all"]), both.start(), both.end(),
+                        "B-cell or T-cell ALL")]
+    if re.search(r"\bb[- ]?(?:cell|lineage)?\s*(?:or|and|and/or|/)\s*t[- ]?(?:cell|lineage|all)?\b|"
+                 r"\bt[- ]?(?:cell|lineage)?\s*(?:or|and|and/or|/)\s*b[- ]?(?:cell|lineage|all)?\b|"
+                 r"lymphoma|\blly\b|\blbl\b|\bb-?ll\b|\bt-?ll\b|mixed|bilineal|biphenotypic|ambiguous|"
+                 r"mature\s+b|burkitt", text, re.I):
+        return []  # lineages the profile words differently: leave to the study team
+    bs = _find(b, text, lambda m: Reading(_leaf("diagnosis", "eq", "b_all"), m.start(),
+                                          m.end(), "B-cell ALL"))
+    ts = _find(t, text, lambda m: Reading(_leaf("diagnosis", "eq", "t_all"), m.start(),
+                                          m.end(), "T-cell ALL"))
+    if bs and ts:
+        if re.search(r"\b(b|t)[- ]?(cell|all|lineage)?\s*(or|and/or|/)\s*(b|t)[- ]", text, re.I):
+            return []  # "B- or T-ALL": both lineages, nothing to screen
+        return [Reading({}, 0, 0, "", narrow=True)]
+    out = _merge_same(bs or ts)
+    if not out:
+        # "acute lymphoblastic leukemia" / "ALL" with no lineage: B or T (read as a
+        # requirement only: as an excluding condition the lineage list is a guess)
+        out = _merge_same([r for r in _find(
+            r"\bacute\s+lympho(?:blastic|cytic|id)\s+leuka?emia\b(?:\s*\((?:all)\))?|"
+            r"(?-i:\bALL\b)", text, lambda m: Reading(
+                _leaf("diagnosis", "in", ["b_all", "t_all"]), m.start(), m.end(),
+                "acute lymphoblastic leukemia (B-cell or T-cell)", requiring_only=True))
+            if _is_the_diagnosis(text, r.start, r.end)])
+    etp = _find(r"\bearly\s+t[- ]?(?:cell\s+)?precursor\b|\betp\b(?:[- ]all)?", text,
+                lambda m: Reading({"all": [_leaf("diagnosis", "eq", "t_all"),
+                                           _leaf("early_t_precursor", "is", True)]},
+                                  m.start(), m.end(), "early T-cell precursor (ETP) leukemia"))
+    if etp and re.search(r"non[- ]?etp|near[- ]etp", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]
+    return out + _merge_same(etp)
+
+
+@recogniser
+def _disease_status(text: str) -> list[Reading]:
+    out = []
+    rr = (r"\b(?:relapsed|recurrent)\s*(?:/|or|and/or|,)\s*(?:primary\s+)?(?:refractory|"
+          r"resistant)\b|\b(?:primary\s+)?(?:refractory|resistant)\s*(?:/|or|and/or|,)\s*"
+          r"(?:relapsed|recurrent)\b|\br/r\b")
+    out += _find(rr, text, lambda m: Reading(
+        _leaf("disease_status", "in", ["relapsed", "refractory"]), m.start(), m.end(),
+        "leukemia that came back or did not respond to treatment"))
+    out += _find(r"\b(?:primary\s+)?refractory\s+to\s+(?:at\s+least\s+)?(?:one|1|an?)\s+"
+                 r"(?:induction\s+)?(?:treatment\s+|chemotherapy\s+)?(?:regimens?|courses?|"
+                 r"therapy|cycles?)\s+or\s+in\s+(?:first|1st)\s+or\s+(?:later|subsequent)\s+"
+                 r"relapse\b", text, lambda m: Reading(
+                     _leaf("disease_status", "in", ["relapsed", "refractory"]), m.start(), m.end(),
+                     "leukemia that came back or did not respond to treatment"))
+    nd = (r"\bnewly[- ]diagnosed\b|\bpreviously\s+untreated\b|\bde\s+novo\b|"
+          r"\buntreated\b(?=\s+(?:all|acute|b-|t-|ph|philadelphia|patients|leuk|disease))")
+    untreated = [m for m in re.finditer(nd, text, re.I) if "untreated" in m.group(0).lower()]
+    if untreated:
+        # "Previously untreated": no ALL treatment at all, while the profile's
+        # newly_diagnosed also covers people still in first-line therapy. A
+        # relapse rules it out; whether treatment has begun is for the study team.
+        out += [Reading({"all": [_leaf("disease_status", "eq", "newly_diagnosed"),
+                                 {"not_screened": "no treatment for ALL has been given yet"}]},
+                        m.start(), m.end(), "leukemia not treated yet")
+                for m in untreated]
+    else:
+        out += _find(nd, text, lambda m: Reading(
+            _leaf("disease_status", "eq", "newly_diagnosed"), m.start(), m.end(),
+            "newly diagnosed leukemia (no earlier ALL treatment)"))
+    if not out and not re.search(r"refractory|resistant|newly|untreated|de novo", text, re.I):
+        # "relapsed" alone: a relapse, or refractory after one (never primary refractory)
+        out += _find(r"\b(?:relapsed|recurrent)\b(?!\s*(?:/|or|and))", text, lambda m: Reading(
+            {"any": [_leaf("disease_status", "eq", "relapsed"),
+                     {"all": [_leaf("disease_status", "eq", "refractory"),
+                              _leaf("relapse_count", "gte", 1)]}]},
+            m.start(), m.end(), "leukemia that has come back (relapsed)"))
+    return _merge_same(out)
+
+
+@recogniser
+def _relapse_number(text: str) -> list[Reading]:
+    out = []
+    second_plus = (r"(?:≥|>=)\s*(?:2nd|second|2)\s+(?:or\s+(?:greater|later|subsequent)\s+)?"
+                   r"(?:bone\s+marrow\s+(?:\(bm\)\s+)?|bm\s+|marrow\s+)?relapses?|"
+                   r"\b(?:2nd|second)\s+(?:or\s+(?:greater|later|subsequent|higher|more)|\+)\s+"
+                   r"(?:bone\s+marrow\s+(?:\(bm\)\s+)?|bm\s+|marrow\s+)?relapses?\b|"
+                   r"\b(?:two|2)\s+or\s+more\s+relapses\b|\bmultiply\s+relapsed\b|"
+                   r"\bsecond\s+or\s+subsequent\s+relapse\b")
+    out += _find(second_plus, text, lambda m: Reading(
+        _leaf("relapse_count", "gte", 2), m.start(), m.end(),
+        "a second or later relapse"))
+    first = (r"\b(?:first|1st)\s+(?:(?:bone\s+marrow|bm|marrow|isolated|early|late)\s+)?"
+             r"relapsed?\b")
+    if not out and not re.search(r"\bfirst\s+relapse\s+or\b|\bor\s+(?:first|1st)\b|"
+                                 r"(?:beyond|after|since|following|from)\s+(?:the\s+)?(?:first|1st)",
+                                 text, re.I):
+        out += _find(first, text, lambda m: Reading(
+            _leaf("relapse_count", "between", [1, 1]), m.start(), m.end(), "a first relapse"))
+    return _merge_same(out)
+
+
+_MARROW = {"m1": ("lt", 5), "m2": ("between", [5, 25]), "m3": ("gt", 25)}
+
+
+@recogniser
+def _marrow(text: str) -> list[Reading]:
+    out = []
+    m = re.search(r"\bm([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:bone\s+)?marrows?\b",
+                  text, re.I)
+    if m:
+        grades = sorted({int(g) for g in m.groups() if g})
+        if grades == [1]:
+            rule = _leaf("marrow_blasts_percent", "lt", 5)
+        elif grades == [2]:
+            rule = _leaf("marrow_blasts_percent", "between", [5, 25])
+        elif grades == [3]:
+            rule = _leaf("marrow_blasts_percent", "gt", 25)
+        elif grades == [2, 3]:
+            rule = _leaf("marrow_blasts_percent", "gte", 5)
+        elif grades == [1, 2]:
+            rule = _leaf("marrow_blasts_percent", "lte", 25)
+        else:
+            rule = None
+        if rule:
+            out.append(Reading(rule, m.start(), m.end(),
+                               f"an M{'/M'.join(map(str, grades))} bone marrow"))
+    blasts = r"(?:(?:lympho)?blasts|leukemic\s+blasts|leukemia\s+cells)"
+    marrow = r"(?:bone\s+marrow|marrow|bm)\b"
+    for pct in (rf"{marrow}[^.;%]{{0,40}}?{_CMP}\s*{_NUM}\s*%\s*{blasts}?",
+                rf"{_CMP}\s*{_NUM}\s*%\s*(?:bone\s+)?marrow\s+{blasts}",
+                rf"{_CMP}\s*{_NUM}\s*%\s*{blasts}\s+(?:in|of)\s+(?:the\s+)?{marrow}"):
+        for m in re.finditer(pct, text, re.I):
+            if not re.search(r"blast|leuk", m.group(0), re.I):
+                continue
+            value = _num(m.group("num"))
+            out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")), value),
+                               m.start(), m.end(), "the share of leukemia cells (blasts) in "
+                               "the bone marrow"))
+    if re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I):
+        return []  # marrow or blood: the profile holds the marrow figure only
+    return out
+
+
+_POWER = re.compile(r"10\s*(?:\^|e|-|−|⁻)\s*-?\s*(\d)|10\s*⁻\s*([³⁴⁵⁶])")
+_SUPER = {"³": 3, "⁴": 4, "⁵": 5, "⁶": 6}
+
+
+@recogniser
+def _mrd(text: str) -> list[Reading]:
+    if not re.search(r"\bmrd\b|minimal\s+residual|measurable\s+residual", text, re.I):
+        return []
+    out = []
+    for m in re.finditer(rf"(?:mrd|residual\s+disease)\b[^.;]{{0,40}}?{_CMP}\s*"
+                         rf"(?:(?P<pct>\d+(?:\.\d+)?)\s*%|(?:1\s*[x×]\s*)?(?P<pow>10\s*(?:\^|e|-|−)"
+                         rf"\s*-?\s*\d))", text, re.I):
+        if m.group("pct"):
+            level = float(m.group("pct")) / 100
+        else:
+            p = _POWER.search(m.group("pow"))
+            if not p:
+                continue
+            level = 10.0 ** -int(p.group(1))
+        out.append(Reading(_leaf("mrd.level", _op(m.group("cmp")), round(level, 10)),
+                           m.start(), m.end(), "the MRD level"))
+    if out:
+        return out
+    for m in re.finditer(r"\bmrd[- ]?(?:\+|positive|positivity)|\bmrd\s+(?:≥|>=)\s*"
+                         r"|\bpositive\s+mrd\b", text, re.I):
+        out.append(Reading(_leaf("mrd.status", "eq", "positive"), m.start(), m.end(),
+                           "MRD-positive leukemia"))
+    for m in re.finditer(r"\bmrd[- ]?(?:-|negative|negativity)(?=\s|\)|,|\.|$)|"
+                         r"\bnegative\s+mrd\b", text, re.I):
+        out.append(Reading(_leaf("mrd.status", "eq", "negative"), m.start(), m.end(),
+                           "MRD-negative leukemia"))
+    kinds = {r.rule["value"] for r in out}
+    if len(kinds) > 1:
+        return [Reading({}, 0, 0, "", narrow=True)]
+    return _merge_same(out)
+
+
+@recogniser
+def _cns(text: str) -> list[Reading]:
+    out = []
+    for m in re.finditer(r"\bcns[- ]?([123])(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
+                         r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?\b", text, re.I):
+        grades = sorted({f"cns{g}" for g in m.groups() if g})
+        rule = (_leaf("cns_status", "eq", grades[0]) if len(grades) == 1
+                else _leaf("cns_status", "in", grades))
+        out.append(Reading(rule, m.start(), m.end(), "leukemia in the spinal fluid "
+                                                     f"({', '.join(g.upper() for g in grades)})"))
+    if not out:
+        for m in re.finditer(r"\b(?:active\s+|overt\s+)?(?:cns|central\s+nervous\s+system"
+                             r"(?:\s*\(cns\))?)\s+leuka?emia\b|\bactive\s+(?:cns|central\s+nervous\s+system)\s+"
+                             r"(?:involvement|disease)\s+(?:by|of|with)\s+(?:the\s+)?"
+                             r"(?:malignancy|leuka?emia|all)\b", text, re.I):
+            out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
+                               "active leukemia in the brain or spinal fluid (CNS3)"))
+    if not out and not re.search(r"patholog|disorder|seizure|epilep|stroke|dementia|autoimmun|"
+                                 r"neurolog|history|prior|previous|psych|injur|palsy|symptom",
+                                 text, re.I):
+        # "CNS involvement" / "active CNS disease": CNS3 surely is; CNS2 may or may not
+        # be, so this is read only as an excluding condition (never as a requirement).
+        for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?)"
+                             r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia)"
+                             r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all))?",
+                             text, re.I):
+            out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
+                               "leukemia in the brain or spinal fluid (CNS3)",
+                               excluding_only=True))
+    return out
+
+
+@recogniser
+def _isolated_em(text: str) -> list[Reading]:
+    return _find(r"\bisolated\s+extra-?\s?medullary\s+(?:disease\s+)?(?:relapse|disease|"
+                 r"involvement)\b", text, lambda m: Reading(
+                     _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
+                     "a relapse only outside the bone marrow"))
+
+
+@recogniser
+def _cd_markers(text: str) -> list[Reading]:
+    out = []
+    for marker in ("19", "22"):
+        pos = (rf"\bcd{marker}\s*(?:\+|positive|positivity|expressing|expression)|"
+               rf"\bcd{marker}[- ](?:positive|expressing)\b|\bexpressing\s+(?:the\s+)?"
+               rf"cd{marker}\b(?:\s+antigen)?|\bpositive\s+for\s+cd{marker}\b(?:\s+expression)?")
+        neg = (rf"\bcd{marker}[\s-]*(?:negative|negativity)\b|\bcd{marker}\s*-(?=\s|\)|,|\.|$)|"
+               rf"\bnegative\s+for\s+cd{marker}\b")
+        if re.search(rf"anti-?\s?cd{marker}|cd{marker}[- ]?(?:directed|targeted|car|"
+                     rf"specific)|cd{marker}\s+(?:car|therapy)", text, re.I):
+            continue  # a therapy against the marker, not the marker itself
+        found = _find(pos, text, lambda m, mk=marker: Reading(
+            _leaf(f"cd{mk}", "eq", "positive"), m.start(), m.end(),
+            f"CD{mk} on the leukemia cells"))
+        negs = _find(neg, text, lambda m, mk=marker: Reading(
+            _leaf(f"cd{mk}", "eq", "negative"), m.start(), m.end(),
+            f"no CD{mk} on the leukemia cells"))
+        if found and negs:
+            return [Reading({}, 0, 0, "", narrow=True)]
+        out += _merge_same(found or negs)
+    return out
+
+
+def _name_pattern(name: str) -> str:
+    """A plain name as a pattern: any case, hyphen or space between its parts, a final s."""
+    parts = [re.escape(p) for p in re.split(r"[\s-]+", name.strip())]
+    return r"\b" + r"[\s-]?".join(parts) + r"s?\b"
+
+
+def _load_therapies() -> tuple[list[tuple[str, list[str]]], dict[str, list[str]]]:
+    data = json.loads(resources.files(__package__).joinpath("concepts.json").read_text("utf-8"))
+    table, long_names = [], {}
+    for entry in data["therapies"]:
+        patterns = [_name_pattern(n) for n in entry.get("names", [])] + entry.get("patterns", [])
+        table.append(("|".join(patterns), entry["therapies"]))
+        for name in entry.get("names", []):
+            if re.fullmatch(r"[a-z]{9,}", name.lower()):
+                long_names[name.lower()] = entry["therapies"]
+    return table, long_names
+
+
+#: (pattern, therapies) in order of precedence, from concepts.json.
+_THERAPIES, _LONG_NAMES = _load_therapies()
+
+
+def _one_letter_off(word: str, name: str) -> bool:
+    """One letter changed, added or dropped (a common misspelling of a long drug name)."""
+    if abs(len(word) - len(name)) > 1 or word == name:
+        return False
+    if len(word) == len(name):
+        return sum(a != b for a, b in zip(word, name, strict=True)) == 1
+    short, long_ = sorted((word, name), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _fuzzy_therapies(text: str) -> list[tuple[int, int, list[str]]]:
+    """Long drug names written one letter off ("blinatumumab", "inotuzamab")."""
+    out = []
+    for m in re.finditer(r"[a-z]{9,}", text.lower()):
+        for name, therapies in _LONG_NAMES.items():
+            if name[0] == m.group(0)[0] and _one_letter_off(m.group(0), name):
+                out.append((m.start(), m.end(), therapies))
+                break
+    return out
+
+
+# Words that make a therapy mention about something else than having received it.
+_THERAPY_DOUBT = re.compile(
+    r"\b(allerg\w*|hypersensitiv\w*|intoleran\w*|contraindicat\w*|refractory|resistan\w*|"
+    r"failed|failure|respon\w*|candidate|eligible|suitable|indicated|planned|scheduled|"
+    r"concurrent|concomitant|during|simultaneous|receiving|currently|ongoing|"
+    r"donor|dose|doses|mg|cycle|cycles|course|courses|lines?|stable|recovered|toxicit\w*|"
+    r"sibling|matched|unrelated|mobiliz\w*|apheresis|lymphodeplet\w*)\b", re.I)
+
+
+_ANCHOR = re.compile(
+    r"(?:prior\s+to|before|after|start(?:ing)?|first\s+dose\s+of|to\s+receive|initiation\s+of|"
+    r"beginning|receiving)\s+(?:the\s+)?(?:start\s+of\s+|first\s+dose\s+of\s+)?(?:study\s+|"
+    r"protocol\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?$", re.IGNORECASE)
+
+
+def _duration_months(n: str, unit: str) -> float:
+    value = float(n)
+    unit = unit.lower()
+    if unit.startswith("day"):
+        return round(value / _DAYS_PER_MONTH, 3)
+    if unit.startswith("week"):
+        return round(value * 7 / _DAYS_PER_MONTH, 3)
+    if unit.startswith("month"):
+        return value
+    return value * 12
+
+
+def _within(therapies: list[str], months: float, said: str) -> dict:
+    """"Any of ``therapies`` fewer than ``months`` months ago", safe at a fractional edge.
+
+    People give whole months (3 means 3 to 4 months ago), so an answer in the
+    month that holds a fractional edge (100 days = 3.29 months) may be on
+    either side of it: that answer goes to the study team (not_screened)
+    instead of deciding. Whole-month windows need no such band.
+    """
+    whole = int(months)
+    if months == whole:
+        return _leaf("prior_therapies", "received_within",
+                     {"therapies": therapies, "months": whole})
+    leaf = _leaf("prior_therapies", "received_within", {"therapies": therapies, "months": months})
+    return {"any": [
+        _leaf("prior_therapies", "received_within", {"therapies": therapies, "months": whole}),
+        {"all": [leaf, {"not_screened": f"whether it was less than {said} ago (the answer "
+                                        f"was given in whole months)"}]},
+    ]}
+
+
+@recogniser
+def _therapies(text: str) -> list[Reading]:
+    if _THERAPY_DOUBT.search(text):
+        return []
+    found: list[tuple[int, int, list[str]]] = []
+    for pattern, names in _THERAPIES:
+        for m in re.finditer(pattern, text, re.I):
+            if any(m.start() < e and s < m.end() for s, e, _ in found):
+                continue
+            if _ANCHOR.search(text[max(0, m.start() - 45):m.start()]):
+                return []  # the study's own treatment as a time anchor: not a prior therapy
+            found.append((m.start(), m.end(), names))
+    for s_, e_, names in _fuzzy_therapies(text):
+        if not any(s_ < e and s < e_ for s, e, _ in found):
+            found.append((s_, e_, names))
+    if not found:
+        return []
+    therapies = sorted({t for _, _, names in found for t in names})
+    window = re.search(r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)\s+"
+                       r"(days?|weeks?|months?|years?)\b|\b(\d+)\s+(days?|weeks?|months?|years?)"
+                       r"\s+(?:prior\s+to|before|of)\s+(?:screening|enrollment|enrolment|"
+                       r"study\s+entry|registration|randomi[sz]ation|day\s+1|start)|"
+                       r"\bin\s+the\s+(?:last|past)\s+(\d+)\s+(days?|weeks?|months?|years?)\b",
+                       text, re.I)
+    since = re.search(r"\b(?:at\s+least|≥|>=|more\s+than|>|minimum\s+of)\s*(\d+)\s+"
+                      r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|must\s+"
+                      r"have\s+elapsed\s+since)\b", text, re.I)
+    words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
+    if since and window:
+        return [Reading({}, 0, 0, "", narrow=True)]
+    # One reading on the first mention; the other mentions and the time phrase are
+    # marked as read, so words between them (a "not") still count.
+    first = min(found)
+    extra = [Reading({"__span__": True}, s_, e_, "") for s_, e_, _ in found if s_ != first[0]]
+    for _, e_, _ in found:
+        # "monoclonal antibodies (rituximab, alemtuzumab)": examples of the class just named
+        ex = re.match(r"\s*\((?:e\.g\.,?\s*|such\s+as\s+|including\s+)?([^()]*)\)", text[e_:])
+        if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|and|or", w)
+                      for w in re.findall(r"[a-z]+", ex.group(1).lower())):
+            extra.append(Reading({"__span__": True}, e_, e_ + ex.end(), ""))
+    timing = since or window
+    if timing:
+        groups = [g for g in timing.groups() if g]
+        if _duration_months(groups[0], groups[1]) < 1:
+            # A waiting period shorter than a month ("14 days prior to enrollment")
+            # is not screened: a pre-screen comes weeks before enrollment, the wait
+            # has usually passed by then, and the whole months a person gives
+            # ("less than a month ago") cannot say which side of it they are on.
+            return [Reading({}, 0, 0, "", narrow=True)]
+    if since:
+        # "At least N since" is broken only by a dose less than N ago, which is
+        # exactly received_within N (fewer than N months ago).
+        months = _duration_months(since.group(1), since.group(2))
+        rule = {"not": _within(therapies, months, f"{since.group(1)} {since.group(2)}")}
+        return [Reading(rule, first[0], first[1],
+                        f"{words} at least {since.group(1)} {since.group(2)} ago (or never)"),
+                *extra, Reading({"__span__": True}, since.start(), since.end(), "")]
+    if window:
+        groups = [g for g in window.groups() if g]
+        rule = _within(therapies, _duration_months(groups[0], groups[1]),
+                       f"{groups[0]} {groups[1]}")
+        return [Reading(rule, first[0], first[1], f"{words} in the last {groups[0]} {groups[1]}"),
+                *extra, Reading({"__span__": True}, window.start(), window.end(), "")]
+    if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # a timing we could not place
+    if not re.search(r"\b(prior|previous|previously|received|treatment with|treated with|"
+                     r"exposure|history of|had)\b|\bafter\b", text, re.I):
+        return []  # a therapy named without saying it was received
+    return [Reading(_leaf("prior_therapies", "received", therapies), first[0], first[1],
+                    f"earlier treatment with {words}"), *extra]
+
+
+@recogniser
+def _gvhd(text: str) -> list[Reading]:
+    m = re.search(r"\b(?:active\s+)?(?:acute\s+(?:or|and/or)\s+chronic\s+|acute\s+|chronic\s+)?"
+                  r"(?:gvhd|graft[- ]versus[- ]host\s+disease|graft[- ]vs\.?[- ]host\s+disease)"
+                  r"(?:\s*\(gvhd\))?(?P<needs>\s*(?:requiring|that\s+requires?|needing)\s+"
+                  r"(?:systemic\s+)?(?:immunosuppressi\w+|treatment|therapy)\b)?", text, re.I)
+    if not m:
+        return []
+    if re.search(r"\bgrade|\bstage|extensive|limited|mild|moderate|severe|overall|"
+                 r"prophylaxis|history|prior|previous|skin|gut|liver|\bgi\b|steroid|"
+                 r"dose|\bmg\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]
+    if not (re.match(r"active\b", m.group(0), re.I) or m.group("needs")):
+        return []  # GVHD in the past, or of a kind the text does not say: not our field
+    return [Reading(_leaf("active_gvhd", "is", True), m.start(), m.end(),
+                    "active graft-versus-host disease")]
+
+
+@recogniser
+def _performance(text: str) -> list[Reading]:
+    out = []
+    ecog = (r"\b(?:ecog|zubrod|who|eastern\s+cooperative\s+oncology\s+group)"
+            r"(?:\s*\(ecog\))?(?:\s+performance)?(?:\s+status)?(?:\s+(?:score|grade)s?)?"
+            r"(?:\s+(?:of|is|must\s+be))?\s*")
+    for m in re.finditer(ecog + rf"(?:(?P<lo>0)\s*(?:-|–|to)\s*(?P<hi>[1-4])\b|"
+                         rf"(?P<list>0\s*(?:,\s*1\s*)?(?:,?\s*(?:or|and)\s*)?[1-4])\b|"
+                         rf"{_CMP}\s*(?P<num>[0-4])\b)", text, re.I):
+        if m.group("hi"):
+            score, op = int(m.group("hi")), "performance_at_most"
+        elif m.group("list"):
+            score, op = int(m.group("list")[-1]), "performance_at_most"
+        else:
+            c = _op(m.group("cmp"))
+            n = int(m.group("num"))
+            op = "performance_at_most" if c in ("lte", "lt") else "performance_at_least"
+            score = n - 1 if c == "lt" else n + 1 if c == "gt" else n
+            if not 0 <= score <= 5:
+                continue
+        out.append(Reading(_leaf("performance_status", op, {"scale": "ecog", "score": score}),
+                           m.start(), m.end(), f"ECOG performance status {score}"))
+    kps = (r"\b(?:karnofsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?"
+           r"(?:\s*(?:or|and/or|/)\s*(?:karnofsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?)?"
+           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s+(?:score|of|is|must\s+be))?"
+           r"\s*")
+    for m in re.finditer(kps + rf"(?:{_CMP}\s*(?P<num>\d{{2,3}})\s*%?|(?P<lo>\d{{2}})\s*%?\s*"
+                         rf"(?:-|–|to)\s*100\s*%?)", text, re.I):
+        if m.group("lo"):
+            score, op = int(m.group("lo")), "performance_at_least"
+        else:
+            c = _op(m.group("cmp"))
+            n = int(m.group("num"))
+            # "> 50" is 51 and up, not 60: a score between the tens must not be excluded.
+            if c in ("gte", "gt"):
+                score, op = n + (1 if c == "gt" else 0), "performance_at_least"
+            else:
+                score, op = n - (1 if c == "lt" else 0), "performance_at_most"
+        if not 0 <= score <= 100:
+            continue
+        scale = "lansky" if re.match(r"\W*(lansky|lps)", m.group(0), re.I) and not re.search(
+            r"karnofsky|kps", m.group(0), re.I) else "karnofsky"
+        out.append(Reading(_leaf("performance_status", op, {"scale": scale, "score": score}),
+                           m.start(), m.end(), f"{scale.title()} performance status {score}"))
+    if not any(r.rule["value"]["scale"] == "ecog" for r in out):
+        m = re.search(r"\bperformance\s+status\s*(?:\(ps\)\s*)?(?:of\s+)?(?:(?P<lo>0)\s*(?:-|–|to)"
+                      r"\s*(?P<hi>[1-3])\b|(?P<list>0\s*(?:,\s*1\s*)?(?:,?\s*(?:or|and)\s*)?[1-3])\b)"
+                      r"(?!\s*%)", text, re.I)
+        if m:
+            score = int(m.group("hi") or m.group("list")[-1])
+            out.append(Reading(_leaf("performance_status", "performance_at_most",
+                                     {"scale": "ecog", "score": score}), m.start(), m.end(),
+                               f"performance status 0 to {score} (ECOG)"))
+    if len(out) > 1:
+        # One requirement stated on two scales ("ECOG 0-2 or Karnofsky >= 60"): any scale.
+        return [Reading({"any": [r.rule for r in out]}, min(r.start for r in out),
+                        max(r.end for r in out), " or ".join(r.words for r in out))]
+    return out
+
+
+@recogniser
+def _remission(text: str) -> list[Reading]:
+    return _find(r"\bin\s+(?:a\s+)?(?:(?:first|second|1st|2nd)\s+)?(?:complete\s+)?"
+                 r"(?:(?:hematologic(?:al)?|"
+                 r"haematologic(?:al)?|morphologic(?:al)?)\s+)?(?:complete\s+)?remission\b"
+                 r"(?:\s*\(cr\))?|\bin\s+cr[12]?\b", text,
+                 lambda m: Reading(_leaf("in_remission", "is", True), m.start(), m.end(),
+                                   "being in remission now"))
+
+
+_GENETICS = [
+    (r"\bhypodiploid(?:y)?\b|\bhypodiploid\s+(?:all|clone)\b", "genetics.hypodiploid",
+     "hypodiploid leukemia"),
+    (r"\b(?:kmt2a|mll)(?:\s+gene)?[- ](?:rearrange\w*|r\b)|\b(?:kmt2a|mll)-r\b|"
+     r"\brearrangements?\s+of\s+(?:the\s+)?(?:kmt2a|mll)\b", "genetics.kmt2a_rearranged",
+     "a KMT2A (MLL) rearrangement"),
+    (r"\biamp21\b|\bintrachromosomal\s+amplification\s+of\s+chromosome\s+21\b",
+     "genetics.iamp21", "iAMP21"),
+    (r"\bt315i\b", "genetics.abl1_t315i", "the T315I mutation"),
+    (r"\bph[- ]like\b|\bbcr[- ]?abl1?[- ]like\b|\bphiladelphia[- ]like\b", "genetics.ph_like",
+     "Ph-like leukemia"),
+]
+
+
+@recogniser
+def _genetics(text: str) -> list[Reading]:
+    out = []
+    for pattern, field, words in _GENETICS:
+        out += _merge_same(_find(pattern, text, lambda m, f=field, w=words: Reading(
+            _leaf(f, "is", True), m.start(), m.end(), w)))
+    if out and re.search(r"\bnear[- ]|\bhigh[- ]hypodiploid|\blow[- ]hypodiploid|"
+                         r"chromosomes|dna\s+index|\bor\s+other\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # a narrower definition than the field
+    return out
+
+
+@recogniser
+def _down_syndrome(text: str) -> list[Reading]:
+    return _find(r"\bdown(?:'s|s)?\s+syndrome\b|\btrisomy\s+21\b|\bconstitutional\s+trisomy\s+21\b",
+                 text, lambda m: Reading(_leaf("down_syndrome", "is", True), m.start(), m.end(),
+                                         "Down syndrome"))
+
+
+@recogniser
+def _pregnancy(text: str) -> list[Reading]:
+    """Pregnancy and breastfeeding, which the profile holds as one answer.
+
+    "Pregnant or breastfeeding" is the field; one of them alone is narrower, so
+    a "yes" may be the other one: all[field, not_screened] (never excludes alone,
+    and a "no" still clears it).
+    """
+    preg = re.search(r"\bpregnan(?:t|cy)\b", text, re.I)
+    feed = re.search(r"\bbreast[- ]?feed\w*|\bnursing\b|\blactat\w*", text, re.I)
+    if not (preg or feed):
+        return []
+    if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
+                 r"\bduring\b|\bafter\b|\bbirth\s+control|\bbecome\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]
+    found = [m for m in (preg, feed) if m]
+    start, end = min(m.start() for m in found), max(m.end() for m in found)
+    leaf = _leaf("pregnant_or_breastfeeding", "is", True)
+    if preg and feed:
+        return [Reading(leaf, start, end, "pregnancy or breastfeeding")]
+    other = "pregnant, not only breastfeeding" if preg else "breastfeeding, not pregnant"
+    return [Reading({"all": [leaf, {"not_screened": other}]}, start, end,
+                    "pregnancy" if preg else "breastfeeding")]
+
+
+@recogniser
+def _infections(text: str) -> list[Reading]:
+    out = []
+    for m in re.finditer(r"\bhiv\b(?:[- ](?:1|2|1/2))?(?:\s+(?:infection|positiv\w*|"
+                         r"seropositiv\w*|antibod\w*))?|\bhuman\s+immunodeficiency\s+virus"
+                         r"(?:\s+\(hiv\))?(?:\s+infection)?", text, re.I):
+        out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
+    for m in re.finditer(r"\b(?:active\s+|chronic\s+|latent\s+|active\s+or\s+latent\s+|"
+                         r"active\s+or\s+chronic\s+)?(?:hepatitis\s+(?:b\s*(?:,|or|and|and/or)\s*c|b|c)|"
+                         r"hbv|hcv|hbsag)\b(?:\s+virus)?(?:\s*\((?:hbv|hcv|hbsag)\))?"
+                         r"(?:\s+(?:virus|infection))?", text, re.I):
+        span = m.group(0).lower()
+        leaves = []
+        if re.search(r"\bb\b|hbv|hbsag", span):
+            leaves.append(_leaf("infections.hepatitis_b", "is", True))
+        if re.search(r"\bc\b|hcv", span):
+            leaves.append(_leaf("infections.hepatitis_c", "is", True))
+        active = span.startswith("active") and "latent" not in span and "chronic" not in span
+        for leaf in leaves:
+            if active:
+                out.append(Reading(leaf, m.start(), m.end(), "active hepatitis"))
+            else:
+                # The field is *active* hepatitis; the text may mean any hepatitis.
+                out.append(Reading({"any": [leaf, {"not_screened": "hepatitis that is not "
+                                                                   "active (past or latent)"}]},
+                                   m.start(), m.end(), "hepatitis"))
+    for m in re.finditer(r"\buncontrolled\s+(?:active\s+|systemic\s+|serious\s+|significant\s+)?"
+                         r"(?:(?:bacterial|viral|fungal|bacterial,\s*viral,?\s*(?:or|and/or)\s*"
+                         r"fungal)\s+)?infections?\b|\b(?:active\s+)?infections?\s+(?:that\s+is\s+|"
+                         r"which\s+is\s+)?(?:not\s+controlled|uncontrolled)\b", text, re.I):
+        out.append(Reading(_leaf("infections.uncontrolled_infection", "is", True), m.start(),
+                           m.end(), "an infection that is not under control"))
+    out = _merge_same(out)
+    if out and re.search(r"\bhepatitis\s+a\b|vaccin|immuni[sz]ation|prophyla|undetectable|"
+                         r"viral\s+load|"
+                 r"cd4|treated|cured|\bcore\b|\bpcr\b|\bdna\b|\brna\b|antibody\s+positive\s+"
+                 r"but", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]
+    return out
+
+
+_ULN = (r"(?:x|×|times)\s*(?:the\s+)?(?:institutional\s+)?"
+        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal)")
+
+
+@recogniser
+def _organ(text: str) -> list[Reading]:
+    out = []
+    lab = (r"(?:serum\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|aspartate\s+"
+           r"aminotransferase|transaminases?)(?:\s*\((?:alt|ast|sgpt|sgot)\))?")
+    for m in re.finditer(rf"\b(?P<what>{lab}(?:\s*(?:and/or|and|or|/|,)\s*{lab})?)"
+                         rf"(?:\s+(?:level|levels|must\s+be|of))?\s*{_CMP}\s*{_NUM}\s*{_ULN}",
+                         text, re.I):
+        what = m.group("what").lower()
+        fields = []
+        if re.search(r"alt|sgpt|alanine|transaminase", what):
+            fields.append("organ_function.alt_x_uln")
+        if re.search(r"ast\b|sgot|aspartate|transaminase", what):
+            fields.append("organ_function.ast_x_uln")
+        leaves = [_leaf(f, _op(m.group("cmp")), _num(m.group("num"))) for f in fields]
+        if len(leaves) == 1:
+            out.append(Reading(leaves[0], m.start(), m.end(), "liver enzyme level"))
+        else:
+            # "AST/ALT <= 3 x ULN", "transaminases": both; "AST or ALT": either (read so
+            # by most curators; a requirement read as "either" never excludes wrongly)
+            either = re.search(r"\bor\b", what) and "and/or" not in what
+            out.append(Reading({"any" if either else "all": leaves}, m.start(), m.end(),
+                               "liver enzyme levels (ALT and AST)"))
+    for m in re.finditer(rf"\b(?P<what>(?:total\s+|serum\s+)?bilirubin)"
+                         rf"(?:\s+(?:level|must\s+be|of))?"
+                         rf"\s*{_CMP}\s*{_NUM}\s*{_ULN}", text, re.I):
+        if re.search(r"direct|conjugated|gilbert", text, re.I):
+            continue
+        out.append(Reading(_leaf("organ_function.bilirubin_x_uln", _op(m.group("cmp")),
+                                 _num(m.group("num"))), m.start(), m.end(), "bilirubin level"))
+    for m in re.finditer(rf"\b(?:creatinine\s+clearance|crcl|cr\s*cl)(?:\s*\(crcl\))?"
+                         rf"(?:\s+or\s+(?:radioisotope\s+|estimated\s+)?(?:gfr|glomerular\s+"
+                         rf"filtration\s+rate)(?:\s*\((?:e?gfr)\))?)?(?:\s+(?:must\s+be|of))?"
+                         rf"\s*{_CMP}\s*{_NUM}\s*(?:ml\s*/\s*min)", text, re.I):
+        out.append(Reading(_leaf("organ_function.creatinine_clearance_ml_min",
+                                 _op(m.group("cmp")), _num(m.group("num"))), m.start(), m.end(),
+                           "kidney function (creatinine clearance)"))
+    for m in re.finditer(rf"\b(?:lvef|left\s+ventricular\s+ejection\s+fraction(?:\s*\(lvef\))?|"
+                         rf"(?:cardiac\s+)?ejection\s+fraction(?:\s*\((?:lv)?ef\))?)"
+                         rf"(?:\s+(?:of|must\s+be))?\s*{_CMP}\s*{_NUM}\s*%", text, re.I):
+        out.append(Reading(_leaf("organ_function.lvef_percent", _op(m.group("cmp")),
+                                 _num(m.group("num"))), m.start(), m.end(),
+                           "heart pumping function (LVEF)"))
+    return out
+
+
+
+_KEYWORDS = {
+    "_age": ("age", "year", "yr", "old", "month", "day", "y.o"),
+    "_philadelphia": ("ph", "bcr", "9;22"),
+    "_lineage": ("all", "leuk", "lymph", "etp", "precursor"),
+    "_disease_status": ("relaps", "refract", "recurr", "r/r", "newly", "untreated", "de novo",
+                        "resistant"),
+    "_relapse_number": ("relapse",),
+    "_marrow": ("marrow", "bm"),
+    "_mrd": ("mrd", "residual"),
+    "_cns": ("cns", "central nervous"),
+    "_isolated_em": ("medullary",),
+    "_cd_markers": ("cd19", "cd22", "cd 19", "cd 22"),
+    "_gvhd": ("gvhd", "graft"),
+    "_performance": ("ecog", "zubrod", "who", "karnofsky", "lansky", "kps", "lps", "performance",
+                     "eastern"),
+    "_remission": ("remission", "cr"),
+    "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification"),
+    "_down_syndrome": ("down", "trisomy"),
+    "_pregnancy": ("pregnan",),
+    "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
+    "_organ": ("alt", "ast", "sgot", "sgpt", "aminotransferase", "transaminase", "bilirubin",
+               "creatinine", "crcl", "cr cl", "ejection", "lvef"),
+}
+
+
+def _readings(text: str) -> list[Reading] | None:
+    """All recognised conditions in ``text``; None when any recogniser has a doubt."""
+    out: list[Reading] = []
+    low = text.lower()
+    for rec in _RECOGNISERS:
+        words = _KEYWORDS.get(rec.__name__)
+        if words and not any(w in low for w in words):
+            continue  # a cheap look for the recogniser's words first (speed only)
+        found = rec(text)
+        if any(r.narrow for r in found):
+            return None
+        out.extend(found)
+    spans = [r for r in out if r.rule.get("__span__")]
+    rules = [r for r in out if not r.rule.get("__span__")]
+    if not rules:
+        return []
+    # Overlapping readings from different recognisers mean one phrase read two
+    # ways: keep both only when they do not overlap.
+    rules.sort(key=lambda r: r.start)
+    for a, b in zip(rules, rules[1:], strict=False):
+        if b.start < a.end and a.rule != b.rule and (a.start, a.end) != (b.start, b.end):
+            pair = {a.rule.get("field"), b.rule.get("field")}
+            # a lineage inside a disease phrase; "first relapse" inside "relapsed"
+            overlap_ok = "diagnosis" in pair or pair == {"relapse_count", None}
+            if not overlap_ok:
+                return None
+    return rules + spans
+
+
+
+# ---------------------------------------------------------------------- ages
+_UNIT = r"(?P<unit>years?|yrs?\.?|y\.?o\.?|months?|mos?\.?|weeks?|wks?|days?)"
+_AGE_WORD = r"(?:age[sd]?|aged)"
+_AT_DIAGNOSIS = re.compile(
+    r"\b(?:at|of)\s+(?:the\s+)?(?:time\s+of\s+)?(?:the\s+)?(?:initial\s+|original\s+|first\s+)?"
+    r"(?:diagnosis|dx)\b|\bwhen\s+diagnosed\b", re.IGNORECASE)
+
+
+def _unit(word: str | None) -> str:
+    w = (word or "years").lower()
+    return "Months" if w.startswith("mo") else "Weeks" if w.startswith("w") else (
+        "Days" if w.startswith("d") else "Years")
+
+
+def _days(n: int, unit: str) -> float:
+    return n * {"Years": 365.25, "Months": 30.4375, "Weeks": 7, "Days": 1}[unit]
+
+
+def _age_leaf(field: str, op: str, n: int, unit: str) -> dict:
+    return _leaf(field, op, f"{n} {unit}")
+
+
+#: Comparisons read in completed units (contract): "< 21 years" is at most 20
+#: completed years; "> 18 years" admits 18 years and some months, so it is read
+#: as at least 18 (someone exactly on the birthday is the only doubt, and the
+#: reading never excludes them).
+_AGE_BOUND = {
+    "gte": ("age_at_least", 0), "gt": ("age_at_least", 0),
+    "lte": ("age_at_most", 0), "lt": ("age_at_most", -1),
+}
+_AGE_PATTERNS = [
+    # "1 year and less than 10 years of age", "2 years to less than 18 years"
+    (rf"(?P<lo>\d{{1,3}})\s*(?P<lounit>years?|months?|days?)\s*(?:and|to|up\s+to)\s+"
+     rf"(?:less\s+than|under|younger\s+than|<)\s*(?P<hi>\d{{1,3}})\s*{_UNIT}", "range_lt"),
+    # "over age 10", "under age 16"
+    (rf"\b(?P<dir>over|under|above|below)\s+(?:the\s+)?age\s+(?:of\s+)?(?P<num>\d{{1,3}})"
+     rf"(?:\s*{_UNIT})?", "dir2"),
+    # "between 2 and 60 years", "aged 16-45 years", "16 to 45 years old", "1-21 yrs"
+    (rf"(?:{_AGE_WORD}\s*(?:of\s+|:\s*|is\s+|must\s+be\s+)?)?(?:between\s+)?"
+     rf"(?P<lo>\d{{1,3}})\s*(?P<lounit>years?|months?|days?)?\s*(?:-|–|to|and|through)\s*"
+     rf"(?P<hi>\d{{1,3}})\s*{_UNIT}(?:\s+(?:old|of\s+age))?", "range"),
+    # "age 2-60" without a unit, after the word age
+    (rf"{_AGE_WORD}\s*(?:of\s+|:\s*|is\s+)?(?:between\s+)?(?P<lo>\d{{1,3}})\s*"
+     rf"(?:-|–|to|and|through)\s*(?P<hi>\d{{1,3}})(?!\s*(?:%|mg|kg|x|×|\.\d))", "range"),
+    # "≥ 18 years", "age ≥ 18", "at least 18 years of age", "less than 21 years old"
+    (rf"(?:{_AGE_WORD}\s*(?:of\s+|:\s*|is\s+|must\s+be\s+)?)?{_CMP}\s*(?P<num>\d{{1,3}})\s*"
+     rf"{_UNIT}?(?:\s+(?:old|of\s+age))?", "cmp"),
+    # "18 years of age or older", "21 years or younger", "65 years and over"
+    (rf"(?P<num>\d{{1,3}})\s*{_UNIT}\s*(?:old\s+|of\s+age\s+)?(?:or|and)\s+"
+     rf"(?P<dir>older|over|above|greater|younger|under|less|below)", "dir"),
+    # "age 16 and over", "ages 65 or younger"
+    (rf"{_AGE_WORD}[:\s]*(?:of\s+)?(?P<num>\d{{1,3}})\s*{_UNIT}?\s*(?:old\s+|of\s+age\s+)?(?:or|and)\s+"
+     rf"(?P<dir>older|over|above|greater|younger|under|less|below)", "dir"),
+    # "under 21 years", "older than 1 year", "younger than 18"
+    (rf"\b(?P<dir>under|over|older\s+than|younger\s+than)\s+(?:the\s+age\s+of\s+)?"
+     rf"(?P<num>\d{{1,3}})\s*{_UNIT}?", "dir2"),
+]
+_AGE_CONTEXT = re.compile(r"\bage[sd]?\b|\baged\b|\byears?\s+(?:old|of\s+age)|\bold\b|\byrs?\b|"
+                          r"\by\.?o\.?\b|\bmonths?\s+(?:old|of\s+age)|\bdays?\s+(?:old|of\s+age)",
+                          re.IGNORECASE)
+
+
+@recogniser
+def _age(text: str) -> list[Reading]:
+    """Age limits in the text ("16-45 years old", "> 30 days and < 21 years", "≤ 25 at diagnosis").
+
+    Read only where the words say they are about age (the word age, "old",
+    "of age", or a bare range in years at the start of a criterion); a number
+    of years alone may be a time since something.
+    """
+    if not (_AGE_CONTEXT.search(text) or _AT_DIAGNOSIS.search(text)) and re.search(
+            r"\b(?:less|more|greater|younger|older)\s+than\s+\d+\s+(?:years?|months?)\b|"
+            r"\b(?:under|over)\s+\d+\s+(?:years?|months?)\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # years of what? (a scale's age split)
+    if not (_AGE_CONTEXT.search(text) or _AT_DIAGNOSIS.search(text)) and not re.match(
+            r"^\W*(?:between\s+)?\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:years?|yrs?)\b", text, re.I):
+        return []
+    if re.search(r"\b(?:since|after|from|prior\s+to|before|within|ago|elapsed|duration|"
+                 r"survival|expectancy|remission|interval|gestation\w*|weigh\w*)\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
+    field = "age_at_diagnosis" if _AT_DIAGNOSIS.search(text) else "age"
+    out: list[Reading] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, shape in _AGE_PATTERNS:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            unit = _unit(m.groupdict().get("unit"))
+            leaves = []
+            if shape == "range_lt":
+                lo, hi = int(m.group("lo")), int(m.group("hi")) - 1
+                if _days(lo, _unit(m.group("lounit"))) > _days(hi, unit):
+                    continue
+                leaves = [_age_leaf(field, "age_at_least", lo, _unit(m.group("lounit"))),
+                          _age_leaf(field, "age_at_most", hi, unit)]
+            elif shape == "range":
+                lo, hi = int(m.group("lo")), int(m.group("hi"))
+                if hi > 120:
+                    continue
+                lo_unit = _unit(m.group("lounit")) if m.groupdict().get("lounit") else unit
+                if _days(lo, lo_unit) > _days(hi, unit):
+                    continue
+                leaves = [_age_leaf(field, "age_at_least", lo, lo_unit),
+                          _age_leaf(field, "age_at_most", hi, unit)]
+            elif shape == "cmp":
+                if not m.groupdict().get("unit") and not re.match(_AGE_WORD, m.group(0), re.I):
+                    continue  # "≥ 18" with neither a unit nor the word age
+                op, shift = _AGE_BOUND[_op(m.group("cmp"))]
+                n = int(m.group("num")) + shift
+                if n < 0:
+                    continue
+                leaves = [_age_leaf(field, op, n, unit)]
+            else:
+                d = m.group("dir").lower()
+                n = int(m.group("num"))
+                if d in ("older", "over", "above", "greater") or d.startswith("older"):
+                    leaves = [_age_leaf(field, "age_at_least", n, unit)]
+                elif shape == "dir2" and d in ("under", "below") or d.startswith("younger than"):
+                    if n < 1:
+                        continue
+                    leaves = [_age_leaf(field, "age_at_most", n - 1, unit)]
+                else:  # "21 years or younger / or less"
+                    leaves = [_age_leaf(field, "age_at_most", n, unit)]
+            taken.append((m.start(), m.end()))
+            rule = leaves[0] if len(leaves) == 1 else {"all": leaves}
+            words = "age " + " to ".join(v["value"].lower() for v in leaves)
+            out.append(Reading(rule, m.start(), m.end(), words))
+    if len(out) > 1:
+        # "> 30 days and < 21 years": both limits of one age
+        leaves = [leaf for r in out for leaf in (r.rule.get("all") or [r.rule])]
+        out = [Reading({"all": leaves}, min(r.start for r in out), max(r.end for r in out),
+                       " and ".join(r.words for r in out))]
+    return out

@@ -1,0 +1,247 @@
+"""Split a registry eligibility text into inclusion and exclusion items.
+
+ClinicalTrials.gov eligibility text comes in many shapes: API v2 markdown
+(``* item``, ``1. item``, ``\\<`` escapes), classic plain text (``-  item`` with
+wrapped, indented lines), NCI PDQ style ("DISEASE CHARACTERISTICS:" with short
+labels such as "Renal:"), headings in any case ("Key Inclusion Criteria",
+"INCLUSION CRITERIA - Donor:"). This module turns any of them into an ordered
+list of ``Item``: the kind (inclusion or exclusion), the verbatim words of the
+item (whitespace folded, escapes undone), its sub-items, and the heading it
+sits under so the reader can tell a donor's or another cohort's criteria from
+the patient's.
+
+Splitting rules (each one a decision about safety, since a criterion split in
+the wrong place can turn "one of the following" into separate requirements):
+
+- a bullet or number at the section's shallowest indentation starts an item;
+  anything deeper (sub-items, wrapped lines, tables) continues it;
+- a non-bullet paragraph after a blank line at that indentation is its own item;
+- a line that introduces a list ("... one of the following:", "as follows:")
+  keeps the list as its sub-items even when the list is not indented;
+- items joined by a trailing or leading "or" are alternatives, so they are
+  merged into one item rather than read as separate requirements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+INCLUSION = "inclusion"
+EXCLUSION = "exclusion"
+
+_ESCAPE = re.compile(r"\\([\\<>*_\[\]()#+\-.!~`|{}=])")
+_BULLET = re.compile(
+    r"^(?P<marker>[-*\u2022+\u25cf\u25aa\u2013]|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)]"
+    r"|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+(?P<rest>\S.*)$")
+_HEADING = re.compile(
+    r"^(?:key\s+|main\s+|major\s+|general\s+|specific\s+)?"
+    r"(?P<kind>inclusion|exclusion|eligibility|ineligibility|non-?inclusion)"
+    r"(?:\s+and\s+exclusion)?\s+criteri(?:a|on)\b(?P<rest>.*)$",
+    re.IGNORECASE)
+# "Exclusion:" / "EXCLUSIONS" / "Key Inclusion" without the word "criteria".
+_SHORT_HEADING = re.compile(
+    r"^(?:key\s+|main\s+)?(?P<kind>inclusions?|exclusions?|ineligibility|non-?inclusion)"
+    r"(?P<rest>(?:\s*[-\u2013(]\s*[\w ]{1,30}\)?)?)\s*:?\s*$", re.IGNORECASE)
+_PDQ_HEADINGS = {
+    "disease characteristics", "patient characteristics", "prior concurrent therapy",
+    "prior/concurrent therapy", "eligibility criteria",
+}
+# Words that make a line ending in ":" a lead-in to a list rather than a label.
+_LEAD_IN = re.compile(
+    r"\b(following|follows|defined|one of|any of|either|include|including|must|meeting|"
+    r"meet|such as|who|which|that|are|is|have|has|with|of the)\b",
+    re.IGNORECASE)
+_OTHER_PART = re.compile(
+    r"\b(donors?|recipients?|siblings?|parents?|cohorts?|arms?|parts?|phase|strat\w*|groups?|"
+    r"stage|step|nhl|aml|cll|mds|lymphoma|myeloma|tumou?rs?|healthy|volunteers?|controls?)\b"
+    r"|\b(?:part|arm|group|cohort)\s+[a-z0-9]\b", re.IGNORECASE)
+_ALTERNATIVE = re.compile(r"(?:^|[\s,;])(or|OR|Or)\.?$")
+
+
+@dataclass
+class Item:
+    """One criterion of the eligibility text, with its verbatim words."""
+
+    kind: str  # inclusion | exclusion
+    text: str  # verbatim words, whitespace folded, escapes undone
+    head: str = ""  # the item's own words, before any sub-item
+    subs: list[str] = field(default_factory=list)  # sub-items, verbatim, with markers
+    section: str = ""  # the heading or label the item sits under
+    qualified: bool = False  # heading names a part of the study (donor, cohort, arm)
+    alternatives: bool = False  # items joined by "or": subs are alternatives, not all required
+
+
+def unescape(text: str) -> str:
+    """Undo markdown backslash escapes (``\\<`` -> ``<``), as the registry adds them."""
+    return _ESCAPE.sub(r"\1", text)
+
+
+def fold(text: str) -> str:
+    """Fold runs of whitespace (line breaks, indentation) into single spaces."""
+    return " ".join(text.split())
+
+
+def _strip_decoration(line: str) -> str:
+    # Markdown emphasis and heading marks around a heading: "**Inclusion Criteria:**", "## ...".
+    return line.strip().strip("#").strip().strip("*_").strip().rstrip(":").strip().strip("*_")
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    """(kind, qualifier) when ``line`` is an inclusion/exclusion heading, else None."""
+    bare = _strip_decoration(line)
+    m = _BULLET.match(bare)
+    if m and _HEADING.match(_strip_decoration(m.group("rest"))):
+        bare = _strip_decoration(m.group("rest"))
+    m = _HEADING.match(bare) or _SHORT_HEADING.match(bare)
+    if not m:
+        return None
+    rest = m.group("rest").strip(" :-\u2013*")
+    if len(rest) > 60:  # a sentence that starts with the words, not a heading
+        return None
+    # "for registration" / "at enrollment" still speak of the patient; "- Donor",
+    # "for the NHL Cohort", "Part B" do not.
+    rest = rest if _OTHER_PART.search(rest) else ""
+    word = m.group("kind").lower().rstrip("s")
+    kind = EXCLUSION if word in ("exclusion", "ineligibility", "non-inclusion",
+                                 "noninclusion") else INCLUSION
+    return kind, rest
+
+
+def _is_pdq_heading(line: str) -> bool:
+    return _strip_decoration(line).lower() in _PDQ_HEADINGS
+
+
+def _is_label(text: str) -> bool:
+    """A short line ending in ':' that names a group of items ("Renal:", "Age:")."""
+    if not text.endswith(":") or _LEAD_IN.search(text):
+        return False
+    return len(text.rstrip(":").split()) <= 5
+
+
+def _is_lead_in(text: str) -> bool:
+    return text.rstrip().endswith(":") and not _is_label(text)
+
+
+@dataclass
+class _Draft:
+    kind: str
+    section: str
+    qualified: bool
+    indent: int
+    lines: list[str] = field(default_factory=list)  # head lines
+    subs: list[list[str]] = field(default_factory=list)  # sub-items, lines each
+    lead_in: bool = False  # the head introduces a list: same-level bullets belong to it
+    bullet: bool = False
+    absorbing: bool = False  # taking same-level bullets as the lead-in's list
+
+    def add(self, text: str, new_sub: bool) -> None:
+        if new_sub or self.subs:
+            if new_sub or not self.subs:
+                self.subs.append([text])
+            else:
+                self.subs[-1].append(text)
+        else:
+            self.lines.append(text)
+
+    def item(self) -> Item:
+        head = fold(" ".join(self.lines))
+        subs = [fold(" ".join(s)) for s in self.subs]
+        text = fold(" ".join([head, *subs]))
+        return Item(self.kind, text, head, subs, self.section, self.qualified)
+
+
+def split(text: str) -> list[Item]:
+    """Split eligibility text into items, in order, whatever its formatting."""
+    if not text:
+        return []
+    lines = unescape(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    items: list[Item] = []
+    kind, section, qualified = INCLUSION, "", False
+    top: int | None = None  # indentation of the section's top-level items
+    draft: _Draft | None = None
+    blank = True
+
+    def close() -> None:
+        nonlocal draft
+        if draft is not None and (draft.lines or draft.subs):
+            item = draft.item()
+            if item.text:
+                items.append(item)
+        draft = None
+
+    for raw in lines:
+        if not raw.strip():
+            blank = True
+            continue
+        indent = len(raw) - len(raw.lstrip(" \t"))
+        stripped = raw.strip()
+        heading = _heading(stripped)
+        if heading is not None:
+            close()
+            kind, qualifier = heading
+            section, qualified, top = fold(stripped.strip("*#_ ")), bool(qualifier), None
+            blank = True
+            continue
+        if _is_pdq_heading(stripped):
+            close()
+            kind, section, qualified, top = INCLUSION, fold(stripped), False, None
+            blank = True
+            continue
+        bullet = _BULLET.match(stripped)
+        body = bullet.group("rest") if bullet else stripped
+        if not bullet and _is_label(stripped) and (draft is None or blank or indent <= (top or 0)):
+            close()
+            section, top = fold(stripped), None
+            blank = True
+            continue
+        if top is None:
+            top = indent
+        deeper = indent > top + 1
+        if (draft is not None and draft.lead_in and not deeper and (bullet or not blank)
+                and (draft.absorbing or not draft.subs)):
+            # A list introduced by a lead-in line stays with it, even unindented.
+            draft.absorbing = True
+            draft.add(stripped, new_sub=bool(bullet))
+            blank = False
+            continue
+        if bullet and not deeper:
+            close()
+            top = min(top, indent)
+            draft = _Draft(kind, section, qualified, indent, bullet=True)
+            draft.add(body, new_sub=False)
+            draft.lead_in = _is_lead_in(body) and _LEAD_ALTERNATIVES.search(body) is not None
+        elif draft is None or (blank and not deeper):
+            close()
+            top = min(top, indent)
+            draft = _Draft(kind, section, qualified, indent)
+            draft.add(stripped, new_sub=False)
+            draft.lead_in = _is_lead_in(stripped)
+        else:
+            draft.add(stripped, new_sub=bool(bullet))
+        blank = False
+    close()
+    return _merge_alternatives(items)
+
+
+# A bullet lead-in keeps the following same-level bullets only when it says they
+# are alternatives; "Adequate organ function defined as:" followed by flat
+# bullets reads the same either way (all required), so splitting it costs nothing.
+_LEAD_ALTERNATIVES = re.compile(
+    r"\b(one of|any of|either|at least one|\d+ of the following)\b", re.IGNORECASE)
+
+
+def _merge_alternatives(items: list[Item]) -> list[Item]:
+    """Merge items joined by a dangling "or" ("..., or" / "OR") into one item."""
+    out: list[Item] = []
+    for item in items:
+        prev = out[-1] if out else None
+        joined = prev is not None and prev.kind == item.kind and prev.section == item.section and (
+            _ALTERNATIVE.search(prev.text) or re.match(r"^(or|OR)\b", item.text))
+        if joined:
+            parts = prev.subs if prev.alternatives else [prev.text]
+            out[-1] = Item(prev.kind, fold(prev.text + " " + item.text), "",
+                           [*parts, item.text], prev.section, prev.qualified, alternatives=True)
+            continue
+        out.append(item)
+    return out

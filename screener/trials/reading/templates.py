@@ -1,0 +1,309 @@
+"""Templates: one clause's readings turned into a requirement, an exclusion or nothing.
+
+Given the concepts found in one clause (``concepts``) and the clause's words,
+decide what the clause says of them: required, excluding, required to be
+absent ("no prior ..."), a list of alternatives, or something we cannot be
+sure of (then ``None``: the clause is not screened, on its own).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import clauses
+from .concepts import Reading, _readings
+from .segment import EXCLUSION, INCLUSION
+
+_SAYS_EXCLUDED = re.compile(
+    r"\b(are|is|will be|shall be)\s+(not eligible|ineligible|excluded)\b|\bnot eligible\b|"
+    r"\bineligible\b|\bare excluded\b|\bnot allowed\b|\bnot permitted\b|"
+    r"\b(?:will|shall|would|may|can|must)\s+not\s+be\s+(?:eligible|included|enrolled|allowed)\b|"
+    r"\bnot\s+be\s+eligible\b",
+    re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(no|not|never|without|absence of|free of|negative for|must not|has not|have not|"
+    r"did not|does not|do not|cannot|none|negative)\b", re.IGNORECASE)
+_OR = re.compile(r"\bor\b|/", re.IGNORECASE)
+_AND = re.compile(r"\band\b(?!/)", re.IGNORECASE)
+_HARMLESS = frozenset("""
+a an the of with in on at by to for from and or any known documented history current
+currently active clinically evidence presence diagnosis diagnosed patient patients
+subject subjects participant participants people person who has have had having is are
+be been being was were with has must infection infections infected disease diseases
+positive test tested testing result results serology serologic seropositive
+seropositivity screening screen within weeks week days day months month prior previous
+previously treatment treatments therapy therapies status confirmed confirmation
+acute lymphoblastic lymphocytic leukemia leukaemia all b-all ph chromosome
+known documented evidence sign signs as per defined by also either following
+age aged ages old years year yrs inclusive between initial original
+performance score scale scales play
+national comprehensive cancer network world health organization classification criteria
+potential childbearing child-bearing reproductive females mothers lactating nursing
+that this these those one any other such study entry enrollment enrolment registration
+time at up date no not never without women woman female females girls men male
+involvement malignancy guidelines nccn per defined cns b-cell before start first dose
+randomization randomisation registration enrollment enrolment infusion administration
+inclusion consent signing standard cytogenetics fluorescence situ hybridization fish analysis
+rt-pcr pcr flow cytometry molecular immunophenotyping morphology anti anti- assessed
+negative mutation mutations echocardiogram echocardiography echo muga radionuclide angiogram
+scan ventriculography gated
+""".split())
+_NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
+
+def _harmless_rest(text: str, readings: list[Reading]) -> bool:
+    """True when nothing but harmless words is left once the readings are taken out."""
+    rest = text
+    for r in sorted(readings, key=lambda r: -r.start):
+        rest = rest[:r.start] + " " + rest[r.end:]
+    words = re.findall(r"[a-z0-9][a-z0-9+'-]*", rest.lower())
+    return all(w in _HARMLESS or _NUMBER_WORD.match(w) for w in words)
+
+
+_QUALIFIER = re.compile(
+    r"\b(requir\w*|needing|treated|secondary\s+to|due\s+to|related|associated|resulting|"
+    r"caus\w+|involving|with|without|who|which|that|whose|at\s+the\s+time|within|after|"
+    r"before|during|following|prior\s+to|despite|unable|greater|less|more|grade|severe|"
+    r"significant|clinically)\b", re.IGNORECASE)
+
+
+def _list_member(text: str, r: Reading) -> bool:
+    """The reading is one member of a plain list of conditions ("A, B, or C").
+
+    A word that could qualify the whole list ("... requiring treatment",
+    "... with neurological changes") makes it no plain list.
+    """
+    text = re.sub(r"\b(?:one|any|all|each)\s+of\s+the\s+following\b",
+                  lambda m: " " * len(m.group(0)), text, flags=re.I)
+    lead = re.sub(r"^\W*(?:patients|subjects|participants|people)?\s*(?:who\s+are\s+)?"
+                  r"(?:known\s+)?(?:to\s+(?:have|be)\s+)?(?:with\s+)?(?:known\s+)?"
+                  r"(?:history\s+of\s+)?", "", text[:r.start], flags=re.I)
+    if _QUALIFIER.search(lead + " " + text[r.end:]):
+        return False
+    before = text[:r.start].rstrip()
+    after = text[r.end:].lstrip()
+    opens = (not lead.strip(" (") or before.endswith((":", ",", ";"))
+             or re.search(r"\b(or|and/or|and)$", before, re.I))
+    closes = (not after or after[0] in ",;." or re.match(r"(or|and/or|and)\b", after, re.I))
+    return bool(opens and closes) and bool(re.search(r"[:,;]|\bor\b", text))
+
+
+# Words without which a recogniser cannot find anything (lower case, substrings).
+def _joiner(text: str, rules: list[Reading], excluding: bool = False,
+            negated: bool = False) -> str | None:
+    """How several readings are joined: "or" (a list), "and" (adjectives), None (mixed).
+
+    ``excluding``: the readings describe excluding conditions (an exclusion, or "no
+    ..." in an inclusion), where a list in any form means any of them excludes.
+    """
+    ordered = sorted(rules, key=lambda r: r.start)
+    kinds = set()
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if (a.start, a.end) == (b.start, b.end):
+            kinds.add("or")  # one phrase, two fields: "hepatitis B or C", "AST/ALT"
+            continue
+        gap = text[a.end:b.start] if b.start >= a.end else ""
+        if re.search(r"\bor\b|and/or|[,;]|/", gap, re.I):
+            tight = re.fullmatch(r"[\s,;/]*(?:(?:and/)?or\b)?[\s,;/]*(?:\(\w+\))?[\s,;/]*", gap,
+                                 re.I)
+            kinds.add("or" if tight or excluding else "loose-or")
+        elif re.search(r"\band\b", gap, re.I):
+            kinds.add("and")
+        elif len(gap.split()) <= 4:
+            kinds.add("and")  # "CD19-negative B-cell leukemia": one condition, two words
+        else:
+            kinds.add(None)
+    if "loose-or" in kinds and not excluding:
+        return None  # an "or" between requirements: which ones are alternatives is unsure
+    if "loose-or" in kinds:
+        kinds.discard("loose-or")
+        kinds.add("or" if excluding else None)
+    if negated and kinds <= {"or", "and"}:
+        return "or"  # "no A, B and C": none of them
+    if not excluding and None in kinds and "or" not in kinds:
+        return "and"  # requirements spread over one sentence
+    if len(kinds) != 1:
+        return None
+    return kinds.pop()
+
+
+#: An age that limits who the rest of the clause applies to ("for patients under 16: ...").
+_AGE_SCOPE = re.compile(
+    r"\b(?:for|if|when|in|among)\s+(?:those\s+|patients\s+|subjects\s+|participants\s+|children\s+|"
+    r"adults\s+)?(?:who\s+are\s+)?(?:aged?\s+|age\s+)?(?:older|younger|under|over|<|>|≤|≥|less|more|"
+    r"\d)|(?:years?|months?)(?:\s+(?:old|of\s+age))?\s*[:)]|"
+    r"\b(?:over|under|older|younger|above|below)\s*[:)]|"
+    r"\([^()]*\b(?:age[sd]?|years?\s+old|over|under|older|younger)\b[^()]*\)", re.IGNORECASE)
+
+
+_REASON = re.compile(r"[,;]?\s*\b(?:because\s+of|due\s+to\s+the\s+(?:potential|possible|"
+                     r"unknown)|given\s+the\s+(?:potential|possible))\b.*$", re.IGNORECASE)
+
+
+def _fields_of(rule: dict) -> set[str]:
+    if "field" in rule:
+        return {rule["field"]}
+    return set().union(*(_fields_of(r) for key in ("all", "any") for r in rule.get(key, [])),
+                       *([_fields_of(rule["not"])] if "not" in rule else []))
+
+
+def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None:
+    """The criterion rule for one piece of text, or None when it is not certain."""
+    if kind == EXCLUSION or _NEGATION.search(text) or _SAYS_EXCLUDED.search(text):
+        readings = [r for r in readings if not r.requiring_only]
+    rules = [r for r in readings if not r.rule.get("__span__")]
+    if not rules:
+        return None
+    if clauses.doubtful(text, [(r.start, r.end) for r in rules]):
+        return None
+    ages = [r for r in rules if _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
+    if ages and len(ages) < len(rules) and (kind == EXCLUSION or _AGE_SCOPE.search(text)):
+        # An age beside another condition is most often the condition's scope
+        # ("Karnofsky 50-100% (over age 10)", "for patients under 16: ..."): an
+        # implication -- not of that age, or the rest: any[not age, rest].
+        if kind == EXCLUSION or len(ages) > 1 or _NEGATION.search(text):
+            return None
+        others = _combine(kind, text, [r for r in readings if r not in ages])
+        if others is not None and len(re.findall(r"karnofsky|lansky|ecog|\bkps\b|\blps\b",
+                                                  text, re.I)) > 1 and all(
+                _fields_of(r.rule) == {"performance_status"} for r in rules if r not in ages):
+            # "Lansky for 16 and under, Karnofsky above 16": the age picks the scale,
+            # and the engine reads Lansky as Karnofsky: one requirement for everyone.
+            return others
+        if others is None:
+            return None
+        return ({"any": [{"not": ages[0].rule}, others[0]]},
+                f"{others[1]} (when {ages[0].words})")
+    # "... because of the potentially dangerous effects on the fetus": a reason, not a condition
+    reason = _REASON.search(text)
+    if reason:
+        text = text[:reason.start()] + " " * (len(text) - reason.start())
+    says_excluded = bool(_SAYS_EXCLUDED.search(text))
+    clean = _SAYS_EXCLUDED.sub(lambda m: " " * len(m.group(0)), text)
+    rest = clean
+    for r in sorted(readings, key=lambda r: -r.start):
+        rest = rest[:r.start] + " " * (r.end - r.start) + rest[r.end:]
+    # Negation words inside a reading ("no greater than", "Ph-negative") are its own.
+    negated = bool(_NEGATION.search(rest))
+    words = " and ".join(dict.fromkeys(r.words for r in rules))
+    joiner = (_joiner(_without_synonym_ors(clean, readings), rules,
+                      kind == EXCLUSION or negated or says_excluded,
+                      negated and kind == INCLUSION) if len(rules) > 1 else "and")
+    if joiner is None:
+        return None
+    group = "any" if joiner == "or" else "all"
+    inner = rules[0].rule if len(rules) == 1 else {group: [r.rule for r in rules]}
+    covered = _harmless_rest(clean, readings) or (
+        (joiner == "or" or len(rules) == 1) and all(_list_member(clean, r) for r in rules))
+    if kind == EXCLUSION:
+        if negated or not covered:
+            return None  # a double negative, or a narrower condition than we read
+        return inner, f"Not for people with: {words}."
+    if says_excluded and negated:
+        return None
+    if any(r.excluding_only for r in rules) and not (says_excluded or negated):
+        return None  # read as a requirement, the subset we see would exclude too much
+    if says_excluded or negated:
+        if not covered:
+            return None
+        return _negate(inner), f"Not for people with: {words}."
+    rest = _without_synonym_ors(text, readings)
+    for r in sorted(readings, key=lambda r: -r.start):
+        rest = rest[:r.start] + " " + rest[r.end:]
+    if any(_adverse(r.rule) for r in rules):
+        # Requiring an infection, a pregnancy or active GVHD is no ALL inclusion: the
+        # item is most likely an exclusion under a heading we did not recognise.
+        return None
+    rule = inner
+    if _OR.search(rest) and _CONJOINED.search(rest):
+        # "Ph- ALL or lymphoma and was in second relapse, or failed 2 lines": the
+        # "or"s sit inside requirements joined by "and", so what we read is
+        # neither required nor an alternative on its own.
+        return None
+    if _OR.search(rest):
+        # Alternatives we cannot see: the rule may be met, never not met on them.
+        rule = {"any": [inner, {"not_screened": "the other alternatives in the text"}]}
+    elif not covered:
+        # Words we did not read may require more: what we read can rule the person
+        # out, but never says "met" for the whole criterion.
+        rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
+    return rule, f"Needs: {words}."
+
+
+_CONJOINED = re.compile(r"\band\s+(?:was|is|has|had|were|are|have|who|with|in)\b|"
+                        r"\b(?-i:who)\b",  # lower case: "WHO" is the World Health Organization
+                        re.IGNORECASE)
+_SYNONYM_GAP = re.compile(r"[\s,()\[\]]*(?:\bor\b|/)[\s,()\[\]]*", re.IGNORECASE)
+
+
+def _without_synonym_ors(rest: str, readings: list[Reading]) -> str:
+    """``rest`` (the text, same length) without "or"s joining two wordings of one condition.
+
+    "Philadelphia chromosome-positive (Ph+) or BCR-ABL1-positive ALL" offers no
+    alternative: both sides are the same Ph+ reading, so the "or" is no sign
+    of other alternatives hidden in the text.
+    """
+    spans: dict[str, list[Reading]] = {}
+    for r in readings:
+        key = r.rule.get("__same__") if r.rule.get("__span__") else repr(r.rule)
+        if key:
+            spans.setdefault(key, []).append(r)
+    for group in spans.values():
+        group.sort(key=lambda r: r.start)
+        for a, b in zip(group, group[1:], strict=False):
+            same_words = rest[a.start:a.end].lower() == rest[b.start:b.end].lower()
+            # "Ph+ or BCR-ABL1-positive": two wordings, one condition. "ALL, or ALL in
+            # first relapse": the same word again starts another alternative.
+            if a.end <= b.start and not same_words and _SYNONYM_GAP.fullmatch(
+                    rest[a.end:b.start]):
+                rest = rest[:a.end] + " " * (b.start - a.end) + rest[b.start:]
+    return rest
+
+
+_ADVERSE = ("infections.", "pregnant_or_breastfeeding", "active_gvhd")
+
+
+def _adverse(rule: dict) -> bool:
+    """The rule requires a condition no ALL trial would require (an infection, pregnancy)."""
+    if "field" in rule:
+        return rule["field"].startswith(_ADVERSE) and rule.get("value") is True
+    return any(_adverse(r) for key in ("all", "any") for r in rule.get(key, []))
+
+
+def _negate(rule: dict) -> dict:
+    if rule.get("op") == "is" and isinstance(rule.get("value"), bool):
+        return {**rule, "value": not rule["value"]}
+    if rule.get("op") == "received":
+        return {**rule, "op": "not_received"}
+    if set(rule) == {"any"}:  # not (A or B) = not A and not B
+        return {"all": [_negate(r) for r in rule["any"]]}
+    return {"not": rule}
+
+
+_SCALE_AGES = re.compile(
+    r"\s*\((?:or\s+(?:karnofsky|lansky)\s+)?(?:for\s+(?:patients|subjects|participants)\s+)?"
+    r"(?:age|aged)?\s*(?:[<>≥≤]|>=|<=|=<|>/=|</=)\s*\d+(?:\s+years?)?(?:\s+(?:of\s+age|old))?"
+    r"(?:\s+at\s+(?:the\s+)?time\s+of\s+[\w/]+)?\)|"
+    r"\s*\(or\s+(?:karnofsky|lansky)\s+for\s+(?:patients|subjects|participants)\s*"
+    r"(?:[<>≥≤]|>=|<=|=<)\s*\d+\s+years?(?:\s+old|\s+of\s+age)?\)|"
+    r"[;,]?\s*use\s+(?:karnofsky|lansky)\s+for\s+(?:patients|subjects)\s+[^;.]*?"
+    r"(?:and\s+(?:karnofsky|lansky)\s+for\s+(?:patients|subjects)\s+[^;.]*?)?(?=[;.]|$)",
+    re.IGNORECASE)
+
+
+def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
+    """Read one piece of criterion text into (rule mapping, plain sentence), or None.
+
+    ``strict``: the reading must cover the whole text (used for alternatives).
+    """
+    if re.search(r"karnofsky|lansky", text, re.I):
+        # "Karnofsky (age >= 16) or Lansky (age < 16)": the age split between the two
+        # scales is how the scales are defined, not a condition on the patient.
+        text = _SCALE_AGES.sub("", text)
+    found = _readings(text)
+    if not found:
+        return None
+    if strict and not _harmless_rest(text, found):
+        return None
+    return _combine(kind, text, found)
+
+
