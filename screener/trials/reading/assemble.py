@@ -171,7 +171,9 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
         # ALL (B or T); anyone else may belong to another cohort (study team).
         is_all = {"field": "diagnosis", "op": "in", "value": ["b_all", "t_all"]}
         if item.kind == EXCLUSION:
-            return {"all": [is_all, rule]}, plain
+            # excludes people with ALL; for anyone else, the other cohort's own
+            # exclusions (often the same) are for the study team -- never "does not apply"
+            return {"all": [rule, {"any": [is_all, {"not_screened": "another cohort"}]}]}, plain
         return {"any": [rule, {"all": [{"not": is_all}, {"not_screened": "another cohort"}]}]}, \
             plain
     # Another cohort, arm or phase: an exclusion there never excludes from the trial,

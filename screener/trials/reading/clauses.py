@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .segment import RUN_TOGETHER
+
 _DATA = json.loads(resources.files(__package__).joinpath("triggers.json").read_text("utf-8"))
 DOUBT_CATEGORIES = frozenset(_DATA["doubt_categories"])
 #: Categories by which one clause makes an exception to what another requires or excludes.
@@ -34,16 +36,12 @@ EXCEPTION_CATEGORIES = frozenset({"EXCEPTION", "CONDITION", "PERMISSION"})
 _DOUBT_PATTERNS = [re.compile(p, re.IGNORECASE) for p in _DATA["doubt_patterns"]["patterns"]]
 
 # A sentence ends at ". " (or "; ") before a capital, a digit or a bracket --
-# not inside "e.g. ", "i.e. ", "vs. ", "approx. ", nor in a number ("1.5").
+# not after "e.g.", "i.e.", "vs.", "approx.", "No." -- or before an inline
+# enumeration ("1. ... 2. ..."), or where an NCI summary runs criteria together.
 _BOUNDARY = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bapprox)(?<!\bca)(?<!\bNo)(?<!\bno)"
-    r"(?:(?<=[.!?])\s+(?=[A-Z0-9(\"'])|;\s+|\s+(?=(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+[A-Z])"
-    # NCI summaries run criteria together without stops: "... allowed No non-Hodgkin's
-    # lymphoma No chronic ... PATIENT CHARACTERISTICS: Age: 15 to 65 Performance status: ..."
-    r"|(?<![A-Z])\s+(?=[A-Z]{3,}(?:\s+[A-Z/]{2,}){0,3}:)"
-    r"|(?<=[a-z0-9)%])\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
-    r"|(?<=[a-z0-9)%])\s+(?=(?:No|Not|At\s+least|Prior|Concurrent|Must|Fertile|Negative|"
-    r"Recovered|Adequate|Absence|Life\s+expectancy|Patients|See)\s))")
+    r"(?:(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bNo\.)(?<!\bno\.)"
+    r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|;\s+|\s+(?=(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+[A-Z])|"
+    + RUN_TOGETHER.pattern + ")")
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,22 @@ def _lineage(text: str) -> list[Reading]:
 
 
 @recogniser
+def _lymphoma(text: str) -> list[Reading]:
+    """Lymphoma named as a condition to exclude ("No non-Hodgkin's lymphoma").
+
+    Lymphoblastic lymphoma is one kind of NHL, so "no NHL" rules it out; read only
+    as an excluding condition (as a requirement, "NHL" covers more than the field).
+    """
+    if re.search(r"\bor\s+(?:\w+\s+){0,3}leuka?emia|(?:leuka?emia|\ball)\s*(?:\([^)]*\)\s*)?"
+                 r"(?:or|and/or|/)\s|with\s+(?:bone\s+)?marrow|burkitt", text, re.I):
+        return []
+    return _find(r"\bnon[- ]hodgkin'?s?\s+lymphoma(?:\s*\(nhl\))?|\bnhl\b|"
+                 r"\blymphoblastic\s+lymphoma\b", text, lambda m: Reading(
+                     _leaf("diagnosis", "eq", "lymphoblastic_lymphoma"), m.start(), m.end(),
+                     "lymphoma", excluding_only=True))
+
+
+@recogniser
 def _disease_status(text: str) -> list[Reading]:
     out = []
     rr = (r"\b(?:relapsed|recurrent)\s*(?:/|or|and/or|,)\s*(?:primary\s+)?(?:refractory|"
@@ -586,7 +602,7 @@ def _gvhd(text: str) -> list[Reading]:
 @recogniser
 def _performance(text: str) -> list[Reading]:
     out = []
-    ecog = (r"\b(?:ecog|zubrod|who|eastern\s+cooperative\s+oncology\s+group)"
+    ecog = (r"\b(?:ecog|zubrod|who|swog|gog|eastern\s+cooperative\s+oncology\s+group)"
             r"(?:\s*\(ecog\))?(?:\s+performance)?(?:\s+status)?(?:\s+(?:score|grade)s?)?"
             r"(?:\s+(?:of|is|must\s+be))?\s*")
     for m in re.finditer(ecog + rf"(?:(?P<lo>0)\s*(?:-|–|to)\s*(?P<hi>[1-4])\b|"
@@ -743,6 +759,22 @@ def _infections(text: str) -> list[Reading]:
                          r"which\s+is\s+)?(?:not\s+controlled|uncontrolled)\b", text, re.I):
         out.append(Reading(_leaf("infections.uncontrolled_infection", "is", True), m.start(),
                            m.end(), "an infection that is not under control"))
+    if not any(r.rule.get("field") == "infections.uncontrolled_infection" for r in out):
+        # "active infection": an uncontrolled one surely is; a controlled one may be
+        # too (the profile cannot tell): any[uncontrolled, not_screened]. With
+        # "serious", "severe" or "significant" an uncontrolled one may not be enough
+        # to say: all[uncontrolled, not_screened] -- it never excludes alone.
+        for m in re.finditer(r"\b(?P<grave>(?:clinically\s+)?(?:significant|serious|severe)\s+)?"
+                             r"(?:(?:systemic|concurrent|ongoing)\s+)?(?:active|untreated|"
+                             r"progressive)\s+(?:(?:systemic|bacterial|viral|fungal|invasive)\s+)?"
+                             r"infections?\b(?!\s+(?:with|requiring|needing|that|which|despite))",
+                             text, re.I):
+            leaf = _leaf("infections.uncontrolled_infection", "is", True)
+            if m.group("grave") or re.search(r"\b(?:significant|serious|severe)\b", text, re.I):
+                rule = {"all": [leaf, {"not_screened": "whether the infection is serious"}]}
+            else:
+                rule = {"any": [leaf, {"not_screened": "an active infection under control"}]}
+            out.append(Reading(rule, m.start(), m.end(), "an active infection"))
     out = _merge_same(out)
     if out and re.search(r"\bhepatitis\s+a\b|vaccin|immuni[sz]ation|prophyla|undetectable|"
                          r"viral\s+load|"

@@ -59,6 +59,17 @@ _OTHER_PART = re.compile(
 _ALTERNATIVE = re.compile(r"(?:^|[\s,;])(or|OR|Or)\.?$")
 
 
+#: Where an NCI summary runs its criteria together without stops or line breaks:
+#: "... allowed No non-Hodgkin's lymphoma No chronic ... PATIENT CHARACTERISTICS:
+#: Age: 15 to 65 Performance status: ...": before a heading in capitals, a short
+#: label ("Renal:"), or a capitalised criterion opener after a lower-case word.
+RUN_TOGETHER = re.compile(
+    r"(?<![A-Z])\s+(?=[A-Z]{3,}(?:\s+[A-Z/]{2,}){0,3}:)"
+    r"|(?<=[a-z0-9)%])\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
+    r"|(?<=[a-z0-9)%])\s+(?=(?:No|Not|At\s+least|Prior|Concurrent|Must|Fertile|Negative|"
+    r"Recovered|Adequate|Absence|Life\s+expectancy|Patients|See)\s)")
+
+
 @dataclass
 class Item:
     """One criterion of the eligibility text, with its verbatim words."""
@@ -221,7 +232,26 @@ def split(text: str) -> list[Item]:
             draft.add(stripped, new_sub=bool(bullet))
         blank = False
     close()
-    return _merge_alternatives(items)
+    return _merge_alternatives([piece for item in items for piece in _run_together(item)])
+
+
+def _run_together(item: Item) -> list[Item]:
+    """A long item with no sub-items that an NCI summary ran together, as its criteria."""
+    if item.subs or len(item.text) < 160:
+        return [item]
+    cuts = [m.end() for m in RUN_TOGETHER.finditer(item.text)]
+    if len(cuts) < 2:
+        return [item]
+    out, start, section = [], 0, item.section
+    for end in [*cuts, len(item.text)]:
+        text = item.text[start:end].strip()
+        start = end
+        heading = re.match(r"^([A-Z]{3,}(?:\s+[A-Z/]{2,}){0,3}):\s*", text)
+        if heading and heading.group(1).lower() in _PDQ_HEADINGS:
+            section, text = heading.group(1), text[heading.end():]
+        if text:
+            out.append(Item(item.kind, text, text, [], section, item.qualified))
+    return out
 
 
 # A bullet lead-in keeps the following same-level bullets only when it says they

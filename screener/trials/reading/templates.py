@@ -39,6 +39,7 @@ age aged ages old years year yrs inclusive between initial original
 performance score scale scales play
 national comprehensive cancer network world health organization classification criteria
 potential childbearing child-bearing reproductive females mothers lactating nursing
+received receive receiving exposure exposed
 that this these those one any other such study entry enrollment enrolment registration
 time at up date no not never without women woman female females girls men male
 involvement malignancy guidelines nccn per defined cns b-cell before start first dose
@@ -139,6 +140,12 @@ _REASON = re.compile(r"[,;]?\s*\b(?:because\s+of|due\s+to\s+the\s+(?:potential|p
                      r"unknown)|given\s+the\s+(?:potential|possible))\b.*$", re.IGNORECASE)
 
 
+def _names_chemotherapy(rule: dict) -> bool:
+    """The rule is "received multi-agent chemotherapy" (alone, or among others)."""
+    return (rule.get("field") == "prior_therapies" and rule.get("op") == "received"
+            and "multiagent_chemotherapy" in rule.get("value", []))
+
+
 def _fields_of(rule: dict) -> set[str]:
     if "field" in rule:
         return {rule["field"]}
@@ -205,7 +212,12 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     if says_excluded or negated:
         if not covered:
             return None
-        return _negate(inner), f"Not for people with: {words}."
+        rule = _negate(inner)
+        if _names_chemotherapy(inner):
+            # "No prior chemotherapy": untreated, so no relapse or refractory disease either
+            rule = {"all": [rule, {"field": "disease_status", "op": "eq",
+                                   "value": "newly_diagnosed"}]}
+        return rule, f"Not for people with: {words}."
     rest = _without_synonym_ors(text, readings)
     for r in sorted(readings, key=lambda r: -r.start):
         rest = rest[:r.start] + " " + rest[r.end:]
@@ -219,13 +231,13 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # "or"s sit inside requirements joined by "and", so what we read is
         # neither required nor an alternative on its own.
         return None
-    if _OR.search(rest):
-        # Alternatives we cannot see: the rule may be met, never not met on them.
-        rule = {"any": [inner, {"not_screened": "the other alternatives in the text"}]}
-    elif not covered:
+    if not covered:
         # Words we did not read may require more: what we read can rule the person
         # out, but never says "met" for the whole criterion.
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
+    if _OR.search(rest):
+        # Alternatives we cannot see: the rule may be met, never not met on them.
+        rule = {"any": [rule, {"not_screened": "the other alternatives in the text"}]}
     return rule, f"Needs: {words}."
 
 
