@@ -173,7 +173,8 @@ CASES = [
     (E, "Pregnant or nursing women.", [leaf("pregnant_or_breastfeeding", "is", True)]),
     (I, "Not pregnant or nursing", [leaf("pregnant_or_breastfeeding", "is", False)]),
     (E, "Lactating females who plan to breastfeed", None),
-    (E, "Patients who are pregnant", None),
+    # pregnancy alone: all[pregnant_or_breastfeeding, not_screened] -- never excludes alone
+    (E, "Patients who are pregnant", [leaf("pregnant_or_breastfeeding", "is", True)]),
     (I, "HIV negative", [leaf("infections.hiv", "is", False)]),
     (E, "Patients with known human immunodeficiency virus (HIV) infection",
      [leaf("infections.hiv", "is", True)]),
@@ -183,7 +184,8 @@ CASES = [
       leaf("infections.hepatitis_c", "is", True)]),
     (E, "Participants who have active, uncontrolled infections.",
      [leaf("infections.uncontrolled_infection", "is", True)]),
-    (E, "Active infection;", None),
+    # any[uncontrolled, not_screened]: an uncontrolled infection is surely active
+    (E, "Active infection;", [leaf("infections.uncontrolled_infection", "is", True)]),
     (I, "Known HIV infection", None),  # an exclusion under a heading we missed: never required
     # organ function the profile holds, and what it does not
     (I, "Alanine Aminotransferase (ALT) ≤ 5 times the upper limit of normal (ULN) for age.",

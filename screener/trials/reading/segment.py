@@ -35,7 +35,7 @@ _BULLET = re.compile(
     r"^(?P<marker>[-*\u2022+\u25cf\u25aa\u2013]|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)]"
     r"|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+(?P<rest>\S.*)$")
 _HEADING = re.compile(
-    r"^(?:key\s+|main\s+|major\s+|general\s+|specific\s+)?"
+    r"^(?:key\s+|main\s+|major\s+|general\s+|specific\s+|additional\s+|further\s+|other\s+)?"
     r"(?P<kind>inclusion|exclusion|eligibility|ineligibility|non-?inclusion)"
     r"(?:\s+and\s+exclusion)?\s+criteri(?:a|on)\b(?P<rest>.*)$",
     re.IGNORECASE)
@@ -112,11 +112,23 @@ def _heading(line: str) -> tuple[str, str] | None:
         return None
     # "for registration" / "at enrollment" still speak of the patient; "- Donor",
     # "for the NHL Cohort", "Part B" do not.
-    rest = rest if _OTHER_PART.search(rest) else ""
+    rest = rest if _OTHER_PART.search(rest) or _FOR_SOMETHING.match(rest) else ""
     word = m.group("kind").lower().rstrip("s")
     kind = EXCLUSION if word in ("exclusion", "ineligibility", "non-inclusion",
                                  "noninclusion") else INCLUSION
     return kind, rest
+
+
+_INLINE_HEADING = re.compile(
+    r"(?:(?<=\S)[ \t]+|^)((?:key\s+)?(?:inclusion|exclusion)\s+criteria\s*:)[ \t]*(?=\S)",
+    re.IGNORECASE | re.MULTILINE)
+#: "for dasatinib", "specific to arm 2": a heading whose criteria concern one drug or part,
+#: unlike "for registration" or "for all patients", which speak of everyone.
+_FOR_SOMETHING = re.compile(
+    r"^(?:for|specific\s+to|applicable\s+to|related\s+to)\s+(?!(?:the\s+)?(?:registration|"
+    r"enrol+ment|randomi[sz]ation|study\s+entry|all\b|patients\b|participants\b|subjects\b|"
+    r"the\s+study\b|this\s+study\b|screening|inclusion|entry|eligibility|treatment\b))",
+    re.IGNORECASE)
 
 
 def _is_pdq_heading(line: str) -> bool:
@@ -166,7 +178,11 @@ def split(text: str) -> list[Item]:
     """Split eligibility text into items, in order, whatever its formatting."""
     if not text:
         return []
-    lines = unescape(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    text = unescape(text.replace("\r\n", "\n").replace("\r", "\n"))
+    # "Inclusion Criteria: Relapsed ALL Exclusion Criteria: Active hepatitis B" on one
+    # line: each heading on a line of its own, what follows it on the next.
+    text = _INLINE_HEADING.sub(lambda m: "\n" + m.group(1) + "\n", text)
+    lines = text.split("\n")
     items: list[Item] = []
     kind, section, qualified = INCLUSION, "", False
     top: int | None = None  # indentation of the section's top-level items
@@ -204,6 +220,9 @@ def split(text: str) -> list[Item]:
         if not bullet and _is_label(stripped) and (draft is None or blank or indent <= (top or 0)):
             close()
             section, top = fold(stripped), None
+            # "Cohort B:", "Phase II:", "Part 2 (expansion):": the items below belong to
+            # one part of the study; "Renal:" or "Age:" to everyone.
+            qualified = bool(_OTHER_PART.search(section))
             blank = True
             continue
         if top is None:

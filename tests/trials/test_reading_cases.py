@@ -1,0 +1,183 @@
+"""The reading cases of issue 7, each on registry wording: scope, clauses, conditions, ages, layouts.
+
+Every test screens a profile against a study record built from the text (the way a
+ClinicalTrials.gov record reaches the screener), so what is asserted is what a patient
+would see: never excluded on a part of the study that is not theirs, on a doubt in a
+neighbouring clause, or on a permission read as a requirement.
+"""
+
+import pytest
+
+from screener.eligibility import screen
+from screener.profile import validate_profile
+from screener.trials.reading import split
+from screener.trials.study import trial_from_study
+
+
+def study(text: str, **eligibility) -> dict:
+    module = {"eligibilityCriteria": text, **eligibility}
+    return {"protocolSection": {"identificationModule": {"nctId": "NCT09999999",
+                                                         "briefTitle": "A study"},
+                                "eligibilityModule": module}}
+
+
+def verdict(text: str, profile: dict, **eligibility) -> str:
+    trial = trial_from_study(study(text, **eligibility))
+    return screen(validate_profile({"profile_version": 1, **profile}), trial).verdict
+
+
+def outcomes(text: str, profile: dict) -> dict[str, str]:
+    trial = trial_from_study(study(text))
+    result = screen(validate_profile({"profile_version": 1, **profile}), trial)
+    return {c.text: c.outcome for c in result.criteria}
+
+
+CHILD_B_ALL = {"age": {"years": 8, "months": 2}, "diagnosis": "b_all",
+               "disease_status": "relapsed", "relapse_count": 1, "in_remission": False,
+               "prior_therapies": [{"therapy": "dasatinib", "months_since_last_dose": 0}],
+               "philadelphia_chromosome": "positive"}
+
+
+# ------------------------------------------------------------------ scope
+@pytest.mark.parametrize("heading", [
+    "Additional exclusion criteria for dasatinib:",
+    "Cohort B:",
+    "Phase II:",
+    "Exclusion Criteria for the NHL cohort:",
+])
+def test_an_exclusion_scoped_to_one_drug_or_part_never_excludes_from_the_trial(heading):
+    """A child on dasatinib is not excluded by an exclusion that only withholds one drug or arm."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* Active hepatitis B\n\n" + heading + "\n\n* Prior treatment with dasatinib\n")
+    assert verdict(text, CHILD_B_ALL) != "not_eligible"
+
+
+def test_a_plain_exclusion_still_excludes():
+    """The same words outside a scoped heading do exclude (the scope is what made the difference)."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* Prior treatment with dasatinib\n")
+    assert verdict(text, CHILD_B_ALL) == "not_eligible"
+
+
+def test_criteria_for_the_all_cohort_apply_to_people_with_all():
+    """NCT02625480: 'Key Inclusion Criteria for the ALL Cohort' still rules out a T-ALL patient."""
+    text = ("Key Inclusion Criteria for the ALL Cohort:\n\n"
+            "* Relapsed or refractory B-precursor ALL\n")
+    assert verdict(text, {"diagnosis": "t_all", "disease_status": "relapsed"}) == "not_eligible"
+
+
+# ------------------------------------------------------------------ clauses
+def test_a_doubt_in_one_clause_leaves_the_plain_requirement_beside_it():
+    """NCT00495079-like: 'X. If not X, Y' keeps X from being a requirement; a plain clause stays."""
+    text = ("Inclusion Criteria:\n\n* Relapsed or refractory B-cell ALL. Patients with CNS3 "
+            "disease are eligible if they have received intrathecal therapy.\n")
+    result = outcomes(text, {"diagnosis": "b_all", "disease_status": "newly_diagnosed"})
+    assert "not_met" in result.values()  # newly diagnosed: the plain clause rules it out
+    relapsed = outcomes(text, {"diagnosis": "b_all", "disease_status": "relapsed",
+                               "relapse_count": 1, "cns_status": "cns3"})
+    assert "not_met" not in relapsed.values()  # the permission never excludes CNS3
+
+
+def test_an_exception_in_the_next_sentence_weakens_the_exclusion_it_names():
+    """'Active CNS disease. CNS involvement allowed if cleared' never excludes a CNS3 answer."""
+    text = ("Exclusion Criteria:\n\n* Active CNS leukemia. CNS involvement is allowed if the "
+            "cerebrospinal fluid has cleared after intrathecal therapy.\n")
+    assert verdict(text, {"cns_status": "cns3"}) != "not_eligible"
+
+
+# ------------------------------------------------------------------ conditions, permissions
+@pytest.mark.parametrize("text", [
+    "Inclusion Criteria:\n\n* Prior allogeneic stem cell transplant is allowed\n",
+    "Inclusion Criteria:\n\n* Patients may have received prior blinatumomab\n",
+    "Inclusion Criteria:\n\n* Patients with Down syndrome are eligible if they meet all other "
+    "criteria\n",
+])
+def test_a_permission_is_never_read_as_a_requirement(text):
+    """'X is allowed' / 'may have received X' / 'X are eligible if ...' require nothing of anyone."""
+    assert verdict(text, {"prior_therapies": [], "down_syndrome": False}) != "not_eligible"
+
+
+def test_a_wait_in_hours_is_never_an_exclusion():
+    """'Must be off steroids for at least 48 hours': a wait that will have passed by enrollment."""
+    text = "Inclusion Criteria:\n\n* Must be off corticosteroids for at least 48 hours\n"
+    recent = {"prior_therapies": [{"therapy": "corticosteroids", "months_since_last_dose": 0}]}
+    assert verdict(text, recent) != "not_eligible"
+
+
+def test_an_age_that_scopes_a_requirement_is_an_implication():
+    """'Karnofsky 50-100% (over age 10)': a 5-year-old is never held to Karnofsky."""
+    text = "Inclusion Criteria:\n\n* Performance status - Karnofsky 50-100% (over age 10)\n"
+    five = {"age": {"years": 5}, "performance_status": {"scale": "lansky", "score": 40}}
+    assert verdict(text, five) != "not_eligible"
+    fifteen = {"age": {"years": 15}, "performance_status": {"scale": "karnofsky", "score": 40}}
+    assert verdict(text, fifteen) == "not_eligible"
+
+
+# ------------------------------------------------------------------ ages in the text
+@pytest.mark.parametrize(("text", "inside", "outside"), [
+    ("14-55 years old;", {"years": 30}, {"years": 56}),
+    ("Age between 2 and 60 years", {"years": 2}, {"years": 61}),
+    ("> 30 days and < 21 years of age", {"years": 20, "months": 11}, {"years": 21}),
+    ("1 year and less than 10 years of age", {"years": 9, "months": 11}, {"years": 10}),
+    ("Patients must be 18 years of age or older", {"years": 18}, {"years": 17, "months": 11}),
+])
+def test_ages_stated_only_in_the_text_are_screened(text, inside, outside):
+    """With no structured ages, the text's age limits decide, in completed units."""
+    full = "Inclusion Criteria:\n\n* " + text + "\n"
+    assert verdict(full, {"age": inside}) == "likely_eligible"
+    assert verdict(full, {"age": outside}) == "not_eligible"
+
+
+def test_an_age_at_diagnosis_in_the_text_limits_the_age_at_diagnosis():
+    """'≤ 25 years at initial diagnosis': a 30-year-old diagnosed at 24 is not excluded."""
+    text = "Inclusion Criteria:\n\n* ≤ 25 years at initial diagnosis\n"
+    assert verdict(text, {"age": {"years": 30}, "age_at_diagnosis": {"years": 24}}) == (
+        "likely_eligible")
+    assert verdict(text, {"age": {"years": 30}, "age_at_diagnosis": {"years": 26}}) == (
+        "not_eligible")
+
+
+def test_gestational_age_is_not_read_as_age():
+    """NCT02828358: '> 36 weeks gestational age' says nothing of the infant's age now."""
+    text = "Inclusion Criteria:\n\n* Infants must be > 36 weeks gestational age at enrollment\n"
+    assert verdict(text, {"age": {"years": 0, "months": 0}}) != "not_eligible"
+
+
+# ------------------------------------------------------------------ layouts
+def test_an_nci_summary_run_together_is_split_into_its_criteria():
+    """NCT00002665: criteria run together without stops become separate items."""
+    text = ("DISEASE CHARACTERISTICS: Histologically confirmed acute lymphocytic leukemia "
+            "FAB class L1-L2 No non-Hodgkin's lymphoma No chronic myelogenous leukemia in "
+            "blast crisis PATIENT CHARACTERISTICS: Age: 15 to 65 Performance status: SWOG 0-3 "
+            "Other: Not pregnant or nursing")
+    texts = [i.text for i in split(text)]
+    assert "No non-Hodgkin's lymphoma" in texts
+    assert "Age: 15 to 65" in texts
+    assert verdict(text, {"age": {"years": 70}}) == "not_eligible"
+    assert verdict(text, {"diagnosis": "lymphoblastic_lymphoma"}) == "not_eligible"
+
+
+def test_an_inline_exclusion_heading_starts_the_exclusions():
+    """'... Exclusion Criteria: ...' inside one line: what follows is excluding, not required."""
+    items = split("Inclusion Criteria: Relapsed ALL Exclusion Criteria: Active hepatitis B")
+    kinds = {i.text: i.kind for i in items}
+    assert kinds.get("Active hepatitis B") == "exclusion"
+    assert kinds.get("Relapsed ALL") == "inclusion"
+
+
+# ------------------------------------------------------------------ one answer, two meanings
+def test_pregnancy_alone_never_excludes_a_yes_that_may_be_breastfeeding():
+    """The profile holds 'pregnant or breastfeeding' as one answer: 'Pregnant women' can't decide it."""
+    text = "Exclusion Criteria:\n\n* Pregnant women\n"
+    assert verdict(text, {"pregnant_or_breastfeeding": True}) != "not_eligible"
+    both = "Exclusion Criteria:\n\n* Pregnant or breastfeeding women\n"
+    assert verdict(both, {"pregnant_or_breastfeeding": True}) == "not_eligible"
+
+
+def test_an_active_infection_excludes_an_uncontrolled_one_and_asks_nothing_more():
+    """'Active infection' excludes an infection not under control; a controlled one is for the team."""
+    text = "Exclusion Criteria:\n\n* Active infection\n"
+    assert verdict(text, {"infections": {"uncontrolled_infection": True}}) == "not_eligible"
+    assert verdict(text, {"infections": {"uncontrolled_infection": False}}) == "likely_eligible"
+    serious = "Exclusion Criteria:\n\n* Severe active infection\n"
+    assert verdict(serious, {"infections": {"uncontrolled_infection": True}}) != "not_eligible"
