@@ -225,6 +225,33 @@ class Not:
         return Explanation(NEGATE[inner.code], inner.reasons, inner.missing)
 
 
+def remaining_wait(node, profile: dict) -> float | None:
+    """Months until the longest waiting period the profile is still inside ends, or None.
+
+    A ``received_within`` leaf that holds ("had X fewer than N months ago") is a
+    wait that will pass: N minus the months since the dose. Used to tell a person
+    from when a wait no longer blocks (criteria/README.md, "Waiting periods").
+    """
+    longest = None
+    if isinstance(node, Leaf):
+        if node.op.name == "received_within" and node.fn(profile) == outcomes.MET:
+            wanted = set(node.value["therapies"])
+            for item in profile.get("prior_therapies") or []:
+                since = item.get("months_since_last_dose")
+                if item["therapy"] in wanted and since is not None:
+                    left = node.value["months"] - since
+                    if left > 0 and (longest is None or left > longest):
+                        longest = left
+        return longest
+    children = getattr(node, "children", None) or (
+        [node.child] if isinstance(node, Not) else [])
+    for child in children:
+        left = remaining_wait(child, profile)
+        if left is not None and (longest is None or left > longest):
+            longest = left
+    return longest
+
+
 def build_node(data: Any):
     """Build a node tree from a (linted) rule mapping."""
     if not isinstance(data, dict):

@@ -404,3 +404,30 @@ def test_registry_trials_are_explained_in_spanish_in_our_own_words(registry_clie
     assert not any("solo en inglés" in text and "texto original" not in text.lower()
                    for text in lines), lines[:3]
     assert any("LLA" in text or "Edad" in text for text in lines)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "This waiting period ends around"),
+                                             ("es", "Este periodo de espera termina hacia")])
+def test_a_wait_that_still_blocks_says_when_it_ends(app, lang, words):
+    """Blinatumomab 1 month ago, 'none in the last 3 months': the line says when the wait ends."""
+    from datetime import date, timedelta
+
+    from flask_babel import format_date
+
+    from screener.wizard.results import line_for
+
+    rule = build_node({"field": "prior_therapies", "op": "received_within",
+                       "value": {"therapies": ["blinatumomab"], "months": 3}})
+    crit = Criterion("exc-1", "exclusion", "Blinatumomab within 3 months", rule=rule)
+    trial = Trial("NCT09999999", "A study", "ctgov", [crit], status="RECRUITING")
+    profile = {"prior_therapies": [{"therapy": "blinatumomab", "months_since_last_dose": 1}]}
+    result = screen(profile, trial).criteria[0]
+    assert result.outcome == "not_met"
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        from flask import session
+        session["lang"] = lang
+        told = line_for(result, profile, lang).told
+        expected = format_date(date.today() + timedelta(days=61), "MMMM y")
+    assert words in told and expected in told
+    long_ago = {"prior_therapies": [{"therapy": "blinatumomab", "months_since_last_dose": 4}]}
+    assert screen(long_ago, trial).verdict == "likely_eligible"

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 _DAYS_PER_MONTH = 30.4375
@@ -862,6 +863,13 @@ _KEYWORDS = {
 
 def _readings(text: str) -> list[Reading] | None:
     """All recognised conditions in ``text``; None when any recogniser has a doubt."""
+    found = _readings_cached(text)
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=8192)
+def _readings_cached(text: str) -> tuple[Reading, ...] | None:
+    """All recognised conditions in ``text``; None when any recogniser has a doubt."""
     out: list[Reading] = []
     low = text.lower()
     for rec in _RECOGNISERS:
@@ -875,7 +883,7 @@ def _readings(text: str) -> list[Reading] | None:
     spans = [r for r in out if r.rule.get("__span__")]
     rules = [r for r in out if not r.rule.get("__span__")]
     if not rules:
-        return []
+        return ()
     # Overlapping readings from different recognisers mean one phrase read two
     # ways: keep both only when they do not overlap.
     rules.sort(key=lambda r: r.start)
@@ -886,7 +894,7 @@ def _readings(text: str) -> list[Reading] | None:
             overlap_ok = "diagnosis" in pair or pair == {"relapse_count", None}
             if not overlap_ok:
                 return None
-    return rules + spans
+    return tuple(rules + spans)
 
 
 

@@ -277,7 +277,10 @@ def _run_together(item: Item) -> list[Item]:
 # are alternatives; "Adequate organ function defined as:" followed by flat
 # bullets reads the same either way (all required), so splitting it costs nothing.
 _LEAD_ALTERNATIVES = re.compile(
-    r"\b(one of|any of|either|at least one|\d+ of the following)\b", re.IGNORECASE)
+    r"\b(one of|any of|either|at least one|\d+ of the following)\b|"
+    r"\b(?:diseases|diagnoses|conditions|malignancies|indications)\s+(?:to\s+be\s+)?"
+    r"(?:included|eligible)\b|\bthe\s+following\s+(?:diseases|diagnoses|malignancies)\b",
+    re.IGNORECASE)
 
 
 def _merge_alternatives(items: list[Item]) -> list[Item]:
