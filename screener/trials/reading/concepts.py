@@ -224,6 +224,23 @@ def _disease_status(text: str) -> list[Reading]:
     out += _find(rr, text, lambda m: Reading(
         _leaf("disease_status", "in", ["relapsed", "refractory"]), m.start(), m.end(),
         "leukemia that came back or did not respond to treatment"))
+    if not out:
+        # "refractory to induction therapy or relapsed following chemotherapy", "beyond first
+        # remission or is refractory": the two settings named apart, joined by "or"
+        out += _find(r"\b(?:primary\s+)?(?:refractory|resistant)\b[^.;:]{0,80}?\bor\s+(?:\w+\s+)"
+                     r"{0,3}?(?:relapsed|recurrent|relapse)\b|\b(?:relapsed|recurrent|beyond\s+"
+                     r"(?:the\s+)?first\s+(?:complete\s+)?remission)\b[^.;:]{0,80}?\bor\s+"
+                     r"(?:\w+\s+){0,3}?(?:primary\s+)?(?:refractory|resistant)\b", text,
+                     lambda m: Reading(_leaf("disease_status", "in", ["relapsed", "refractory"]),
+                                       m.start(), m.end(), "leukemia that came back or did not "
+                                       "respond to treatment"))
+    if not out:
+        # in a second or later remission, or beyond the first: it has relapsed before
+        out += _find(r"\bbeyond\s+(?:the\s+)?first\s+(?:complete\s+)?remission\b|"
+                     r"\b(?:second|2nd|third|3rd)\s+(?:or\s+(?:later|subsequent|greater)\s+)?"
+                     r"(?:complete\s+)?remission\b|\bcr\s?[23]\b", text,
+                     lambda m: Reading(_leaf("relapse_count", "gte", 1), m.start(), m.end(),
+                                       "leukemia that has come back at least once"))
     out += _find(r"\b(?:primary\s+)?refractory\s+to\s+(?:at\s+least\s+)?(?:one|1|an?)\s+"
                  r"(?:induction\s+)?(?:treatment\s+|chemotherapy\s+)?(?:regimens?|courses?|"
                  r"therapy|cycles?)\s+or\s+in\s+(?:first|1st)\s+or\s+(?:later|subsequent)\s+"
@@ -607,9 +624,14 @@ def _performance(text: str) -> list[Reading]:
             r"(?:\s*\(ecog\))?(?:\s+performance)?(?:\s+status)?(?:\s+(?:score|grade)s?)?"
             r"(?:\s+(?:of|is|must\s+be))?\s*")
     for m in re.finditer(ecog + rf"(?:(?P<lo>0)\s*(?:-|–|to)\s*(?P<hi>[1-4])\b|"
+                         rf"(?P<top>[2-4])\s*(?:or\s+(?:more|greater|higher|above)|(?:-|–|to|and|or)"
+                         rf"\s*[3-5])(?!\s*%)\b|"
                          rf"(?P<list>0\s*(?:,\s*1\s*)?(?:,?\s*(?:or|and)\s*)?[1-4])\b|"
-                         rf"{_CMP}\s*(?P<num>[0-4])\b)", text, re.I):
-        if m.group("hi"):
+                         rf"{_CMP}\s*(?:0\s*(?:-|–|to)\s*)?(?P<num>[0-4])\b)", text, re.I):
+        if m.group("top"):
+            # "ECOG 3 or more", "ECOG 3 and 4": the poorer scores, from the first one up
+            score, op = int(m.group("top")), "performance_at_least"
+        elif m.group("hi"):
             score, op = int(m.group("hi")), "performance_at_most"
         elif m.group("list"):
             score, op = int(m.group("list")[-1]), "performance_at_most"
@@ -645,6 +667,14 @@ def _performance(text: str) -> list[Reading]:
         out.append(Reading(_leaf("performance_status", op, {"scale": scale, "score": score}),
                            m.start(), m.end(), f"{scale.title()} performance status {score}"))
     if not any(r.rule["value"]["scale"] == "ecog" for r in out):
+        m = re.search(r"\bperformance\s+status\s*(?:\(ps\)\s*)?(?:of\s+)?(?:=<|<=|≤)\s*"
+                      r"(?:0\s*-\s*)?(?P<hi>[0-3])\b(?!\s*%)", text, re.I)
+        if m and not re.search(r"karnofsky|lansky|kps|lps|%", text, re.I):
+            score = int(m.group("hi"))
+            out.append(Reading(_leaf("performance_status", "performance_at_most",
+                                     {"scale": "ecog", "score": score}), m.start(), m.end(),
+                               f"performance status 0 to {score} (ECOG)"))
+    if not any(r.rule["value"]["scale"] == "ecog" for r in out):
         m = re.search(r"\bperformance\s+status\s*(?:\(ps\)\s*)?(?:of\s+)?(?:(?P<lo>0)\s*(?:-|–|to)"
                       r"\s*(?P<hi>[1-3])\b|(?P<list>0\s*(?:,\s*1\s*)?(?:,?\s*(?:or|and)\s*)?[1-3])\b)"
                       r"(?!\s*%)", text, re.I)
@@ -661,8 +691,34 @@ def _performance(text: str) -> list[Reading]:
 
 
 @recogniser
+def _seizure(text: str) -> list[Reading]:
+    """A seizure disorder or another disease of the brain besides leukemia (the profile's field).
+
+    Named by its own words only: "CNS disease" alone usually means leukemia in the
+    CNS (``_cns``). Grades, "uncontrolled" or "requiring" narrow it: then it never
+    excludes alone.
+    """
+    found = _find(r"\bseizure\s+disorders?\b|\bepilep\w+|\bconvulsive\s+disorders?\b|"
+                  r"\b(?:cns|central\s+nervous\s+system)\s+(?:\(cns\)\s+)?(?:patholog\w+|"
+                  r"dysfunction|disorders?)\b|\bneurologic(?:al)?\s+(?:disorders?|diseases?|"
+                  r"dysfunctions?|disfunctions?)\b",
+                  text, lambda m: Reading(_leaf("seizure_disorder", "is", True), m.start(), m.end(),
+                                          "a seizure disorder or other brain disease"))
+    if not found:
+        return []
+    if re.search(r"\bgrade|\buncontrolled|\brequir|\bpersistent|\bclinically|\bsevere|"
+                 r"\bsignificant|\brelevant|\bunrelated|\bsecondary|\bdue\s+to|leuk", text, re.I):
+        first = found[0]
+        return [Reading({"all": [first.rule, {"not_screened": "whether it is the kind the "
+                                                              "study means"}]},
+                        first.start, first.end, first.words)]
+    return _merge_same(found)
+
+
+@recogniser
 def _remission(text: str) -> list[Reading]:
-    return _find(r"\bin\s+(?:a\s+)?(?:(?:first|second|1st|2nd)\s+)?(?:complete\s+)?"
+    return _find(r"\bin\s+(?:a\s+)?(?:(?:first|second|third|1st|2nd|3rd)\s+(?:or\s+(?:later|"
+                 r"subsequent|greater)\s+)?)?(?:complete\s+)?"
                  r"(?:(?:hematologic(?:al)?|"
                  r"haematologic(?:al)?|morphologic(?:al)?)\s+)?(?:complete\s+)?remission\b"
                  r"(?:\s*\(cr\))?|\bin\s+cr[12]?\b", text,
@@ -841,7 +897,7 @@ _KEYWORDS = {
     "_philadelphia": ("ph", "bcr", "9;22"),
     "_lineage": ("all", "leuk", "lymph", "etp", "precursor"),
     "_disease_status": ("relaps", "refract", "recurr", "r/r", "newly", "untreated", "de novo",
-                        "resistant"),
+                        "resistant", "remission", "cr2", "cr3", "cr 2", "cr 3"),
     "_relapse_number": ("relapse",),
     "_marrow": ("marrow", "bm"),
     "_mrd": ("mrd", "residual"),
@@ -852,6 +908,7 @@ _KEYWORDS = {
     "_performance": ("ecog", "zubrod", "who", "karnofsky", "lansky", "kps", "lps", "performance",
                      "eastern"),
     "_remission": ("remission", "cr"),
+    "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification"),
     "_down_syndrome": ("down", "trisomy"),
     "_pregnancy": ("pregnan",),
@@ -891,7 +948,8 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
         if b.start < a.end and a.rule != b.rule and (a.start, a.end) != (b.start, b.end):
             pair = {a.rule.get("field"), b.rule.get("field")}
             # a lineage inside a disease phrase; "first relapse" inside "relapsed"
-            overlap_ok = "diagnosis" in pair or pair == {"relapse_count", None}
+            overlap_ok = "diagnosis" in pair or pair in ({"relapse_count", None},
+                                                        {"relapse_count", "in_remission"})
             if not overlap_ok:
                 return None
     return tuple(rules + spans)
