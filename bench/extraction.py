@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "trials" / "reading_eval"))
 
 import evaluate  # noqa: E402
 
+from screener.trials.reading.concepts import _readings_cached  # noqa: E402
 from screener.trials.study import trial_from_study  # noqa: E402
 
 TARGETS = {"precision": 0.98, "recall": 0.90, "agreement": 0.90, "false_exclusions": 0,
@@ -105,6 +106,7 @@ def speed(runs: int = 3) -> tuple[int, list[float]]:
     docs = [json.loads(p.read_text("utf-8")) for p in sorted(evaluate.STUDIES.glob("*.json"))]
     times = []
     for _ in range(runs):
+        _readings_cached.cache_clear()  # warm = libraries loaded, not texts remembered
         start = time.perf_counter()
         for doc in docs:
             trial_from_study(doc)

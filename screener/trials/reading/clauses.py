@@ -123,16 +123,21 @@ def doubtful(text: str, spans: list[tuple[int, int]]) -> bool:
 
 
 #: Phrases that hold a trigger's words without its meaning ("not be eligible").
-_PSEUDO = [r["literal"] for r in _DATA["rules"] if r["category"] == "PSEUDO"]
+_PSEUDO = re.compile("|".join(re.escape(r["literal"]) for r in _DATA["rules"]
+                              if r["category"] == "PSEUDO"), re.IGNORECASE)
+
+
+@cache
+def _literals(categories: frozenset[str]) -> re.Pattern:
+    words = sorted((r["literal"] for r in _DATA["rules"] if r["category"] in categories),
+                   key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])",
+                      re.IGNORECASE)
 
 
 def has_trigger(text: str, categories: frozenset[str] = DOUBT_CATEGORIES) -> bool:
     """True when the clause holds a trigger of ``categories`` (whatever it reaches)."""
-    low = f" {text.lower()} "
-    for phrase in _PSEUDO:
-        low = low.replace(phrase, " ")
-    return any(r["category"] in categories and re.search(
-        rf"(?<![\w-]){re.escape(r['literal'])}(?![\w-])", low) for r in _DATA["rules"])
+    return _literals(categories).search(_PSEUDO.sub(" ", text)) is not None
 
 
 def says_doubt(text: str) -> bool:

@@ -469,13 +469,22 @@ def _one_letter_off(word: str, name: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+#: Long names by first letter, for the fuzzy look-up.
+_BY_LETTER: dict[str, list[str]] = {}
+for _name in _LONG_NAMES:
+    _BY_LETTER.setdefault(_name[0], []).append(_name)
+
+
 def _fuzzy_therapies(text: str) -> list[tuple[int, int, list[str]]]:
     """Long drug names written one letter off ("blinatumumab", "inotuzamab")."""
     out = []
     for m in re.finditer(r"[a-z]{9,}", text.lower()):
-        for name, therapies in _LONG_NAMES.items():
-            if name[0] == m.group(0)[0] and _one_letter_off(m.group(0), name):
-                out.append((m.start(), m.end(), therapies))
+        word = m.group(0)
+        if word in _LONG_NAMES:
+            continue  # spelled right: the name patterns found it
+        for name in _BY_LETTER.get(word[0], ()):
+            if _one_letter_off(word, name):
+                out.append((m.start(), m.end(), _LONG_NAMES[name]))
                 break
     return out
 
