@@ -209,9 +209,24 @@ def _describe(rule: dict) -> str:
         return _leaf(rule)
     if "not_screened" in rule:
         return ""
+    members = rule.get("any")
+    if isinstance(members, list) and len(members) == 2 and "not" in members[0] and (
+            "not_screened" not in members[1]):  # any[not X, Y]: "if X: Y"
+        condition, then = _describe(members[0]["not"]), _describe(members[1])
+        return f"si {condition}: {then}" if condition and then else ""
     if "not" in rule:
-        inner = _describe(rule["not"])
-        return f"no ({inner})" if inner else ""
+        inner_rule = rule["not"]
+        unseen = False
+        for key in ("all", "any"):
+            if key in inner_rule:
+                kept = [r for r in inner_rule[key] if "not_screened" not in r]
+                unseen = len(kept) < len(inner_rule[key])
+                inner_rule = (kept[0] if len(kept) == 1 else {key: kept}) if kept else None
+        inner = _describe(inner_rule) if inner_rule else ""
+        if not inner:
+            return ""
+        return f"no ({inner})" + (" (el equipo del estudio comprueba los detalles)" if unseen
+                                  else "")
     for key, joiner, more in (("any", " o ", OR_MORE), ("all", "; ", AND_MORE)):
         if key in rule:
             words = joiner.join(unique(_describe(r) for r in rule[key]))
