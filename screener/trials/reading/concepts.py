@@ -851,7 +851,7 @@ def _infections(text: str) -> list[Reading]:
 
 
 _ULN = (r"(?:x|×|times)\s*(?:the\s+)?(?:institutional\s+)?"
-        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal)")
+        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal|normal\b(?!\s+for\s+age))")
 
 
 @recogniser
@@ -884,6 +884,11 @@ def _organ(text: str) -> list[Reading]:
             continue
         out.append(Reading(_leaf("organ_function.bilirubin_x_uln", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(), "bilirubin level"))
+    for m in re.finditer(r"\b(?:total\s+|serum\s+)?bilirubin\s+(?:(?:level|levels)\s+)?"
+                         r"(?:must\s+be\s+|is\s+|within\s+)?normal\b(?!\s+for\s+age)", text, re.I):
+        if not re.search(r"direct|conjugated|gilbert|\bmg\b|μmol|umol", text, re.I):
+            out.append(Reading(_leaf("organ_function.bilirubin_x_uln", "lte", 1), m.start(),
+                               m.end(), "bilirubin level"))
     for m in re.finditer(rf"\b(?:creatinine\s+clearance|crcl|cr\s*cl)(?:\s*\(crcl\))?"
                          rf"(?:\s+or\s+(?:radioisotope\s+|estimated\s+)?(?:gfr|glomerular\s+"
                          rf"filtration\s+rate)(?:\s*\((?:e?gfr)\))?)?(?:\s+(?:must\s+be|of))?"

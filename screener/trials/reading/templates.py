@@ -169,7 +169,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # implication -- not of that age, or the rest: any[not age, rest].
         if kind == EXCLUSION or len(ages) > 1 or _NEGATION.search(text):
             return None
-        others = _combine(kind, text, [r for r in readings if r not in ages])
+        blanked = text
+        for r in ages:  # the age is the condition: not part of what is required
+            blanked = blanked[:r.start] + " " * (r.end - r.start) + blanked[r.end:]
+        others = _combine(kind, blanked, [r for r in readings if r not in ages])
         if others is not None and len(re.findall(r"karnofsky|lansky|ecog|\bkps\b|\blps\b",
                                                   text, re.I)) > 1 and all(
                 _fields_of(r.rule) == {"performance_status"} for r in rules if r not in ages):
@@ -235,6 +238,9 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # Words we did not read may require more: what we read can rule the person
         # out, but never says "met" for the whole criterion.
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
+    # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative
+    rest = re.sub(r"\b([\w-]+)\s+(?:or|/|and/or)\s+([\w-]+)\b", lambda m: " " if (
+        m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
         # Alternatives we cannot see: the rule may be met, never not met on them.
         rule = {"any": [rule, {"not_screened": "the other alternatives in the text"}]}
