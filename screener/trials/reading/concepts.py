@@ -38,7 +38,7 @@ class Reading:
 
 
 # ----------------------------------------------------------------- comparisons
-_GTE = (r"(?:≥|>/=|>=|=>|≧|at least|greater than or equal to|no less than|not less than|"
+_GTE = (r"(?:≥|>/=|>=|=>|≧|at least|greater (?:than )?or equal to|no less than|not less than|"
         r"minimum of|more than or equal to)")
 _GT = r"(?:>|greater than|more than|above|over)"
 _LTE = (r"(?:≤|</=|<=|=<|≦|no greater than|not greater than|no more than|not more than|"
@@ -264,7 +264,9 @@ def _disease_status(text: str) -> list[Reading]:
             "newly diagnosed leukemia (no earlier ALL treatment)"))
     if not out and not re.search(r"refractory|resistant|newly|untreated|de novo", text, re.I):
         # "relapsed" alone: a relapse, or refractory after one (never primary refractory)
-        out += _find(r"\b(?:relapsed|recurrent)\b(?!\s*(?:/|or|and))", text, lambda m: Reading(
+        out += _find(r"\b(?:relapsed|recurrent)\b(?!\s*(?:/|or|and))|"
+                     r"\brelapse\b(?=\s+(?:post|after|"
+                     r"following)\b)", text, lambda m: Reading(
             {"any": [_leaf("disease_status", "eq", "relapsed"),
                      {"all": [_leaf("disease_status", "eq", "refractory"),
                               _leaf("relapse_count", "gte", 1)]}]},
@@ -602,7 +604,7 @@ def _therapies(text: str) -> list[Reading]:
     if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a timing we could not place
     if not re.search(r"\b(prior|previous|previously|received|treatment with|treated with|"
-                     r"exposure|history of|had)\b|\bafter\b", text, re.I):
+                     r"exposure|history of|had)\b|\b(?:after|post|following)\b", text, re.I):
         return []  # a therapy named without saying it was received
     return [Reading(_leaf("prior_therapies", "received", therapies), first[0], first[1],
                     f"earlier treatment with {words}"), *extra]
@@ -653,8 +655,9 @@ def _performance(text: str) -> list[Reading]:
                 continue
         out.append(Reading(_leaf("performance_status", op, {"scale": "ecog", "score": score}),
                            m.start(), m.end(), f"ECOG performance status {score}"))
-    kps = (r"\b(?:karnofsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?"
-           r"(?:\s*(?:or|and/or|/)\s*(?:karnofsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?)?"
+    kps = (r"\b(?:karnofsky|karnovsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?"
+           r"(?:\s*(?:or|and/or|/)\s*(?:karnofsky|karnovsky|lansky|kps|lps)"
+           r"(?:\s*\((?:kps|lps|age[^)]*)\))?)?"
            r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s+(?:score|of|is|must\s+be))?"
            r"\s*")
     for m in re.finditer(kps + rf"(?:{_CMP}\s*(?P<num>\d{{2,3}})\s*%?|(?P<lo>\d{{2}})\s*%?\s*"
@@ -919,7 +922,8 @@ _KEYWORDS = {
     "_isolated_em": ("medullary",),
     "_cd_markers": ("cd19", "cd22", "cd 19", "cd 22"),
     "_gvhd": ("gvhd", "graft"),
-    "_performance": ("ecog", "zubrod", "who", "karnofsky", "lansky", "kps", "lps", "performance",
+    "_performance": ("ecog", "zubrod", "who", "karnofsky", "karnovsky", "lansky", "kps", "lps",
+                     "performance", "swog", "gog",
                      "eastern"),
     "_remission": ("remission", "cr"),
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
@@ -1048,7 +1052,7 @@ def _age(text: str) -> list[Reading]:
             r"^\W*(?:between\s+)?\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:years?|yrs?)\b", text, re.I):
         return []
     if re.search(r"\b(?:since|after|from|prior\s+to|before|within|ago|elapsed|duration|"
-                 r"survival|expectancy|remission|interval|gestation\w*|weigh\w*)\b", text, re.I):
+                 r"survival|expectancy|remission|interval|gestation\w*)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
     field = "age_at_diagnosis" if _AT_DIAGNOSIS.search(text) else "age"
     out: list[Reading] = []

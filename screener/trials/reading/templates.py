@@ -40,6 +40,7 @@ performance score scale scales play
 national comprehensive cancer network world health organization classification criteria
 potential childbearing child-bearing reproductive females mothers lactating nursing
 received receive receiving exposure exposed
+positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
 that this these those one any other such study entry enrollment enrolment registration
 time at up date no not never without women woman female females girls men male
 involvement malignancy guidelines nccn per defined cns b-cell before start first dose
@@ -136,7 +137,7 @@ _AGE_SCOPE = re.compile(
     r"\([^()]*\b(?:age[sd]?|years?\s+old|over|under|older|younger)\b[^()]*\)", re.IGNORECASE)
 
 
-_REASON = re.compile(r"[,;]?\s*\b(?:because\s+of|due\s+to\s+the\s+(?:potential|possible|"
+_REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:potential|possible|"
                      r"unknown)|given\s+the\s+(?:potential|possible))\b.*$", re.IGNORECASE)
 
 
