@@ -42,6 +42,7 @@ _GTE = (r"(?:≥|>/=|>=|=>|≧|at least|greater (?:than )?or equal to|no less th
         r"minimum of|more than or equal to)")
 _GT = r"(?:>|greater than|more than|above|over)"
 _LTE = (r"(?:≤|</=|<=|=<|≦|no greater than|not greater than|no more than|not more than|"
+        r"less (?:than )?or equal to|"
         r"not to exceed|less than or equal to|up to|maximum of|not exceeding)")
 _LT = r"(?:<|less than|below|under)"
 _CMP = rf"(?P<cmp>{_GTE}|{_LTE}|{_GT}|{_LT})"
@@ -420,7 +421,8 @@ def _cd_markers(text: str) -> list[Reading]:
     out = []
     for marker in ("19", "22"):
         pos = (rf"\bcd{marker}\s*(?:\+|positive|positivity|expressing|expression)|"
-               rf"\bcd{marker}[- ](?:positive|expressing)\b|\bexpressing\s+(?:the\s+)?"
+               rf"\bcd{marker}[- ](?:positive|expressing)\b|\b(?:surface\s+)?expression\s+of\s+"
+               rf"cd{marker}\b|\bexpressing\s+(?:the\s+)?"
                rf"cd{marker}\b(?:\s+antigen)?|\bpositive\s+for\s+cd{marker}\b(?:\s+expression)?")
         neg = (rf"\bcd{marker}[\s-]*(?:negative|negativity)\b|\bcd{marker}\s*-(?=\s|\)|,|\.|$)|"
                rf"\bnegative\s+for\s+cd{marker}\b")

@@ -41,6 +41,7 @@ national comprehensive cancer network world health organization classification c
 potential childbearing child-bearing reproductive females mothers lactating nursing
 received receive receiving exposure exposed
 positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
+treated been surface expression expressing blasts leukemic cells detected demonstrate demonstrated
 that this these those one any other such study entry enrollment enrolment registration
 time at up date no not never without women woman female females girls men male
 involvement malignancy guidelines nccn per defined cns b-cell before start first dose
