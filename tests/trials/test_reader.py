@@ -80,8 +80,10 @@ CASES = [
      [leaf("disease_status", "eq", "newly_diagnosed"), leaf("diagnosis", "eq", "b_all"),
       leaf("philadelphia_chromosome", "eq", "positive")]),
     (I, "Second or greater relapse", [leaf("relapse_count", "gte", 2)]),
+    # "ALL" with no lineage: B or T; MPAL and lymphoblastic lymphoma are for the study team
     (I, "ALL post ≥ 2nd relapse",
-     [leaf("relapse_count", "gte", 2), leaf("diagnosis", "in", ["b_all", "t_all"])]),
+     [leaf("relapse_count", "gte", 2), leaf("diagnosis", "in", ["b_all", "t_all"]),
+      leaf("diagnosis", "in", ["mixed_phenotype", "lymphoblastic_lymphoma"])]),
     (I, "First relapse of B-ALL",
      [leaf("relapse_count", "between", [1, 1]), leaf("diagnosis", "eq", "b_all")]),
     (I, "For relapsed patients, documentation of CD19 tumor expression", None),

@@ -125,6 +125,14 @@ def _merge_same(readings: list[Reading]) -> list[Reading]:
     return list(seen.values()) + spans
 
 
+#: "ALL" with no lineage: B or T; mixed-phenotype leukemia and lymphoblastic lymphoma are
+#: close enough that whether the study takes them is for the study team, never a guess.
+_ALL_OF_ANY_LINEAGE = {"any": [
+    _leaf("diagnosis", "in", ["b_all", "t_all"]),
+    {"all": [_leaf("diagnosis", "in", ["mixed_phenotype", "lymphoblastic_lymphoma"]),
+             {"not_screened": "whether the study takes this kind of leukemia or lymphoma"}]}]}
+
+
 def _is_the_diagnosis(text: str, start: int, end: int) -> bool:
     """"ALL" named as the person's disease, not a protocol, a cohort or a treatment's name."""
     before, after = text[max(0, start - 60):start], text[end:end + 40]
@@ -188,7 +196,7 @@ def _lineage(text: str) -> list[Reading]:
         out = _merge_same([r for r in _find(
             r"\bacute\s+lympho(?:blastic|cytic|id)\s+leuka?emia\b(?:\s*\((?:all)\))?|"
             r"(?-i:\bALL\b)", text, lambda m: Reading(
-                _leaf("diagnosis", "in", ["b_all", "t_all"]), m.start(), m.end(),
+                _ALL_OF_ANY_LINEAGE, m.start(), m.end(),
                 "acute lymphoblastic leukemia (B-cell or T-cell)", requiring_only=True))
             if _is_the_diagnosis(text, r.start, r.end)])
     etp = _find(r"\bearly\s+t[- ]?(?:cell\s+)?precursor\b|\betp\b(?:[- ]all)?", text,
