@@ -426,3 +426,30 @@ def test_spanish_words_follow_the_rule_and_say_what_the_team_checks_once():
                                  {"therapies": ["blinatumomab"], "months": 3})) == (
         "Haber recibido blinatumomab (Blincyto) hace menos de 3 meses.")
     assert spanish.sentence(leaf("no_such_field", "eq", "x")) is None
+
+
+def test_the_reader_never_fails_on_the_shared_corpus(caplog):
+    """A reader bug would lose a criterion's rule quietly (logged): none on any shared record."""
+    from screener.trials.study import trial_from_study
+
+    for path in sorted((ROOT / "tests" / "trials" / "data" / "studies").glob("*.json")):
+        trial_from_study(json.loads(path.read_text(encoding="utf-8")))
+    assert not [r for r in caplog.records if "registry reader failed" in r.getMessage()]
+
+
+def test_a_reader_failure_loses_one_rule_not_the_trial(monkeypatch, caplog):
+    """If reading one criterion raises, that criterion is left to the study team; the rest stay."""
+    from screener.trials.reading import assemble
+
+    real = assemble.read_rule
+
+    def flaky(item, scoped=False):
+        if "hepatitis" in item.text:
+            raise RuntimeError("a reader bug")
+        return real(item, scoped)
+
+    monkeypatch.setattr(assemble, "read_rule", flaky)
+    items = split("Exclusion Criteria:\n* Active hepatitis B\n* HIV infection\n")
+    crits = [read_item(i, f"exc-{n}") for n, i in enumerate(items, 1)]
+    assert "rule" not in crits[0] and crits[1]["rule"]["field"] == "infections.hiv"
+    assert any("registry reader failed" in r.getMessage() for r in caplog.records)

@@ -31,6 +31,7 @@ only lose a rule, never produce an invalid one.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import replace
 
@@ -43,6 +44,8 @@ from . import clauses
 from .concepts import Reading, _disease_status, _philadelphia, _readings
 from .segment import EXCLUSION, INCLUSION, Item
 from .templates import _HARMLESS, _NEGATION, read_text
+
+logger = logging.getLogger(__name__)
 
 NOTE = "Read automatically from the registry text; a person has not reviewed this yet."
 NOTE_NONE = ("Read automatically from the registry text: no rule, so the study team checks "
@@ -539,7 +542,13 @@ def read_item(item: Item, cid: str) -> dict:
     """One item as a criteria-file criterion mapping, ``review: true``, rule only if certain."""
     crit = {"id": cid, "kind": item.kind, "text": item.text, "plain": {"en": PLAIN_NONE},
             "note": NOTE_NONE, "review": True}
-    reading = read_rule(item)
+    try:
+        reading = read_rule(item)
+    except Exception:  # noqa: BLE001 -- failure policy below
+        # Failure policy: a reader bug loses this criterion's rule (the study team
+        # checks it), never the whole trial; logged without any profile data.
+        logger.exception("registry reader failed on criterion %s; left unscreened", cid)
+        return crit
     if reading is None:
         core = _core_reading(item) or _defining_head(item)
         if core is not None and _valid(core, cid):

@@ -1003,7 +1003,11 @@ def _days(n: int, unit: str) -> float:
 
 
 def _age_leaf(field: str, op: str, n: int, unit: str) -> dict:
-    return _leaf(field, op, f"{n} {unit}")
+    leaf = _leaf(field, op, f"{n} {unit}")
+    if field == "age_at_diagnosis" and op == "age_at_most":
+        # someone that young now was that young at diagnosis: no need to ask the age then
+        return {"any": [_leaf("age", op, f"{n} {unit}"), leaf]}
+    return leaf
 
 
 #: Comparisons read in completed units (contract): "< 21 years" is at most 20
@@ -1064,6 +1068,16 @@ def _age(text: str) -> list[Reading]:
     if re.search(r"\b(?:since|after|from|prior\s+to|before|within|ago|elapsed|duration|"
                  r"survival|expectancy|remission|interval|gestation\w*)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
+    split_time = re.search(
+        r"\bage\s+(?P<lo>\d{1,3})\s*(?:years?\s+)?at\s+the\s+time\s+of\s+(?:screening|enrol+ment|"
+        r"consent|registration)\b[^.;]{0,40}?\bto\s+age\s+(?P<hi>\d{1,3})\s*(?:years?\s+)?at\s+"
+        r"the\s+time\s+of\s+(?:initial\s+|first\s+)?diagnosis\b", text, re.I)
+    if split_time:
+        # "Age 3 at the time of screening to age 21 at the time of initial diagnosis"
+        return [Reading({"all": [_age_leaf("age", "age_at_least", int(split_time["lo"]), "Years"),
+                                 _age_leaf("age_at_diagnosis", "age_at_most",
+                                           int(split_time["hi"]), "Years")]},
+                        split_time.start(), split_time.end(), "age now and at diagnosis")]
     field = "age_at_diagnosis" if _AT_DIAGNOSIS.search(text) else "age"
     out: list[Reading] = []
     taken: list[tuple[int, int]] = []
@@ -1109,7 +1123,8 @@ def _age(text: str) -> list[Reading]:
                     leaves = [_age_leaf(field, "age_at_most", n, unit)]
             taken.append((m.start(), m.end()))
             rule = leaves[0] if len(leaves) == 1 else {"all": leaves}
-            words = "age " + " to ".join(v["value"].lower() for v in leaves)
+            words = "age " + " to ".join(
+                (v.get("value") or v["any"][0]["value"]).lower() for v in leaves)
             out.append(Reading(rule, m.start(), m.end(), words))
     if len(out) > 1:
         # "> 30 days and < 21 years": both limits of one age

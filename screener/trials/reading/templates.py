@@ -148,6 +148,13 @@ def _names_chemotherapy(rule: dict) -> bool:
             and "multiagent_chemotherapy" in rule.get("value", []))
 
 
+#: "Children and young adults (age 24 years or younger) with ...": the age says who the
+#: people are, a requirement like the rest -- not the scope of one.
+_AGE_DEFINES = re.compile(
+    r"\b(?:children|young\s+adults|adults|adolescents|infants|patients|participants|subjects)"
+    r"\s*\((?:aged?\s+)?[^()]*\b(?:years?|months?)\b[^()]*\)", re.IGNORECASE)
+
+
 def _fields_of(rule: dict) -> set[str]:
     if "field" in rule:
         return {rule["field"]}
@@ -165,7 +172,8 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     if clauses.doubtful(text, [(r.start, r.end) for r in rules]):
         return None
     ages = [r for r in rules if _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
-    if ages and len(ages) < len(rules) and (kind == EXCLUSION or _AGE_SCOPE.search(text)):
+    if ages and len(ages) < len(rules) and (kind == EXCLUSION or (
+            _AGE_SCOPE.search(text) and not _AGE_DEFINES.search(text))):
         # An age beside another condition is most often the condition's scope
         # ("Karnofsky 50-100% (over age 10)", "for patients under 16: ..."): an
         # implication -- not of that age, or the rest: any[not age, rest].
