@@ -181,3 +181,11 @@ def test_an_active_infection_excludes_an_uncontrolled_one_and_asks_nothing_more(
     assert verdict(text, {"infections": {"uncontrolled_infection": False}}) == "likely_eligible"
     serious = "Exclusion Criteria:\n\n* Severe active infection\n"
     assert verdict(serious, {"infections": {"uncontrolled_infection": True}}) != "not_eligible"
+
+
+def test_no_prior_therapy_for_all_means_newly_diagnosed_whatever_the_exception():
+    """NCT00002812: 'No prior therapy for ALL except: Emergency therapy ...' rules out a relapse."""
+    text = ("Inclusion Criteria:\n\n* No prior therapy for ALL except: Emergency therapy for "
+            "blast crisis, superior vena cava syndrome, or renal failure\n")
+    assert verdict(text, {"disease_status": "relapsed", "relapse_count": 1}) == "not_eligible"
+    assert verdict(text, {"disease_status": "newly_diagnosed"}) != "not_eligible"

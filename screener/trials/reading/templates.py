@@ -155,6 +155,12 @@ _AGE_DEFINES = re.compile(
     r"\s*\((?:aged?\s+)?[^()]*\b(?:years?|months?)\b[^()]*\)", re.IGNORECASE)
 
 
+_NO_PRIOR_TREATMENT = re.compile(
+    r"^\W*no\s+(?:prior|previous)\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy|"
+    r"anti-?leuk\w+\s+(?:therapy|treatment))\s+(?:for|of)\s+(?:the\s+)?(?:all|acute\s+lympho\w+\s+"
+    r"leuka?emia|leuka?emia|this\s+disease|the\s+disease)\b", re.IGNORECASE)
+
+
 def _fields_of(rule: dict) -> set[str]:
     if "field" in rule:
         return {rule["field"]}
@@ -323,6 +329,12 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
 
     ``strict``: the reading must cover the whole text (used for alternatives).
     """
+    if kind == INCLUSION and _NO_PRIOR_TREATMENT.match(text):
+        # "No prior therapy for ALL (except steroids / emergency therapy ...)": whatever
+        # the exception allows, the leukemia has not been treated as such yet.
+        return ({"all": [{"field": "disease_status", "op": "eq", "value": "newly_diagnosed"},
+                         {"not_screened": "which earlier treatment the study allows"}]},
+                "Needs: newly diagnosed leukemia.")
     if re.search(r"karnofsky|lansky", text, re.I):
         # "Karnofsky (age >= 16) or Lansky (age < 16)": the age split between the two
         # scales is how the scales are defined, not a condition on the patient.
