@@ -614,7 +614,9 @@ def _therapies(text: str) -> list[Reading]:
     if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a timing we could not place
     if not re.search(r"\b(prior|previous|previously|received|treatment with|treated with|"
-                     r"exposure|history of|had)\b|\b(?:after|post|following)\b", text, re.I):
+                     r"exposure|history of|had)\b|\bafter\b", text, re.I):
+        # ("post-transplant" and "following" often say when, not that it was given:
+        # "less than 100 days post-transplant" is a window, read elsewhere or not at all)
         return []  # a therapy named without saying it was received
     return [Reading(_leaf("prior_therapies", "received", therapies), first[0], first[1],
                     f"earlier treatment with {words}"), *extra]
