@@ -189,3 +189,10 @@ def test_no_prior_therapy_for_all_means_newly_diagnosed_whatever_the_exception()
             "blast crisis, superior vena cava syndrome, or renal failure\n")
     assert verdict(text, {"disease_status": "relapsed", "relapse_count": 1}) == "not_eligible"
     assert verdict(text, {"disease_status": "newly_diagnosed"}) != "not_eligible"
+
+
+def test_days_post_transplant_is_a_window_not_a_transplant_requirement():
+    """'Less than 100 days post-transplant' never excludes someone transplanted two years ago."""
+    text = ("Exclusion Criteria:\n\n* Participants who are less than 100 days post-transplant\n")
+    long_ago = {"prior_therapies": [{"therapy": "allogeneic_hsct", "months_since_last_dose": 24}]}
+    assert verdict(text, long_ago) != "not_eligible"
