@@ -213,18 +213,19 @@ def run_load(port: int, clients: int, seconds: float, job, warmup: float = 3.0,
 
 
 def start_gunicorn(app_spec: str, port: int, workers: int, cwd: Path, env: dict,
-                   extra_args: tuple[str, ...] = (), tls: bool = False):
+                   extra_args: tuple[str, ...] = (), tls: bool = False, log=None):
     """gunicorn on 127.0.0.1:port in its own process group.
 
     ``extra_args`` go to gunicorn as they are; ``tls`` says it serves HTTPS
     (``--certfile``/``--keyfile`` among them), so the readiness probe speaks TLS
-    without checking the (throw-away, self-signed) certificate.
+    without checking the (throw-away, self-signed) certificate. ``log``, a file,
+    receives gunicorn's output (its error log and the app's) instead of ours.
     """
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     proc = subprocess.Popen(
         [gunicorn, "--workers", str(workers), "--bind", f"{HOST}:{port}",
          "--log-level", "warning", *extra_args, app_spec],
-        cwd=str(cwd), env=env, start_new_session=True)
+        cwd=str(cwd), env=env, start_new_session=True, stdout=log, stderr=log)
     for _ in range(300):  # up to 30 s to come up
         try:
             if tls:
