@@ -8,9 +8,11 @@ Prints
 - pairs/s for the full explained screening (what the API and pages use);
 - time to screen one profile against 1,000 trials (target: under 20 ms).
 The hand-written function is checked to agree with the engine on every profile,
-so the comparison is between two implementations of the same rules.
+so the comparison is between two implementations of the same rules. Each target
+prints "met" or "MISSED" (the 1,000-trial figures are judged on their median);
+``--strict`` exits 1 on a miss.
 
-usage: python bench/engine.py [--profiles 10000] [--seed 1]
+usage: python bench/engine.py [--profiles 10000] [--seed 1] [--strict]
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from targets import Targets, add_strict_option  # noqa: E402
 
 from screener.config import BUNDLED_CRITERIA  # noqa: E402
 from screener.eligibility import load_dir, quick_verdict, screen  # noqa: E402
@@ -262,11 +267,13 @@ def rate(fn, items, repeat=3) -> float:
     return len(items) / best
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profiles", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    add_strict_option(parser)
     args = parser.parse_args()
+    targets = Targets()
 
     trials = load_dir(BUNDLED_CRITERIA)
     profiles = generate(args.profiles, args.seed)
@@ -288,7 +295,8 @@ def main() -> None:
     floor_one = rate(eliana_by_hand, profiles)
     print(f"engine, verdict path, ELIANA:       {engine_one:12,.0f} pairs/s")
     print(f"hand-written floor, ELIANA:         {floor_one:12,.0f} pairs/s")
-    print(f"ratio floor/engine:                 {floor_one / engine_one:12.2f}x  (target <= 3x)")
+    ratio = floor_one / engine_one
+    targets.check(f"ratio floor/engine:                 {ratio:12.2f}x  (target <= 3x)", ratio <= 3)
 
     sample = [(p, t) for p in profiles[:1000] for t in trials]
     outcomes = rate(lambda pt: screen(*pt), sample, repeat=1)
@@ -306,9 +314,11 @@ def main() -> None:
                 fn(p, t)
             timings[label].append((time.perf_counter() - start) * 1000)
     for label, ms in timings.items():
-        print(f"one profile x 1,000 trials, {label + ':':14} median "
-              f"{statistics.median(ms):6.1f} ms, max {max(ms):6.1f} ms  (target < 20 ms)")
+        median = statistics.median(ms)
+        targets.check(f"one profile x 1,000 trials, {label + ':':14} median "
+                      f"{median:6.1f} ms, max {max(ms):6.1f} ms  (target < 20 ms)", median < 20)
+    return targets.exit_code(args.strict)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

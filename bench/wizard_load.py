@@ -1,6 +1,6 @@
 """Load test of the patient wizard beside a bare Flask baseline, on loopback only.
 
-    .venv/bin/python bench/wizard_load.py [--seconds 30] [--clients 20] [--workers 2]
+    .venv/bin/python bench/wizard_load.py [--seconds 30] [--clients 20] [--workers 2] [--strict]
 
 What it does, in one run:
 1. serves bench/bare_app.py (one template render) with gunicorn (N workers)
@@ -14,7 +14,8 @@ What it does, in one run:
 
 Targets (issue 3): zero errors, p95 under 50 ms per step, at least a third of
 the bare app's throughput. The two servers run one after the other, never at
-the same time, so they do not compete for the CPU. Everything listens on
+the same time, so they do not compete for the CPU. Each target prints "met" or
+"MISSED"; ``--strict`` exits 1 on a miss. Everything listens on
 127.0.0.1; loops are bounded by time and by a hard request cap.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -43,6 +45,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from targets import Targets, add_strict_option  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_REQUESTS_PER_CLIENT = 200_000  # hard cap, whatever the clock says
@@ -75,22 +80,33 @@ def free_port() -> int:
 
 
 class Client:
-    """One browser: its own cookies, plain http.client requests, timings by label."""
+    """One browser: its own cookies, plain http.client requests, timings by label.
 
-    def __init__(self, port: int, record):
-        self.port, self.record, self.cookies = port, record, {}
+    ``observe(label, status, body)``, when given, sees every answer (status None
+    when the connection failed), warm-up included: bench/load.py looks for 500s
+    and stack traces with it.
+    """
+
+    def __init__(self, port: int, record, observe=None):
+        self.port, self.record, self.cookies, self.observe = port, record, {}, observe
 
     def request(self, label: str, method: str, path: str, form=None,
-                expect=(200,)) -> str:
-        body = urlencode(form, doseq=True) if form is not None else None
+                expect=(200,), json_body=None) -> str:
         headers = {"Accept-Language": "en"}
-        if body is not None:
+        if json_body is not None:
+            body = json.dumps(json_body)
+            headers["Content-Type"] = "application/json"
+        elif form is not None:
+            body = urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        else:
+            body = None
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         start = time.perf_counter()
         error = None
         text = ""
+        status = None
         try:
             conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
             conn.request(method, path, body=body, headers=headers)
@@ -101,12 +117,15 @@ class Client:
                 jar.load(value)
                 for key, morsel in jar.items():
                     self.cookies[key] = morsel.value
+            status = response.status
             if response.status not in expect:
                 error = f"{label}: HTTP {response.status}"
             conn.close()
         except OSError as exc:
             error = f"{label}: {type(exc).__name__}"
         self.record(label, time.perf_counter() - start, error)
+        if self.observe is not None:
+            self.observe(label, status, text)
         return text
 
     def token(self, html: str) -> str:
@@ -146,8 +165,14 @@ def bare_page(client: Client) -> None:
     client.request("GET bare", "GET", "/")
 
 
-def run_load(port: int, clients: int, seconds: float, job, warmup: float = 3.0) -> dict:
-    """C threads each repeating ``job`` until the deadline; timings after the warm-up."""
+def run_load(port: int, clients: int, seconds: float, job, warmup: float = 3.0,
+             make_client=Client, during=None) -> dict:
+    """C threads each repeating ``job`` until the deadline; timings after the warm-up.
+
+    ``make_client(port, record)`` makes each thread's client; ``during(start, end)``,
+    if given, runs in this thread once the measured period starts (monotonic clock
+    bounds of that period), to inject faults; it must return before ``end``.
+    """
     lock = threading.Lock()
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
@@ -165,7 +190,7 @@ def run_load(port: int, clients: int, seconds: float, job, warmup: float = 3.0) 
     deadline = start + warmup + seconds
 
     def worker():
-        client = Client(port, record)
+        client = make_client(port, record)
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             if time.monotonic() >= deadline:
                 return
@@ -177,6 +202,8 @@ def run_load(port: int, clients: int, seconds: float, job, warmup: float = 3.0) 
     time.sleep(warmup)
     measuring.set()
     measured_from = time.monotonic()
+    if during is not None:
+        during(measured_from, deadline)
     for t in threads:
         t.join(timeout=warmup + seconds + 60)
     elapsed = time.monotonic() - measured_from
@@ -186,18 +213,19 @@ def run_load(port: int, clients: int, seconds: float, job, warmup: float = 3.0) 
 
 
 def start_gunicorn(app_spec: str, port: int, workers: int, cwd: Path, env: dict,
-                   extra_args: tuple[str, ...] = (), tls: bool = False):
+                   extra_args: tuple[str, ...] = (), tls: bool = False, log=None):
     """gunicorn on 127.0.0.1:port in its own process group.
 
     ``extra_args`` go to gunicorn as they are; ``tls`` says it serves HTTPS
     (``--certfile``/``--keyfile`` among them), so the readiness probe speaks TLS
-    without checking the (throw-away, self-signed) certificate.
+    without checking the (throw-away, self-signed) certificate. ``log``, a file,
+    receives gunicorn's output (its error log and the app's) instead of ours.
     """
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     proc = subprocess.Popen(
         [gunicorn, "--workers", str(workers), "--bind", f"{HOST}:{port}",
          "--log-level", "warning", *extra_args, app_spec],
-        cwd=str(cwd), env=env, start_new_session=True)
+        cwd=str(cwd), env=env, start_new_session=True, stdout=log, stderr=log)
     for _ in range(300):  # up to 30 s to come up
         try:
             if tls:
@@ -236,6 +264,11 @@ def pct(values: list[float], p: float) -> float:
     return ordered[rank] * 1000
 
 
+def all_timings(result: dict) -> list[float]:
+    """Every request's time in a load result, whatever its label."""
+    return [t for values in result["timings"].values() for t in values]
+
+
 def report(name: str, result: dict) -> None:
     print(f"\n{name}: {result['requests']} requests in {result['seconds']:.1f} s = "
           f"{result['rps']:.1f} requests/s, errors: {len(result['errors'])}")
@@ -254,6 +287,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    add_strict_option(parser)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="wizard-load-") as tmp:
@@ -283,11 +317,13 @@ def main() -> int:
     walks = len(wizard["timings"].get("GET results", []))
     worst_p95 = max(pct(v, 95) for v in wizard["timings"].values())
     ratio = wizard["rps"] / bare["rps"] if bare["rps"] else 0.0
+    errors = len(wizard["errors"]) + len(bare["errors"])
+    targets = Targets()
     print(f"\nComplete wizards: {walks} ({walks / wizard['seconds']:.1f}/s)")
-    print(f"Throughput ratio wizard/bare: {ratio:.2f} (target >= 0.33)")
-    print(f"Worst per-step p95: {worst_p95:.1f} ms (target < 50 ms)")
-    print(f"Errors: {len(wizard['errors']) + len(bare['errors'])} (target 0)")
-    return 0
+    targets.check(f"Throughput ratio wizard/bare: {ratio:.2f} (target >= 0.33)", ratio >= 0.33)
+    targets.check(f"Worst per-step p95: {worst_p95:.1f} ms (target < 50 ms)", worst_p95 < 50)
+    targets.check(f"Errors: {errors} (target 0)", errors == 0)
+    return targets.exit_code(args.strict)
 
 
 if __name__ == "__main__":

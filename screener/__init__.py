@@ -31,12 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import cli, i18n, security, views
+    from . import cli, i18n, models, security, views
     from .api import bp as api_bp
     from .models import db, migrate
     from .trials import catalog
 
-    db.init_app(app)
+    models.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     security.init_app(app)
     catalog.init_app(app)

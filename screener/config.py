@@ -53,6 +53,10 @@ def from_env(instance_path: Path) -> dict:
         # Redis URL for rate-limit counters shared by every worker and server
         # (redis://127.0.0.1:6379/0). Default: none, each process counts in memory.
         "REDIS_URL": env("REDIS_URL") or None,
+        # Seconds to wait for Redis to connect or answer before the limiter counts in
+        # memory instead (fail open, see screener/security.py). Redis answers in well
+        # under a millisecond; this only bounds how long a hung Redis can hold a request.
+        "SCREENER_REDIS_TIMEOUT": float(env("SCREENER_REDIS_TIMEOUT", "0.5")),
         # Base URL of the ClinicalTrials.gov API v2 (tests point it at a local fake).
         "SCREENER_CTGOV_URL": env("SCREENER_CTGOV_URL") or PUBLIC_CTGOV_URL,
         # Folder of curated criteria files. Default: the bundled criteria/.

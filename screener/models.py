@@ -9,6 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, String, Text, TypeDecorator, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -17,6 +18,34 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def init_app(app) -> None:
+    """Bind ``db`` to the app; each request's session is closed without failing the answer.
+
+    Failure policy: when the database connection dies after the view has made
+    its answer (a restart, a failover, an administrator killing connections),
+    closing the request's session at teardown cannot roll back its transaction.
+    That error used to escape the app, so gunicorn replaced a finished page with
+    its bare "Internal Server Error". Nothing is lost by ignoring it: every
+    write the answer reports was committed by the view, and what teardown rolls
+    back is unsaved by definition; the dead connection is already discarded
+    from the pool (pool_pre_ping checks the others). So the answer stands and
+    the error is logged as a warning, without parameters.
+    """
+    db.init_app(app)
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs
+    # teardowns in reverse); Flask-SQLAlchemy's then finds no session to close.
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            db.session.registry.clear()  # drop the broken session; a new one comes next time
+            app.logger.warning("The database connection failed while closing a request's "
+                               "session (%s); the answer was sent as it was.",
+                               type(error.orig).__name__)
 
 
 @event.listens_for(Engine, "connect")

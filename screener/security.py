@@ -7,13 +7,17 @@
   other systems and not by browsers' forms, is exempted where it is registered.
 - Rate limits (Flask-Limiter) on the API and on form submissions, per client
   address, counted in Redis when REDIS_URL is set so every worker shares them.
-  Failure policy: if Redis is down the limiter counts in memory and logs it; a
+  Failure policy: fail open (see ``SharedCountLimiter``): if Redis is down or
+  hangs, the limiter counts in memory, per process, and says so once; a
   patient's request never fails because the limiter's store is unreachable.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request, url_for
+import logging
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, current_app, has_app_context, jsonify, render_template, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
@@ -23,7 +27,73 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .i18n import lazy_gettext as _l
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+
+
+def _redacted(url: str) -> str:
+    """``url`` without its password, fit for a log line."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{netloc}"))
+
+
+def _drop_limiter_own_fallback_lines(record: logging.LogRecord) -> bool:
+    """Flask-Limiter's own fallback and recovery lines, replaced by SharedCountLimiter's."""
+    return not record.getMessage().startswith(("Rate limit storage unreachable",
+                                               "Rate limit storage recovered"))
+
+
+class SharedCountLimiter(Limiter):
+    """Flask-Limiter's Limiter that fails open and says so, once, where operators look.
+
+    Failure policy (decided here): fail open. When the Redis holding the shared
+    counters is unreachable, or accepts and never answers (SCREENER_REDIS_TIMEOUT
+    bounds every connect and read), Flask-Limiter switches to counting in memory
+    in each process: every gunicorn worker then allows the full limit on its own,
+    so the limits are looser, but no patient's request fails or waits on the
+    limiter's store. A refused request would lose nothing, but refusing everyone
+    because of a counter store is worse than letting scripts through a little
+    faster for a while. It retries Redis now and then and shares counters again
+    when it answers.
+
+    Flask-Limiter logs the switch on its own logger, which has no handler under
+    gunicorn (silent); this logs one warning per switch on the app's logger,
+    naming the store and what it means, not one per request.
+    """
+
+    @property
+    def _storage_dead(self) -> bool:
+        return self.__dict__.get("_shared_counts_lost", False)
+
+    @_storage_dead.setter
+    def _storage_dead(self, dead: bool) -> None:
+        # Flask-Limiter sets this flag when its store fails and clears it when a
+        # later check finds it answering again: the two moments worth a log line.
+        was_dead = self.__dict__.get("_shared_counts_lost", False)
+        self.__dict__["_shared_counts_lost"] = dead
+        if dead == was_dead:
+            return
+        logger = current_app.logger if has_app_context() else logging.getLogger("screener")
+        store = _redacted(current_app.config.get("REDIS_URL") or "") if has_app_context() else ""
+        if dead:
+            logger.warning(
+                "Rate-limit store %s is unreachable or did not answer: rate limits are now "
+                "counted per process, in memory (each worker allows the full limit); requests "
+                "are still served. Shared counting resumes when the store answers again.",
+                store or "(unknown)")
+        else:
+            logger.info("Rate-limit store %s answers again: rate limits are shared again.",
+                        store or "(unknown)")
+
+    def init_app(self, app: Flask) -> None:
+        """Bind to ``app`` with shared counting assumed to work until a request shows otherwise."""
+        self.__dict__["_shared_counts_lost"] = False
+        super().init_app(app)
+        self.logger.addFilter(_drop_limiter_own_fallback_lines)
+
+
+limiter = SharedCountLimiter(key_func=get_remote_address)
 
 
 def api_limit() -> str:
@@ -79,9 +149,15 @@ def init_app(app: Flask) -> None:
     hops = app.config["SCREENER_PROXY_HOPS"]
     if hops:  # behind N trusted proxies: the client address is in X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    timeout = app.config["SCREENER_REDIS_TIMEOUT"]
     app.config.update(
         RATELIMIT_ENABLED=app.config["SCREENER_RATE_LIMITS"],
         RATELIMIT_STORAGE_URI=app.config.get("REDIS_URL") or "memory://",
+        # Passed to redis-py: without them a Redis that accepts and never answers
+        # held every request for 5 s or more (redis-py's defaults).
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": timeout,
+                                   "socket_timeout": timeout},
+        # Fail open (SharedCountLimiter): count in memory when the store fails.
         RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_HEADERS_ENABLED=True,

@@ -1,5 +1,10 @@
 """Error pages speak plainly and never lose what was stored."""
 
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from screener import create_app
 from screener.models import WizardDraft, db
 
 
@@ -82,3 +87,38 @@ def test_a_database_error_logs_no_answer_and_no_draft_id(app, client, caplog):
                           (" ON wizard_draft" if db.engine.dialect.name == "postgresql" else "")))
         if db.engine.dialect.name == "postgresql":
             conn.execute(text("DROP FUNCTION refuse_saves()"))
+
+
+@pytest.mark.postgres
+def test_a_connection_killed_before_teardown_still_answers_the_page(tmp_path, pg_url,
+                                                                   reset_database):
+    """A database connection killed after the page is made, before the request's session is
+    closed, still gives the visitor the page (not gunicorn's bare error), and the next works."""
+    import psycopg
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SCREENER_RATE_LIMITS": False,
+                      "SQLALCHEMY_DATABASE_URI": pg_url})
+    admin = psycopg.connect(make_url(pg_url).set(drivername="postgresql")
+                            .render_as_string(hide_password=False), autocommit=True)
+    killed = []
+
+    @app.after_request
+    def kill_this_requests_connection(response):
+        # The real fault, at the worst moment: the session's connection is still in a
+        # transaction and dies before teardown rolls it back (waits until it is gone).
+        if not killed:
+            pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            killed.append(admin.execute("SELECT pg_terminate_backend(%s, 5000)",
+                                        (pid,)).fetchone()[0])
+        return response
+
+    try:
+        client = app.test_client()
+        first = client.get("/trials")
+        assert killed == [True]
+        assert first.status_code == 200 and "NCT02435849" in first.get_data(as_text=True)
+        again = client.get("/trials")
+        assert again.status_code == 200 and "NCT02435849" in again.get_data(as_text=True)
+    finally:
+        admin.close()
+        reset_database(app)

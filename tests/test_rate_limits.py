@@ -1,6 +1,10 @@
 """Per-address rate limits on the API and on form posts; counters shared through real Redis."""
 
+import logging
 import os
+import socket
+import threading
+import time
 import uuid
 
 import pytest
@@ -106,3 +110,67 @@ def test_an_unreachable_redis_never_blocks_a_request(tmp_path):
     client = limited_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0",
                          SCREENER_API_RATE_LIMIT="5 per minute").test_client()
     assert client.post("/api/v1/screen", json={"patient": CHILD}).status_code == 200
+
+
+def _warnings(caplog):
+    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_closed_redis_port_is_survived_and_said_once(tmp_path, caplog):
+    """With nothing listening at REDIS_URL, requests answer at once and one warning says so."""
+    app = limited_app(tmp_path, REDIS_URL="redis://:secret@127.0.0.1:1/0",
+                      SCREENER_API_RATE_LIMIT="5 per minute")
+    client = app.test_client()
+    caplog.set_level(logging.INFO)
+    for _ in range(5):
+        start = time.monotonic()
+        assert client.post("/api/v1/screen", json={"patient": CHILD}).status_code == 200
+        assert time.monotonic() - start < 1.0
+    # Fail open, counted in this process: the sixth request is still over the limit.
+    assert client.post("/api/v1/screen", json={"patient": CHILD}).status_code == 429
+    (warning,) = _warnings(caplog)
+    message = warning.getMessage()
+    assert "127.0.0.1:1" in message and "secret" not in message  # which store, no password
+    assert "per process" in message
+    # Said where an operator sees it: the app's own logger (a handler under gunicorn).
+    assert warning.name == app.logger.name
+
+
+@pytest.fixture
+def black_hole():
+    """A Redis URL whose server accepts connections and never answers (a hung Redis)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.05)
+    stop = threading.Event()
+    held = []
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            held.append(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join(timeout=5)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_a_redis_that_never_answers_does_not_stall_requests(tmp_path, black_hole, caplog):
+    """With a hung Redis, API and wizard requests answer within a bound, and not with a 500."""
+    app = limited_app(tmp_path, REDIS_URL=black_hole)
+    client = app.test_client()
+    for method, path, kwargs in (("post", "/api/v1/screen", {"json": {"patient": CHILD}}),
+                                 ("get", "/", {}),
+                                 ("post", "/api/v1/screen", {"json": {"patient": CHILD}})):
+        start = time.monotonic()
+        response = getattr(client, method)(path, **kwargs)
+        assert time.monotonic() - start < 3.0, path
+        assert response.status_code == 200, path
+    assert len(_warnings(caplog)) == 1
