@@ -159,6 +159,35 @@ def sync_command(from_dir: Path | None, full: bool) -> None:
         sys.exit(1)
 
 
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete wizard drafts idle past WIZARD_DRAFT_IDLE_MINUTES; print how many went.
+
+    Safe to run twice and from cron (e.g. every 15 minutes): a run deletes only
+    drafts already past the limit and exits 0, even when there were none. Exit 1
+    when the database cannot be written (nothing is deleted then).
+    """
+    from flask import current_app
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .models import db
+    from .wizard.drafts import purge_expired
+
+    minutes = current_app.config.get("WIZARD_DRAFT_IDLE_MINUTES", 120)
+    try:
+        removed = purge_expired()
+    except SQLAlchemyError as exc:
+        # Failure policy: one line on stderr (cron mails it even with stdout discarded) and
+        # a non-zero exit so it is noticed;
+        # the statement's parameters are never printed (hide_parameters in config.py).
+        db.session.rollback()
+        click.echo(f"purge failed: the database cannot be written ({type(exc).__name__})"
+                   " — nothing deleted", err=True)
+        sys.exit(1)
+    click.echo(f"removed {removed} expired wizard draft(s) (idle over {minutes} minutes)")
+
+
 @click.command("draft-criteria")
 @click.argument("nct_id")
 @click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -227,6 +256,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(screen_command)
     app.cli.add_command(sync_command)
     app.cli.add_command(draft_criteria)
+    app.cli.add_command(purge_command)
 
 
 def _create_app():
@@ -244,3 +274,4 @@ main.add_command(check_criteria)
 main.add_command(screen_command)
 main.add_command(sync_command)
 main.add_command(draft_criteria)
+main.add_command(purge_command)
