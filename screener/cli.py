@@ -49,18 +49,24 @@ def _fail(message: str, code: int) -> None:
 
 @click.command("screen")
 @click.option("--patient", "patient_path", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Patient profile JSON (shared/contracts/patient-profile.schema.json).")
+              # exists/readable: a missing file is said to be missing, not a contract breach
+              type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
+              help="Patient profile JSON, as screener/schemas/patient-profile.schema.json "
+              "describes (examples: tests/data/example_profiles/).")
 @click.option("--trial", "trial_ids", multiple=True, metavar="NCT_ID",
               help="Screen against this curated trial (repeatable).")
 @click.option("--study", "study_paths", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Screen against a ClinicalTrials.gov API v2 study record (repeatable).")
 @click.option("--all", "all_trials", is_flag=True, help="Screen against every curated trial.")
-@click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON results.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON results (screener/schemas/screening-result.schema.json).")
 @_criteria_option
 def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, criteria_dir):
-    """Screen a patient profile against trials (contract: shared/contracts/README.md)."""
+    """Screen a patient profile against trials (README.md, "Screening a profile").
+
+    Exit 0 done, 1 broken criteria files, 2 bad input (the field or file is named).
+    """
     chosen = sum(bool(x) for x in (trial_ids, study_paths, all_trials))
     if chosen != 1:
         _fail("give exactly one of --trial, --study or --all", 2)

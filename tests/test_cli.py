@@ -74,3 +74,31 @@ def test_human_output_says_likely_never_plain_eligible():
     for line in result.output.splitlines():
         if "eligible" in line.lower() and "not eligible" not in line.lower():
             assert "likely eligible" in line.lower() and "study team confirms" in line.lower()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_screen_help_points_at_files_of_this_project():
+    """Every file `screener screen --help` names exists in the project (no shared/contracts)."""
+    import re
+
+    result = run("screen", "--help")
+    assert result.exit_code == 0
+    # undo click's line wrapping (it also breaks lines after a hyphen)
+    text = re.sub(r"(?<=-)\s+", "", " ".join(result.output.split()))
+    named = re.findall(r"[\w./-]+\.(?:json|md)\b", text)
+    assert "screener/schemas/patient-profile.schema.json" in named
+    assert "README.md" in named
+    assert "shared/contracts" not in text
+    for path in named:
+        assert (ROOT / path).is_file(), path
+
+
+def test_missing_profile_file_is_named_not_called_a_contract_breach(tmp_path):
+    """A profile path that does not exist says so, naming the path; exit 2."""
+    missing = tmp_path / "no-such-profile.json"
+    result = run("screen", "--patient", str(missing), "--all", "--json")
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "no-such-profile.json" in result.output
+    assert "breaks the contract" not in result.output
