@@ -102,3 +102,47 @@ def test_missing_profile_file_is_named_not_called_a_contract_breach(tmp_path):
     assert result.exit_code == 2
     assert "does not exist" in result.output and "no-such-profile.json" in result.output
     assert "breaks the contract" not in result.output
+
+
+PROJECT_COMMANDS = ["screen", "check-criteria", "sync", "draft-criteria", "purge"]
+
+
+def test_top_level_help_lists_the_project_commands_first():
+    """`screener --help` leads with the project's commands; Flask's come after, apart."""
+    result = run("--help")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("Commands:")
+    listed = [line.split()[0] for line in lines[start + 1:] if line.startswith("  ")]
+    assert listed[:len(PROJECT_COMMANDS)] == PROJECT_COMMANDS
+    # Flask's development commands are not in the project's list; they are named after it.
+    assert not {"run", "shell", "routes", "db"} & set(listed[:len(PROJECT_COMMANDS)])
+    rest = "\n".join(lines[start + 1 + len(PROJECT_COMMANDS):])
+    assert "run" in rest and "db" in rest
+
+
+def test_top_level_help_loads_neither_the_app_nor_the_engine():
+    """`screener --help` answers without creating the app or importing the engine (fast)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from screener.cli import main\n"
+            "try:\n"
+            "    main(['--help'])\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "heavy = [m for m in ('screener.eligibility', 'screener.models', 'jsonschema',"
+            " 'sqlalchemy', 'flask_sqlalchemy', 'screener.api') if m in sys.modules]\n"
+            "print('HEAVY', heavy)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True, cwd=ROOT).stdout
+    assert "HEAVY []" in out, out
+
+
+def test_flask_commands_still_work_through_screener(tmp_path):
+    """`screener routes` (a Flask command) still runs, loading the app only then."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "SECRET_KEY": "test-secret"}
+    result = CliRunner().invoke(main, ["routes"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "/api/v1/screen" in result.output
