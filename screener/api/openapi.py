@@ -126,7 +126,9 @@ def openapi_document() -> dict:
                                                 "$ref": "#/components/schemas/TrialLabels"}}},
                                         ]}}}}}}},
                         "400": _error_response(
-                            "The body is not JSON, or nests deeper than 32 levels"),
+                            "The body is not JSON (Content-Type application/json), its "
+                            "JSON is malformed (the error names the line and column), or "
+                            "it nests deeper than 32 levels"),
                         "405": _error_response("Method not allowed (use POST); the Allow "
                                                "header names the methods"),
                         "413": _error_response("The body is larger than the limit (2 MiB)"),

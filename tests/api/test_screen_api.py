@@ -398,3 +398,19 @@ def test_each_result_says_how_many_inclusions_could_not_be_checked(registry):
     thin = [r for r in results if r["verdict"] == "likely_eligible" and r["trial"]["source"]
             == "ctgov" and r["trial"]["inclusions_not_screened"] > 0]
     assert thin, "registry trials 'likely' with unread inclusions exist in this corpus"
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    ('{"patient": {"age": ', "line 1, column 21"),
+    ('{\n  "patient": {\n    "age": {"years": 4,}\n  }\n}', "line 3, column 24"),
+    ("", "line 1, column 1"),
+])
+def test_malformed_json_is_400_saying_where(client, body, where):
+    """A body sent as JSON that does not parse is called malformed, with the parser's place."""
+    response = client.post("/api/v1/screen", data=body, content_type="application/json")
+    assert response.status_code == 400
+    answer = response.get_json()
+    assert "malformed" in answer["error"] and "Content-Type" not in answer["error"]
+    assert where in answer["error"]
+    assert answer["errors"] and answer["errors"][0]["field"] == "(body)"
+    assert where in answer["errors"][0]["message"]
