@@ -12,6 +12,7 @@ Imports of the engine, the models and the app happen inside each command, so
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -205,18 +206,36 @@ def purge_command() -> None:
     click.echo(f"removed {removed} expired wizard draft(s) (idle over {minutes} minutes)")
 
 
+#: An NCT id as the registry writes it (the contract's ^NCT[0-9]{8}$).
+_NCT_ID = re.compile(r"NCT[0-9]{8}")
+
+
 @click.command("draft-criteria")
 @click.argument("nct_id")
 @click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Study JSON file (API v2 record) instead of the local snapshot.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="Where to write the draft ('-' for stdout). Default: ./NCT_ID.yaml")
+              help="Where to write the draft ('-' for stdout). Required: see above.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 def draft_criteria(nct_id: str, from_file: Path | None, output: Path | None, force: bool) -> None:
-    """Draft a criteria file from the registry: verbatim items, read rules marked for review."""
+    """Draft a criteria file from the registry: verbatim items, read rules marked for review.
+
+    NCT_ID is NCT and 8 digits, in either case (nct01234567 is NCT01234567).
+    There is no default output: the draft passes the linter, so written into
+    criteria/ it would be served at once as a trial a person has read, and the
+    working directory is rarely where it belongs. Say where it goes with
+    -o FILE (e.g. -o drafts/NCT01234567.yaml), or -o - for stdout; review it,
+    then move it into criteria/.
+    """
     from .trials.draft import DraftError, draft_yaml
     from .trials.study import StudyError
 
+    raw, nct_id = nct_id, nct_id.strip().upper()
+    if not _NCT_ID.fullmatch(nct_id):
+        _fail(f"{raw!r} is not an NCT id (NCT followed by 8 digits)", 2)
+    if output is None:
+        _fail(f"say where the draft goes: -o FILE (e.g. -o drafts/{nct_id}.yaml) or -o - for "
+              "stdout; review it before it goes into criteria/, where the app serves it", 2)
     if from_file is not None:
         try:
             study = json.loads(from_file.read_text(encoding="utf-8"))
@@ -238,13 +257,17 @@ def draft_criteria(nct_id: str, from_file: Path | None, output: Path | None, for
         _fail(f"{record}: {exc}", 2)
     except DraftError as exc:
         _fail(f"the draft for {nct_id} does not pass the linter: {exc}", 1)
-    target = output or Path(f"{nct_id}.yaml")
+    target = output
     if str(target) == "-":
         click.echo(text, nl=False)
         return
     if target.exists() and not force:
         _fail(f"{target} exists; use --force to overwrite it", 2)
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # the folder the person named
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{target}: cannot be written ({exc.strerror or exc})", 2)
     click.echo(f"wrote {target}: a draft to review before it goes into criteria/")
 
 
