@@ -414,3 +414,30 @@ def test_malformed_json_is_400_saying_where(client, body, where):
     assert where in answer["error"]
     assert answer["errors"] and answer["errors"][0]["field"] == "(body)"
     assert where in answer["errors"][0]["message"]
+
+
+def _request_schema(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schema = dict(doc["paths"]["/api/v1/screen"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"])
+    schema["components"] = doc["components"]
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_openapi_request_schema_refuses_what_the_api_refuses(client):
+    """An ECOG score above 5 is refused by the API (422), so the document says it is invalid."""
+    body = {"patient": {"performance_status": {"scale": "ecog", "score": 18}}}
+    assert client.post("/api/v1/screen", json=body).status_code == 422
+    assert list(_request_schema(client).iter_errors(body))
+    fine = {"patient": {"performance_status": {"scale": "karnofsky", "score": 80}}}
+    assert not list(_request_schema(client).iter_errors(fine))
+
+
+def test_openapi_declares_the_422_for_an_unknown_trial(client):
+    """The document's 422 example for trials that are not loaded is what the API answers."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    example = doc["paths"]["/api/v1/screen"]["post"]["responses"]["422"]["content"][
+        "application/json"]["examples"]["unknown_trial"]["value"]
+    response = client.post("/api/v1/screen", json={"patient": CHILD, "trials": ["NCT99999999"]})
+    assert response.status_code == 422
+    assert response.get_json() == example
