@@ -1,7 +1,9 @@
 """The ``screener`` command (and the same commands under ``flask --app screener``).
 
-``check-criteria`` and ``screen`` use the pure engine only: they need neither
-the database nor a running app, so they work on a fresh clone.
+``check-criteria`` and ``screen --trial/--study`` use the pure engine only: they
+need neither the database nor a running app, so they work on a fresh clone.
+``screen --all`` screens what the API screens, so it also reads the registry
+snapshot through the app (DATABASE_URL; SQLite in instance/ by default).
 Exit codes: 0 done; 1 broken criteria files; 2 bad input (a profile that breaks
 the contract, an unknown trial, wrong options).
 
@@ -65,11 +67,17 @@ def _fail(message: str, code: int) -> None:
 @click.option("--study", "study_paths", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Screen against a ClinicalTrials.gov API v2 study record (repeatable).")
-@click.option("--all", "all_trials", is_flag=True, help="Screen against every curated trial.")
+@click.option("--all", "all_trials", is_flag=True,
+              help="Screen against the trials the API screens: every curated trial and "
+              "every trial of the registry snapshot (`screener sync`), those open to "
+              "enrolment only (RECRUITING, NOT_YET_RECRUITING, ENROLLING_BY_INVITATION).")
+@click.option("--include-closed", is_flag=True,
+              help="With --all: also trials not open to enrolment (the API's include_closed).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON results (screener/schemas/screening-result.schema.json).")
 @_criteria_option
-def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, criteria_dir):
+def screen_command(patient_path, trial_ids, study_paths, all_trials, include_closed, as_json,
+                   criteria_dir):
     """Screen a patient profile against trials.
 
     What the results say: README.md, "Screening a profile". Exit 0 done, 1 broken
@@ -81,6 +89,9 @@ def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, cr
     chosen = sum(bool(x) for x in (trial_ids, study_paths, all_trials))
     if chosen != 1:
         _fail("give exactly one of --trial, --study or --all", 2)
+    if include_closed and not all_trials:
+        _fail("--include-closed goes with --all (trials named with --trial or --study are "
+              "screened whatever their status)", 2)
     try:
         profile = load_profile(patient_path)
     except ProfileError as exc:
@@ -94,7 +105,9 @@ def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, cr
             _fail(f"criteria files are broken:\n{exc}", 1)
         by_id = {t.id: t for t in curated}
         if all_trials:
-            trials = curated
+            trials = curated + _registry_trials(set(by_id))
+            if not include_closed:
+                trials = [t for t in trials if t.recruiting]
         else:
             unknown = [t for t in trial_ids if t not in by_id]
             if unknown:
@@ -105,12 +118,53 @@ def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, cr
         click.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
         return
     for r in results:
-        click.echo(f"{r.trial.id}  {VERDICT_WORDS[r.verdict]}  — {r.trial.title}")
+        read = "  [criteria read automatically from ClinicalTrials.gov]" if (
+            r.trial.source == "ctgov") else ""
+        click.echo(f"{r.trial.id}  {VERDICT_WORDS[r.verdict]}  — {r.trial.title}{read}")
         for c in r.criteria:
             if c.outcome in ("not_met", "unknown"):
                 click.echo(f"    {c.outcome:8} {c.id}: {c.because}")
         if r.missing_answers:
             click.echo(f"    missing answers: {', '.join(r.missing_answers)}")
+
+
+def _registry_trials(curated_ids: set[str]) -> list:
+    """The registry snapshot's trials the app screens (curated ids excluded), in its order.
+
+    --all must screen what POST /api/v1/screen screens, so the trials come from the
+    app's own catalog (the app is created here: database from DATABASE_URL). Failure
+    policy, as in the app: an unreadable or empty snapshot leaves the curated trials,
+    and stderr says so, so stdout stays the results alone.
+    """
+    from flask.cli import NoAppException, ScriptInfo
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .eligibility import CriteriaError
+    from .models import db
+    from .trials import snapshot
+    from .trials.catalog import catalog
+
+    try:
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+        with app.app_context():
+            try:
+                state = snapshot.state()
+                registry = [t for t in catalog().all()
+                            if t.source == "ctgov" and t.id not in curated_ids]
+            finally:
+                db.session.remove()
+                db.engine.dispose()  # a one-shot command keeps no connections open
+    except (NoAppException, SQLAlchemyError, CriteriaError) as exc:
+        click.echo(f"note: the registry snapshot cannot be read ({type(exc).__name__}); "
+                   "screening curated trials only", err=True)
+        return []
+    if not state.studies:
+        click.echo("note: no registry snapshot (run `screener sync`); screening curated "
+                   "trials only", err=True)
+    elif state.may_be_out_of_date:
+        click.echo(f"note: the last sync failed; registry trials as of {state.as_of}",
+                   err=True)
+    return registry
 
 
 def _trials_from_studies(paths):

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from screener.cli import main
 from screener.config import BUNDLED_CRITERIA
+from screener.eligibility import load_dir
 from screener.eligibility.loader import criteria_files
 
 EXAMPLES = sorted((Path(__file__).parent / "data" / "example_profiles").glob("*.json"))
@@ -21,21 +22,54 @@ def run(*args):
     return CliRunner().invoke(main, list(args))
 
 
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path, monkeypatch):
+    """Commands that open the app (--all reads the registry snapshot) use a database of
+    their own, not instance/ in the checkout."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+
+
 def test_shared_examples_exist():
     """The contract's example profiles are where the tests expect them."""
     assert len(EXAMPLES) >= 4
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_screen_all_prints_contract_results_for_every_curated_trial(path):
-    """--all --json prints one contract-shaped result per curated trial and exits 0."""
+def test_screen_all_prints_contract_results_for_every_open_curated_trial(path):
+    """--all --json (no registry snapshot) prints one contract-shaped result per curated trial
+    open to enrolment, as the API screens by default, and exits 0."""
     result = run("screen", "--patient", str(path), "--all", "--json")
     assert result.exit_code == 0, result.output
-    results = json.loads(result.output)
+    results = json.loads(result.stdout)
+    curated = load_dir(BUNDLED_CRITERIA)
     assert sorted(r["trial"]["id"] for r in results) == sorted(
-        p.stem for p in criteria_files(BUNDLED_CRITERIA))
+        t.id for t in curated if t.recruiting)
+    assert any(not t.recruiting for t in curated)  # so the filter is tested
     for r in results:
         jsonschema.validate(r, RESULT_SCHEMA)
+
+
+def test_screen_all_include_closed_screens_every_curated_trial():
+    """--all --include-closed screens every curated file, whatever its status."""
+    result = run("screen", "--patient", str(EXAMPLES[0]), "--all", "--include-closed", "--json")
+    assert result.exit_code == 0, result.output
+    assert sorted(r["trial"]["id"] for r in json.loads(result.stdout)) == sorted(
+        p.stem for p in criteria_files(BUNDLED_CRITERIA))
+
+
+def test_include_closed_goes_with_all_only():
+    """--include-closed with --trial is refused (named trials are screened whatever their status)."""
+    result = run("screen", "--patient", str(EXAMPLES[0]), "--trial", "NCT02435849",
+                 "--include-closed")
+    assert result.exit_code == 2 and "--include-closed" in result.output
+
+
+def test_screen_help_says_what_all_screens():
+    """--help says --all takes curated and registry trials, open ones unless --include-closed."""
+    text = " ".join(run("screen", "--help").output.split())
+    assert "registry snapshot" in text and "open to enrolment" in text
+    assert "--include-closed" in text
 
 
 def test_screen_one_trial():

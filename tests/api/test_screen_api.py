@@ -441,3 +441,33 @@ def test_openapi_declares_the_422_for_an_unknown_trial(client):
     response = client.post("/api/v1/screen", json={"patient": CHILD, "trials": ["NCT99999999"]})
     assert response.status_code == 422
     assert response.get_json() == example
+
+
+def _cli_ids(app, tmp_path, *options):
+    """Trial ids `screener screen --all` screens, on the app's database (as a script would)."""
+    from click.testing import CliRunner
+
+    from screener.cli import main
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(CHILD))
+    env = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret"}
+    result = CliRunner().invoke(main, ["screen", "--patient", str(path), "--all", "--json",
+                                       *options], env=env)
+    assert result.exit_code == 0, result.output
+    return [r["trial"]["id"] for r in json.loads(result.stdout)]
+
+
+@pytest.mark.parametrize("include_closed", [False, True], ids=["open", "include_closed"])
+def test_cli_all_and_the_api_screen_the_same_trials(registry, tmp_path, include_closed):
+    """With a registry snapshot loaded, `screen --all` and the API screen the same trial ids,
+    curated and registry alike (open ones by default; every one with include_closed)."""
+    api = registry.test_client().post("/api/v1/screen", json={
+        "patient": CHILD, "include_closed": include_closed}).get_json()["results"]
+    api_ids = [r["trial"]["id"] for r in api]
+    cli_ids = _cli_ids(registry, tmp_path, *(["--include-closed"] if include_closed else []))
+    assert cli_ids == api_ids
+    sources = {r["trial"]["source"] for r in api}
+    assert sources == {"criteria-file", "ctgov"}
+    assert (REGISTRY_COMPLETED in cli_ids) is include_closed
+    assert (CURATED_CLOSED in cli_ids) is include_closed
