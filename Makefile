@@ -20,18 +20,25 @@ test: setup browser  ## set up and run the whole test suite, on SQLite then on P
 
 setup: $(VENV)/.installed
 
+# pip is quiet (its errors still show); these lines say what the wait is for.
 $(VENV)/.installed: pyproject.toml
+	@echo "setting up $(VENV): installing the project and its dependencies with pip" \
+	  "(about 30 s the first time)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
+	@echo "$(VENV) is ready"
 
-# Browser tests drive Debian's Chromium (no browser downloads work here).
+# Browser tests drive Debian's Chromium (no browser downloads work here). apt's
+# messages are shown, not discarded: when it fails, they say why.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+	  echo "installing Debian's chromium for the browser tests (apt-get; a minute or two)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium || { \
+	    echo "could not install chromium (apt's messages above); without it, run" \
+	      ".venv/bin/pytest -m 'not browser'" >&2; exit 1; }; }
 
 # Each benchmark prints "met"/"MISSED" beside its targets; BENCH_FLAGS=--strict stops at a miss.
 # bench/load.py needs the PostgreSQL and Redis servers (it makes and drops its own database).

@@ -1,24 +1,31 @@
 """The ``screener`` command (and the same commands under ``flask --app screener``).
 
-``check-criteria`` and ``screen`` use the pure engine only: they need neither
-the database nor a running app, so they work on a fresh clone.
+``check-criteria`` and ``screen --trial/--study`` use the pure engine only: they
+need neither the database nor a running app, so they work on a fresh clone.
+``screen --all`` screens what the API screens, so it also reads the registry
+snapshot through the app (DATABASE_URL; SQLite in instance/ by default).
 Exit codes: 0 done; 1 broken criteria files; 2 bad input (a profile that breaks
 the contract, an unknown trial, wrong options).
+
+Imports of the engine, the models and the app happen inside each command, so
+``screener --help`` and each command's ``--help`` answer at once.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
 from .config import BUNDLED_CRITERIA
-from .eligibility import VERDICT_WORDS, CriteriaError, lint_dir, load_dir, screen
-from .profile import ProfileError, load_profile
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 _criteria_option = click.option(
     "--criteria-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -30,6 +37,8 @@ _criteria_option = click.option(
 @_criteria_option
 def check_criteria(criteria_dir: Path) -> None:
     """Lint every criteria file: schema plus named checks. Exit 1 on any problem."""
+    from .eligibility import lint_dir
+
     if not criteria_dir.is_dir():
         raise click.UsageError(f"{criteria_dir} is not a folder")
     problems = lint_dir(criteria_dir)
@@ -49,21 +58,40 @@ def _fail(message: str, code: int) -> None:
 
 @click.command("screen")
 @click.option("--patient", "patient_path", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Patient profile JSON (shared/contracts/patient-profile.schema.json).")
+              # exists/readable: a missing file is said to be missing, not a contract breach
+              type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
+              help="Patient profile JSON, as screener/schemas/patient-profile.schema.json "
+              "describes (examples: tests/data/example_profiles/).")
 @click.option("--trial", "trial_ids", multiple=True, metavar="NCT_ID",
               help="Screen against this curated trial (repeatable).")
 @click.option("--study", "study_paths", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Screen against a ClinicalTrials.gov API v2 study record (repeatable).")
-@click.option("--all", "all_trials", is_flag=True, help="Screen against every curated trial.")
-@click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON results.")
+@click.option("--all", "all_trials", is_flag=True,
+              help="Screen against the trials the API screens: every curated trial and "
+              "every trial of the registry snapshot (`screener sync`), those open to "
+              "enrolment only (RECRUITING, NOT_YET_RECRUITING, ENROLLING_BY_INVITATION).")
+@click.option("--include-closed", is_flag=True,
+              help="With --all: also trials not open to enrolment (the API's include_closed).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON results (screener/schemas/screening-result.schema.json).")
 @_criteria_option
-def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, criteria_dir):
-    """Screen a patient profile against trials (contract: shared/contracts/README.md)."""
+def screen_command(patient_path, trial_ids, study_paths, all_trials, include_closed, as_json,
+                   criteria_dir):
+    """Screen a patient profile against trials.
+
+    What the results say: README.md, "Screening a profile". Exit 0 done, 1 broken
+    criteria files, 2 bad input (the field or file is named).
+    """
+    from .eligibility import VERDICT_WORDS, CriteriaError, load_dir, screen
+    from .profile import ProfileError, load_profile
+
     chosen = sum(bool(x) for x in (trial_ids, study_paths, all_trials))
     if chosen != 1:
         _fail("give exactly one of --trial, --study or --all", 2)
+    if include_closed and not all_trials:
+        _fail("--include-closed goes with --all (trials named with --trial or --study are "
+              "screened whatever their status)", 2)
     try:
         profile = load_profile(patient_path)
     except ProfileError as exc:
@@ -77,7 +105,9 @@ def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, cr
             _fail(f"criteria files are broken:\n{exc}", 1)
         by_id = {t.id: t for t in curated}
         if all_trials:
-            trials = curated
+            trials = curated + _registry_trials(set(by_id))
+            if not include_closed:
+                trials = [t for t in trials if t.recruiting]
         else:
             unknown = [t for t in trial_ids if t not in by_id]
             if unknown:
@@ -88,12 +118,53 @@ def screen_command(patient_path, trial_ids, study_paths, all_trials, as_json, cr
         click.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
         return
     for r in results:
-        click.echo(f"{r.trial.id}  {VERDICT_WORDS[r.verdict]}  — {r.trial.title}")
+        read = "  [criteria read automatically from ClinicalTrials.gov]" if (
+            r.trial.source == "ctgov") else ""
+        click.echo(f"{r.trial.id}  {VERDICT_WORDS[r.verdict]}  — {r.trial.title}{read}")
         for c in r.criteria:
             if c.outcome in ("not_met", "unknown"):
                 click.echo(f"    {c.outcome:8} {c.id}: {c.because}")
         if r.missing_answers:
             click.echo(f"    missing answers: {', '.join(r.missing_answers)}")
+
+
+def _registry_trials(curated_ids: set[str]) -> list:
+    """The registry snapshot's trials the app screens (curated ids excluded), in its order.
+
+    --all must screen what POST /api/v1/screen screens, so the trials come from the
+    app's own catalog (the app is created here: database from DATABASE_URL). Failure
+    policy, as in the app: an unreadable or empty snapshot leaves the curated trials,
+    and stderr says so, so stdout stays the results alone.
+    """
+    from flask.cli import NoAppException, ScriptInfo
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .eligibility import CriteriaError
+    from .models import db
+    from .trials import snapshot
+    from .trials.catalog import catalog
+
+    try:
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+        with app.app_context():
+            try:
+                state = snapshot.state()
+                registry = [t for t in catalog().all()
+                            if t.source == "ctgov" and t.id not in curated_ids]
+            finally:
+                db.session.remove()
+                db.engine.dispose()  # a one-shot command keeps no connections open
+    except (NoAppException, SQLAlchemyError, CriteriaError) as exc:
+        click.echo(f"note: the registry snapshot cannot be read ({type(exc).__name__}); "
+                   "screening curated trials only", err=True)
+        return []
+    if not state.studies:
+        click.echo("note: no registry snapshot (run `screener sync`); screening curated "
+                   "trials only", err=True)
+    elif state.may_be_out_of_date:
+        click.echo(f"note: the last sync failed; registry trials as of {state.as_of}",
+                   err=True)
+    return registry
 
 
 def _trials_from_studies(paths):
@@ -159,18 +230,66 @@ def sync_command(from_dir: Path | None, full: bool) -> None:
         sys.exit(1)
 
 
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete expired wizard drafts; print how many went.
+
+    A draft expires when idle longer than WIZARD_DRAFT_IDLE_MINUTES. Safe to run
+    twice and from cron (e.g. every 15 minutes): a run deletes only drafts already
+    past the limit and exits 0, even when there were none. Exit 1 when the
+    database cannot be written (nothing is deleted then).
+    """
+    from flask import current_app
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .models import db
+    from .wizard.drafts import purge_expired
+
+    minutes = current_app.config.get("WIZARD_DRAFT_IDLE_MINUTES", 120)
+    try:
+        removed = purge_expired()
+    except SQLAlchemyError as exc:
+        # Failure policy: one line on stderr (cron mails it even with stdout discarded) and
+        # a non-zero exit so it is noticed;
+        # the statement's parameters are never printed (hide_parameters in config.py).
+        db.session.rollback()
+        click.echo(f"purge failed: the database cannot be written ({type(exc).__name__})"
+                   " — nothing deleted", err=True)
+        sys.exit(1)
+    click.echo(f"removed {removed} expired wizard draft(s) (idle over {minutes} minutes)")
+
+
+#: An NCT id as the registry writes it (the contract's ^NCT[0-9]{8}$).
+_NCT_ID = re.compile(r"NCT[0-9]{8}")
+
+
 @click.command("draft-criteria")
 @click.argument("nct_id")
 @click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Study JSON file (API v2 record) instead of the local snapshot.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="Where to write the draft ('-' for stdout). Default: ./NCT_ID.yaml")
+              help="Where to write the draft ('-' for stdout). Required: see above.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 def draft_criteria(nct_id: str, from_file: Path | None, output: Path | None, force: bool) -> None:
-    """Draft a criteria file from the registry: verbatim items, read rules marked for review."""
+    """Draft a criteria file from the registry: verbatim items, read rules marked for review.
+
+    NCT_ID is NCT and 8 digits, in either case (nct01234567 is NCT01234567).
+    There is no default output: the draft passes the linter, so written into
+    criteria/ it would be served at once as a trial a person has read, and the
+    working directory is rarely where it belongs. Say where it goes with
+    -o FILE (e.g. -o drafts/NCT01234567.yaml), or -o - for stdout; review it,
+    then move it into criteria/.
+    """
     from .trials.draft import DraftError, draft_yaml
     from .trials.study import StudyError
 
+    raw, nct_id = nct_id, nct_id.strip().upper()
+    if not _NCT_ID.fullmatch(nct_id):
+        _fail(f"{raw!r} is not an NCT id (NCT followed by 8 digits)", 2)
+    if output is None:
+        _fail(f"say where the draft goes: -o FILE (e.g. -o drafts/{nct_id}.yaml) or -o - for "
+              "stdout; review it before it goes into criteria/, where the app serves it", 2)
     if from_file is not None:
         try:
             study = json.loads(from_file.read_text(encoding="utf-8"))
@@ -192,13 +311,17 @@ def draft_criteria(nct_id: str, from_file: Path | None, output: Path | None, for
         _fail(f"{record}: {exc}", 2)
     except DraftError as exc:
         _fail(f"the draft for {nct_id} does not pass the linter: {exc}", 1)
-    target = output or Path(f"{nct_id}.yaml")
+    target = output
     if str(target) == "-":
         click.echo(text, nl=False)
         return
     if target.exists() and not force:
         _fail(f"{target} exists; use --force to overwrite it", 2)
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # the folder the person named
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{target}: cannot be written ({exc.strerror or exc})", 2)
     click.echo(f"wrote {target}: a draft to review before it goes into criteria/")
 
 
@@ -221,12 +344,14 @@ def _study_from_snapshot(nct_id: str) -> dict:
     return found[nct_id]
 
 
+#: The project's commands, in the order `screener --help` lists them.
+COMMANDS = (screen_command, check_criteria, sync_command, draft_criteria, purge_command)
+
+
 def init_app(app: Flask) -> None:
     """Make the same commands available as ``flask --app screener ...``."""
-    app.cli.add_command(check_criteria)
-    app.cli.add_command(screen_command)
-    app.cli.add_command(sync_command)
-    app.cli.add_command(draft_criteria)
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 def _create_app():
@@ -235,12 +360,40 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app)
+class ScreenerGroup(FlaskGroup):
+    """Flask's command group, whose help lists the project's commands first, fast.
+
+    FlaskGroup's help creates the app (migrations included) to list the commands
+    extensions add, which took over a second and put Flask's development commands
+    among ours. Here help names Flask's commands in one line without loading
+    anything; they still run as before (``screener run``, ``screener db upgrade``).
+    Flask's --app option is not offered: this group always creates the screener app.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params = [p for p in self.params if p.name != "app"]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The project's commands in their order, then Flask's and the extensions'."""
+        own = [c.name for c in COMMANDS]
+        return own + [name for name in super().list_commands(ctx) if name not in own]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(c.name) for c in COMMANDS)
+        rows = [(c.name, c.get_short_help_str(limit)) for c in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+        with formatter.section("Flask's commands (they load the app)"):
+            formatter.write_text(
+                "run (development server), shell, routes, db (migrations), limiter. "
+                "`screener COMMAND --help` for each.")
+
+
+@click.group(cls=ScreenerGroup, create_app=_create_app)
 def main() -> None:
-    """ALL trial pre-screener: run the app, check criteria files, screen profiles."""
+    """ALL trial pre-screener: screen profiles, check criteria files, sync the registry."""
 
 
-main.add_command(check_criteria)
-main.add_command(screen_command)
-main.add_command(sync_command)
-main.add_command(draft_criteria)
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from screener.cli import main
 from screener.config import BUNDLED_CRITERIA
+from screener.eligibility import load_dir
 from screener.eligibility.loader import criteria_files
 
 EXAMPLES = sorted((Path(__file__).parent / "data" / "example_profiles").glob("*.json"))
@@ -21,21 +22,54 @@ def run(*args):
     return CliRunner().invoke(main, list(args))
 
 
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path, monkeypatch):
+    """Commands that open the app (--all reads the registry snapshot) use a database of
+    their own, not instance/ in the checkout."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+
+
 def test_shared_examples_exist():
     """The contract's example profiles are where the tests expect them."""
     assert len(EXAMPLES) >= 4
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_screen_all_prints_contract_results_for_every_curated_trial(path):
-    """--all --json prints one contract-shaped result per curated trial and exits 0."""
+def test_screen_all_prints_contract_results_for_every_open_curated_trial(path):
+    """--all --json (no registry snapshot) prints one contract-shaped result per curated trial
+    open to enrolment, as the API screens by default, and exits 0."""
     result = run("screen", "--patient", str(path), "--all", "--json")
     assert result.exit_code == 0, result.output
-    results = json.loads(result.output)
+    results = json.loads(result.stdout)
+    curated = load_dir(BUNDLED_CRITERIA)
     assert sorted(r["trial"]["id"] for r in results) == sorted(
-        p.stem for p in criteria_files(BUNDLED_CRITERIA))
+        t.id for t in curated if t.recruiting)
+    assert any(not t.recruiting for t in curated)  # so the filter is tested
     for r in results:
         jsonschema.validate(r, RESULT_SCHEMA)
+
+
+def test_screen_all_include_closed_screens_every_curated_trial():
+    """--all --include-closed screens every curated file, whatever its status."""
+    result = run("screen", "--patient", str(EXAMPLES[0]), "--all", "--include-closed", "--json")
+    assert result.exit_code == 0, result.output
+    assert sorted(r["trial"]["id"] for r in json.loads(result.stdout)) == sorted(
+        p.stem for p in criteria_files(BUNDLED_CRITERIA))
+
+
+def test_include_closed_goes_with_all_only():
+    """--include-closed with --trial is refused (named trials are screened whatever their status)."""
+    result = run("screen", "--patient", str(EXAMPLES[0]), "--trial", "NCT02435849",
+                 "--include-closed")
+    assert result.exit_code == 2 and "--include-closed" in result.output
+
+
+def test_screen_help_says_what_all_screens():
+    """--help says --all takes curated and registry trials, open ones unless --include-closed."""
+    text = " ".join(run("screen", "--help").output.split())
+    assert "registry snapshot" in text and "open to enrolment" in text
+    assert "--include-closed" in text
 
 
 def test_screen_one_trial():
@@ -74,3 +108,75 @@ def test_human_output_says_likely_never_plain_eligible():
     for line in result.output.splitlines():
         if "eligible" in line.lower() and "not eligible" not in line.lower():
             assert "likely eligible" in line.lower() and "study team confirms" in line.lower()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_screen_help_points_at_files_of_this_project():
+    """Every file `screener screen --help` names exists in the project (no shared/contracts)."""
+    import re
+
+    result = run("screen", "--help")
+    assert result.exit_code == 0
+    # undo click's line wrapping (it also breaks lines after a hyphen)
+    text = re.sub(r"(?<=-)\s+", "", " ".join(result.output.split()))
+    named = re.findall(r"[\w./-]+\.(?:json|md)\b", text)
+    assert "screener/schemas/patient-profile.schema.json" in named
+    assert "README.md" in named
+    assert "shared/contracts" not in text
+    for path in named:
+        assert (ROOT / path).is_file(), path
+
+
+def test_missing_profile_file_is_named_not_called_a_contract_breach(tmp_path):
+    """A profile path that does not exist says so, naming the path; exit 2."""
+    missing = tmp_path / "no-such-profile.json"
+    result = run("screen", "--patient", str(missing), "--all", "--json")
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "no-such-profile.json" in result.output
+    assert "breaks the contract" not in result.output
+
+
+PROJECT_COMMANDS = ["screen", "check-criteria", "sync", "draft-criteria", "purge"]
+
+
+def test_top_level_help_lists_the_project_commands_first():
+    """`screener --help` leads with the project's commands; Flask's come after, apart."""
+    result = run("--help")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("Commands:")
+    listed = [line.split()[0] for line in lines[start + 1:] if line.startswith("  ")]
+    assert listed[:len(PROJECT_COMMANDS)] == PROJECT_COMMANDS
+    # Flask's development commands are not in the project's list; they are named after it.
+    assert not {"run", "shell", "routes", "db"} & set(listed[:len(PROJECT_COMMANDS)])
+    rest = "\n".join(lines[start + 1 + len(PROJECT_COMMANDS):])
+    assert "run" in rest and "db" in rest
+
+
+def test_top_level_help_loads_neither_the_app_nor_the_engine():
+    """`screener --help` answers without creating the app or importing the engine (fast)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from screener.cli import main\n"
+            "try:\n"
+            "    main(['--help'])\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "heavy = [m for m in ('screener.eligibility', 'screener.models', 'jsonschema',"
+            " 'sqlalchemy', 'flask_sqlalchemy', 'screener.api') if m in sys.modules]\n"
+            "print('HEAVY', heavy)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True, cwd=ROOT).stdout
+    assert "HEAVY []" in out, out
+
+
+def test_flask_commands_still_work_through_screener(tmp_path):
+    """`screener routes` (a Flask command) still runs, loading the app only then."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "SECRET_KEY": "test-secret"}
+    result = CliRunner().invoke(main, ["routes"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "/api/v1/screen" in result.output

@@ -55,9 +55,34 @@ TRIAL_LABELS = {
 }
 
 
-def _error_response(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+def _error_response(description: str, examples: dict | None = None) -> dict:
+    media = {"schema": {"$ref": "#/components/schemas/Error"}}
+    if examples:
+        media["examples"] = examples
+    return {"description": description, "content": {"application/json": media}}
+
+
+#: What the API answers for a well-formed request naming a trial that is not loaded
+#: (screener/api/routes.py). The document cannot list the loaded trials (the registry
+#: snapshot changes with each sync), so this 422 is declared here, with its exact body.
+UNKNOWN_TRIAL_EXAMPLE = {
+    "summary": "a trial named in `trials` is not loaded (curated or registry)",
+    "value": {"error": "some trials are not loaded",
+              "errors": [{"field": "trials[0]", "message": "no trial NCT99999999 is loaded"}]},
+}
+
+
+def _patient_profile() -> dict:
+    """The contract's profile schema plus the one rule validate_profile adds (ECOG 0-5).
+
+    The contract's schema allows any score from 0 to 100 on every scale; the API refuses
+    an ECOG score above 5 (screener/profile.py), so the document says so too.
+    """
+    schema = _strip(profile_schema())
+    performance = schema["properties"]["performance_status"]
+    performance["if"] = {"properties": {"scale": {"const": "ecog"}}, "required": ["scale"]}
+    performance["then"] = {"properties": {"score": {"maximum": 5}}}
+    return schema
 
 
 @cache
@@ -126,14 +151,19 @@ def openapi_document() -> dict:
                                                 "$ref": "#/components/schemas/TrialLabels"}}},
                                         ]}}}}}}},
                         "400": _error_response(
-                            "The body is not JSON, or nests deeper than 32 levels"),
+                            "The body is not JSON (Content-Type application/json), its "
+                            "JSON is malformed (the error names the line and column), or "
+                            "it nests deeper than 32 levels"),
                         "405": _error_response("Method not allowed (use POST); the Allow "
                                                "header names the methods"),
                         "413": _error_response("The body is larger than the limit (2 MiB)"),
-                        "422": _error_response("The request or the profile breaks the "
-                                               "contract; each error names the field "
-                                               "(patient.*, trials[i], include_closed, or an "
-                                               "unexpected request field)"),
+                        "422": _error_response(
+                            "The request or the profile breaks the contract, or `trials` "
+                            "names a trial that is not loaded (a well-formed NCT id this "
+                            "service does not know: 'some trials are not loaded', one "
+                            "error per trials[i]); each error names the field (patient.*, "
+                            "trials[i], include_closed, or an unexpected request field)",
+                            {"unknown_trial": UNKNOWN_TRIAL_EXAMPLE}),
                         "429": _error_response("Too many requests from this address; "
                                                "the Retry-After header says when to retry"),
                         "500": _error_response("Internal error; nothing was stored"),
@@ -150,7 +180,7 @@ def openapi_document() -> dict:
             },
         },
         "components": {"schemas": {
-            "PatientProfile": _strip(profile_schema()),
+            "PatientProfile": _patient_profile(),
             "ScreeningResult": _strip(_result_schema()),
             "TrialLabels": TRIAL_LABELS,
             "Error": error,

@@ -1,6 +1,7 @@
 """POST /api/v1/screen and the OpenAPI document that describes it.
 
-Errors are JSON and name the field: 400 when the body is not JSON, 422 when
+Errors are JSON and name the field: 400 when the body is not JSON (or its
+JSON is malformed: the parser's line and column are given), 422 when
 the request or the profile breaks the contract. Every other error under /api/
 (404, 405, 413, 429, 500) is JSON too (see ``api_error`` below and
 screener/security.py). Bodies are never logged.
@@ -13,6 +14,7 @@ trial; trials named in ``"trials"`` are screened whatever their status.
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask import jsonify, request
@@ -112,12 +114,20 @@ def result_dict(result) -> dict:
 def screen_patient():
     """Screen a profile against the open trials (all with include_closed, or those listed)."""
     too_deep = f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)"
+    if not request.is_json:
+        return _error(400, "the request body must be JSON (Content-Type: application/json)")
     try:
-        body = request.get_json(silent=True)
+        # Parsed here rather than by request.get_json, which drops the parser's
+        # message: a caller whose JSON is malformed is told what and where.
+        body = json.loads(request.get_data(cache=True))
     except RecursionError:  # past the parser's own limit (about 1,000 levels)
         return _error(400, too_deep)
-    if body is None:
-        return _error(400, "the request body must be JSON (Content-Type: application/json)")
+    except json.JSONDecodeError as exc:
+        where = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        return _error(400, f"the JSON is malformed: {where}", [f"(body): {where}"])
+    except UnicodeDecodeError:
+        return _error(400, "the JSON is malformed: it is not UTF-8 text",
+                      ["(body): not UTF-8 text"])
     if _depth(body) > MAX_DEPTH:
         return _error(400, too_deep)
     if not isinstance(body, dict):

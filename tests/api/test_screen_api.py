@@ -398,3 +398,76 @@ def test_each_result_says_how_many_inclusions_could_not_be_checked(registry):
     thin = [r for r in results if r["verdict"] == "likely_eligible" and r["trial"]["source"]
             == "ctgov" and r["trial"]["inclusions_not_screened"] > 0]
     assert thin, "registry trials 'likely' with unread inclusions exist in this corpus"
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    ('{"patient": {"age": ', "line 1, column 21"),
+    ('{\n  "patient": {\n    "age": {"years": 4,}\n  }\n}', "line 3, column 24"),
+    ("", "line 1, column 1"),
+])
+def test_malformed_json_is_400_saying_where(client, body, where):
+    """A body sent as JSON that does not parse is called malformed, with the parser's place."""
+    response = client.post("/api/v1/screen", data=body, content_type="application/json")
+    assert response.status_code == 400
+    answer = response.get_json()
+    assert "malformed" in answer["error"] and "Content-Type" not in answer["error"]
+    assert where in answer["error"]
+    assert answer["errors"] and answer["errors"][0]["field"] == "(body)"
+    assert where in answer["errors"][0]["message"]
+
+
+def _request_schema(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schema = dict(doc["paths"]["/api/v1/screen"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"])
+    schema["components"] = doc["components"]
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_openapi_request_schema_refuses_what_the_api_refuses(client):
+    """An ECOG score above 5 is refused by the API (422), so the document says it is invalid."""
+    body = {"patient": {"performance_status": {"scale": "ecog", "score": 18}}}
+    assert client.post("/api/v1/screen", json=body).status_code == 422
+    assert list(_request_schema(client).iter_errors(body))
+    fine = {"patient": {"performance_status": {"scale": "karnofsky", "score": 80}}}
+    assert not list(_request_schema(client).iter_errors(fine))
+
+
+def test_openapi_declares_the_422_for_an_unknown_trial(client):
+    """The document's 422 example for trials that are not loaded is what the API answers."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    example = doc["paths"]["/api/v1/screen"]["post"]["responses"]["422"]["content"][
+        "application/json"]["examples"]["unknown_trial"]["value"]
+    response = client.post("/api/v1/screen", json={"patient": CHILD, "trials": ["NCT99999999"]})
+    assert response.status_code == 422
+    assert response.get_json() == example
+
+
+def _cli_ids(app, tmp_path, *options):
+    """Trial ids `screener screen --all` screens, on the app's database (as a script would)."""
+    from click.testing import CliRunner
+
+    from screener.cli import main
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(CHILD))
+    env = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret"}
+    result = CliRunner().invoke(main, ["screen", "--patient", str(path), "--all", "--json",
+                                       *options], env=env)
+    assert result.exit_code == 0, result.output
+    return [r["trial"]["id"] for r in json.loads(result.stdout)]
+
+
+@pytest.mark.parametrize("include_closed", [False, True], ids=["open", "include_closed"])
+def test_cli_all_and_the_api_screen_the_same_trials(registry, tmp_path, include_closed):
+    """With a registry snapshot loaded, `screen --all` and the API screen the same trial ids,
+    curated and registry alike (open ones by default; every one with include_closed)."""
+    api = registry.test_client().post("/api/v1/screen", json={
+        "patient": CHILD, "include_closed": include_closed}).get_json()["results"]
+    api_ids = [r["trial"]["id"] for r in api]
+    cli_ids = _cli_ids(registry, tmp_path, *(["--include-closed"] if include_closed else []))
+    assert cli_ids == api_ids
+    sources = {r["trial"]["source"] for r in api}
+    assert sources == {"criteria-file", "ctgov"}
+    assert (REGISTRY_COMPLETED in cli_ids) is include_closed
+    assert (CURATED_CLOSED in cli_ids) is include_closed

@@ -103,3 +103,42 @@ def test_draft_from_the_snapshot(app, tmp_path):
 def test_registered_on_the_screener_command():
     """`screener draft-criteria` exists on the console script's group."""
     assert "draft-criteria" in main.commands
+
+
+def test_lowercase_nct_id_is_accepted_and_written_in_upper_case(tmp_path):
+    """`draft-criteria nct03553238` is the same trial as NCT03553238 (ids are upper case)."""
+    target = tmp_path / "d.yaml"
+    result = draft("nct03553238", "--from", DATA / "studies" / "NCT03553238.json", "-o", target)
+    assert result.exit_code == 0, result.output
+    assert load_file(target).id == "NCT03553238"
+
+
+def test_not_an_nct_id_exits_2():
+    """An argument that is not NCT + 8 digits is refused before anything is read."""
+    result = draft("NCT123", "--from", DATA / "studies" / "NCT03553238.json", "-o", "-")
+    assert result.exit_code == 2 and "NCT123" in result.output and "8 digits" in result.output
+
+
+def test_without_output_nothing_is_written_and_the_message_says_why(tmp_path, monkeypatch):
+    """No -o: exit 2 asking for one; nothing lands in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    result = draft("NCT03553238", "--from", DATA / "studies" / "NCT03553238.json")
+    assert result.exit_code == 2
+    assert "-o" in result.output and "criteria/" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_argues_where_drafts_go():
+    """--help says why there is no default output and how to print to stdout."""
+    result = draft("--help")
+    text = " ".join(result.output.split())
+    assert "-o -" in text or "'-' for stdout" in text
+    assert "./NCT_ID.yaml" not in text
+
+
+def test_output_folder_is_made_when_named(tmp_path):
+    """-o drafts/NCT....yaml (as the help suggests) makes the folder the person named."""
+    target = tmp_path / "drafts" / "NCT03553238.yaml"
+    result = draft("NCT03553238", "--from", DATA / "studies" / "NCT03553238.json", "-o", target)
+    assert result.exit_code == 0, result.output
+    assert target.is_file()
