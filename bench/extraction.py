@@ -37,18 +37,6 @@ TARGETS = {"precision": 0.98, "recall": 0.90, "agreement": 0.90, "false_exclusio
            "warm_seconds": 2.0}
 
 
-def _fields(rule) -> set[str]:
-    if not isinstance(rule, dict):
-        return set()
-    if "field" in rule:
-        return {rule["field"]}
-    out: set[str] = set()
-    for key in ("all", "any", "of"):
-        for child in rule.get(key) or []:
-            out |= _fields(child)
-    return out | _fields(rule.get("not"))
-
-
 def measure(half: str, profiles: list[dict]) -> dict:
     """Every figure for one half of the labels."""
     labels = evaluate.load_half(half)
@@ -67,7 +55,7 @@ def measure(half: str, profiles: list[dict]) -> dict:
         disagreements += out
         # per field: label rules' fields for recall, reader rules' fields for precision
         for c in label.criteria:
-            for f in _fields(c.get("rule")):
+            for f in evaluate._rule_fields(c.get("rule")):
                 per_field[f][2] += 1
         for c in trial.criteria:
             if c.id not in ("age", "sex") and c.rule is not None:
@@ -97,7 +85,7 @@ def _fields_of_texts(nct: str, texts, labels) -> set[str]:
     out: set[str] = set()
     for c in label.criteria:
         if any(c["text"][:60] == t for t in texts):
-            out |= _fields(c.get("rule"))
+            out |= evaluate._rule_fields(c.get("rule"))
     return out or {"(no label rule)"}
 
 
