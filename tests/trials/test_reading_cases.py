@@ -196,3 +196,17 @@ def test_days_post_transplant_is_a_window_not_a_transplant_requirement():
     text = ("Exclusion Criteria:\n\n* Participants who are less than 100 days post-transplant\n")
     long_ago = {"prior_therapies": [{"therapy": "allogeneic_hsct", "months_since_last_dose": 24}]}
     assert verdict(text, long_ago) != "not_eligible"
+
+
+def test_recovered_from_a_therapy_never_requires_having_had_it():
+    """'Recovered from acute toxic effects of prior immunotherapy' asks nothing of the untreated."""
+    text = "Inclusion Criteria:\n\n* Recovered from acute toxic effects of prior immunotherapy\n"
+    assert verdict(text, {"prior_therapies": []}) != "not_eligible"
+
+
+def test_nci_labels_above_their_criteria_read_each_criterion():
+    """NCT00002766: 'Radiotherapy' / '- No prior radiotherapy' rules out prior cranial radiation."""
+    text = ("PRIOR CONCURRENT THERAPY:\n\n  Radiotherapy\n\n  - No prior radiotherapy\n")
+    radiated = {"prior_therapies": [{"therapy": "cranial_radiation"}]}
+    assert verdict(text, radiated) == "not_eligible"
+    assert verdict(text, {"prior_therapies": []}) == "likely_eligible"

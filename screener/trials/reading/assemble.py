@@ -184,6 +184,11 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
     return None
 
 
+#: The short labels NCI summaries put above their criteria.
+_NCI_LABEL = re.compile(
+    r"(?:biologic(?:al)?\s+therapy|chemotherapy|endocrine\s+therapy|radiotherapy|surgery|"
+    r"hepatic|renal|cardiovascular|pulmonary|hematopoietic|neurologic|other|age|"
+    r"performance\s+status|life\s+expectancy|prior\s+therapy)\s*:?", re.IGNORECASE)
 _CONTEXT_LABEL = re.compile(r"(?:age|performance\s+status)\s*:", re.IGNORECASE)
 
 
@@ -206,6 +211,12 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
     if item.alternatives:
         return _read_alternatives(item, None)
     head = item.head
+    if _NCI_LABEL.fullmatch(head.strip()):
+        # NCI summaries: "Biologic therapy" / "- No prior biologic therapy": a label, and
+        # each sub-item a criterion of its own, read with the label as its context
+        return combine_pieces(item.kind, [
+            f"{head.strip().rstrip(':')}: " + re.sub(r"^\s*[-*\u2022]\s*", "", sub)
+            for sub in item.subs])
     if not head.rstrip().endswith(":") or _CONDITIONAL_HEAD.search(head):
         return None  # sub-items that are not a list the head introduces, or conditions
     if any(re.search(r"\b(one of|any of|either|at least one|\d+ of the following)\b", sub, re.I)
