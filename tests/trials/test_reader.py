@@ -168,6 +168,23 @@ CASES = [
     (I, "Age 16 and over: Karnofsky 70-100%",
      [{"not": leaf("age", "age_at_least", "16 Years")},
       leaf("performance_status", "performance_at_least", {"scale": "karnofsky", "score": 70})]),
+    # concepts named in issue 7: WBC at diagnosis, remission length, MPAL, HBsAg, CNS infiltration
+    (I, "Initial WBC < 50,000/uL", [leaf("wbc_at_diagnosis_per_ul", "lt", 50000)]),
+    (I, "WBC at diagnosis ≥ 50 x 10^9/L", [leaf("wbc_at_diagnosis_per_ul", "gte", 50000)]),
+    (I, "WBC < 50,000/uL", None),  # a count today: not in the profile
+    (I, "First relapse with first remission < 18 months",
+     [leaf("relapse_count", "between", [1, 1]),
+      leaf("months_from_diagnosis_to_relapse", "lt", 18)]),
+    (E, "Mixed phenotype acute leukemia", [leaf("diagnosis", "eq", "mixed_phenotype")]),
+    (I, "Mixed phenotype acute leukemia", None),  # as a requirement: which kinds, unsaid
+    (E, "Active hepatitis B (HBsAg positive)", [leaf("infections.hepatitis_b", "is", True)]),
+    (E, "CNS infiltration", [leaf("cns_status", "eq", "cns3")]),
+    (I, "Prior treatment with Glivec", [leaf("prior_therapies", "received", ["imatinib"])]),
+    (I, "Prior treatment with a BCR-ABL inhibitor",
+     [leaf("prior_therapies", "received", TKIS)]),
+    (E, "Prior hematopoetic stem cell transplantation",
+     [leaf("prior_therapies", "received", ["allogeneic_hsct", "autologous_hsct"])]),
+    (E, "Prior blinatumumab", [leaf("prior_therapies", "received", ["blinatumomab"])]),
     # Down syndrome, pregnancy, infections
     (E, "Patients with Down syndrome", [leaf("down_syndrome", "is", True)]),
     (E, "Patients with concomitant genetic syndrome: such as patients with Fanconi anemia. "

@@ -407,7 +407,8 @@ def _cns(text: str) -> list[Reading]:
         # "CNS involvement" / "active CNS disease": CNS3 surely is; CNS2 may or may not
         # be, so this is read only as an excluding condition (never as a requirement).
         for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?)"
-                             r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia)"
+                             r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|"
+                             r"infiltration)"
                              r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all))?",
                              text, re.I):
             out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
@@ -739,6 +740,62 @@ def _seizure(text: str) -> list[Reading]:
     return _merge_same(found)
 
 
+_PER_UL = {"ul": 1, "μl": 1, "µl": 1, "mm3": 1, "mm^3": 1, "cmm": 1}
+
+
+@recogniser
+def _wbc_at_diagnosis(text: str) -> list[Reading]:
+    """The white count at diagnosis ("initial WBC >= 50,000/µL", "WBC < 50 x 10^9/L at diagnosis").
+
+    Only a count the words place at diagnosis (initial, presenting, highest before
+    treatment, at diagnosis): a count today is not in the profile.
+    """
+    if not re.search(r"\b(?:initial|presenting|at\s+(?:the\s+time\s+of\s+)?diagnosis|highest|"
+                     r"pre-?treatment|diagnostic)\b", text, re.I):
+        return []
+    out = []
+    for m in re.finditer(
+            rf"\b(?:wbc|white\s+blood\s+(?:cell\s+)?count)(?:\s*\(wbc\))?(?:\s+(?:count|of|at\s+"
+            rf"diagnosis))?\s*{_CMP}\s*(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(?:(?P<giga>x\s*10\s*"
+            rf"(?:\^|e)?\s*9\s*/\s*l)|/\s*(?:u|μ|µ)l|/\s*mm\^?3|/\s*cmm|cells)?", text, re.I):
+        n = float(m.group("n").replace(",", ""))
+        if m.group("giga"):
+            n *= 1000
+        elif n < 1000:
+            continue  # "WBC < 50" with no unit: thousands or units? not read
+        out.append(Reading(_leaf("wbc_at_diagnosis_per_ul", _op(m.group("cmp")), _num(str(n))),
+                           m.start(), m.end(), "white blood cell count at diagnosis"))
+    return out
+
+
+@recogniser
+def _remission_length(text: str) -> list[Reading]:
+    """How long the first remission lasted ("first remission < 18 months", "relapse within 36
+    months of diagnosis"): the profile's months from diagnosis to first relapse."""
+    out = []
+    for m in re.finditer(rf"\b(?:first\s+)?(?:complete\s+)?remission\s+(?:duration\s+)?(?:of\s+|"
+                         rf"lasting\s+)?{_CMP}\s*(?P<n>\d{{1,3}})\s*months?\b|\brelapse\w*\s+within\s+"
+                         rf"(?P<w>\d{{1,3}})\s*months?\s+(?:of|from|after)\s+(?:the\s+)?(?:initial\s+|first\s+)?"
+                         rf"diagnosis\b", text, re.I):
+        if m.group("w"):  # "a relapse within N months": there was a relapse, and early
+            leaf = {"all": [_leaf("relapse_count", "gte", 1),
+                            _leaf("months_from_diagnosis_to_relapse", "lt", int(m.group("w")))]}
+        else:
+            leaf = _leaf("months_from_diagnosis_to_relapse", _op(m.group("cmp")), int(m.group("n")))
+        out.append(Reading(leaf, m.start(), m.end(), "how long the first remission lasted"))
+    return out
+
+
+@recogniser
+def _mixed_phenotype(text: str) -> list[Reading]:
+    """Mixed-phenotype (bilineal, biphenotypic) leukemia, read only as a condition that excludes."""
+    return _find(r"\bmixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|\bmpal\b|"
+                 r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia",
+                 text, lambda m: Reading(_leaf("diagnosis", "eq", "mixed_phenotype"), m.start(),
+                                         m.end(), "mixed-phenotype leukemia",
+                                         excluding_only=True))
+
+
 @recogniser
 def _remission(text: str) -> list[Reading]:
     return _find(r"\bin\s+(?:a\s+)?(?:(?:first|second|third|1st|2nd|3rd)\s+(?:or\s+(?:later|"
@@ -817,7 +874,8 @@ def _infections(text: str) -> list[Reading]:
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
     for m in re.finditer(r"\b(?:active\s+|chronic\s+|latent\s+|active\s+or\s+latent\s+|"
                          r"active\s+or\s+chronic\s+)?(?:hepatitis\s+(?:b\s*(?:,|or|and|and/or)\s*c|b|c)|"
-                         r"hbv|hcv|hbsag)\b(?:\s+virus)?(?:\s*\((?:hbv|hcv|hbsag)\))?"
+                         r"hbv|hcv|hbsag)\b(?:\s+virus)?(?:\s*\((?:hbv|hcv|hbsag|anti-?hcv)(?:\s+(?:positive|"
+                         r"positivity|\+|antibody))?\))?"
                          r"(?:\s+(?:virus|infection))?", text, re.I):
         span = m.group(0).lower()
         leaves = []
@@ -938,6 +996,9 @@ _KEYWORDS = {
                      "performance", "swog", "gog",
                      "eastern"),
     "_remission": ("remission", "cr"),
+    "_wbc_at_diagnosis": ("wbc", "white"),
+    "_remission_length": ("remission", "relapse"),
+    "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilineal"),
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification"),
     "_down_syndrome": ("down", "trisomy"),
@@ -1067,9 +1128,8 @@ def _age(text: str) -> list[Reading]:
     if not (_AGE_CONTEXT.search(text) or _AT_DIAGNOSIS.search(text)) and not re.match(
             r"^\W*(?:between\s+)?\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:years?|yrs?)\b", text, re.I):
         return []
-    if re.search(r"\b(?:since|after|from|prior\s+to|before|within|ago|elapsed|duration|"
-                 r"survival|expectancy|remission|interval|gestation\w*)\b", text, re.I):
-        return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
+    time_span = re.search(r"\b(?:since|after|from|prior\s+to|before|within|ago|elapsed|duration|"
+                          r"survival|expectancy|remission|interval|gestation\w*)\b", text, re.I)
     split_time = re.search(
         r"\bage\s+(?P<lo>\d{1,3})\s*(?:years?\s+)?at\s+the\s+time\s+of\s+(?:screening|enrol+ment|"
         r"consent|registration)\b[^.;]{0,40}?\bto\s+age\s+(?P<hi>\d{1,3})\s*(?:years?\s+)?at\s+"
@@ -1128,6 +1188,8 @@ def _age(text: str) -> list[Reading]:
             words = "age " + " to ".join(
                 (v.get("value") or v["any"][0]["value"]).lower() for v in leaves)
             out.append(Reading(rule, m.start(), m.end(), words))
+    if out and time_span:
+        return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
     if len(out) > 1:
         # "> 30 days and < 21 years": both limits of one age
         leaves = [leaf for r in out for leaf in (r.rule.get("all") or [r.rule])]
