@@ -72,6 +72,9 @@ WALK = [
 ]
 
 
+STUDIES = ROOT / "tests" / "trials" / "data" / "studies"
+
+
 def free_port() -> int:
     """An unused TCP port on the loopback interface."""
     with socket.socket() as s:
@@ -287,6 +290,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--curated-only", action="store_true",
+                        help="without the registry snapshot (by default the 96 shared studies "
+                             "are synced in, as a deployed app would have them)")
     add_strict_option(parser)
     args = parser.parse_args()
 
@@ -303,6 +309,10 @@ def main() -> int:
         finally:
             stop(proc)
 
+        if not args.curated_only:  # the registry snapshot, read once by each worker
+            subprocess.run([sys.executable, "-c", "from screener.cli import main; main()",
+                            "sync", "--from-dir", str(STUDIES)], env=env, cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL)
         port = free_port()
         proc = start_gunicorn("screener:create_app()", port, args.workers, ROOT, env)
         try:
@@ -311,7 +321,8 @@ def main() -> int:
             stop(proc)
 
     print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, "
-          f"{args.seconds:.0f} s each, on {HOST}; {os.cpu_count()} CPUs")
+          f"{args.seconds:.0f} s each, on {HOST}; {os.cpu_count()} CPUs; "
+          f"{'curated trials only' if args.curated_only else 'curated trials + registry snapshot'}")
     report("Bare Flask app (one template)", bare)
     report("Patient wizard (complete walks)", wizard)
     walks = len(wizard["timings"].get("GET results", []))
