@@ -8,12 +8,27 @@ that uses a service's fixture gets its marker here, so the opt-out cannot miss o
 """
 
 import os
+import shutil
+import tempfile
 import uuid
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from screener import create_app
+
+
+def pytest_configure(config):
+    """Every app of the run, in this process or started by a test (gunicorn, the console
+    script), keeps its instance folder (secret_key, migrate.lock) in a temporary folder,
+    never in the checkout."""
+    config._screener_instance = tempfile.mkdtemp(prefix="screener-test-instance-")
+    os.environ["SCREENER_INSTANCE_PATH"] = config._screener_instance
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(config._screener_instance, ignore_errors=True)
+
 
 #: Fixtures that reach a service, and the marker that leaves their tests out.
 SERVICE_FIXTURES = {"pg_url": "postgres", "pg_app": "postgres", "redis_url": "redis"}
