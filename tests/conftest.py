@@ -24,6 +24,30 @@ def pytest_configure(config):
     never in the checkout."""
     config._screener_instance = tempfile.mkdtemp(prefix="screener-test-instance-")
     os.environ["SCREENER_INSTANCE_PATH"] = config._screener_instance
+    _clamp_third_party_reseeders()
+
+
+def _clamp_third_party_reseeders():
+    """Give other packages' pytest-randomly reseeders a seed numpy accepts.
+
+    pytest-randomly reseeds before each test with its seed plus a CRC of the test id, often
+    past 2**32, and hands that to every ``pytest_randomly.random_seeder`` entry point.
+    thinc's (spaCy, under medspaCy) passes it to numpy.random.seed, which refuses it: with
+    most seeds hundreds of tests errored at setup (pytest-randomly#736, thinc#960; fixed in
+    thinc 8.3, which spaCy 3.7 does not allow). pytest-randomly reduces the seed modulo 2**32
+    for numpy itself; this does the same for the entry points.
+    """
+    try:
+        import pytest_randomly
+    except ImportError:  # run without it: nothing to clamp
+        return
+    from importlib.metadata import entry_points
+
+    def clamped(reseed):
+        return lambda seed: reseed(seed % 2**32)
+
+    pytest_randomly.entrypoint_reseeds = [
+        clamped(ep.load()) for ep in entry_points(group="pytest_randomly.random_seeder")]
 
 
 def pytest_unconfigure(config):
