@@ -55,7 +55,8 @@ def pytest_unconfigure(config):
 
 
 #: Fixtures that reach a service, and the marker that leaves their tests out.
-SERVICE_FIXTURES = {"pg_url": "postgres", "pg_app": "postgres", "redis_url": "redis"}
+SERVICE_FIXTURES = {"pg_url": "postgres", "session_pg_url": "postgres", "pg_app": "postgres",
+                    "redis_url": "redis"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
@@ -130,6 +131,18 @@ def pg_url():
 
     Private so that concurrent test runs against the same server never see
     each other's tables; dropped at the end of the session.
+    """
+    url, drop = _private_pg_database(os.environ.get("TESTING_DATABASE_URL") or PG_DEFAULT)
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def session_pg_url():
+    """Another private database, for an app that lives the whole session (the wizard's).
+
+    Never the shared ``pg_url``: the tests on that one drop every table when they end, and
+    in random order they run between the session app's tests.
     """
     url, drop = _private_pg_database(os.environ.get("TESTING_DATABASE_URL") or PG_DEFAULT)
     yield url
