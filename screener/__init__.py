@@ -11,23 +11,30 @@ if TYPE_CHECKING:  # Flask is imported inside create_app, so that importing the 
     from flask import Flask  # engine (screener.eligibility) never loads the web stack.
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None, *, instance_path: str | Path | None = None) -> Flask:
     """The app factory: settings from the environment, then ``config`` on top.
+
+    ``instance_path``: the folder for what the app writes (generated secret key,
+    default SQLite database, migration lock); default SCREENER_INSTANCE_PATH, else
+    Flask's ``instance/`` beside the package.
 
     Start-up fails (CriteriaError) when a criteria file is broken, naming the
     file, criterion and problem: we never serve verdicts from unchecked rules.
     """
     from flask import Flask
 
+    folder = instance_path or settings.instance_path()
     app = Flask(
         __name__,
+        instance_path=str(Path(folder).resolve()) if folder else None,
         instance_relative_config=True,
         template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
     )
     app.json.sort_keys = False  # JSON in the contract's field order (trial, verdict, ...)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings.FIXED)
-    app.config.update(settings.from_env(Path(app.instance_path)))
+    app.config.update(settings.from_env(Path(app.instance_path),
+                                        secret_key=(config or {}).get("SECRET_KEY")))
     if config:
         app.config.update(config)
 

@@ -19,6 +19,16 @@ BUNDLED_CRITERIA = Path(__file__).resolve().parent.parent / "criteria"
 PUBLIC_CTGOV_URL = "https://clinicaltrials.gov/api/v2"
 
 
+def instance_path() -> str | None:
+    """The instance folder (generated secret key, default SQLite database, migration lock).
+
+    SCREENER_INSTANCE_PATH; default: none, Flask's own ``instance/`` beside the package.
+    Set it to keep writable state out of the code's folder (a read-only checkout, or a
+    test run that must leave the checkout as it found it).
+    """
+    return os.environ.get("SCREENER_INSTANCE_PATH") or None
+
+
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY, or a random key kept in the instance folder.
 
@@ -39,13 +49,17 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
-def from_env(instance_path: Path) -> dict:
-    """The settings read from the environment, with their defaults."""
+def from_env(instance_path: Path, *, secret_key: str | None = None) -> dict:
+    """The settings read from the environment, with their defaults.
+
+    ``secret_key``: a key the caller already has (create_app's mapping), so that no
+    key file is generated for nothing.
+    """
     env = os.environ.get
     return {
         # Signs the session cookie and CSRF tokens. Default: a random key
         # generated once and kept in instance/secret_key.
-        "SECRET_KEY": _secret_key(instance_path),
+        "SECRET_KEY": secret_key or _secret_key(instance_path),
         # SQLAlchemy URL of the database. Default: SQLite file in the instance
         # folder. PostgreSQL: postgresql+psycopg://user@host/dbname
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL")

@@ -101,13 +101,35 @@ def test_exactly_one_source_of_trials():
     assert run("screen", "--patient", str(EXAMPLES[0]), "--all", "--trial", "NCT02435849").exit_code == 2
 
 
-def test_human_output_says_likely_never_plain_eligible():
-    """Without --json the verdicts are worded for people, with the study team caveat."""
-    result = run("screen", "--patient", str(EXAMPLES[0]), "--all")
-    assert result.exit_code == 0
-    for line in result.output.splitlines():
-        if "eligible" in line.lower() and "not eligible" not in line.lower():
-            assert "likely eligible" in line.lower() and "study team confirms" in line.lower()
+#: A newly diagnosed four-year-old with every answer Total Therapy XVII (NCT03117751) checks:
+#: at least one curated trial comes out likely eligible (none of EXAMPLES does).
+LIKELY_CHILD = {"profile_version": 1, "age": {"years": 4}, "sex": "female", "diagnosis": "b_all",
+                "disease_status": "newly_diagnosed", "age_at_diagnosis": {"years": 4},
+                "relapse_count": 0, "prior_therapies": [], "down_syndrome": False,
+                "pregnant_or_breastfeeding": False,
+                "performance_status": {"scale": "ecog", "score": 0},
+                "location": {"zip": "11030", "country": "United States", "max_travel_miles": 50}}
+
+
+def test_human_output_says_likely_never_plain_eligible(tmp_path):
+    """Without --json a likely-eligible verdict is worded for people, with the study team
+    caveat, and no line calls anyone plainly eligible."""
+    path = tmp_path / "likely.json"
+    path.write_text(json.dumps(LIKELY_CHILD))
+    verdicts = {r["trial"]["id"]: r["verdict"]
+                for r in json.loads(run("screen", "--patient", str(path), "--all", "--json").stdout)}
+    likely = sorted(t for t, v in verdicts.items() if v == "likely_eligible")
+    assert "NCT03117751" in likely  # the profile really yields a likely-eligible line
+    result = run("screen", "--patient", str(path), "--all")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for trial_id in likely:
+        (heading,) = [line for line in lines if line.startswith(f"{trial_id}  ")]
+        assert "Likely eligible — the study team confirms" in heading, heading
+    for heading in (line for line in lines if line.startswith("NCT")):
+        words = heading.split("  ")[1]  # "NCT...  <verdict words>  — <title>"
+        if "eligible" in words.lower() and "not eligible" not in words.lower():
+            assert words == "Likely eligible — the study team confirms", heading
 
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""The snapshot on the real PostgreSQL server (always run; skipped only if it is unreachable)."""
+"""The snapshot on the real PostgreSQL server (always run; fails if it is unreachable)."""
 
 import pytest
 from fake_ctgov import STUDIES_DIR, nct, shared_studies

@@ -19,7 +19,7 @@ def app(request, tmp_path_factory, reset_database):
     is set, so the drafts are proven on both.
     """
     if os.environ.get("TESTING_DATABASE_URL"):
-        url = request.getfixturevalue("pg_url")
+        url = request.getfixturevalue("session_pg_url")  # its own: see tests/conftest.py
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('wizard') / 'wizard.db'}"
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SCREENER_RATE_LIMITS": False,

@@ -64,6 +64,18 @@ def test_spanish_results_use_the_criteria_files_spanish(client, wizard):
     for match in re.finditer(r"elegib", text, flags=re.IGNORECASE):
         assert text[max(0, match.start() - 14):match.start() + 50].startswith(
             "Probablemente elegible — el equipo del estudio lo confirma")
+    # every criterion line says the criteria file's Spanish sentence, read here from the files
+    spanish = {t.id: {c.plain["es"].strip() for c in t.criteria} for t in load_dir(BUNDLED_CRITERIA)}
+    said = 0
+    for article in page.find("main").find_all("article"):
+        trial_id = article.attrs["aria-labelledby"].removeprefix("trial-")
+        for ul in article.find_all("ul", class_="lines"):
+            for li in ul.find_all("li"):
+                span = li.find("span")
+                assert span.text in spanish[trial_id], (trial_id, li.text)
+                assert "lang" not in span.attrs, (trial_id, li.text)
+                said += 1
+    assert said >= 20  # most trials explain several criteria
 
 
 def test_every_wizard_string_has_a_spanish_translation():

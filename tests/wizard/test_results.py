@@ -21,6 +21,17 @@ def _trial_article(page, trial_id):
     return page.find("article", aria_labelledby=f"trial-{trial_id}")
 
 
+def _with_trials(app, monkeypatch, *trials):
+    """The app's catalog plus ``trials``, for this test only.
+
+    The catalog is read inside an app context: outside one, ``all()`` works only while an
+    earlier test's snapshot check is under 30 s old.
+    """
+    with app.app_context():
+        old = app.extensions["screener.catalog"].all()
+    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old + list(trials)))
+
+
 @pytest.mark.parametrize("answers", [CHILD, ADULT], ids=["child", "adult"])
 def test_trials_grouped_by_the_engines_verdict(app, client, wizard, answers):
     """Every trial appears once, in the group of the verdict the engine gives its profile."""
@@ -100,8 +111,7 @@ def test_registry_trials_are_labelled_as_read_automatically(app, client, wizard,
                  criteria=[Criterion("cd19", "inclusion", "CD19 positive", {},
                                      build_node({"field": "cd19", "op": "eq",
                                                  "value": "positive"}))])
-    old = app.extensions["screener.catalog"]
-    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + [fake]))
+    _with_trials(app, monkeypatch, fake)
     page = _results(client, wizard, CHILD)
     article = _trial_article(page, "NCT09999999")
     assert ("Read automatically from ClinicalTrials.gov on 2026-11-01 — the study team confirms."
@@ -122,8 +132,7 @@ def test_a_trial_checked_on_age_alone_is_not_offered_as_likely_eligible(
                            Criterion("inc-1", "inclusion", "DISEASE CHARACTERISTICS: ...", {})])
     with app.test_request_context():
         assert screen({"age": {"years": 4}}, fake).verdict == "likely_eligible"  # contract
-    old = app.extensions["screener.catalog"]
-    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + [fake]))
+    _with_trials(app, monkeypatch, fake)
     page = _results(client, wizard, CHILD)
     article = _trial_article(page, "NCT09999998")
     # a registry trial: with the trials read automatically that could not be checked
@@ -140,8 +149,7 @@ def test_a_curated_trial_checked_on_age_alone_is_still_to_check(app, client, wiz
                                      {"en": "Aged 1 or older."},
                                      build_node({"field": "age", "op": "age_at_least",
                                                  "value": "1 Year"}))])
-    old = app.extensions["screener.catalog"]
-    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + [fake]))
+    _with_trials(app, monkeypatch, fake)
     page = _results(client, wizard, CHILD)
     article = _trial_article(page, "NCT09999993")
     assert article in page.find("section", aria_labelledby="group-needs_review").find_all("article")
@@ -203,11 +211,6 @@ def _registry_results(client, wizard, answers, language=None):
     response = client.get("/screen/results")
     assert response.status_code == 200
     return parse(response)
-
-
-def _with_trials(app, monkeypatch, *trials):
-    old = app.extensions["screener.catalog"]
-    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + list(trials)))
 
 
 def _rule(spec):

@@ -147,8 +147,9 @@ def test_a_childs_coarse_answer_never_meets_a_lansky_threshold_inside_its_band(
                                                       "op": "performance_at_least",
                                                       "value": {"scale": "lansky",
                                                                 "score": 60}}))])
-    old = app.extensions["screener.catalog"]
-    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old.all() + [lansky_60]))
+    with app.app_context():  # the catalog reads its snapshot state only inside one
+        old = app.extensions["screener.catalog"].all()
+    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(old + [lansky_60]))
     wizard.complete(dict(CHILD, daily={"activity": "2"}))
     page = parse(client.get("/screen/results"))
     article = page.find("article", aria_labelledby="trial-NCT09999997")
