@@ -207,18 +207,51 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
             at_diagnosis or _AGE_AT_DIAGNOSIS.search(text)):
         out[0] = _age_at_diagnosis_too(out[0], maximum)
     read = reading.cns_in_remission(reading.drop_excepted(read))
-    read = [_structured_ages_win(c, minimum, maximum) for c in read]
+    disputes: dict[str, str] = {}
+    read = [_structured_ages_win(c, minimum, maximum, disputes) for c in read]
+    if out and out[0]["id"] == "age" and disputes:
+        out[0] = _disputed_band(out[0], disputes)
     return out + read, minimum, maximum, sex
 
 
-def _structured_ages_win(crit: dict, minimum: str | None, maximum: str | None) -> dict:
+def _disputed_band(mapping: dict, disputes: dict[str, str]) -> dict:
+    """The structured age, with the band where the text is wider left to the study team.
+
+    "18 to 60 years" in the text beside a structured maximum of 55: someone aged 58
+    is neither excluded (the text admits them) nor counted in (the registry does
+    not): any[age <= 55, all[age <= 60, not_screened]]. Outside the band the
+    structured age decides, as before.
+    """
+    def widen(node):
+        if node.get("field") == "age" and node.get("op") in disputes:
+            wider = {"field": "age", "op": node["op"], "value": disputes[node["op"]]}
+            return {"any": [node, {"all": [wider, {"not_screened": "the study's text gives a "
+                                                                    "wider age than the "
+                                                                    "registry"}]}]}
+        if "all" in node:
+            return {**node, "all": [widen(c) for c in node["all"]]}
+        if "any" in node:
+            return {**node, "any": [widen(c) for c in node["any"]]}
+        return node
+
+    mapping = dict(mapping)
+    mapping["rule"] = widen(mapping["rule"])
+    mapping["note"] = mapping.get("note", "") + (" Where the eligibility text gives a wider age, "
+                                                 "that band is left to the study team.")
+    return mapping
+
+
+def _structured_ages_win(crit: dict, minimum: str | None, maximum: str | None,
+                         disputes: dict[str, str] | None = None) -> dict:
     """An age limit read from the text gives way to the registry's structured one.
 
     Where the registry states a minimum (maximum) age, a text limit of the same
     kind that says something else ("18-60 years" beside a structured 55) is
     left to the study team: the two disagree, and neither reading may exclude
     on its own. A text limit that agrees stays; a text age with no structured
-    counterpart is the only age the study gives and decides.
+    counterpart is the only age the study gives and decides. Where the text is
+    wider, ``disputes`` collects it, so the structured limit does not exclude the
+    band between them either (``_disputed_band``).
     """
     limits = {"age_at_least": minimum, "age_at_most": maximum}
 
@@ -227,7 +260,12 @@ def _structured_ages_win(crit: dict, minimum: str | None, maximum: str | None) -
             return node
         if node.get("field") == "age" and limits.get(node.get("op")) is not None:
             structured = limits[node["op"]]
-            if abs(ages.limit_in_days(node["value"]) - ages.limit_in_days(structured)) > 1:
+            text_days = ages.limit_in_days(node["value"])
+            if abs(text_days - ages.limit_in_days(structured)) > 1:
+                wider = (text_days > ages.limit_in_days(structured)) == (
+                    node["op"] == "age_at_most")
+                if wider and disputes is not None:
+                    disputes[node["op"]] = node["value"]
                 return {"not_screened": f"the text says {node['value'].lower()}, the registry "
                                         f"{structured.lower()}: the study team checks"}
             return node

@@ -159,14 +159,19 @@ def test_ages_in_the_text_are_read_and_sex_never_is():
 
 
 def test_the_registry_structured_age_wins_over_a_text_that_disagrees():
-    """NCT02523976: text 18-60, registry 18-55 -- a 58-year-old is never excluded by the text."""
+    """NCT02523976: text 18-60, registry 18-55 -- a 58-year-old is left to the study team."""
     trial = trial_from_study(minimal(
         minimumAge="18 Years", maximumAge="55 Years",
         eligibilityCriteria="Inclusion Criteria:\n\n* Age 18-60 years"))
     text_age = next(c for c in trial.criteria if c.id != "age")
     fifty_eight = validate_profile({"profile_version": 1, "age": {"years": 58}})
-    outcome = next(r for r in screen(fifty_eight, trial).criteria if r.id == text_age.id).outcome
+    result = screen(fifty_eight, trial)
+    outcome = next(r for r in result.criteria if r.id == text_age.id).outcome
     assert outcome == "not_screened"
+    # in the band where the text is wider, the registry's limit does not exclude either
+    assert result.verdict != "not_eligible"
+    sixty_two = validate_profile({"profile_version": 1, "age": {"years": 62}})
+    assert screen(sixty_two, trial).verdict == "not_eligible"
 
 
 def test_sites_keep_status_zip_and_geopoint():
