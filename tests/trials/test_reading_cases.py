@@ -210,3 +210,13 @@ def test_nci_labels_above_their_criteria_read_each_criterion():
     radiated = {"prior_therapies": [{"therapy": "cranial_radiation"}]}
     assert verdict(text, radiated) == "not_eligible"
     assert verdict(text, {"prior_therapies": []}) == "likely_eligible"
+
+
+def test_for_whom_a_requirement_applies_is_an_implication():
+    """NCT02435849: 'For relapsed patients, CD19 expression ...' asks nothing of the refractory."""
+    text = ("Inclusion Criteria:\n\n* For relapsed patients, documentation of CD19 tumor "
+            "expression demonstrated in bone marrow or peripheral blood\n")
+    assert verdict(text, {"disease_status": "relapsed", "relapse_count": 1, "cd19": "negative"}
+                   ) == "not_eligible"
+    assert verdict(text, {"disease_status": "refractory", "relapse_count": 0,
+                          "cd19": "negative"}) != "not_eligible"

@@ -429,7 +429,8 @@ def _isolated_em(text: str) -> list[Reading]:
 def _cd_markers(text: str) -> list[Reading]:
     out = []
     for marker in ("19", "22"):
-        pos = (rf"\bcd{marker}\s*(?:\+|positive|positivity|expressing|expression)|"
+        pos = (rf"\bcd{marker}\s*(?:(?:tumou?r|surface|antigen)\s+)?(?:\+|positive|positivity|"
+               rf"expressing|expression)|"
                rf"\bcd{marker}[- ](?:positive|expressing)\b|\b(?:surface\s+)?expression\s+of\s+"
                rf"cd{marker}\b|\bexpressing\s+(?:the\s+)?"
                rf"cd{marker}\b(?:\s+antigen)?|\bpositive\s+for\s+cd{marker}\b(?:\s+expression)?")

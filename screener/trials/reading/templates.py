@@ -42,6 +42,7 @@ potential childbearing child-bearing reproductive females mothers lactating nurs
 received receive receiving exposure exposed
 positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
 treated been surface expression expressing blasts leukemic cells detected demonstrate demonstrated
+marrow bone peripheral blood tumor documentation
 that this these those one any other such study entry enrollment enrolment registration
 time at up date no not never without women woman female females girls men male
 involvement malignancy guidelines nccn per defined cns b-cell before start first dose
@@ -159,6 +160,30 @@ _NO_PRIOR_TREATMENT = re.compile(
     r"^\W*no\s+(?:prior|previous)\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy|"
     r"anti-?leuk\w+\s+(?:therapy|treatment))\s+(?:for|of)\s+(?:the\s+)?(?:all|acute\s+lympho\w+\s+"
     r"leuka?emia|leuka?emia|this\s+disease|the\s+disease)\b", re.IGNORECASE)
+
+
+#: "For relapsed patients, CD19 expression ...": a requirement for the people the head
+#: names, and nothing for anyone else.
+_FOR_WHOM = re.compile(
+    r"^\W*for\s+(?P<cond>(?:\w[\w+/-]*\s+){0,4}?)(?:patients|subjects|participants)"
+    r"(?P<more>\s+(?:with|who\s+(?:have|are|had))\s+[^,:;]{2,60}?)?\s*[,:]\s*(?P<req>\S.*)$",
+    re.IGNORECASE)
+
+
+def _implication(kind: str, text: str) -> tuple[dict, str] | None:
+    """'For <whom>, <requirement>' as any[not whom, requirement], when both read whole."""
+    m = _FOR_WHOM.match(text)
+    if kind != INCLUSION or m is None:
+        return None
+    condition = (m.group("cond") + (m.group("more") or "")).strip()
+    if not condition:
+        return None
+    who = read_text(INCLUSION, condition, strict=True)
+    then = read_text(INCLUSION, m.group("req"))
+    if who is None or then is None:
+        return None
+    return ({"any": [{"not": who[0]}, then[0]]},
+            f"{then[1]} (for people with: {who[1].removeprefix('Needs: ')})")
 
 
 def _fields_of(rule: dict) -> set[str]:
@@ -329,6 +354,9 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
 
     ``strict``: the reading must cover the whole text (used for alternatives).
     """
+    implied = _implication(kind, text) if not strict else None
+    if implied is not None:
+        return implied
     if kind == INCLUSION and _NO_PRIOR_TREATMENT.match(text):
         # "No prior therapy for ALL (except steroids / emergency therapy ...)": whatever
         # the exception allows, the leukemia has not been treated as such yet.
