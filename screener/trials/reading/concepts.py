@@ -305,9 +305,6 @@ def _relapse_number(text: str) -> list[Reading]:
     return _merge_same(out)
 
 
-_MARROW = {"m1": ("lt", 5), "m2": ("between", [5, 25]), "m3": ("gt", 25)}
-
-
 @recogniser
 def _marrow(text: str) -> list[Reading]:
     out = []
@@ -348,7 +345,6 @@ def _marrow(text: str) -> list[Reading]:
 
 
 _POWER = re.compile(r"10\s*(?:\^|e|-|−|⁻)\s*-?\s*(\d)|10\s*⁻\s*([³⁴⁵⁶])")
-_SUPER = {"³": 3, "⁴": 4, "⁵": 5, "⁶": 6}
 
 
 @recogniser
@@ -739,9 +735,6 @@ def _seizure(text: str) -> list[Reading]:
                                                               "study means"}]},
                         first.start, first.end, first.words)]
     return _merge_same(found)
-
-
-_PER_UL = {"ul": 1, "μl": 1, "µl": 1, "mm3": 1, "mm^3": 1, "cmm": 1}
 
 
 @recogniser
