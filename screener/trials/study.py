@@ -6,11 +6,13 @@ sections). Only ``identificationModule.nctId`` is required; every other module
 may be missing (the API omits modules that were not asked for in ``fields``, or
 that a record never had), and unknown new fields are ignored.
 
-Age and sex come from the structured eligibility fields only, never from the
-text: they become an inclusion criterion ``age`` (verbatim text "Minimum Age:
-X. Maximum Age: Y.") and ``sex``. The eligibility text is split into items
-(``eligibility_text``) and each item read into a rule where the reading is
-certain (``reader``); every generated criterion is marked ``review: true``.
+The structured eligibility fields become an inclusion criterion ``age``
+(verbatim text "Minimum Age: X. Maximum Age: Y.") and ``sex``. The eligibility
+text is read by ``reading`` (split into items, each read into a rule where the
+reading is certain); ages stated in the text are read too, and where the
+structured age exists it decides, with any band where the text is wider left to
+the study team. Sex is never read from text. Every generated criterion is
+marked ``review: true``.
 """
 
 from __future__ import annotations

@@ -1,31 +1,27 @@
-"""Read one eligibility item into a rule, only where the reading is certain.
+"""Assemble: one criterion's rule from its clauses and sub-items, checked before use.
 
 Precision before recall: a criterion read wrongly can tell a patient "not
-eligible" for a trial they could join, so every doubt ends in *no rule* (the
-criterion is then ``not_screened``: kept verbatim, shown to the study team). The
-reader never excludes on a guess:
+eligible" for a trial they could join, so a doubt ends in *no rule* for the
+piece it sits in (kept verbatim, shown to the study team as ``not_screened``),
+never for its neighbours:
 
-- items under a heading for someone else (a donor, another cohort, an arm) get
-  no rule;
-- an item with words that turn its meaning ("unless", "except", "allowed",
-  "eligible if", "will not be excluded", "if", "provided", ...) gets no rule;
-- an exclusion is read only when the recognised condition is the whole
-  condition (what is left of the text is harmless words such as "known",
-  "patients with", "test within 8 weeks"), or one member of a plain list of
-  excluding conditions;
-- an inclusion item is read as a conjunction of what it requires; when it also
-  offers alternatives the pre-screen cannot see ("... or serum creatinine by
-  age"), they become a ``not_screened`` member so the item can never be
-  ``not_met`` on the alternatives we see;
-- each field's recogniser knows its own narrowing words (a GVHD grade, a
-  direct bilirubin, "latent" hepatitis) and stays silent on them.
-
-Age and sex are never read from text: they come from the registry's
-structured fields (``study.py``).
+- an item is cut into clauses (``clauses``) and each is read on its own
+  (``templates``); an inclusion requires what it read (and says so: the rest is
+  ``not_screened``, so a partial reading never says "met"), an exclusion
+  applies when any part it read applies;
+- an unread clause that makes an exception ("unless", "... are eligible if",
+  "allowed") weakens only the readings of the fields it names, or all of them
+  when it names none: an exclusion then never excludes alone, a requirement
+  never rules out alone;
+- items under a heading for another cohort, arm, phase, drug or a donor never
+  exclude from the trial; criteria "for the ALL cohort" apply to people with ALL;
+- across items of one study: an unread item that makes an exception for a field
+  (``drop_excepted``) and a remission trial's CNS status (``cns_in_remission``).
 
 Rules are built as criteria-file mappings and checked by the linter's named
 checks and ``rules.build_node`` before they are used, so a reader bug can
-only lose a rule, never produce an invalid one.
+only lose a rule, never produce an invalid one -- and a reader crash loses one
+criterion's rule, never the trial (``read_item``).
 """
 
 from __future__ import annotations
