@@ -220,3 +220,11 @@ def test_for_whom_a_requirement_applies_is_an_implication():
                    ) == "not_eligible"
     assert verdict(text, {"disease_status": "refractory", "relapse_count": 0,
                           "cd19": "negative"}) != "not_eligible"
+
+
+def test_an_exclusion_of_those_without_a_finding_requires_it():
+    """NCT02828358: 'Patients with known absence of KMT2A-rearrangement' excludes only them."""
+    text = ("Exclusion Criteria:\n\n* Patients with known absence of KMT2A-rearrangement "
+            "leukemia prior to enrollment\n")
+    assert verdict(text, {"genetics": {"kmt2a_rearranged": False}}) == "not_eligible"
+    assert verdict(text, {"genetics": {"kmt2a_rearranged": True}}) == "likely_eligible"

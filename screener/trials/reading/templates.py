@@ -41,7 +41,7 @@ potential childbearing child-bearing reproductive females mothers lactating nurs
 received receive receiving exposure exposed
 positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
 treated been surface expression expressing blasts leukemic cells detected demonstrate demonstrated
-marrow bone peripheral blood tumor documentation
+marrow bone peripheral blood tumor documentation absence lack
 that this these those one any other such study entry enrollment enrolment registration
 time at up date no not never without women woman female females girls men male
 involvement malignancy guidelines nccn per defined cns b-cell before start first dose
@@ -185,6 +185,16 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
             f"{then[1]} (for people with: {who[1].removeprefix('Needs: ')})")
 
 
+#: Words that say a finding is absent ("known absence of", "negative for", "without").
+_ABSENCE = re.compile(r"\b(?:absence\s+of|negative\s+for|without|lack\s+of|lacking)\b",
+                      re.IGNORECASE)
+
+
+def _flips(rule: dict) -> bool:
+    """A yes/no finding whose absence is itself a value of the field (so "without X" is sure)."""
+    return rule.get("op") == "is" and isinstance(rule.get("value"), bool)
+
+
 def _fields_of(rule: dict) -> set[str]:
     if "field" in rule:
         return {rule["field"]}
@@ -245,6 +255,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     covered = _harmless_rest(clean, readings) or (
         (joiner == "or" or len(rules) == 1) and all(_list_member(clean, r) for r in rules))
     if kind == EXCLUSION:
+        if negated and covered and len(rules) == 1 and _ABSENCE.search(text) and (
+                _flips(inner)):
+            # "Patients with known absence of KMT2A rearrangement": those without it
+            return _negate(inner), f"Not for people without: {words}."
         if negated or not covered:
             return None  # a double negative, or a narrower condition than we read
         return inner, f"Not for people with: {words}."
