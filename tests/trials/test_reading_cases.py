@@ -228,3 +228,13 @@ def test_an_exclusion_of_those_without_a_finding_requires_it():
             "leukemia prior to enrollment\n")
     assert verdict(text, {"genetics": {"kmt2a_rearranged": False}}) == "not_eligible"
     assert verdict(text, {"genetics": {"kmt2a_rearranged": True}}) == "likely_eligible"
+
+
+def test_whom_must_have_is_an_implication():
+    """NCT03914625: 'B-ALL patients without DS must have an initial WBC < 50,000/uL'."""
+    text = ("Inclusion Criteria:\n\n* B-ALL patients without DS must have an initial white "
+            "blood cell count < 50,000/uL\n")
+    high = {"diagnosis": "b_all", "down_syndrome": False, "wbc_at_diagnosis_per_ul": 80000}
+    assert verdict(text, high) == "not_eligible"
+    assert verdict(text, {**high, "down_syndrome": True}) != "not_eligible"
+    assert verdict(text, {**high, "diagnosis": "t_all"}) != "not_eligible"

@@ -829,7 +829,8 @@ def _genetics(text: str) -> list[Reading]:
 
 @recogniser
 def _down_syndrome(text: str) -> list[Reading]:
-    return _find(r"\bdown(?:'s|s)?\s+syndrome\b|\btrisomy\s+21\b|\bconstitutional\s+trisomy\s+21\b",
+    return _find(r"\bdown(?:'s|s)?\s+syndrome\b|\btrisomy\s+21\b|\bconstitutional\s+trisomy\s+21\b|"
+                 r"(?-i:\bDS\b)",
                  text, lambda m: Reading(_leaf("down_syndrome", "is", True), m.start(), m.end(),
                                          "Down syndrome"))
 
@@ -995,7 +996,7 @@ _KEYWORDS = {
     "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilineal"),
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification"),
-    "_down_syndrome": ("down", "trisomy"),
+    "_down_syndrome": ("down", "trisomy", "ds"),
     "_pregnancy": ("pregnan",),
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
     "_organ": ("alt", "ast", "sgot", "sgpt", "aminotransferase", "transaminase", "bilirubin",

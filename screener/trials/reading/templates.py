@@ -41,7 +41,7 @@ potential childbearing child-bearing reproductive females mothers lactating nurs
 received receive receiving exposure exposed
 positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
 treated been surface expression expressing blasts leukemic cells detected demonstrate demonstrated
-marrow bone peripheral blood tumor documentation absence lack
+marrow bone peripheral blood tumor documentation absence lack performed obtained measured
 that this these those one any other such study entry enrollment enrolment registration
 time at up date no not never without women woman female females girls men male
 involvement malignancy guidelines nccn per defined cns b-cell before start first dose
@@ -169,16 +169,43 @@ _FOR_WHOM = re.compile(
     re.IGNORECASE)
 
 
+#: "B-ALL patients without DS must have an initial WBC < 50,000/uL": the same shape.
+_WHOM_MUST = re.compile(
+    r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){1,4}?)(?:patients|subjects|participants)"
+    r"(?:\s+(?P<with>with|without)\s+(?P<what>[^,:;]{2,40}?))?\s+must\s+(?:also\s+)?"
+    r"(?:have|be)\s+(?P<req>\S.*)$", re.IGNORECASE)
+
+
+def _whom(m: re.Match) -> tuple[dict, str] | None:
+    """The people an implication is about: the head, with or without a finding."""
+    parts = [read_text(INCLUSION, m.group("cond").strip(), strict=True)]
+    if m.groupdict().get("what"):
+        finding = read_text(INCLUSION, m.group("what"), strict=True)
+        if finding is None or m.group("with").lower() == "without" and not _flips(finding[0]):
+            return None
+        parts.append((_negate(finding[0]), finding[1]) if m.group("with").lower() == "without"
+                     else finding)
+    if any(p is None for p in parts):
+        return None
+    rule = parts[0][0] if len(parts) == 1 else {"all": [p[0] for p in parts]}
+    return rule, " ".join(p[1] for p in parts)
+
+
 def _implication(kind: str, text: str) -> tuple[dict, str] | None:
-    """'For <whom>, <requirement>' as any[not whom, requirement], when both read whole."""
+    """'For <whom>, <requirement>' / '<Whom> patients must have <requirement>' as
+    any[not whom, requirement], when both read whole."""
+    if kind != INCLUSION:
+        return None
     m = _FOR_WHOM.match(text)
-    if kind != INCLUSION or m is None:
-        return None
-    condition = (m.group("cond") + (m.group("more") or "")).strip()
-    if not condition:
-        return None
-    who = read_text(INCLUSION, condition, strict=True)
-    then = read_text(INCLUSION, m.group("req"))
+    if m is not None:
+        condition = (m.group("cond") + (m.group("more") or "")).strip()
+        who = read_text(INCLUSION, condition, strict=True) if condition else None
+    else:
+        m = _WHOM_MUST.match(text)
+        if m is None or not re.search(r"[A-Z]", m.group("cond")):
+            return None  # "All patients must have ..." names no one in particular
+        who = _whom(m)
+    then = read_text(INCLUSION, m.group("req")) if who is not None else None
     if who is None or then is None:
         return None
     return ({"any": [{"not": who[0]}, then[0]]},
