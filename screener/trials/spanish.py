@@ -204,25 +204,39 @@ def unique(words) -> list[str]:
     return list(dict.fromkeys(w for w in words if w))
 
 
+def implication(rule: dict) -> tuple[dict, dict] | None:
+    """(condition, requirement) of any[not condition, requirement], the shape of "if X: Y"."""
+    members = rule.get("any")
+    if isinstance(members, list) and len(members) == 2 and "not" in members[0] and (
+            "not_screened" not in members[1]):
+        return members[0]["not"], members[1]
+    return None
+
+
+def seen_part(rule: dict) -> tuple[dict | None, bool]:
+    """A group without its not_screened members, and whether it had any."""
+    for key in ("all", "any"):
+        if key in rule:
+            kept = [r for r in rule[key] if "not_screened" not in r]
+            unseen = len(kept) < len(rule[key])
+            if not kept:
+                return None, unseen
+            return (kept[0] if len(kept) == 1 else {key: kept}), unseen
+    return rule, False
+
+
 def _describe(rule: dict) -> str:
     if "field" in rule:
         return _leaf(rule)
     if "not_screened" in rule:
         return ""
-    members = rule.get("any")
-    if isinstance(members, list) and len(members) == 2 and "not" in members[0] and (
-            "not_screened" not in members[1]):  # any[not X, Y]: "if X: Y"
-        condition, then = _describe(members[0]["not"]), _describe(members[1])
+    implied = implication(rule)  # any[not X, Y]: "if X: Y"
+    if implied:
+        condition, then = (_describe(r) for r in implied)
         return f"si {condition}: {then}" if condition and then else ""
     if "not" in rule:
-        inner_rule = rule["not"]
-        unseen = False
-        for key in ("all", "any"):
-            if key in inner_rule:
-                kept = [r for r in inner_rule[key] if "not_screened" not in r]
-                unseen = len(kept) < len(inner_rule[key])
-                inner_rule = (kept[0] if len(kept) == 1 else {key: kept}) if kept else None
-        inner = _describe(inner_rule) if inner_rule else ""
+        seen, unseen = seen_part(rule["not"])
+        inner = _describe(seen) if seen else ""
         if not inner:
             return ""
         return f"no ({inner})" + (" (el equipo del estudio comprueba los detalles)" if unseen

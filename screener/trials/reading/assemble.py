@@ -286,27 +286,6 @@ def _valid(rule: dict, cid: str) -> bool:
     return True
 
 
-def _implication(rule: dict) -> tuple[dict, dict] | None:
-    """(condition, requirement) of any[not condition, requirement], the shape of "if X: Y"."""
-    members = rule.get("any")
-    if isinstance(members, list) and len(members) == 2 and "not" in members[0] and (
-            "not_screened" not in members[1]):
-        return members[0]["not"], members[1]
-    return None
-
-
-def _seen(rule: dict) -> tuple[dict | None, bool]:
-    """A group without its not_screened members, and whether it had any."""
-    for key in ("all", "any"):
-        if key in rule:
-            kept = [r for r in rule[key] if "not_screened" not in r]
-            unseen = len(kept) < len(rule[key])
-            if not kept:
-                return None, unseen
-            return (kept[0] if len(kept) == 1 else {key: kept}), unseen
-    return rule, False
-
-
 def describe(rule: dict) -> str:
     """A rule in plain words, from the operator table's own descriptions."""
     if "field" in rule:
@@ -316,12 +295,12 @@ def describe(rule: dict) -> str:
         return OPERATORS[rule["op"]].describe(field, rule["value"])
     if "not_screened" in rule:
         return ""  # said once by the group that holds it (below)
-    implied = _implication(rule)
+    implied = spanish.implication(rule)
     if implied:
         condition, then = (describe(r) for r in implied)
         return f"if {condition}: {then}" if condition and then else ""
     if "not" in rule:
-        seen, unseen = _seen(rule["not"])
+        seen, unseen = spanish.seen_part(rule["not"])
         inner = describe(seen) if seen else ""
         if not inner:
             return ""
