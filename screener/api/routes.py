@@ -128,6 +128,9 @@ def screen_patient():
     except UnicodeDecodeError:
         return _error(400, "the JSON is malformed: it is not UTF-8 text",
                       ["(body): not UTF-8 text"])
+    except ValueError:  # e.g. an integer longer than Python reads (4,300 digits)
+        return _error(400, "the JSON holds a number too long to read",
+                      ["(body): a number too long to read"])
     if _depth(body) > MAX_DEPTH:
         return _error(400, too_deep)
     if not isinstance(body, dict):

@@ -105,3 +105,10 @@ def test_deep_huge_and_odd_bodies_get_a_json_answer_quickly(fuzz_client, raw):
     """Deep nesting, huge arrays and strings, NaN, giant numbers, duplicate keys and bytes
     that are not JSON at all get a 4xx JSON answer (or 200), quickly."""
     _check(fuzz_client, raw)
+
+
+def test_a_number_too_long_to_read_is_a_400_not_a_500(fuzz_client):
+    """An integer of 5,000 digits (past Python's limit) is named as unreadable, never a 500."""
+    body = '{"patient": {"profile_version": 1, "age": {"years": ' + "9" * 5000 + "}}}"
+    response = fuzz_client.post("/api/v1/screen", data=body, content_type="application/json")
+    assert response.status_code == 400 and "too long" in response.get_json()["error"]
