@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .model import Criterion, Trial
 from .outcomes import MET, NAMES, NEGATE, NOT_MET, NOT_SCREENED, UNKNOWN
+from .rules import remaining_wait
 
 LIKELY_ELIGIBLE = "likely_eligible"
 NEEDS_REVIEW = "needs_review"
@@ -123,6 +124,27 @@ def judge(criterion: Criterion, profile: dict) -> CriterionResult:
     if code != UNKNOWN:
         return CriterionResult(criterion, NAMES[code], profile)
     return CriterionResult(criterion, "unknown", profile, rule.missing_when_unknown(profile))
+
+
+def wait_ends(criterion: Criterion, profile: dict) -> float | None:
+    """Months until a waiting period stops this criterion ruling the person out, or None.
+
+    Only when the wait is *why* it rules them out: the criterion is judged again as
+    of the day the longest wait ends (every dose that much longer ago), and a wait
+    is reported only if the criterion then no longer excludes. A criterion that
+    fails for another reason (a relapse, a lineage) never promises a date.
+    """
+    if criterion.rule is None:
+        return None
+    left = remaining_wait(criterion.rule, profile)
+    if left is None:
+        return None
+    later = dict(profile)
+    later["prior_therapies"] = [
+        {**item, "months_since_last_dose": item["months_since_last_dose"] + left}
+        if item.get("months_since_last_dose") is not None else item
+        for item in profile["prior_therapies"]]
+    return None if judge(criterion, later).outcome == "not_met" else left
 
 
 def screen(profile: dict, trial: Trial) -> ScreeningResult:

@@ -24,9 +24,8 @@ import zipcodes
 from flask_babel import format_date, format_decimal
 
 from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, Trial, screen
-from ..eligibility.engine import CriterionResult
+from ..eligibility.engine import CriterionResult, wait_ends
 from ..eligibility.fields import FIELDS
-from ..eligibility.rules import remaining_wait
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..trials.reading import PLAIN_NONE
@@ -318,14 +317,14 @@ def line_for(result: CriterionResult, profile: dict, lang: str) -> Line:
         answers = [t for t in (told(p, profile) for p in _fields_of(result.criterion)) if t]
         if answers:
             line.told = _("You told us: %(answers)s.", answers="; ".join(answers))
-        left = remaining_wait(result.criterion.rule, profile) if result.criterion.rule else None
+        left = wait_ends(result.criterion, profile)
         if left is not None:
             # A wait that will pass: say from when it no longer blocks (whole months
             # answered, so the date is approximate and said to be).
             ends = date.today() + timedelta(days=math.ceil(left * 30.4375))
             line.told = (line.told + " " if line.told else "") + _(
-                "This waiting period ends around %(when)s; the study may be possible after "
-                "that.", when=format_date(ends, "MMMM y"))
+                "This waiting period ends around %(when)s; after that, this criterion no "
+                "longer rules the study out.", when=format_date(ends, "MMMM y"))
     elif result.outcome == "unknown":
         for path in result.missing:
             root = path if path in ASK else path.split(".")[0]

@@ -434,3 +434,25 @@ def test_a_wait_that_still_blocks_says_when_it_ends(app, lang, words):
     assert words in told and expected in told
     long_ago = {"prior_therapies": [{"therapy": "blinatumomab", "months_since_last_dose": 4}]}
     assert screen(long_ago, trial).verdict == "likely_eligible"
+
+
+def test_no_waiting_date_when_the_criterion_fails_for_another_reason(app):
+    """A relapse rules out a 'newly diagnosed, untreated for 3 months' criterion: no date."""
+    from screener.wizard.results import line_for
+
+    rule = build_node({"all": [
+        {"field": "disease_status", "op": "eq", "value": "newly_diagnosed"},
+        {"not": {"field": "prior_therapies", "op": "received_within",
+                 "value": {"therapies": ["blinatumomab"], "months": 3}}}]})
+    crit = Criterion("inc-1", "inclusion", "Newly diagnosed; no blinatumomab in 3 months",
+                     rule=rule)
+    trial = Trial("NCT09999998", "A study", "ctgov", [crit], status="RECRUITING")
+    profile = {"disease_status": "relapsed",
+               "prior_therapies": [{"therapy": "blinatumomab", "months_since_last_dose": 1}]}
+    result = screen(profile, trial).criteria[0]
+    assert result.outcome == "not_met"
+    with app.test_request_context():
+        assert "waiting period" not in line_for(result, profile, "en").told
+    newly = {**profile, "disease_status": "newly_diagnosed"}
+    with app.test_request_context():
+        assert "waiting period" in line_for(screen(newly, trial).criteria[0], newly, "en").told
