@@ -209,6 +209,7 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
             at_diagnosis or _AGE_AT_DIAGNOSIS.search(text)):
         out[0] = _age_at_diagnosis_too(out[0], maximum)
     read = reading.cns_in_remission(reading.drop_excepted(read))
+    read = reading.lineage_in_context(read, text)
     disputes: dict[str, str] = {}
     read = [_structured_ages_win(c, minimum, maximum, disputes) for c in read]
     if out and out[0]["id"] == "age" and disputes:

@@ -238,3 +238,27 @@ def test_whom_must_have_is_an_implication():
     assert verdict(text, high) == "not_eligible"
     assert verdict(text, {**high, "down_syndrome": True}) != "not_eligible"
     assert verdict(text, {**high, "diagnosis": "t_all"}) != "not_eligible"
+
+
+# -- "ALL" with no lineage: the neighbours of ALL only where the study names them -------------
+
+ALL_ONLY = "Inclusion Criteria:\n- Patient must be diagnosed with acute lymphoblastic leukemia.\n"
+
+
+@pytest.mark.parametrize("diagnosis", ["mixed_phenotype", "lymphoblastic_lymphoma"])
+def test_all_alone_does_not_take_mpal_or_lymphoma(diagnosis):
+    # NCT00001689's wording: a careful reader takes ALL to mean B- or T-cell ALL
+    child = {"age": {"years": 7}, "diagnosis": diagnosis}
+    assert verdict(ALL_ONLY, child) == "not_eligible"
+    assert verdict(ALL_ONLY, {**child, "diagnosis": "t_all"}) == "likely_eligible"
+
+
+def test_all_stays_a_question_where_the_study_names_mpal_or_lymphoma():
+    text = ALL_ONLY + ("- Patients with mixed phenotype acute leukemia (MPAL) are eligible if "
+                       "they meet the B-ALL criteria.\n")
+    mpal = {"age": {"years": 7}, "diagnosis": "mixed_phenotype"}
+    # the study team decides: the criterion is left to them, never "not eligible"
+    assert outcomes(text, mpal)["Patient must be diagnosed with acute lymphoblastic leukemia."] == "not_screened"
+    assert verdict(text, mpal) != "not_eligible"
+    # lymphoma is still not named: a child with lymphoblastic lymphoma is not taken
+    assert verdict(text, {**mpal, "diagnosis": "lymphoblastic_lymphoma"}) == "not_eligible"
