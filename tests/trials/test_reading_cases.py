@@ -262,3 +262,23 @@ def test_all_stays_a_question_where_the_study_names_mpal_or_lymphoma():
     assert verdict(text, mpal) != "not_eligible"
     # lymphoma is still not named: a child with lymphoblastic lymphoma is not taken
     assert verdict(text, {**mpal, "diagnosis": "lymphoblastic_lymphoma"}) == "not_eligible"
+
+
+def test_or_more_closes_a_threshold_and_opens_no_alternative():
+    # NCT03249870: "(20% or more positive blast cells)" is a threshold, not an alternative
+    text = ("Inclusion Criteria:\n- With confirmed diagnosis of BCP-ALL according to World Health "
+            "Organisation (WHO) criteria expressing the CD22 antigen by flow cytometry (20% or "
+            "more positive blast cells),\n")
+    child = {"age": {"years": 9}, "diagnosis": "b_all", "cd22": "negative"}
+    assert verdict(text, child) == "not_eligible"
+    assert verdict(text, {**child, "cd22": "positive"}) != "not_eligible"
+
+
+def test_bcr_abl_rearrangements_are_philadelphia_positive():
+    # NCT00495079's exclusion
+    text = ("Exclusion Criteria:\n- Had a history of Philadelphia chromosome-positive (Ph+) ALL "
+            "and/or BCR/ABL rearrangements documented by fluorescent in situ hybridization or "
+            "polymerase chain reaction.\n")
+    adult = {"age": {"years": 40}, "diagnosis": "b_all"}
+    assert verdict(text, {**adult, "philadelphia_chromosome": "positive"}) == "not_eligible"
+    assert verdict(text, {**adult, "philadelphia_chromosome": "negative"}) == "likely_eligible"

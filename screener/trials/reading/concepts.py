@@ -98,7 +98,7 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome\s*\(ph\+?\)\s*positive|"
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
            r"bcr[-/]?abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|bcr::abl1\s*(?:\+|positive)|"
-           r"\bt\(9;22\)")
+           r"\bt\(9;22\)|bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)")
     neg = (r"philadelphia\s+chromosome[- ]?negative|philadelphia[- ]negative|\bph-negative|"
            r"\bph\s+negative|\bph-(?=\s|\)|,|$)|bcr-?abl1?\s*(?:-|negative)(?=\s|\)|,|$)")
     out = _find(pos, text, lambda m: Reading(

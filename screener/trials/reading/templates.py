@@ -50,6 +50,7 @@ inclusion consent signing standard cytogenetics fluorescence situ hybridization 
 rt-pcr pcr flow cytometry molecular immunophenotyping morphology anti anti- assessed
 negative mutation mutations echocardiogram echocardiography echo muga radionuclide angiogram
 scan ventriculography gated
+fluorescent polymerase chain reaction rearrangement rearrangements rearranged fusion
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
@@ -302,7 +303,8 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
             rule = {"all": [rule, {"field": "disease_status", "op": "eq",
                                    "value": "newly_diagnosed"}]}
         return rule, f"Not for people with: {words}."
-    rest = _without_synonym_ors(text, readings)
+    rest = _COMPARATIVE_OR.sub(lambda m: " " * len(m.group(0)),
+                               _without_synonym_ors(text, readings))
     for r in sorted(readings, key=lambda r: -r.start):
         rest = rest[:r.start] + " " + rest[r.end:]
     if any(_adverse(r.rule) for r in rules):
@@ -328,6 +330,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     return rule, f"Needs: {words}."
 
 
+#: "20% or more", "grade 3 or higher", "aged 18 or older": an "or" that closes a
+#: threshold, not one that opens an alternative.
+_COMPARATIVE_OR = re.compile(r"\b(?:and/)?or\s+(?:more|greater|higher|above|over|older|less|lower|"
+                             r"below|under|younger|fewer|equal|worse|better)\b", re.IGNORECASE)
 _CONJOINED = re.compile(r"\band\s+(?:was|is|has|had|were|are|have|who|with|in)\b|"
                         r"\b(?-i:who)\b",  # lower case: "WHO" is the World Health Organization
                         re.IGNORECASE)
