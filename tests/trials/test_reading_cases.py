@@ -282,3 +282,40 @@ def test_bcr_abl_rearrangements_are_philadelphia_positive():
     adult = {"age": {"years": 40}, "diagnosis": "b_all"}
     assert verdict(text, {**adult, "philadelphia_chromosome": "positive"}) == "not_eligible"
     assert verdict(text, {**adult, "philadelphia_chromosome": "negative"}) == "likely_eligible"
+
+
+# -- disease states named by their number: first remission, second relapse, isolated sites ---
+
+def test_first_complete_remission_means_no_relapse_yet():
+    text = "Inclusion Criteria:\n- Patients with Ph+ ALL in first complete remission (CR1)\n"
+    adult = {"age": {"years": 45}, "diagnosis": "b_all", "philadelphia_chromosome": "positive",
+             "in_remission": True}
+    assert verdict(text, {**adult, "disease_status": "newly_diagnosed"}) == "likely_eligible"
+    assert verdict(text, {**adult, "disease_status": "relapsed",
+                          "relapse_count": 1}) == "not_eligible"
+    assert verdict(text, {**adult, "disease_status": "newly_diagnosed",
+                          "in_remission": False}) == "not_eligible"
+
+
+def test_second_relapse_takes_a_second_relapse_and_asks_about_a_third():
+    # NCT00495079's wording, the part after the lineage
+    text = "Inclusion Criteria:\n- Patients in second relapse\n"
+    adult = {"age": {"years": 30}, "diagnosis": "b_all", "disease_status": "relapsed"}
+    assert verdict(text, {**adult, "relapse_count": 2}) == "likely_eligible"
+    assert verdict(text, {**adult, "relapse_count": 1}) == "not_eligible"
+    assert verdict(text, {**adult, "relapse_count": 3}) != "not_eligible"
+
+
+def test_isolated_cns_relapse_is_an_extramedullary_relapse():
+    # NCT00002704: "first isolated initial CNS relapse"
+    text = ("Inclusion Criteria:\n- Acute lymphoblastic leukemia in first bone marrow remission "
+            "(M1) with first isolated initial CNS relapse\n")
+    child = {"age": {"years": 6}, "diagnosis": "b_all", "disease_status": "relapsed",
+             "relapse_count": 1}
+    assert verdict(text, {**child, "isolated_extramedullary_relapse": False}) == "not_eligible"
+    assert verdict(text, {**child, "relapse_count": 2,
+                          "isolated_extramedullary_relapse": True}) == "not_eligible"
+    assert verdict(text, {**child, "isolated_extramedullary_relapse": True}) != "not_eligible"
+    # as an exclusion it never excludes on its own: the site is not in the profile
+    exclusion = "Exclusion Criteria:\n- Isolated CNS relapse\n"
+    assert verdict(exclusion, {**child, "isolated_extramedullary_relapse": True}) != "not_eligible"

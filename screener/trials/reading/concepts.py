@@ -292,11 +292,20 @@ def _relapse_number(text: str) -> list[Reading]:
                    r"(?:bone\s+marrow\s+(?:\(bm\)\s+)?|bm\s+|marrow\s+)?relapses?\b|"
                    r"\b(?:two|2)\s+or\s+more\s+relapses\b|\bmultiply\s+relapsed\b|"
                    r"\bsecond\s+or\s+subsequent\s+relapse\b")
+    if not re.search(r"\b(?:2nd|second)\s+relapse\s*(?:or|and/or|/)\s", text, re.I):
+        # "in second relapse": a second relapse; whether a third also counts is for the
+        # study team (never a "not eligible" on it)
+        out += _find(r"\b(?:in\s+(?:a\s+|their\s+)?)(?:2nd|second)\s+(?:bone\s+marrow\s+|"
+                     r"marrow\s+|bm\s+)?relapse\b", text, lambda m: Reading(
+                         {"any": [_leaf("relapse_count", "between", [2, 2]),
+                                  {"all": [_leaf("relapse_count", "gte", 3),
+                                           {"not_screened": "whether a later relapse counts"}]}]},
+                         m.start(), m.end(), "a second relapse"))
     out += _find(second_plus, text, lambda m: Reading(
         _leaf("relapse_count", "gte", 2), m.start(), m.end(),
         "a second or later relapse"))
-    first = (r"\b(?:first|1st)\s+(?:(?:bone\s+marrow|bm|marrow|isolated|early|late)\s+)?"
-             r"relapsed?\b")
+    first = (r"\b(?:first|1st)\s+(?:(?:bone\s+marrow|bm|marrow|isolated|early|late|initial|cns|"
+             r"testicular|extra-?medullary|combined|very\s+early)\s+){0,3}relapsed?\b")
     if not out and not re.search(r"\bfirst\s+relapse\s+or\b|\bor\s+(?:first|1st)\b|"
                                  r"(?:beyond|after|since|following|from)\s+(?:the\s+)?(?:first|1st)",
                                  text, re.I):
@@ -415,10 +424,20 @@ def _cns(text: str) -> list[Reading]:
 
 @recogniser
 def _isolated_em(text: str) -> list[Reading]:
-    return _find(r"\bisolated\s+extra-?\s?medullary\s+(?:disease\s+)?(?:relapse|disease|"
-                 r"involvement)\b", text, lambda m: Reading(
-                     _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
-                     "a relapse only outside the bone marrow"))
+    out = _find(r"\bisolated\s+extra-?\s?medullary\s+(?:disease\s+)?(?:relapse|disease|"
+                r"involvement)\b", text, lambda m: Reading(
+                    _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
+                    "a relapse only outside the bone marrow"))
+    # "isolated CNS relapse", "isolated testicular or CNS relapse": a relapse outside the
+    # marrow; which site it was is for the study team (the profile does not hold it)
+    out += _find(r"\bisolated\s+(?:(?:initial|first|early|late)\s+)?(?:cns|central\s+nervous\s+"
+                 r"system|testicular|testis|testes)(?:\s*(?:or|and/or|/|,)\s*(?:cns|testicular|"
+                 r"testis|testes|central\s+nervous\s+system))?\s+(?:leuka?emia\s+)?relapses?\b",
+                 text, lambda m: Reading(
+                     {"all": [_leaf("isolated_extramedullary_relapse", "is", True),
+                              {"not_screened": "the site of the relapse outside the marrow"}]},
+                     m.start(), m.end(), "a relapse only outside the bone marrow"))
+    return out
 
 
 @recogniser
@@ -790,8 +809,27 @@ def _mixed_phenotype(text: str) -> list[Reading]:
                                          excluding_only=True))
 
 
+#: In a first remission: never relapsed (a newly diagnosed person, or one whose
+#: leukemia only answered a second induction: the study team checks that case).
+_FIRST_REMISSION = {"all": [
+    _leaf("in_remission", "is", True),
+    {"any": [_leaf("disease_status", "eq", "newly_diagnosed"),
+             {"all": [_leaf("disease_status", "eq", "refractory"),
+                      _leaf("relapse_count", "lte", 0),
+                      {"not_screened": "a first remission reached after more than one "
+                                       "induction"}]}]}]}
+
+
 @recogniser
 def _remission(text: str) -> list[Reading]:
+    first = _find(r"\bin\s+(?:a\s+|their\s+|the\s+)?(?:first|1st)\s+(?:complete\s+)?"
+                  r"(?:(?:hematologic(?:al)?|haematologic(?:al)?|morphologic(?:al)?)\s+)?"
+                  r"(?:complete\s+)?(?:remission|cr)\b(?!\s*(?:or|and/or|/)\s)(?:\s*\(cr1?\))?|"
+                  r"\bin\s+cr1\b(?!\s*(?:or|and/or|/)\s)", text,
+                  lambda m: Reading(_FIRST_REMISSION, m.start(), m.end(),
+                                    "being in a first remission now (no relapse)"))
+    if first:
+        return first
     return _find(r"\bin\s+(?:a\s+)?(?:(?:first|second|third|1st|2nd|3rd)\s+(?:or\s+(?:later|"
                  r"subsequent|greater)\s+)?)?(?:complete\s+)?"
                  r"(?:(?:hematologic(?:al)?|"
@@ -984,7 +1022,7 @@ _KEYWORDS = {
     "_marrow": ("marrow", "bm"),
     "_mrd": ("mrd", "residual"),
     "_cns": ("cns", "central nervous"),
-    "_isolated_em": ("medullary",),
+    "_isolated_em": ("medullary", "isolated"),
     "_cd_markers": ("cd19", "cd22", "cd 19", "cd 22"),
     "_gvhd": ("gvhd", "graft"),
     "_performance": ("ecog", "zubrod", "who", "karnofsky", "karnovsky", "lansky", "kps", "lps",
