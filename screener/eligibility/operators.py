@@ -294,7 +294,8 @@ OPERATORS: dict[str, Operator] = {
                  lambda f, v: f"{f.label} at least {_fmt(v)}"),
         Operator("between", _NUM, _check_range,
                  lambda f, v: lambda x: _decide(v[0] <= x <= v[1]),
-                 lambda f, v: f"{f.label} from {_fmt(v[0])} to {_fmt(v[1])}"),
+                 lambda f, v: (f"{f.label}: exactly {_fmt(v[0])}" if v[0] == v[1]
+                               else f"{f.label} from {_fmt(v[0])} to {_fmt(v[1])}")),
         Operator("age_at_least", frozenset({"age"}), _check_age, _age_evaluator(True),
                  lambda f, v: f"{f.label} at least {v.lower()}"),
         Operator("age_at_most", frozenset({"age"}), _check_age, _age_evaluator(False),

@@ -173,6 +173,8 @@ def _leaf(rule: dict) -> str:
     if op in comparisons:
         return f"{_field(field)} {comparisons[op]} {_num(v)}"
     if op == "between":
+        if v[0] == v[1]:
+            return f"{_field(field)}: exactamente {_num(v[0])}"
         return f"{_field(field)} de {_num(v[0])} a {_num(v[1])}"
     if op == "age_at_least":
         return f"{_field(field)} al menos {age_words(v)}"
@@ -243,10 +245,30 @@ def _describe(rule: dict) -> str:
                                   else "")
     for key, joiner, more in (("any", " o ", OR_MORE), ("all", "; ", AND_MORE)):
         if key in rule:
-            words = joiner.join(unique(_describe(r) for r in rule[key]))
-            unseen = any("not_screened" in r for r in rule[key])
-            return (words + more if words else "") if unseen else words
+            return group_words(key, rule[key], _describe, joiner, more)
     raise _Unknown(rule)
+
+
+def group_words(key: str, children: list, describe, joiner: str, more: str) -> str:
+    """An all/any group in words, in either language.
+
+    A group of the other kind inside it is put in brackets ("in remission; (newly
+    diagnosed or refractory)" would otherwise read as three flat parts), and the
+    "and more that the study team checks" closing a nested group is not said twice.
+    """
+    parts = []
+    for child in children:
+        words = describe(child)
+        other = "all" if key == "any" else "any"
+        if words and other in child and sum(1 for c in child[other]
+                                            if "not_screened" not in c) > 1:
+            words = f"({words})"
+        parts.append(words)
+    words = joiner.join(unique(parts))
+    unseen = any("not_screened" in r for r in children)
+    if not words or not unseen or words.endswith(more) or words.endswith(more + ")"):
+        return words
+    return words + more
 
 
 def sentence(rule: dict) -> str | None:

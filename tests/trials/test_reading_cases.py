@@ -319,3 +319,17 @@ def test_isolated_cns_relapse_is_an_extramedullary_relapse():
     # as an exclusion it never excludes on its own: the site is not in the profile
     exclusion = "Exclusion Criteria:\n- Isolated CNS relapse\n"
     assert verdict(exclusion, {**child, "isolated_extramedullary_relapse": True}) != "not_eligible"
+
+
+def test_nested_readings_keep_their_structure_in_both_languages():
+    trial = trial_from_study(study(
+        "Inclusion Criteria:\n- Patients with Ph+ ALL in first complete remission (CR1)\n"
+        "- Acute lymphoblastic leukemia in first bone marrow remission (M1) with first isolated "
+        "initial CNS relapse\n"))
+    cr1, cns = (c.plain for c in trial.criteria if c.id.startswith("inc"))
+    # the alternatives are bracketed, not flattened into a list of requirements
+    assert "(disease status is newly diagnosed or (disease status is refractory;" in cr1["en"]
+    assert "(situación de la enfermedad es recién diagnosticada o (" in cr1["es"]
+    # a closing "and more the study team checks" is said once, a count of one as "exactly 1"
+    assert cns["en"].count("study team checks") == 1 and "exactly 1" in cns["en"]
+    assert cns["es"].count("equipo del estudio") == 1 and "exactamente 1" in cns["es"]

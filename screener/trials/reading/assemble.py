@@ -308,9 +308,7 @@ def describe(rule: dict) -> str:
     for key, joiner, more in (("any", " or ", " (or another situation the study team checks)"),
                               ("all", "; ", " (and more that the study team checks)")):
         if key in rule:
-            words = joiner.join(spanish.unique(describe(r) for r in rule[key]))
-            unseen = any("not_screened" in r for r in rule[key])
-            return (words + more if words else "") if unseen else words
+            return spanish.group_words(key, rule[key], describe, joiner, more)
     return ""
 
 
