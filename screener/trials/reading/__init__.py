@@ -33,6 +33,6 @@ from .templates import read_text
 
 __all__ = [
     "EXCLUSION", "INCLUSION", "NOTE", "NOTE_CORE", "NOTE_NONE", "PLAIN_NONE", "Item",
-    "cns_in_remission", "describe", "drop_excepted", "fold", "lineage_in_context", "read_item", "read_rule",
-    "read_text", "rule_fields", "split", "unescape",
+    "cns_in_remission", "describe", "drop_excepted", "fold", "lineage_in_context", "read_item",
+    "read_rule", "read_text", "rule_fields", "split", "unescape",
 ]
