@@ -333,3 +333,15 @@ def test_nested_readings_keep_their_structure_in_both_languages():
     # a closing "and more the study team checks" is said once, a count of one as "exactly 1"
     assert cns["en"].count("study team checks") == 1 and "exactly 1" in cns["en"]
     assert cns["es"].count("equipo del estudio") == 1 and "exactamente 1" in cns["es"]
+
+
+def test_previously_untreated_means_no_leukemia_chemotherapy_yet():
+    # NCT03249870: "Previously untreated," under the inclusion criteria
+    text = "Inclusion Criteria:\n- Previously untreated,\n"
+    adult = {"age": {"years": 60}, "diagnosis": "b_all", "disease_status": "newly_diagnosed"}
+    chemo = [{"therapy": "multiagent_chemotherapy", "months_since_last_dose": 0}]
+    assert verdict(text, {**adult, "prior_therapies": chemo}) == "not_eligible"
+    assert verdict(text, {**adult, "prior_therapies": []}) != "not_eligible"
+    # an exception in the text ("except steroids") leaves what was given to the study team
+    excepted = "Inclusion Criteria:\n- Previously untreated ALL, except for steroid pre-phase\n"
+    assert verdict(excepted, {**adult, "prior_therapies": chemo}) != "not_eligible"

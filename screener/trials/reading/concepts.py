@@ -263,9 +263,21 @@ def _disease_status(text: str) -> list[Reading]:
         # "Previously untreated": no ALL treatment at all, while the profile's
         # newly_diagnosed also covers people still in first-line therapy. A
         # relapse rules it out; whether treatment has begun is for the study team.
-        out += [Reading({"all": [_leaf("disease_status", "eq", "newly_diagnosed"),
-                                 {"not_screened": "no treatment for ALL has been given yet"}]},
-                        m.start(), m.end(), "leukemia not treated yet")
+        # Chemotherapy already given is treatment, unless the text makes an exception
+        # ("untreated except for steroids or one dose of intrathecal chemotherapy").
+        excepted = re.search(r"except|exception|allowed|permitted|other\s+than|apart\s+from|"
+                             r"unless|with\s+the\s+exception|pre-?phase|pre-?treatment|"
+                             r"emergency|hydroxyurea|intrathecal|steroid", text, re.I)
+        rule = {"all": [_leaf("disease_status", "eq", "newly_diagnosed"),
+                        {"not_screened": "no treatment for ALL has been given yet"}]}
+        if not excepted:
+            rule = {"all": [_leaf("disease_status", "eq", "newly_diagnosed"),
+                            _leaf("prior_therapies", "not_received",
+                                  ["multiagent_chemotherapy", "anthracycline", "asparaginase",
+                                   "nelarabine", "clofarabine", "blinatumomab",
+                                   "inotuzumab_ozogamicin"]),
+                            {"not_screened": "no treatment for ALL has been given yet"}]}
+        out += [Reading(rule, m.start(), m.end(), "leukemia not treated yet")
                 for m in untreated]
     else:
         out += _find(nd, text, lambda m: Reading(
