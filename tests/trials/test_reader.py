@@ -133,8 +133,13 @@ CASES = [
         "treatment lines", None),
     # an age condition trailing the item (NCT00002704)
     (I, "Karnofsky greater than 50% Less than 10 years", None),
-    # "previously untreated": a relapse rules it out, treatment begun is for the study team
-    (I, "Previously untreated", [leaf("disease_status", "eq", "newly_diagnosed")]),
+    # "previously untreated": a relapse rules it out, and so does leukemia chemotherapy or an
+    # antibody already given; other treatment begun is for the study team
+    (I, "Previously untreated", [leaf("disease_status", "eq", "newly_diagnosed"),
+                                 leaf("prior_therapies", "not_received", [
+                                     "anthracycline", "asparaginase", "blinatumomab",
+                                     "clofarabine", "inotuzumab_ozogamicin",
+                                     "multiagent_chemotherapy", "nelarabine"])]),
     # waiting periods shorter than a month are not screened (they pass before enrollment)
     (E, "Patient has an investigational medicinal product within the last 30 days prior to "
         "screening.", None),
