@@ -345,3 +345,15 @@ def test_previously_untreated_means_no_leukemia_chemotherapy_yet():
     # an exception in the text ("except steroids") leaves what was given to the study team
     excepted = "Inclusion Criteria:\n- Previously untreated ALL, except for steroid pre-phase\n"
     assert verdict(excepted, {**adult, "prior_therapies": chemo}) != "not_eligible"
+
+
+def test_mixed_forms_of_all_exclude_mixed_phenotype_leukemia():
+    # NCT00494897's exclusion "Mixed forms of ALL"
+    text = ("Inclusion Criteria:\n- Adults with acute lymphoblastic leukemia\n"
+            "Exclusion Criteria:\n- Mixed forms of ALL\n")
+    adult = {"age": {"years": 25}, "disease_status": "newly_diagnosed"}
+    assert verdict(text, {**adult, "diagnosis": "mixed_phenotype"}) == "not_eligible"
+    assert verdict(text, {**adult, "diagnosis": "b_all"}) == "likely_eligible"
+    # "mixed lineage leukemia" is the MLL gene's name, not this diagnosis
+    gene = "Exclusion Criteria:\n- MLL (mixed lineage leukemia) gene rearrangement\n"
+    assert verdict(gene, {**adult, "diagnosis": "mixed_phenotype"}) != "not_eligible"

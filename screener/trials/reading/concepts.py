@@ -814,7 +814,10 @@ def _remission_length(text: str) -> list[Reading]:
 @recogniser
 def _mixed_phenotype(text: str) -> list[Reading]:
     """Mixed-phenotype (bilineal, biphenotypic) leukemia, read only as a condition that excludes."""
+    # ("mixed lineage leukemia" is the MLL gene's name, never this diagnosis)
     return _find(r"\bmixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|\bmpal\b|"
+                 r"\bmixed[- ](?:forms?|phenotypes?)\s+(?:of\s+)?(?:all|acute\s+(?:lymphoblastic\s+)?"
+                 r"leuka?emia)\b|\bacute\s+leuka?emias?\s+of\s+ambiguous\s+lineage\b|"
                  r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia",
                  text, lambda m: Reading(_leaf("diagnosis", "eq", "mixed_phenotype"), m.start(),
                                          m.end(), "mixed-phenotype leukemia",
@@ -1043,7 +1046,7 @@ _KEYWORDS = {
     "_remission": ("remission", "cr"),
     "_wbc_at_diagnosis": ("wbc", "white"),
     "_remission_length": ("remission", "relapse"),
-    "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilineal"),
+    "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilineal", "ambiguous"),
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification"),
     "_down_syndrome": ("down", "trisomy", "ds"),

@@ -14,7 +14,7 @@ from .assemble import _plain
 from .concepts import _ALL_OF_ANY_LINEAGE
 
 #: Words that name mixed-phenotype (ambiguous-lineage) leukemia.
-_MIXED_WORDS = re.compile(r"mixed[- ]?(?:phenotype|lineage|immunophenotyp)|\bmpal\b|"
+_MIXED_WORDS = re.compile(r"mixed[- ]?(?:phenotype|lineage|immunophenotyp|forms?\s+of)|\bmpal\b|"
                           r"biphenotypic|bilineal|bilineage|ambiguous\s+lineage", re.I)
 #: Words that name lymphoblastic lymphoma (or lymphoma at all).
 _LYMPHOMA_WORDS = re.compile(r"lymphoma|\blbl\b|\blly\b|\b[bt]-?ll\b", re.I)
