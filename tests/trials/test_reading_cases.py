@@ -357,3 +357,11 @@ def test_mixed_forms_of_all_exclude_mixed_phenotype_leukemia():
     # "mixed lineage leukemia" is the MLL gene's name, not this diagnosis
     gene = "Exclusion Criteria:\n- MLL (mixed lineage leukemia) gene rearrangement\n"
     assert verdict(gene, {**adult, "diagnosis": "mixed_phenotype"}) != "not_eligible"
+
+
+def test_white_count_at_diagnosis_with_the_comparison_after_the_number():
+    text = "Inclusion Criteria:\n- Initial WBC of 50,000/mm3 or greater\n"
+    child = {"age": {"years": 6}, "diagnosis": "b_all", "disease_status": "newly_diagnosed"}
+    assert verdict(text, {**child, "wbc_at_diagnosis_per_ul": 20000}) == "not_eligible"
+    assert verdict(text, {**child, "wbc_at_diagnosis_per_ul": 50000}) == "likely_eligible"
+    assert verdict(text, child) == "needs_review"

@@ -790,6 +790,22 @@ def _wbc_at_diagnosis(text: str) -> list[Reading]:
             continue  # "WBC < 50" with no unit: thousands or units? not read
         out.append(Reading(_leaf("wbc_at_diagnosis_per_ul", _op(m.group("cmp")), _num(str(n))),
                            m.start(), m.end(), "white blood cell count at diagnosis"))
+    # "initial WBC of 50,000/mm3 or greater": the comparison after the number
+    for m in re.finditer(
+            r"\b(?:wbc|white\s+blood\s+(?:cell\s+)?count)(?:\s*\(wbc\))?(?:\s+(?:count|at\s+"
+            r"diagnosis))?\s+(?:of\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:(?P<giga>x\s*10"
+            r"\s*(?:\^|e)?\s*9\s*/\s*l)|/\s*(?:u|μ|µ)l|/\s*mm\^?3|/\s*cmm|cells)?\s+or\s+"
+            r"(?P<dir>greater|more|higher|above|less|lower|below)\b", text, re.I):
+        if any(r.start <= m.start() < r.end for r in out):
+            continue
+        n = float(m.group("n").replace(",", ""))
+        if m.group("giga"):
+            n *= 1000
+        elif n < 1000:
+            continue
+        op = "gte" if m.group("dir").lower() in ("greater", "more", "higher", "above") else "lte"
+        out.append(Reading(_leaf("wbc_at_diagnosis_per_ul", op, _num(str(n))), m.start(),
+                           m.end(), "white blood cell count at diagnosis"))
     return out
 
 
