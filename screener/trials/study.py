@@ -212,9 +212,33 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     read = reading.lineage_in_context(read, text)
     disputes: dict[str, str] = {}
     read = [_structured_ages_win(c, minimum, maximum, disputes) for c in read]
+    _text_wider(text, minimum, maximum, disputes)
     if out and out[0]["id"] == "age" and disputes:
         out[0] = _disputed_band(out[0], disputes)
     return out + read, minimum, maximum, sex
+
+
+def _text_wider(text: str, minimum: str | None, maximum: str | None,
+                disputes: dict[str, str]) -> None:
+    """Add to ``disputes`` the ages the text speaks of beyond the structured ones.
+
+    The text is read for ages only to widen: where it admits people younger than
+    the structured minimum or older than the maximum ("Patients < 66 years of age
+    with other diseases ..." beside a minimum of 50), that band is the study
+    team's to check, never a "not eligible" on the registry's field.
+    """
+    inclusions = "\n".join(item.text for item in split(text) if item.kind == "inclusion")
+    low, high = reading.text_age_band(inclusions)
+    if minimum is not None and low is not None and low * 365.25 < ages.limit_in_days(
+            minimum) - 1:
+        current = disputes.get("age_at_least")
+        if current is None or ages.limit_in_days(current) > low * 365.25:
+            disputes["age_at_least"] = f"{low:g} Years"
+    if maximum is not None and high is not None and high * 365.25 > ages.limit_in_days(
+            maximum) + 366:
+        current = disputes.get("age_at_most")
+        if current is None or ages.limit_in_days(current) < high * 365.25:
+            disputes["age_at_most"] = f"{high:g} Years"
 
 
 def _disputed_band(mapping: dict, disputes: dict[str, str]) -> dict:

@@ -365,3 +365,44 @@ def test_white_count_at_diagnosis_with_the_comparison_after_the_number():
     assert verdict(text, {**child, "wbc_at_diagnosis_per_ul": 20000}) == "not_eligible"
     assert verdict(text, {**child, "wbc_at_diagnosis_per_ul": 50000}) == "likely_eligible"
     assert verdict(text, child) == "needs_review"
+
+
+# -- the text admits ages beyond the registry's structured ones: that band is asked, not refused --
+
+OLDER_AND_YOUNGER = (  # NCT00003196's own bullets
+    "Inclusion Criteria:\n"
+    "- Patients aged > 49 years and < 66 years with NHL, CLL and multiple myeloma who are not "
+    "eligible for autologous transplantation or have failed prior autologous transplantation\n"
+    "- Patients < 50 years of age with NHL, CLL and multiple myeloma at high risk of regimen "
+    "related toxicity through prior autologous transplant or through pre-existing chronic disease "
+    "affecting kidneys, liver, lungs, and heart will be considered on a case by case basis and "
+    "presented to professional clinical counselor (PCC)\n"
+    "- Selected patients with any of the above diagnosis who are (a) older than 65 years and < 75 "
+    "years with a Karnofsky score >= 70 and who, apart from age, fulfill eligibility criteria\n")
+
+
+@pytest.mark.parametrize("years", [40, 70])
+def test_text_ages_beyond_the_structured_ones_are_never_refused(years):
+    # NCT00003196: structured 50 to 65 years, the text speaks of younger and older patients
+    person = {"age": {"years": years}, "diagnosis": "b_all", "in_remission": True}
+    trial = trial_from_study(study(OLDER_AND_YOUNGER, minimumAge="50 Years",
+                                   maximumAge="65 Years"))
+    result = screen(validate_profile({"profile_version": 1, **person}), trial)
+    assert result.verdict != "not_eligible"
+    assert {c.id: c.outcome for c in result.criteria}["age"] == "not_screened"
+    # beyond what the text speaks of, the structured age still decides
+    assert verdict(OLDER_AND_YOUNGER, {**person, "age": {"years": 80}}, minimumAge="50 Years",
+                   maximumAge="65 Years") == "not_eligible"
+
+
+@pytest.mark.parametrize("text", [
+    # a scale chosen by age, a table of lab limits by age, an exclusion's ages: none admits anyone
+    "Inclusion Criteria:\n- Karnofsky (age >= 16 years) or Lansky (age < 16 years) performance "
+    "status >= 50\n",
+    "Inclusion Criteria:\n- Creatinine based on age/gender as follows: - 1 to < 2 years: maximum "
+    "serum creatinine 0.6 mg/dL - >= 16 years: maximum serum creatinine 1.7 mg/dL\n",
+    "Exclusion Criteria:\n- Group B: Age less than 8 or greater than 80 years\n",
+])
+def test_ages_that_admit_no_one_leave_the_structured_age_alone(text):
+    child = {"age": {"years": 2}, "diagnosis": "b_all"}
+    assert verdict(text, child, minimumAge="3 Years", maximumAge="21 Years") == "not_eligible"

@@ -57,3 +57,85 @@ def lineage_in_context(criteria: list[dict], text: str) -> list[dict]:
             if rule != crit["rule"]:
                 crit["rule"], crit["plain"] = rule, _plain(rule)
     return criteria
+
+
+_UPPER = (r"<|≤|=<|<=|</=|less\s+than|under|younger\s+than|up\s+to|below|not\s+older\s+than|"
+          r"no\s+older\s+than|at\s+most|maximum(?:\s+of)?")
+_LOWER = (r">|≥|>=|=>|>/=|greater\s+than|over|older\s+than|at\s+least|above|minimum(?:\s+of)?|"
+          r"more\s+than")
+#: An age the text states: "< 66 years of age", "older than 65 years", "aged 18-60 years",
+#: "14-55 years old", "patients ≥ 16 years".
+_TEXT_AGE = re.compile(
+    rf"(?:\b(?:age[ds]?|patients?|participants?|subjects?|children|adults?|adolescents?)\s*"
+    rf"(?:of\s+|is\s+|must\s+be\s+|between\s+)?)?"
+    rf"(?:(?P<cmp>{_UPPER}|{_LOWER})\s*(?P<n>\d{{1,3}})|(?P<lo>\d{{1,3}})\s*(?:-|–|to|and)\s*"
+    rf"(?P<hi>\d{{1,3}}))\s*(?:years?|yrs?)\b(?P<tail>\s*(?:of\s+age|old|or\s+(?:older|younger|"
+    rf"more|less)|and\s+(?:over|under|older|younger))?)", re.IGNORECASE)
+#: Ages that are about something else than who may join: a donor, consent, reproductive
+#: potential; a scale chosen by age ("Karnofsky (age >= 16)", "patients > 16 years: Lansky").
+_NOT_WHO = re.compile(r"donor|consent|assent|potential|tanner|menarche|contracept", re.IGNORECASE)
+_SCALE_BEFORE = re.compile(r"(?:karnofsky|lansky|ecog|\bkps|\blps|performance)[^.;]{0,25}$",
+                           re.IGNORECASE)
+_SCALE_AFTER = re.compile(r"^\W{0,3}(?:use\s+|must\s+have\s+(?:a\s+)?(?:performance\s+status\s+"
+                          r"(?:of\s+)?)?)?(?:karnofsky|lansky|ecog|performance)", re.IGNORECASE)
+#: Age bands of a laboratory table, not of who may join.
+_LAB_TABLE = re.compile(r"creatinine|bilirubin|\buln\b|mg/dl|\bgfr\b|\balt\b|\bast\b|"
+                        r"clearance|hemoglobin|platelet", re.IGNORECASE)
+#: Words by which a line lets people in ("will be considered", "are eligible").
+_ADMITS = re.compile(r"consider\w*|\beligible\b|allowed|permitted|\bmay\s+(?:be|also)|"
+                     r"\bcan\s+be|included|enrolled|case[- ]by[- ]case|approv\w+", re.IGNORECASE)
+#: A span of time, not an age: "within the past 5 years", "5 years after".
+_TIME_BEFORE = re.compile(r"(?:within|since|after|before|prior\s+to|for|past|last|least)\s+"
+                          r"(?:the\s+)?(?:past\s+|last\s+)?$", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"^\s*(?:ago|after|since|prior|before|from|of\s+(?:study|follow))",
+                         re.IGNORECASE)
+
+
+def text_age_band(text: str) -> tuple[float | None, float | None]:
+    """The widest ages (in years) the eligibility text speaks of for who may join.
+
+    Returns (lowest age the text lets in, highest age the text lets in), or None
+    on a side the text says nothing about. Used only to *widen* the registry's
+    structured ages into a band the study team checks (``study._disputed_band``):
+    "Patients < 66 years of age with other diseases ..." beside a structured
+    minimum of 50, or "selected patients older than 65 years and < 75 years"
+    beside a maximum of 65, must never be a "not eligible" on the structured age.
+    """
+    low = high = None
+    for line in re.split(r"[\n;]|(?<=\.)\s", text):
+        if _LAB_TABLE.search(line):
+            continue  # "1 to < 2 years: maximum serum creatinine 0.6": a table by age
+        line_lows: list[float] = []
+        upper_only = False
+        for m in _TEXT_AGE.finditer(line):
+            before, after = line[max(0, m.start() - 40):m.start()], line[m.end():]
+            if (_NOT_WHO.search(before + m.group(0) + after[:30]) or _SCALE_BEFORE.search(before)
+                    or _SCALE_AFTER.search(after) or _TIME_BEFORE.search(before)
+                    or _TIME_AFTER.search(after)):
+                continue
+            has_age_words = re.search(r"\bage|years?\s+(?:of\s+age|old)|\b(?:patients?|"
+                                      r"participants?|subjects?|children|adults?|adolescents?)"
+                                      r"\s", m.group(0), re.I) or re.search(
+                                          r"\b(?:age[ds]?|older|younger)\b[^.;]{0,30}$", before,
+                                          re.I)
+            if not has_age_words:
+                continue
+            if m.group("lo"):
+                lows, highs = [float(m.group("lo"))], [float(m.group("hi"))]
+            else:
+                n = float(m.group("n"))
+                upper = re.fullmatch(_UPPER, m.group("cmp"), re.I) is not None
+                lows, highs = ([], [n]) if upper else ([n], [])
+                upper_only = upper_only or upper
+            line_lows += lows
+            for n in highs:
+                high = n if high is None else max(high, n)
+        if upper_only and not line_lows and _ADMITS.search(line) and not re.search(
+                rf"(?:{_LOWER})\s*\d|\d+\s*(?:days?|months?|weeks?|years?)?\s*(?:-|–|to)\s*(?:<|\d)",
+                line, re.I):
+            # "Patients < 50 years of age ... will be considered": a line that speaks
+            # only of an upper age lets in people younger than any structured minimum
+            line_lows = [0.0]
+        for n in line_lows:
+            low = n if low is None else min(low, n)
+    return low, high
