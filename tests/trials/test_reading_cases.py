@@ -406,3 +406,12 @@ def test_text_ages_beyond_the_structured_ones_are_never_refused(years):
 def test_ages_that_admit_no_one_leave_the_structured_age_alone(text):
     child = {"age": {"years": 2}, "diagnosis": "b_all"}
     assert verdict(text, child, minimumAge="3 Years", maximumAge="21 Years") == "not_eligible"
+
+
+def test_t_cell_precursor_all_is_t_all():
+    # NCT00005945: "No T-cell precursor acute lymphoblastic leukemia by immunophenotyping"
+    text = ("Inclusion Criteria:\n- No T-cell precursor acute lymphoblastic leukemia by "
+            "immunophenotyping\n")
+    child = {"age": {"years": 5}, "disease_status": "newly_diagnosed"}
+    assert verdict(text, {**child, "diagnosis": "t_all"}) == "not_eligible"
+    assert verdict(text, {**child, "diagnosis": "b_all"}) == "likely_eligible"

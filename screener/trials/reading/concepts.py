@@ -156,8 +156,11 @@ def _lineage(text: str) -> list[Reading]:
          r"\bb[- ]lineage\s+all\b|\bb[- ]cell\s+all\b|"
          r"\bb[- ]precursor\s+(?:ph[+-]\s+|philadelphia[- ](?:positive|negative)\s+)?all\b|"
          r"\bb-?lymphoblastic\s+leuka?emia\b")
-    t = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:acute\s+)?(?:lymphoblastic|lymphoid|lymphocytic)"
-         r"\s+leuka?emia\b|\bt[- ]?all\b|\bt[- ]lineage\s+all\b|\bt[- ]cell\s+all\b")
+    t = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:precursor\s+)?(?:acute\s+)?(?:lymphoblastic|lymphoid|"
+         r"lymphocytic)"
+         r"\s+leuka?emia\b|\bt[- ]?all\b|\bt[- ]lineage\s+all\b|"
+         r"\bt[- ]cell\s+(?:precursor\s+)?all\b|"
+         r"\bprecursor[- ]t[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b")
     combo = re.search(r"\b(?P<lin>t|b)[- ](?:cell\s+)?(?:acute\s+lymphoblastic\s+leuka?emia|all)"
                       r"(?:\s*\((?:all|[tb]-all)\))?\s+(?:or|and/or)\s+"
                       r"(?:[tb][- ])?lymphoblastic\s+"
