@@ -334,11 +334,11 @@ NEW_PH_POS = {"disease_status": "newly_diagnosed", "philadelphia_chromosome": "p
      "defined by the 2017 national comprehensive cancer network (NCCN) guidelines.",
      {"not_met"}, {"met"}),
     # read in part (UKALL14): the setting everyone must have decides a mismatch, never a
-    # match on its own
+    # match on its own (with no treatment history given, "untreated" is a question)
     ("Newly diagnosed, previously untreated acute lymphoblastic leukemia\n"
      "  - A pre-phase steroid treatment of 5-7 days is required and can be started prior to "
      "registration",
-     {"not_met"}, {"not_screened"}),
+     {"not_met"}, {"not_screened", "unknown"}),
     # GRAALL-2014/T: "not previously treated" is untreated, the rest for the study team
     ("aged 18-59 years old with a not previously treated (including IT injection) T-ALL "
      "newly-diagnosed according to the WHO 2008 definition with > 20% bone marrow blasts",
