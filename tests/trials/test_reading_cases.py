@@ -415,3 +415,14 @@ def test_t_cell_precursor_all_is_t_all():
     child = {"age": {"years": 5}, "disease_status": "newly_diagnosed"}
     assert verdict(text, {**child, "diagnosis": "t_all"}) == "not_eligible"
     assert verdict(text, {**child, "diagnosis": "b_all"}) == "likely_eligible"
+
+
+def test_a_slash_between_method_words_opens_no_alternative():
+    # NCT02981628: "by local/institutional flow cytometry" is how CD22 is measured
+    text = ("Inclusion Criteria:\n- Leukemic blasts must demonstrate surface expression of CD22 "
+            "at the time of relapse by local/institutional flow cytometry of a bone marrow "
+            "aspirate sample\n")
+    child = {"age": {"years": 9}, "diagnosis": "b_all", "disease_status": "relapsed",
+             "relapse_count": 1}
+    assert verdict(text, {**child, "cd22": "negative"}) == "not_eligible"
+    assert verdict(text, {**child, "cd22": "positive"}) != "not_eligible"

@@ -51,6 +51,7 @@ rt-pcr pcr flow cytometry molecular immunophenotyping morphology anti anti- asse
 negative mutation mutations echocardiogram echocardiography echo muga radionuclide angiogram
 scan ventriculography gated
 fluorescent polymerase chain reaction rearrangement rearrangements rearranged fusion
+local institutional central laboratory lab sample aspirate biopsy
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
@@ -322,7 +323,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # out, but never says "met" for the whole criterion.
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
     # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative
-    rest = re.sub(r"\b([\w-]+)\s+(?:or|/|and/or)\s+([\w-]+)\b", lambda m: " " if (
+    rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
         m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
         # Alternatives we cannot see: the rule may be met, never not met on them.
