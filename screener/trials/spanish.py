@@ -245,11 +245,12 @@ def _describe(rule: dict) -> str:
                                   else "")
     for key, joiner, more in (("any", " o ", OR_MORE), ("all", "; ", AND_MORE)):
         if key in rule:
-            return group_words(key, rule[key], _describe, joiner, more)
+            return group_words(key, rule[key], _describe, joiner, more, (OR_MORE, AND_MORE))
     raise _Unknown(rule)
 
 
-def group_words(key: str, children: list, describe, joiner: str, more: str) -> str:
+def group_words(key: str, children: list, describe, joiner: str, more: str,
+                suffixes: tuple[str, ...] = ()) -> str:
     """An all/any group in words, in either language.
 
     A group of the other kind inside it is put in brackets ("in remission; (newly
@@ -266,8 +267,9 @@ def group_words(key: str, children: list, describe, joiner: str, more: str) -> s
         parts.append(words)
     words = joiner.join(unique(parts))
     unseen = any("not_screened" in r for r in children)
-    if not words or not unseen or words.endswith(more) or words.endswith(more + ")"):
-        return words
+    if not words or not unseen or any(words.endswith(end) or words.endswith(end + ")")
+                                      for end in (more, *suffixes)):
+        return words  # one "the study team checks" closing the words is enough
     return words + more
 
 

@@ -426,3 +426,13 @@ def test_a_slash_between_method_words_opens_no_alternative():
              "relapse_count": 1}
     assert verdict(text, {**child, "cd22": "negative"}) == "not_eligible"
     assert verdict(text, {**child, "cd22": "positive"}) != "not_eligible"
+
+
+def test_the_study_team_checks_is_said_once_whatever_kind_of_group_closes_the_words():
+    # NCT02981628's CD22 line: a requirement read in part inside unseen alternatives
+    trial = trial_from_study(study(
+        "Inclusion Criteria:\n- CD19 or CD22 positive, at least 20% of blasts by flow "
+        "cytometry\n"))
+    plain = next(c.plain for c in trial.criteria if c.id == "inc-1")
+    assert plain["en"].count("study team checks") <= 1, plain["en"]
+    assert plain["es"].count("equipo del estudio") <= 1, plain["es"]

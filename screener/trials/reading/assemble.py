@@ -286,6 +286,10 @@ def _valid(rule: dict, cid: str) -> bool:
     return True
 
 
+_OR_MORE = " (or another situation the study team checks)"
+_AND_MORE = " (and more that the study team checks)"
+
+
 def describe(rule: dict) -> str:
     """A rule in plain words, from the operator table's own descriptions."""
     if "field" in rule:
@@ -305,10 +309,10 @@ def describe(rule: dict) -> str:
         if not inner:
             return ""
         return f"not ({inner})" + (" (the study team checks the details)" if unseen else "")
-    for key, joiner, more in (("any", " or ", " (or another situation the study team checks)"),
-                              ("all", "; ", " (and more that the study team checks)")):
+    for key, joiner, more in (("any", " or ", _OR_MORE), ("all", "; ", _AND_MORE)):
         if key in rule:
-            return spanish.group_words(key, rule[key], describe, joiner, more)
+            return spanish.group_words(key, rule[key], describe, joiner, more,
+                                       (_OR_MORE, _AND_MORE))
     return ""
 
 
