@@ -238,3 +238,114 @@ def test_whom_must_have_is_an_implication():
     assert verdict(text, high) == "not_eligible"
     assert verdict(text, {**high, "down_syndrome": True}) != "not_eligible"
     assert verdict(text, {**high, "diagnosis": "t_all"}) != "not_eligible"
+
+
+# ------------------------------------------------------------------ findings: pregnancy
+def test_pregnancy_and_breastfeeding_excluded_in_two_items_exclude_the_one_answer():
+    """NCT01802814: 'Pregnancy or positive pregnancy test (...)' and 'Breast feeding' apart."""
+    text = ("Exclusion Criteria:\n\n* Pregnancy or positive pregnancy test (urine sample positive "
+            "for β-HCG > 10 U/l)\n* Breast feeding\n")
+    assert verdict(text, {"pregnant_or_breastfeeding": True}) == "not_eligible"
+    assert verdict(text, {"pregnant_or_breastfeeding": False}) == "likely_eligible"
+    alone = "Exclusion Criteria:\n\n* Breast feeding\n"
+    assert verdict(alone, {"pregnant_or_breastfeeding": True}) != "not_eligible"
+
+
+@pytest.mark.parametrize("text", [
+    # NCT03249870, NCT02744768: contraception is another alternative, about other people
+    "Female patients who are pregnant or breast feeding or patients of childbearing potential "
+    "not willing to use a double barrier method of contraception during the study and for 3 "
+    "months following the last dose of maintenance.",
+    # NCT00006213, NCT01424982: a contraception sentence makes no exception to pregnancy
+    "Pregnant and nursing females will be excluded; patients of childbearing potential should "
+    "practice effective methods of contraception",
+    "Pregnant and lactating women will not be eligible; women of childbearing potential should "
+    "have a negative pregnancy test prior to entering on the study and be willing to practice "
+    "methods of contraception; women do not have childbearing potential if they have had a "
+    "hysterectomy or are postmenopausal",
+])
+def test_pregnancy_beside_contraception_still_excludes(text):
+    assert verdict("Exclusion Criteria:\n\n* " + text + "\n",
+                   {"pregnant_or_breastfeeding": True}) == "not_eligible"
+    assert verdict("Exclusion Criteria:\n\n* " + text + "\n",
+                   {"pregnant_or_breastfeeding": False}) == "likely_eligible"
+
+
+def test_a_partner_or_a_plan_is_still_not_read_as_the_patients_pregnancy():
+    for text in ("Male patients whose partner is pregnant",
+                 "Lactating females who plan to breastfeed their infants."):
+        assert verdict("Exclusion Criteria:\n\n* " + text + "\n",
+                       {"pregnant_or_breastfeeding": True}) == "likely_eligible"
+
+
+# ------------------------------------------------------------------ findings: infections
+UNCONTROLLED = {"infections": {"uncontrolled_infection": True}}
+CONTROLLED = {"infections": {"uncontrolled_infection": False}}
+
+
+@pytest.mark.parametrize(("text", "excludes"), [
+    ("Uncontrolled infection or significant bleeding", True),  # NCT00460694
+    ("Presence or suspicion of fungal, bacterial, viral, or other infection that is uncontrolled "
+     "or requiring IV antimicrobials for management.", True),  # NCT02625480
+    ("Uncontrolled intercurrent illness including, but not limited to ongoing infection with "
+     "vital sign instability (hypotension, respiratory insufficiency), symptomatic congestive "
+     "heart failure, cardiac arrhythmia, or psychiatric illness/social situations that would "
+     "limit compliance with study requirements", True),  # NCT03020030
+    # "serious" may say more than "not under control": never excludes alone
+    ("Active serious infection not controlled by oral or intravenous antibiotics", False),
+])
+def test_an_uncontrolled_infection_in_registry_wording(text, excludes):
+    full = "Exclusion Criteria:\n\n* " + text + "\n"
+    assert (verdict(full, UNCONTROLLED) == "not_eligible") is excludes
+    assert verdict(full, CONTROLLED) != "not_eligible"
+
+
+def test_no_significant_active_infection_rules_out_an_uncontrolled_one():
+    """NCT00002638: an infection not under control is a significant active one."""
+    text = "Inclusion Criteria:\n\n* No significant active infection\n"
+    assert verdict(text, UNCONTROLLED) == "not_eligible"
+    assert verdict(text, CONTROLLED) != "not_eligible"
+
+
+def test_a_testing_note_makes_no_exception_to_hiv():
+    """NCT02981628: 'testing to prove negative status is not required ... unless ...'."""
+    text = ("Exclusion Criteria:\n\n* Patients with known human immunodeficiency virus (HIV), "
+            "hepatitis B or C infections; testing to prove negative status is not required for "
+            "enrollment unless it is deemed necessary for usual medical care of the patient\n")
+    assert verdict(text, {"infections": {"hiv": True}}) == "not_eligible"
+
+
+# ------------------------------------------------------------------ findings: brain and CNS
+def test_central_nervous_system_dysfunction_is_the_brain_disease_answer():
+    """NCT00001689: 'Previous underlying central nervous system dysfunction.'"""
+    text = "Exclusion Criteria:\n\n* Previous underlying central nervous system dysfunction.\n"
+    assert verdict(text, {"seizure_disorder": True}) == "not_eligible"
+    assert verdict(text, {"seizure_disorder": False}) == "likely_eligible"
+
+
+def test_relevant_cns_pathology_with_grades_asks_and_never_excludes_alone():
+    """NCT02744768: 'relevant' and 'grade 2' narrow it: a yes is for the study team."""
+    text = ("Exclusion Criteria:\n\n* History of or current relevant CNS pathology (current "
+            "≥grade 2 epilepsy, seizure, paresis, aphasia, clinically relevant apoplexia, severe "
+            "brain injuries, dementia, Parkinson's disease, organic brain syndrome, psychosis).\n")
+    assert verdict(text, {"seizure_disorder": True}) != "not_eligible"
+    assert verdict(text, {"seizure_disorder": False}) == "likely_eligible"
+    assert verdict(text, {}) == "needs_review"
+
+
+def test_cns_disease_that_requires_radiation_never_excludes_alone():
+    """NCT03181126: needing cranial radiation is for the study team; CNS1 clears it."""
+    text = ("Exclusion Criteria:\n\n* Participant has central nervous system (CNS) disease with "
+            "cranial involvement that requires radiation.\n")
+    assert verdict(text, {"cns_status": "cns3"}) != "not_eligible"
+    assert verdict(text, {"cns_status": "cns1"}) == "likely_eligible"
+
+
+def test_a_history_of_cns_involvement_excludes_a_cns3_answer():
+    """NCT00003196: 'History of central nervous system (CNS) involvement with disease'."""
+    text = ("Exclusion Criteria:\n\n* History of central nervous system (CNS) involvement with "
+            "disease\n")
+    assert verdict(text, {"cns_status": "cns3"}) == "not_eligible"
+    assert verdict(text, {"cns_status": "cns1"}) == "likely_eligible"
+    stroke = "Exclusion Criteria:\n\n* History of CNS disease such as stroke\n"
+    assert verdict(stroke, {"cns_status": "cns3"}) != "not_eligible"

@@ -23,6 +23,7 @@ from .assemble import (
     cns_in_remission,
     describe,
     drop_excepted,
+    pregnancy_with_breastfeeding,
     read_item,
     read_rule,
 )
@@ -32,6 +33,7 @@ from .templates import read_text
 
 __all__ = [
     "EXCLUSION", "INCLUSION", "NOTE", "NOTE_CORE", "NOTE_NONE", "PLAIN_NONE", "Item",
-    "cns_in_remission", "describe", "drop_excepted", "fold", "read_item", "read_rule",
+    "cns_in_remission", "describe", "drop_excepted", "fold", "pregnancy_with_breastfeeding",
+    "read_item", "read_rule",
     "read_text", "rule_fields", "split", "unescape",
 ]

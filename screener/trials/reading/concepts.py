@@ -35,6 +35,9 @@ class Reading:
     narrow: bool = False  # the text narrows it beyond what the rule says (exclusions)
     excluding_only: bool = False  # safe only as an excluding condition (a subset of the words)
     requiring_only: bool = False  # safe only as a requirement ("ALL": which lineage is unsaid)
+    # all[leaf, not_screened] that stands for its whole clause: the words around it only
+    # narrow it further (grades, "requiring ...", examples), and it never excludes alone
+    whole: bool = False
 
 
 # ----------------------------------------------------------------- comparisons
@@ -397,6 +400,35 @@ def _cns(text: str) -> list[Reading]:
                              r"(?:malignancy|leuka?emia|all)\b", text, re.I):
             out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
                                "active leukemia in the brain or spinal fluid (CNS3)"))
+    brain = re.search(r"patholog|disorder|seizure|epilep|stroke|dementia|autoimmun|neurolog|"
+                      r"psych|injur|palsy|tumou?r|mass\b|dysfunction", text, re.I)
+    involvement = (r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?)"
+                   r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|infiltration)"
+                   r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all|disease))?")
+    if not out and not brain and re.search(
+            r"\brequir|\bneed|clinical\s+manifestations?|\bsymptomatic|\bcranial\s+involvement|"
+            r"\bradiation|\bradiotherapy", text, re.I):
+        # "CNS involvement requiring intrathecal or craniospinal radiotherapy", "Clinical
+        # manifestations of CNS involvement": CNS3 may be it, what more the text asks is for
+        # the study team -- it never excludes alone, and a CNS1/CNS2 answer clears it.
+        m = re.search(involvement, text, re.I)
+        if m:
+            return [Reading({"all": [_leaf("cns_status", "eq", "cns3"),
+                                     {"not_screened": "whether the CNS disease is of the kind the "
+                                                      "text names"}]},
+                            m.start(), m.end(), "leukemia in the brain or spinal fluid (CNS3)",
+                            whole=True)]
+    if not out and not brain and re.search(r"\bhistory\s+of\b", text, re.I):
+        # "History of CNS involvement with disease": any CNS3 answer, now or at diagnosis
+        for m in re.finditer(r"\bhistory\s+of\s+(?:(?:prior|previous)\s+)?(?:cns|central\s+"
+                             r"nervous\s+system(?:\s*\(cns\))?)\s+(?:(?:involvement|leuka?emia|"
+                             r"infiltration)(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|"
+                             r"leuka?emia|all|disease))?|disease\s+(?:by|of|with)\s+(?:the\s+)?"
+                             r"(?:malignancy|leuka?emia|all))\b", text, re.I):
+            out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
+                               "leukemia in the brain or spinal fluid (CNS3), now or before",
+                               excluding_only=True))
+        return out
     if not out and not re.search(r"patholog|disorder|seizure|epilep|stroke|dementia|autoimmun|"
                                  r"neurolog|history|prior|previous|psych|injur|palsy|symptom",
                                  text, re.I):
@@ -733,7 +765,7 @@ def _seizure(text: str) -> list[Reading]:
         first = found[0]
         return [Reading({"all": [first.rule, {"not_screened": "whether it is the kind the "
                                                               "study means"}]},
-                        first.start, first.end, first.words)]
+                        first.start, first.end, first.words, whole=True)]
     return _merge_same(found)
 
 
@@ -843,14 +875,24 @@ def _pregnancy(text: str) -> list[Reading]:
     a "yes" may be the other one: all[field, not_screened] (never excludes alone,
     and a "no" still clears it).
     """
-    preg = re.search(r"\bpregnan(?:t|cy)\b", text, re.I)
+    preg = re.search(r"\b(?:positive\s+(?:serum\s+|urine\s+)?)?pregnan(?:t|cy)\b"
+                     r"(?:\s+or\s+(?:a\s+)?positive\s+(?:serum\s+|urine\s+)?pregnancy\s+test"
+                     r"(?:\s*\((?:urine|serum|blood)\s[^()]{0,60}\))?)?",
+                     text, re.I)
     feed = re.search(r"\bbreast[- ]?feed\w*|\bnursing\b|\blactat\w*", text, re.I)
     if not (preg or feed):
         return []
-    if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
-                 r"\bduring\b|\bafter\b|\bbirth\s+control|\bbecome\b", text, re.I):
-        return [Reading({}, 0, 0, "", narrow=True)]
     found = [m for m in (preg, feed) if m]
+    # The words that make it about something else (a test, contraception, a partner, a
+    # plan) count in the part of the text that holds the mention: "Nursing women or women
+    # of childbearing potential not willing to use contraception" names nursing plainly,
+    # and the contraception is another alternative, about other people.
+    local = _pregnancy_part(text, min(m.start() for m in found), max(m.end() for m in found))
+    local = re.sub(r"\bpositive\s+(?:serum\s+|urine\s+)?pregnancy\s+test\b", " ", local,
+                   flags=re.I)  # a positive pregnancy test is being pregnant
+    if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
+                 r"\bduring\b|\bafter\b|\bbirth\s+control|\bbecome\b", local, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]
     start, end = min(m.start() for m in found), max(m.end() for m in found)
     leaf = _leaf("pregnant_or_breastfeeding", "is", True)
     if preg and feed:
@@ -858,6 +900,62 @@ def _pregnancy(text: str) -> list[Reading]:
     other = "pregnant, not only breastfeeding" if preg else "breastfeeding, not pregnant"
     return [Reading({"all": [leaf, {"not_screened": other}]}, start, end,
                     "pregnancy" if preg else "breastfeeding")]
+
+
+#: Where another alternative about other people (or another sentence) begins.
+_PREGNANCY_PARTS = re.compile(
+    r"[;(]|\.(?:\s|$)|\bor\s+(?=(?:\w+\s+){0,3}?(?:of\s+(?:child[- ]?bearing|reproductive)|"
+    r"males?\b|men\b|sexually\b))", re.IGNORECASE)
+
+
+def _pregnancy_part(text: str, start: int, end: int) -> str:
+    """The part of ``text`` around [start, end): up to the neighbouring sentence, bracket or
+    "or" that begins an alternative about other people ("or women of childbearing potential")."""
+    lo = max((m.end() for m in _PREGNANCY_PARTS.finditer(text, 0, start)), default=0)
+    hi = next((m.start() for m in _PREGNANCY_PARTS.finditer(text, end)), len(text))
+    return text[lo:hi]
+
+
+_ANTIMICROBIAL = r"(?:antibiotics?|antimicrobials?|anti-?infectives?|antifungals?|antivirals?)"
+#: What may follow "uncontrolled infection" inside the same condition: how it is not
+#: controlled ("by oral or intravenous antibiotics"), or an alternative the profile cannot
+#: see ("or requiring IV antimicrobials for management").
+_UNCONTROLLED_AFTER = (
+    rf"(?P<by>\s+(?:by|with|despite)\s+(?:appropriate\s+|adequate\s+|standard\s+)?"
+    rf"(?:(?:oral|intravenous|iv|systemic)\s+(?:(?:or|and/or|and)\s+(?:oral|intravenous|iv)\s+)?)?"
+    rf"(?:{_ANTIMICROBIAL}(?:\s*(?:,|or|and/or|and)\s*{_ANTIMICROBIAL})*|"
+    rf"(?:anti-?infective\s+)?(?:treatment|therapy|medications?)))?"
+    rf"(?P<alt>\s+or\s+(?:requiring|that\s+requires?|needing)\s+[^.;()]{{3,80}}?"
+    rf"(?=[.;]|\s*$))?")
+#: "Active serious infection not controlled by oral or intravenous antibiotics", "Presence or
+#: suspicion of fungal, bacterial, viral, or other infection that is uncontrolled or requiring
+#: IV antimicrobials for management".
+_INFECTION_NOT_CONTROLLED = (
+    r"\b(?P<pre>(?:(?:presence|evidence)\s+or\s+(?P<susp>suspicion)\s+of\s+)?(?:(?:active|"
+    r"serious|severe|significant|clinically|systemic|ongoing|concurrent|intercurrent),?\s+"
+    r"(?:and\s+)?)*)(?:(?:fungal|bacterial|viral|protozoal|parasitic|mycobacterial|other)\s*,?\s*"
+    r"(?:(?:or|and/or|and)\s+)?)*infections?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+)?"
+    r"(?:not\s+controlled|uncontrolled)\b" + _UNCONTROLLED_AFTER)
+_INTERCURRENT = re.compile(
+    r"\buncontrolled,?\s+(?:(?:symptomatic|significant|serious|active),?\s+)*(?:intercurrent|"
+    r"concurrent|concomitant)\s+(?:illness(?:es)?|diseases?|medical\s+conditions?)\s*,?\s*"
+    r"(?:including|such\s+as|e\.g\.|\()[^.]*?\binfections?\b", re.IGNORECASE)
+
+
+def _uncontrolled(m: re.Match, text: str) -> Reading:
+    """An uncontrolled infection, with what the wording around it adds."""
+    leaf = _leaf("infections.uncontrolled_infection", "is", True)
+    pre = (m.groupdict().get("pre") or "").lower()
+    if m.groupdict().get("alt") or m.groupdict().get("susp"):
+        # an alternative the profile cannot see: an uncontrolled one excludes, a "no"
+        # leaves the rest (suspected, needing IV treatment) to the study team
+        rule = {"any": [leaf, {"not_screened": "an infection that is suspected, or that needs "
+                                               "the treatment the text names"}]}
+    elif re.search(r"\b(?:serious|severe)\b", pre):
+        rule = {"all": [leaf, {"not_screened": "whether the infection is serious"}]}
+    else:
+        rule = leaf
+    return Reading(rule, m.start(), m.end(), "an infection that is not under control")
 
 
 @recogniser
@@ -889,10 +987,21 @@ def _infections(text: str) -> list[Reading]:
                                    m.start(), m.end(), "hepatitis"))
     for m in re.finditer(r"\buncontrolled\s+(?:active\s+|systemic\s+|serious\s+|significant\s+)?"
                          r"(?:(?:bacterial|viral|fungal|bacterial,\s*viral,?\s*(?:or|and/or)\s*"
-                         r"fungal)\s+)?infections?\b|\b(?:active\s+)?infections?\s+(?:that\s+is\s+|"
-                         r"which\s+is\s+)?(?:not\s+controlled|uncontrolled)\b", text, re.I):
-        out.append(Reading(_leaf("infections.uncontrolled_infection", "is", True), m.start(),
-                           m.end(), "an infection that is not under control"))
+                         r"fungal)\s+)?infections?\b" + _UNCONTROLLED_AFTER, text, re.I):
+        out.append(_uncontrolled(m, text))
+    if not out:
+        for m in re.finditer(_INFECTION_NOT_CONTROLLED, text, re.I):
+            out.append(_uncontrolled(m, text))
+    if not out:
+        # "Uncontrolled intercurrent illness including, but not limited to, ongoing or active
+        # infection, symptomatic congestive heart failure, ...": an uncontrolled infection
+        # surely is one; the other illnesses are for the study team. The whole list is the
+        # one condition, so the reading covers the text to its end.
+        m = _INTERCURRENT.search(text)
+        if m:
+            out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
+                                        {"not_screened": "another uncontrolled illness"}]},
+                               m.start(), len(text), "an uncontrolled illness or infection"))
     if not any(r.rule.get("field") == "infections.uncontrolled_infection" for r in out):
         # "active infection": an uncontrolled one surely is; a controlled one may be
         # too (the profile cannot tell): any[uncontrolled, not_screened]. With
@@ -904,7 +1013,9 @@ def _infections(text: str) -> list[Reading]:
                              r"infections?\b(?!\s+(?:with|requiring|needing|that|which|despite))",
                              text, re.I):
             leaf = _leaf("infections.uncontrolled_infection", "is", True)
-            if m.group("grave") or re.search(r"\b(?:significant|serious|severe)\b", text, re.I):
+            # "Significant": an uncontrolled infection surely is one. "Serious" or "severe"
+            # may say more than "not under control": then it never excludes alone.
+            if re.search(r"\b(?:serious|severe)\b", text, re.I):
                 rule = {"all": [leaf, {"not_screened": "whether the infection is serious"}]}
             else:
                 rule = {"any": [leaf, {"not_screened": "an active infection under control"}]}
@@ -997,11 +1108,17 @@ _KEYWORDS = {
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification"),
     "_down_syndrome": ("down", "trisomy", "ds"),
-    "_pregnancy": ("pregnan",),
+    "_pregnancy": ("pregnan", "breast", "nursing", "lactat"),
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
     "_organ": ("alt", "ast", "sgot", "sgpt", "aminotransferase", "transaminase", "bilirubin",
                "creatinine", "crcl", "cr cl", "ejection", "lvef"),
 }
+
+
+def _rule_fields(rule: dict) -> set[str]:
+    if "field" in rule:
+        return {rule["field"]}
+    return set().union(set(), *(_rule_fields(r) for key in ("all", "any") for r in rule.get(key, [])))
 
 
 def _readings(text: str) -> list[Reading] | None:
@@ -1035,7 +1152,8 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
             pair = {a.rule.get("field"), b.rule.get("field")}
             # a lineage inside a disease phrase; "first relapse" inside "relapsed"
             overlap_ok = "diagnosis" in pair or pair in ({"relapse_count", None},
-                                                        {"relapse_count", "in_remission"})
+                                                        {"relapse_count", "in_remission"}) or (
+                "diagnosis" in _rule_fields(a.rule) | _rule_fields(b.rule))
             if not overlap_ok:
                 return None
     return tuple(rules + spans)

@@ -37,7 +37,7 @@ known documented evidence sign signs as per defined by also either following
 age aged ages old years year yrs inclusive between initial original
 performance score scale scales play
 national comprehensive cancer network world health organization classification criteria
-potential childbearing child-bearing reproductive females mothers lactating nursing
+potential childbearing child-bearing reproductive females mothers lactating nursing underlying
 received receive receiving exposure exposed
 positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
 treated been surface expression expressing blasts leukemic cells detected demonstrate demonstrated
@@ -69,6 +69,11 @@ _QUALIFIER = re.compile(
     r"significant|clinically)\b", re.IGNORECASE)
 
 
+_MEMBER_ADJECTIVE = re.compile(
+    r"(?:,|\bor\b|\band/or\b)\s+(?:clinically\s+)?(?:significant|severe|serious)\b",
+    re.IGNORECASE)
+
+
 def _list_member(text: str, r: Reading) -> bool:
     """The reading is one member of a plain list of conditions ("A, B, or C").
 
@@ -80,7 +85,10 @@ def _list_member(text: str, r: Reading) -> bool:
     lead = re.sub(r"^\W*(?:patients|subjects|participants|people)?\s*(?:who\s+are\s+)?"
                   r"(?:known\s+)?(?:to\s+(?:have|be)\s+)?(?:with\s+)?(?:known\s+)?"
                   r"(?:history\s+of\s+)?", "", text[:r.start], flags=re.I)
-    if _QUALIFIER.search(lead + " " + text[r.end:]):
+    # An adjective heading another member ("... or significant bleeding") qualifies
+    # that member only.
+    after_words = _MEMBER_ADJECTIVE.sub(" ", text[r.end:])
+    if _QUALIFIER.search(lead + " " + after_words):
         return False
     before = text[:r.start].rstrip()
     after = text[r.end:].lstrip()
@@ -138,8 +146,16 @@ _AGE_SCOPE = re.compile(
     r"\([^()]*\b(?:age[sd]?|years?\s+old|over|under|older|younger)\b[^()]*\)", re.IGNORECASE)
 
 
+#: "... or women of childbearing potential who ...": an alternative about other people.
+_OTHER_PEOPLE = re.compile(
+    r"[,;]?\s*\bor\s+(?:(?:female|male|sexually\s+active|fertile)\s+)?(?:patients|women|men|"
+    r"males|females|subjects|participants|persons|individuals|those)\b(?=\s+(?:who|of|not|with|"
+    r"whose|unwilling|unable|refusing))", re.IGNORECASE)
+
+
 _REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:potential|possible|"
-                     r"unknown)|given\s+the\s+(?:potential|possible))\b.*$", re.IGNORECASE)
+                     r"unknown)|given\s+the\s+(?:potential|possible)|since(?=\s+(?:\w+\s+){0,3}?"
+                     r"(?:toxicit\w+|teratogen\w+|harm\w*|risks?)\b))\b.*$", re.IGNORECASE)
 
 
 def _names_chemotherapy(rule: dict) -> bool:
@@ -264,6 +280,15 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     reason = _REASON.search(text)
     if reason:
         text = text[:reason.start()] + " " * (len(text) - reason.start())
+    if kind == EXCLUSION:
+        # "Nursing women or women of childbearing potential not willing to use
+        # contraception": after the last reading, an "or" that names other people
+        # starts another excluding alternative; each alternative excludes on its own,
+        # so what we read excludes whatever that one says (and it is left unread).
+        last = max(r.end for r in readings)
+        other = _OTHER_PEOPLE.search(text, last)
+        if other:
+            text = text[:other.start()] + " " * (len(text) - other.start())
     says_excluded = bool(_SAYS_EXCLUDED.search(text))
     clean = _SAYS_EXCLUDED.sub(lambda m: " " * len(m.group(0)), text)
     rest = clean
@@ -280,7 +305,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     group = "any" if joiner == "or" else "all"
     inner = rules[0].rule if len(rules) == 1 else {group: [r.rule for r in rules]}
     covered = _harmless_rest(clean, readings) or (
-        (joiner == "or" or len(rules) == 1) and all(_list_member(clean, r) for r in rules))
+        (joiner == "or" or len(rules) == 1) and all(_list_member(clean, r) for r in rules)) or (
+        # a reading that stands for its whole clause and never excludes alone: what is
+        # around it only narrows it ("History of relevant CNS pathology (grade 2 ...)")
+        all(r.whole for r in rules) and (kind == EXCLUSION or negated or says_excluded))
     if kind == EXCLUSION:
         if negated and covered and len(rules) == 1 and _ABSENCE.search(text) and (
                 _flips(inner)):
@@ -389,11 +417,21 @@ _SCALE_AGES = re.compile(
     re.IGNORECASE)
 
 
+#: "including, but not limited to": a list of examples, neither an exception nor a negation.
+_NOT_LIMITED = re.compile(r"\bbut\s+not\s+(?:be\s+)?limited\s+to\b", re.IGNORECASE)
+
+
+def plain_list_words(text: str) -> str:
+    """``text`` (same length) without "but not limited to", which only says a list is open."""
+    return _NOT_LIMITED.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
     ``strict``: the reading must cover the whole text (used for alternatives).
     """
+    text = plain_list_words(text)
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
