@@ -349,3 +349,64 @@ def test_a_history_of_cns_involvement_excludes_a_cns3_answer():
     assert verdict(text, {"cns_status": "cns1"}) == "likely_eligible"
     stroke = "Exclusion Criteria:\n\n* History of CNS disease such as stroke\n"
     assert verdict(stroke, {"cns_status": "cns3"}) != "not_eligible"
+
+
+# ------------------------------------------------------------------ findings: organ function
+def test_a_liver_test_the_profile_lacks_is_left_to_the_study_team_never_converted():
+    """NCT00002638: 'AST and/or GGT no greater than 3 times normal for age': AST is screened."""
+    text = "Inclusion Criteria:\n\n* AST and/or GGT no greater than 3 times normal for age\n"
+    assert verdict(text, {"organ_function": {"ast_x_uln": 5}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"ast_x_uln": 1}}) == "likely_eligible"
+    outcome = outcomes(text, {"organ_function": {"ast_x_uln": 1}})
+    assert list(outcome.values())[-1] == "not_screened"  # GGT: for the study team
+
+
+def test_got_gpt_and_alkaline_phosphatase_in_one_limit():
+    """NCT02744768: 'AST (GOT), ALT (GPT), and AP <2 x upper limit of normal (ULN).'"""
+    text = ("Inclusion Criteria:\n\n* AST (GOT), ALT (GPT), and AP <2 x upper limit of normal "
+            "(ULN).\n")
+    assert verdict(text, {"organ_function": {"alt_x_uln": 3, "ast_x_uln": 1}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"alt_x_uln": 1, "ast_x_uln": 1}}) != "not_eligible"
+
+
+def test_creatinine_in_mg_dl_is_not_converted_and_the_clearance_beside_it_excludes():
+    """NCT00003838: 'Serum creatinine greater than 2.5 mg/dl or creatinine clearance less than
+    50 cc/min by 24 hr urine collection'."""
+    text = ("Exclusion Criteria:\n\n* Serum creatinine greater than 2.5 mg/dl or creatinine "
+            "clearance less than 50 cc/min by 24 hr urine collection\n")
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 30}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 70}}) != "not_eligible"
+    both = ("Exclusion Criteria:\n\n* Serum creatinine greater than 1.5 mg/dl and creatinine "
+            "clearance less than 50 mL/min, by 24 hr urine collection\n")
+    assert verdict(both, {"organ_function": {"creatinine_clearance_ml_min": 30}}) != "not_eligible"
+
+
+def test_transaminases_above_a_limit_exclude_when_either_is_above_it():
+    """NCT00003838: 'transaminases greater than 5x upper limit of normal' (bilirubin in mg/dl
+    beside it is not converted)."""
+    text = ("Exclusion Criteria:\n\n* Serum bilirubin greater than 4 mg/dl, transaminases "
+            "greater than 5x upper limit of normal,\n")
+    assert verdict(text, {"organ_function": {"alt_x_uln": 6, "ast_x_uln": 1}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"alt_x_uln": 1, "ast_x_uln": 1}}) != "not_eligible"
+
+
+# ------------------------------------------------------------------ findings: performance
+def test_one_threshold_on_both_scales_whatever_the_age_split():
+    """NCT03236857: Lansky for 16 and under, Karnofsky above 16, both at least 50."""
+    text = ("Inclusion Criteria:\n\n* Participants less than or equal to 16 years of age must "
+            "have performance status of Lansky greater than or equal to 50% and participants "
+            "greater than 16 years of age must have performance status of Karnofsky greater "
+            "than or equal to 50%.\n")
+    low = {"performance_status": {"scale": "lansky", "score": 40}}
+    assert verdict(text, {"age": {"years": 8}, **low}) == "not_eligible"
+    assert verdict(text, {"age": {"years": 8}, "performance_status": {
+        "scale": "lansky", "score": 60}}) == "likely_eligible"
+
+
+def test_a_pointer_to_guidelines_is_not_a_condition():
+    """NCT00003838: 'ECOG performance status of 3 or more (See NIH ... Guidelines ...)'."""
+    text = ("Exclusion Criteria:\n\n* ECOG performance status of 3 or more (See NIH Bone and "
+            "Marrow Consortium Supportive Care Guidelines for Allogeneic Hematopoietic Stem "
+            "Cell Transplantation)\n")
+    assert verdict(text, {"performance_status": {"scale": "ecog", "score": 3}}) == "not_eligible"
+    assert verdict(text, {"performance_status": {"scale": "ecog", "score": 1}}) == "likely_eligible"

@@ -462,6 +462,9 @@ def cns_in_remission(criteria: list[dict]) -> list[dict]:
                                            or _IN_REMISSION.search(c["text"])) for c in criteria):
         return criteria
     for c in criteria:
+        if re.search(r"\bhistory\s+of\s+(?:\w+\s+){0,2}?(?:cns|central\s+nervous)", c["text"],
+                     re.I):
+            continue  # "History of CNS involvement": at diagnosis too, by its own words
         if c["kind"] == EXCLUSION and "cns_status" in _fields(c.get("rule")):
             c["rule"] = {"all": [c["rule"], {"not_screened": "whether the CNS disease is active "
                                                              "now, not only at diagnosis"}]}

@@ -1030,30 +1030,48 @@ def _infections(text: str) -> list[Reading]:
 
 
 _ULN = (r"(?:x|×|times)\s*(?:the\s+)?(?:institutional\s+)?"
-        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal|normal\b(?!\s+for\s+age))")
+        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*\(uln\))?|"
+        r"normal\b(?:\s+for\s+age\b)?)")
 
 
 @recogniser
 def _organ(text: str) -> list[Reading]:
     out = []
     lab = (r"(?:serum\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|aspartate\s+"
-           r"aminotransferase|transaminases?)(?:\s*\((?:alt|ast|sgpt|sgot)\))?")
-    for m in re.finditer(rf"\b(?P<what>{lab}(?:\s*(?:and/or|and|or|/|,)\s*{lab})?)"
+           r"aminotransferase|transaminases?|serum\s+glutamate\s+pyruvate\s+transaminase|"
+           r"serum\s+glutamic\s+oxaloacetic\s+transaminase)"
+           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)\))?")
+    # Liver tests the profile does not hold, named in the same breath: never converted,
+    # left to the study team beside the ALT/AST the profile holds.
+    other = (r"(?:ggt|gamma[- ]?gt|gamma[- ]?glutamyl\s*transferase|alkaline\s+phosphatase|"
+             r"alk\s+phos|alp|ap)(?:\s*\((?:ggt|alp|ap)\))?")
+    either_lab = rf"(?:{lab}|{other})"
+    for m in re.finditer(rf"\b(?P<what>{lab}(?:\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{either_lab})"
+                         rf"{{0,2}}|{other}\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{lab})"
                          rf"(?:\s+(?:level|levels|must\s+be|of))?\s*{_CMP}\s*{_NUM}\s*{_ULN}",
                          text, re.I):
         what = m.group("what").lower()
+        named = re.sub(other, " ", what, flags=re.I)
         fields = []
-        if re.search(r"alt|sgpt|alanine|transaminase", what):
+        if re.search(r"alt|sgpt|\bgpt|alanine|transaminase", named):
             fields.append("organ_function.alt_x_uln")
-        if re.search(r"ast\b|sgot|aspartate|transaminase", what):
+        if re.search(r"ast\b|sgot|\bgot|aspartate|transaminase", named):
             fields.append("organ_function.ast_x_uln")
-        leaves = [_leaf(f, _op(m.group("cmp")), _num(m.group("num"))) for f in fields]
+        if not fields:
+            continue
+        cmp = _op(m.group("cmp"))
+        leaves = [_leaf(f, cmp, _num(m.group("num"))) for f in fields]
+        if named != what:
+            leaves.append({"not_screened": "the other liver tests named (not in the profile)"})
         if len(leaves) == 1:
             out.append(Reading(leaves[0], m.start(), m.end(), "liver enzyme level"))
         else:
             # "AST/ALT <= 3 x ULN", "transaminases": both; "AST or ALT": either (read so
-            # by most curators; a requirement read as "either" never excludes wrongly)
-            either = re.search(r"\bor\b", what) and "and/or" not in what
+            # by most curators; a requirement read as "either" never excludes wrongly).
+            # Above a limit ("transaminases > 5 x ULN"), the excluding side of "both
+            # within": either one above it.
+            either = (re.search(r"\bor\b", what) and "and/or" not in what) or (
+                cmp in ("gt", "gte") and not re.search(r"\band\b(?!/)", what))
             out.append(Reading({"any" if either else "all": leaves}, m.start(), m.end(),
                                "liver enzyme levels (ALT and AST)"))
     for m in re.finditer(rf"\b(?P<what>(?:total\s+|serum\s+)?bilirubin)"
@@ -1068,10 +1086,15 @@ def _organ(text: str) -> list[Reading]:
         if not re.search(r"direct|conjugated|gilbert|\bmg\b|μmol|umol", text, re.I):
             out.append(Reading(_leaf("organ_function.bilirubin_x_uln", "lte", 1), m.start(),
                                m.end(), "bilirubin level"))
+    method = (r"(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
+              r"estimated\s+by|calculated\s+by)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(?:collection|"
+              r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)")
     for m in re.finditer(rf"\b(?:creatinine\s+clearance|crcl|cr\s*cl)(?:\s*\(crcl\))?"
+                         rf"(?:\s*\({method}(?:\s+or\s+[\w'-]+)?\))?"
                          rf"(?:\s+or\s+(?:radioisotope\s+|estimated\s+)?(?:gfr|glomerular\s+"
                          rf"filtration\s+rate)(?:\s*\((?:e?gfr)\))?)?(?:\s+(?:must\s+be|of))?"
-                         rf"\s*{_CMP}\s*{_NUM}\s*(?:ml\s*/\s*min)", text, re.I):
+                         rf"\s*{_CMP}\s*{_NUM}\s*(?:ml|cc)\s*/\s*min(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?"
+                         rf"(?:\s+{method})?", text, re.I):
         out.append(Reading(_leaf("organ_function.creatinine_clearance_ml_min",
                                  _op(m.group("cmp")), _num(m.group("num"))), m.start(), m.end(),
                            "kidney function (creatinine clearance)"))
@@ -1110,7 +1133,8 @@ _KEYWORDS = {
     "_down_syndrome": ("down", "trisomy", "ds"),
     "_pregnancy": ("pregnan", "breast", "nursing", "lactat"),
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
-    "_organ": ("alt", "ast", "sgot", "sgpt", "aminotransferase", "transaminase", "bilirubin",
+    "_organ": ("alt", "ast", "sgot", "sgpt", "got", "gpt", "aminotransferase", "transaminase",
+               "bilirubin",
                "creatinine", "crcl", "cr cl", "ejection", "lvef"),
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import clauses
-from .concepts import Reading, _readings
+from .concepts import _CMP, Reading, _readings
 from .segment import EXCLUSION, INCLUSION
 
 _SAYS_EXCLUDED = re.compile(
@@ -74,6 +74,11 @@ _MEMBER_ADJECTIVE = re.compile(
     re.IGNORECASE)
 
 
+_MEMBER_LIMIT = re.compile(
+    rf"{_CMP}\s*\d+(?:\.\d+)?\s*(?:%|(?:mg|g|µmol|μmol|umol|mmol|iu|u)\s*/\s*(?:dl|l|ml)\b)",
+    re.IGNORECASE)
+
+
 def _list_member(text: str, r: Reading) -> bool:
     """The reading is one member of a plain list of conditions ("A, B, or C").
 
@@ -86,8 +91,11 @@ def _list_member(text: str, r: Reading) -> bool:
                   r"(?:known\s+)?(?:to\s+(?:have|be)\s+)?(?:with\s+)?(?:known\s+)?"
                   r"(?:history\s+of\s+)?", "", text[:r.start], flags=re.I)
     # An adjective heading another member ("... or significant bleeding") qualifies
-    # that member only.
-    after_words = _MEMBER_ADJECTIVE.sub(" ", text[r.end:])
+    # that member only, and so does another member's own limit ("serum creatinine
+    # greater than 2.5 mg/dl or ...").
+    after_words = _MEMBER_LIMIT.sub(" ", _MEMBER_ADJECTIVE.sub(" ", text[r.end:]))
+    if re.search(r"(?:,|\bor|\band/or)\s*$", lead, re.I):  # never "A > x and <reading>"
+        lead = _MEMBER_LIMIT.sub(" ", lead)
     if _QUALIFIER.search(lead + " " + after_words):
         return False
     before = text[:r.start].rstrip()
@@ -426,6 +434,47 @@ def plain_list_words(text: str) -> str:
     return _NOT_LIMITED.sub(lambda m: " " * len(m.group(0)), text)
 
 
+#: "(See NIH ... Guidelines ...)": a pointer to another document, not a condition.
+_SEE_ALSO = re.compile(r"\(\s*see\s+[^()]*\)", re.IGNORECASE)
+
+#: The age that picks a performance scale: "participants less than or equal to 16 years of
+#: age", "Patients >= 16 years of age:", "(over age 10)".
+_SCALE_AGE_PHRASE = re.compile(
+    rf"(?:\b(?:for\s+)?(?:patients|participants|subjects|children|those)\s+)?(?:aged?\s+)?"
+    rf"(?:{_CMP}|older\s+than|younger\s+than)\s*\d{{1,2}}\s*(?:years?|yrs?)(?:\s+(?:of\s+age|old))?"
+    rf"(?:\s+at\s+(?:the\s+)?time\s+of\s+[\w/]+)?\s*:?", re.IGNORECASE)
+
+
+def _one_threshold_on_both_scales(kind: str, text: str) -> tuple[dict, str] | None:
+    """"Participants <= 16 years of age must have Lansky >= 50% and participants > 16 years
+    of age must have Karnofsky >= 50%": one threshold, the age only picks the scale.
+
+    The engine reads Lansky as Karnofsky, so when every threshold in the text is the same
+    score the ages say nothing more: read without them. Different thresholds: not here.
+    """
+    blanked = _SCALE_AGE_PHRASE.sub(lambda m: " " * len(m.group(0)), text)
+    if blanked == text:
+        return None
+    found = _readings(blanked)
+    if not found:
+        return None
+    leaves = [leaf for r in found for leaf in _leaves(r.rule)]
+    if not leaves or any(leaf.get("field") != "performance_status"
+                         or leaf["value"]["scale"] not in ("karnofsky", "lansky")
+                         for leaf in leaves):
+        return None
+    if len({(leaf["op"], leaf["value"]["score"]) for leaf in leaves}) != 1:
+        return None
+    return _combine(kind, blanked, found)
+
+
+def _leaves(rule: dict) -> list[dict]:
+    if "field" in rule:
+        return [rule]
+    return [x for key in ("all", "any") for r in rule.get(key, []) for x in _leaves(r)] + (
+        _leaves(rule["not"]) if "not" in rule else [])
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
@@ -445,6 +494,11 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
         # "Karnofsky (age >= 16) or Lansky (age < 16)": the age split between the two
         # scales is how the scales are defined, not a condition on the patient.
         text = _SCALE_AGES.sub("", text)
+        if re.search(r"karnofsky", text, re.I) and re.search(r"lansky", text, re.I):
+            split = _one_threshold_on_both_scales(kind, text)
+            if split is not None:
+                return split
+    text = _SEE_ALSO.sub(lambda m: " " * len(m.group(0)), text)
     found = _readings(text)
     if not found:
         return None
