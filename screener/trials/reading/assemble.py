@@ -108,7 +108,8 @@ def _clause_fields(text: str) -> set[str] | None:
 #: tests not being required ("testing to prove negative status is not required unless
 #: ...") say nothing of who has the condition.
 _NO_EXCEPTION = re.compile(
-    r"contracepti|birth\s+control|abstinen|child[- ]?bearing\s+potential|\btest(?:ing|s)?\b[^.;]{0,60}?\bnot\s+(?:be\s+)?"
+    r"contracepti|birth\s+control|abstinen|child[- ]?bearing\s+potential|"
+    r"\btest(?:ing|s)?\b[^.;]{0,60}?\bnot\s+(?:be\s+)?"
     r"(?:required|mandatory|needed)|\bnot\s+required\s+to\s+(?:be\s+)?test", re.IGNORECASE)
 
 

@@ -1142,7 +1142,8 @@ _KEYWORDS = {
 def _rule_fields(rule: dict) -> set[str]:
     if "field" in rule:
         return {rule["field"]}
-    return set().union(set(), *(_rule_fields(r) for key in ("all", "any") for r in rule.get(key, [])))
+    return set().union(set(), *(_rule_fields(r) for key in ("all", "any")
+                                for r in rule.get(key, [])))
 
 
 def _readings(text: str) -> list[Reading] | None:
