@@ -410,3 +410,31 @@ def test_a_pointer_to_guidelines_is_not_a_condition():
             "Cell Transplantation)\n")
     assert verdict(text, {"performance_status": {"scale": "ecog", "score": 3}}) == "not_eligible"
     assert verdict(text, {"performance_status": {"scale": "ecog", "score": 1}}) == "likely_eligible"
+
+
+def test_the_csf_definition_of_cns3_is_cns3():
+    """NCT00002704: 'More than 5 WBC/microliter in cerebrospinal fluid (CSF) with blasts on
+    cytospin OR immunophenotypic proof (encouraged) of relapse in CSF'."""
+    text = ("Inclusion Criteria:\n\n* More than 5 WBC/microliter in cerebrospinal fluid (CSF) "
+            "with blasts on cytospin OR immunophenotypic proof (encouraged) of relapse in CSF\n")
+    assert verdict(text, {"cns_status": "cns3"}) == "likely_eligible"
+    assert verdict(text, {"cns_status": "cns1"}) != "not_eligible"  # the other proof: team
+    assert verdict(text, {}) == "needs_review"
+
+
+def test_over_age_10_scopes_a_requirement_from_11_on():
+    """NCT00005811: 'Karnofsky 50-100% (over age 10)': a child of 10 may not be over 10 yet."""
+    text = "Inclusion Criteria:\n\n* Performance status - Karnofsky 50-100% (over age 10)\n"
+    low = {"performance_status": {"scale": "karnofsky", "score": 40}}
+    assert verdict(text, {"age": {"years": 10, "months": 0}, **low}) != "not_eligible"
+    assert verdict(text, {"age": {"years": 12}, **low}) == "not_eligible"
+
+
+def test_acute_or_chronic_active_hepatitis_is_the_active_hepatitis_answer():
+    """NCT02625480: 'History of HIV infection or acute / chronic active hepatitis B or C'."""
+    text = ("Exclusion Criteria:\n\n* History of human immunodeficiency virus (HIV) infection or "
+            "acute / chronic active hepatitis B or C infection.\n")
+    assert verdict(text, {"infections": {"hepatitis_b": True}}) == "not_eligible"
+    assert verdict(text, {"infections": {"hiv": False, "hepatitis_b": False,
+                                         "hepatitis_c": False}}) == "likely_eligible"
+

@@ -38,6 +38,9 @@ class Reading:
     # all[leaf, not_screened] that stands for its whole clause: the words around it only
     # narrow it further (grades, "requiring ...", examples), and it never excludes alone
     whole: bool = False
+    # an age strictly above its number ("over age 10", "> 16 years"): read as "at least 10"
+    # (completed years), though someone just 10 may not be over 10 yet
+    strictly_over: bool = False
 
 
 # ----------------------------------------------------------------- comparisons
@@ -383,9 +386,33 @@ def _mrd(text: str) -> list[Reading]:
     return _merge_same(out)
 
 
+_CSF = r"(?:csf|cerebrospinal\s+fluid)(?:\s*\(csf\))?"
+_CSF_CELLS = (r"(?:wbcs?|white\s+(?:blood\s+)?cells?(?:\s*\(wbc\))?|leukocytes|"
+              r"(?:nucleated\s+)?cells)")
+_CSF_FIVE = (r"(?:≥|>=|>|more\s+than|greater\s+than(?:\s+or\s+equal\s+to)?|at\s+least)\s*5\s*"
+             r"(?:/\s*(?:µl|μl|ul|mm\s*(?:3|\^3|³)|microliters?|microlitre)\b)?")
+_CSF_BLASTS = (r"with\s+(?:the\s+)?(?:presence\s+of\s+)?(?:leukemic\s+)?(?:lympho)?blasts"
+               r"(?:\s+on\s+cytospin)?")
+#: The CSF definition of CNS3: five or more white cells per microliter with blasts.
+_CSF_CNS3 = re.compile(
+    rf"{_CSF_FIVE}\s*{_CSF_CELLS}\s*(?:/\s*(?:µl|μl|ul|mm\s*(?:3|\^3|³)|microliters?)\b)?\s*"
+    rf"in\s+(?:the\s+)?{_CSF}\s*,?\s*{_CSF_BLASTS}|"
+    rf"{_CSF_CELLS}\s*(?:count\s+)?(?:of\s+)?{_CSF_FIVE}\s*in\s+(?:the\s+)?{_CSF}\s*,?\s*"
+    rf"{_CSF_BLASTS}|"
+    rf"{_CSF}\s+{_CSF_CELLS}\s*(?:count\s+)?(?:of\s+)?{_CSF_FIVE}\s*,?\s*{_CSF_BLASTS}",
+    re.IGNORECASE)
+
+
 @recogniser
 def _cns(text: str) -> list[Reading]:
     out = []
+    for m in _CSF_CNS3.finditer(text):
+        # "More than 5 WBC/microliter in CSF with blasts on cytospin", "CSF WBC >= 5/uL with
+        # blasts": the spinal-fluid definition of CNS3
+        out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
+                           "leukemia in the spinal fluid (CNS3)"))
+    if out:
+        return _merge_same(out)
     for m in re.finditer(r"\bcns[- ]?([123])(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
                          r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?\b", text, re.I):
         grades = sorted({f"cns{g}" for g in m.groups() if g})
@@ -965,7 +992,8 @@ def _infections(text: str) -> list[Reading]:
                          r"seropositiv\w*|antibod\w*))?|\bhuman\s+immunodeficiency\s+virus"
                          r"(?:\s+\(hiv\))?(?:\s+infection)?", text, re.I):
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
-    for m in re.finditer(r"\b(?:active\s+|chronic\s+|latent\s+|active\s+or\s+latent\s+|"
+    for m in re.finditer(r"\b(?:(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\s+|active\s+|"
+                         r"chronic\s+|latent\s+|active\s+or\s+latent\s+|"
                          r"active\s+or\s+chronic\s+)?(?:hepatitis\s+(?:b\s*(?:,|or|and|and/or)\s*c|b|c)|"
                          r"hbv|hcv|hbsag)\b(?:\s+virus)?(?:\s*\((?:hbv|hcv|hbsag|anti-?hcv)(?:\s+(?:positive|"
                          r"positivity|\+|antibody))?\))?"
@@ -976,7 +1004,9 @@ def _infections(text: str) -> list[Reading]:
             leaves.append(_leaf("infections.hepatitis_b", "is", True))
         if re.search(r"\bc\b|hcv", span):
             leaves.append(_leaf("infections.hepatitis_c", "is", True))
-        active = span.startswith("active") and "latent" not in span and "chronic" not in span
+        # "active hepatitis B", "acute / chronic active hepatitis B": the field
+        active = (span.startswith("active") and "latent" not in span and "chronic" not in span
+                  ) or bool(re.match(r"(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\b", span))
         for leaf in leaves:
             if active:
                 out.append(Reading(leaf, m.start(), m.end(), "active hepatitis"))
@@ -1117,7 +1147,7 @@ _KEYWORDS = {
     "_relapse_number": ("relapse",),
     "_marrow": ("marrow", "bm"),
     "_mrd": ("mrd", "residual"),
-    "_cns": ("cns", "central nervous"),
+    "_cns": ("cns", "central nervous", "csf", "cerebrospinal"),
     "_isolated_em": ("medullary",),
     "_cd_markers": ("cd19", "cd22", "cd 19", "cd 22"),
     "_gvhd": ("gvhd", "graft"),
@@ -1325,7 +1355,10 @@ def _age(text: str) -> list[Reading]:
             rule = leaves[0] if len(leaves) == 1 else {"all": leaves}
             words = "age " + " to ".join(
                 (v.get("value") or v["any"][0]["value"]).lower() for v in leaves)
-            out.append(Reading(rule, m.start(), m.end(), words))
+            strictly = len(leaves) == 1 and (
+                shape == "dir2" and m.group("dir").lower() in ("over", "above", "older than")
+                or shape == "cmp" and _op(m.group("cmp")) == "gt")
+            out.append(Reading(rule, m.start(), m.end(), words, strictly_over=strictly))
     if out and time_span:
         return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
     if len(out) > 1:

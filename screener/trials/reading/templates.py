@@ -103,7 +103,7 @@ def _list_member(text: str, r: Reading) -> bool:
     opens = (not lead.strip(" (") or before.endswith((":", ",", ";"))
              or re.search(r"\b(or|and/or|and)$", before, re.I))
     closes = (not after or after[0] in ",;." or re.match(r"(or|and/or|and)\b", after, re.I))
-    return bool(opens and closes) and bool(re.search(r"[:,;]|\bor\b", text))
+    return bool(opens and closes) and bool(re.search(r"[:,;]|\bor\b", text, re.I))
 
 
 # Words without which a recogniser cannot find anything (lower case, substrings).
@@ -282,7 +282,15 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
             return others
         if others is None:
             return None
-        return ({"any": [{"not": ages[0].rule}, others[0]]},
+        scope = ages[0].rule
+        if ages[0].strictly_over and scope.get("op") == "age_at_least" and re.fullmatch(
+                r"\d+ Years", scope["value"]):
+            # "Karnofsky 50-100% (over age 10)": someone 10 (completed years) may not be
+            # over 10 yet, so the requirement applies from 11 on -- a scope read narrowly
+            # never rules out anyone it may not apply to.
+            n = int(scope["value"].split()[0]) + 1
+            scope = {**scope, "value": f"{n} Years"}
+        return ({"any": [{"not": scope}, others[0]]},
                 f"{others[1]} (when {ages[0].words})")
     # "... because of the potentially dangerous effects on the fetus": a reason, not a condition
     reason = _REASON.search(text)
