@@ -438,3 +438,14 @@ def test_acute_or_chronic_active_hepatitis_is_the_active_hepatitis_answer():
     assert verdict(text, {"infections": {"hiv": False, "hepatitis_b": False,
                                          "hepatitis_c": False}}) == "likely_eligible"
 
+
+def test_an_all_cohort_exclusion_asks_the_diagnosis_only_when_it_could_exclude():
+    """NCT02625480: what we read does not apply and the rest is the team's: the diagnosis,
+    unknown, cannot decide it, so it is not asked for."""
+    text = ("Exclusion Criteria for the ALL Cohort:\n\n* Presence or suspicion of fungal, "
+            "bacterial, viral, or other infection that is uncontrolled or requiring IV "
+            "antimicrobials for management.\n")
+    assert verdict(text, CONTROLLED) == "likely_eligible"
+    assert verdict(text, UNCONTROLLED) == "needs_review"  # ALL? then excluded
+    assert verdict(text, {"diagnosis": "b_all", **UNCONTROLLED}) == "not_eligible"
+    assert verdict(text, {"diagnosis": "other", **UNCONTROLLED}) != "not_eligible"

@@ -185,6 +185,14 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
         if item.kind == EXCLUSION:
             # excludes people with ALL; for anyone else, the other cohort's own
             # exclusions (often the same) are for the study team -- never "does not apply"
+            seen = [r for r in rule.get("any", []) if "not_screened" not in r]
+            if seen and len(seen) < len(rule["any"]):
+                # any[what we read, the rest for the study team]: the diagnosis matters
+                # only when what we read applies, so it is asked only then (when nothing
+                # read applies, the rest is the study team's whatever the diagnosis)
+                core = seen[0] if len(seen) == 1 else {"any": seen}
+                return {"all": [rule, {"any": [is_all, {"not": core},
+                                               {"not_screened": "another cohort"}]}]}, plain
             return {"all": [rule, {"any": [is_all, {"not_screened": "another cohort"}]}]}, plain
         return {"any": [rule, {"all": [{"not": is_all}, {"not_screened": "another cohort"}]}]}, \
             plain
