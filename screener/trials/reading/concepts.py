@@ -337,7 +337,7 @@ def _marrow(text: str) -> list[Reading]:
     marrow = r"(?:bone\s+marrow|marrow|bm)\b"
     for pct in (rf"{marrow}[^.;%]{{0,40}}?{_CMP}\s*{_NUM}\s*%\s*{blasts}?",
                 rf"{_CMP}\s*{_NUM}\s*%\s*(?:bone\s+)?marrow\s+{blasts}",
-                rf"{_CMP}\s*{_NUM}\s*%\s*{blasts}\s+(?:in|of)\s+(?:the\s+)?{marrow}"):
+                rf"{_CMP}\s*{_NUM}\s*%\s*{blasts}\s+(?:in|of|on|from)\s+(?:the\s+|an?\s+)?{marrow}"):
         for m in re.finditer(pct, text, re.I):
             if not re.search(r"blast|leuk", m.group(0), re.I):
                 continue
@@ -1059,7 +1059,7 @@ def _infections(text: str) -> list[Reading]:
     return out
 
 
-_ULN = (r"(?:x|×|times)\s*(?:the\s+)?(?:institutional\s+)?"
+_ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institutional\s+)?"
         r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*\(uln\))?|"
         r"normal\b(?:\s+for\s+age\b)?)")
 
@@ -1130,7 +1130,7 @@ def _organ(text: str) -> list[Reading]:
                            "kidney function (creatinine clearance)"))
     for m in re.finditer(rf"\b(?:lvef|left\s+ventricular\s+ejection\s+fraction(?:\s*\(lvef\))?|"
                          rf"(?:cardiac\s+)?ejection\s+fraction(?:\s*\((?:lv)?ef\))?)"
-                         rf"(?:\s+(?:of|must\s+be))?\s*{_CMP}\s*{_NUM}\s*%", text, re.I):
+                         rf"(?:\s+(?:of|must\s+be)|\s*:)?\s*{_CMP}\s*{_NUM}\s*%", text, re.I):
         out.append(Reading(_leaf("organ_function.lvef_percent", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(),
                            "heart pumping function (LVEF)"))
