@@ -449,3 +449,13 @@ def test_an_all_cohort_exclusion_asks_the_diagnosis_only_when_it_could_exclude()
     assert verdict(text, UNCONTROLLED) == "needs_review"  # ALL? then excluded
     assert verdict(text, {"diagnosis": "b_all", **UNCONTROLLED}) == "not_eligible"
     assert verdict(text, {"diagnosis": "other", **UNCONTROLLED}) != "not_eligible"
+
+
+def test_non_ds_is_without_down_syndrome():
+    """NCT03914625's wording: 'Non-DS B-ALL patients with central nervous system [CNS]3 leukemia'
+    excludes CNS3 B-ALL without Down syndrome, never a child with Down syndrome."""
+    text = ("Exclusion Criteria:\n\n* Non-DS B-ALL patients with central nervous system [CNS]3 "
+            "leukemia\n")
+    cns3 = {"diagnosis": "b_all", "cns_status": "cns3"}
+    assert verdict(text, {**cns3, "down_syndrome": False}) == "not_eligible"
+    assert verdict(text, {**cns3, "down_syndrome": True}) == "likely_eligible"

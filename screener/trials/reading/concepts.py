@@ -413,7 +413,8 @@ def _cns(text: str) -> list[Reading]:
                            "leukemia in the spinal fluid (CNS3)"))
     if out:
         return _merge_same(out)
-    for m in re.finditer(r"\bcns[- ]?([123])(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
+    for m in re.finditer(r"(?:\bcentral\s+nervous\s+system\s*[\[(]cns[\])]|\bcns\]?)[- ]?([123])"
+                         r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
                          r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?\b", text, re.I):
         grades = sorted({f"cns{g}" for g in m.groups() if g})
         rule = (_leaf("cns_status", "eq", grades[0]) if len(grades) == 1
@@ -888,10 +889,17 @@ def _genetics(text: str) -> list[Reading]:
 
 @recogniser
 def _down_syndrome(text: str) -> list[Reading]:
-    return _find(r"\bdown(?:'s|s)?\s+syndrome\b|\btrisomy\s+21\b|\bconstitutional\s+trisomy\s+21\b|"
-                 r"(?-i:\bDS\b)",
-                 text, lambda m: Reading(_leaf("down_syndrome", "is", True), m.start(), m.end(),
-                                         "Down syndrome"))
+    # "Non-DS B-ALL patients", "non-Down syndrome": people without it
+    non = _find(r"\bnon[- ]?(?:(?-i:DS)\b|down(?:'s|s)?\s+syndrome\b)", text, lambda m: Reading(
+        _leaf("down_syndrome", "is", False), m.start(), m.end(), "no Down syndrome"))
+    found = [r for r in _find(r"\bdown(?:'s|s)?\s+syndrome\b|\btrisomy\s+21\b|\bconstitutional\s+"
+                              r"trisomy\s+21\b|(?-i:\bDS\b)", text, lambda m: Reading(
+                                  _leaf("down_syndrome", "is", True), m.start(), m.end(),
+                                  "Down syndrome"))
+             if not any(n.start <= r.start < n.end for n in non)]
+    if non and found:
+        return [Reading({}, 0, 0, "", narrow=True)]  # with and without: which is which, unsure
+    return _merge_same(non or found)
 
 
 @recogniser
