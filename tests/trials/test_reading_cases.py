@@ -459,3 +459,16 @@ def test_non_ds_is_without_down_syndrome():
     cns3 = {"diagnosis": "b_all", "cns_status": "cns3"}
     assert verdict(text, {**cns3, "down_syndrome": False}) == "not_eligible"
     assert verdict(text, {**cns3, "down_syndrome": True}) == "likely_eligible"
+
+
+def test_no_significant_systemic_illness_such_as_infection():
+    """NCT00003528: an uncontrolled infection is a significant systemic illness."""
+    text = "Inclusion Criteria:\n\n* No significant systemic illness such as infection\n"
+    assert verdict(text, UNCONTROLLED) == "not_eligible"
+    assert verdict(text, CONTROLLED) != "not_eligible"
+
+
+def test_cns_involvement_required_with_a_qualifier_never_rules_out_cns2():
+    """CNS2 may be 'CNS involvement': read only where it excludes, never as a requirement."""
+    text = "Inclusion Criteria:\n\n* CNS involvement requiring intrathecal therapy\n"
+    assert verdict(text, {"cns_status": "cns2"}) != "not_eligible"

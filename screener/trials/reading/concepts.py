@@ -445,7 +445,7 @@ def _cns(text: str) -> list[Reading]:
                                      {"not_screened": "whether the CNS disease is of the kind the "
                                                       "text names"}]},
                             m.start(), m.end(), "leukemia in the brain or spinal fluid (CNS3)",
-                            whole=True)]
+                            whole=True, excluding_only=True)]
     if not out and not brain and re.search(r"\bhistory\s+of\b", text, re.I):
         # "History of CNS involvement with disease": any CNS3 answer, now or at diagnosis
         for m in re.finditer(r"\bhistory\s+of\s+(?:(?:prior|previous)\s+)?(?:cns|central\s+"
@@ -974,7 +974,11 @@ _INFECTION_NOT_CONTROLLED = (
 _INTERCURRENT = re.compile(
     r"\buncontrolled,?\s+(?:(?:symptomatic|significant|serious|active),?\s+)*(?:intercurrent|"
     r"concurrent|concomitant)\s+(?:illness(?:es)?|diseases?|medical\s+conditions?)\s*,?\s*"
-    r"(?:including|such\s+as|e\.g\.|\()[^.]*?\binfections?\b", re.IGNORECASE)
+    r"(?:including|such\s+as|e\.g\.|\()[^.]*?\binfections?\b|"
+    # "No significant systemic illness such as infection": an uncontrolled one surely is
+    r"\b(?:clinically\s+)?significant\s+(?:(?:systemic|intercurrent|concurrent|medical)\s+)?"
+    r"(?:illness(?:es)?|diseases?)\s*,?\s*(?:including|such\s+as)\s+(?:an?\s+)?(?:active\s+)?"
+    r"infections?\b", re.IGNORECASE)
 
 
 def _uncontrolled(m: re.Match, text: str) -> Reading:
