@@ -472,3 +472,18 @@ def test_cns_involvement_required_with_a_qualifier_never_rules_out_cns2():
     """CNS2 may be 'CNS involvement': read only where it excludes, never as a requirement."""
     text = "Inclusion Criteria:\n\n* CNS involvement requiring intrathecal therapy\n"
     assert verdict(text, {"cns_status": "cns2"}) != "not_eligible"
+
+
+def test_shortening_fraction_or_ejection_fraction_is_an_alternative_the_team_checks():
+    """COG wording: 'Shortening fraction of >= 27% by echocardiogram, or ejection fraction of
+    >= 50% by radionuclide angiogram': an LVEF of 55 meets it, a low one is for the team."""
+    text = ("Inclusion Criteria:\n\n* Shortening fraction of ≥ 27% by echocardiogram, or "
+            "ejection fraction of ≥ 50% by radionuclide angiogram\n")
+    assert verdict(text, {"organ_function": {"lvef_percent": 55}}) == "likely_eligible"
+    assert verdict(text, {"organ_function": {"lvef_percent": 40}}) != "not_eligible"
+
+
+def test_infection_s_is_a_plural():
+    text = "Exclusion Criteria:\n\n* Active uncontrolled bacterial, viral, or fungal infection(s)\n"
+    assert verdict(text, UNCONTROLLED) == "not_eligible"
+    assert verdict(text, CONTROLLED) == "likely_eligible"

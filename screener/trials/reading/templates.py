@@ -102,7 +102,11 @@ def _list_member(text: str, r: Reading) -> bool:
     after = text[r.end:].lstrip()
     opens = (not lead.strip(" (") or before.endswith((":", ",", ";"))
              or re.search(r"\b(or|and/or|and)$", before, re.I))
-    closes = (not after or after[0] in ",;." or re.match(r"(or|and/or|and)\b", after, re.I))
+    # how it was measured ("... by gated radionuclide study") still closes the member
+    tail = re.split(r"[,;.]|\b(?:or|and/or|and)\b", after, maxsplit=1, flags=re.I)[0]
+    closes = (not after or after[0] in ",;." or re.match(r"(or|and/or|and)\b", after, re.I)
+              or (re.match(r"(?:by|on|using|per)\b", after, re.I) and all(
+                  w in _HARMLESS for w in re.findall(r"[a-z0-9][a-z0-9+'-]*", tail.lower())[1:])))
     return bool(opens and closes) and bool(re.search(r"[:,;]|\bor\b", text, re.I))
 
 
@@ -438,7 +442,9 @@ _NOT_LIMITED = re.compile(r"\bbut\s+not\s+(?:be\s+)?limited\s+to\b", re.IGNORECA
 
 
 def plain_list_words(text: str) -> str:
-    """``text`` (same length) without "but not limited to", which only says a list is open."""
+    """``text`` (same length) without "but not limited to", which only says a list is open,
+    and with "infection(s)" written as a plural."""
+    text = re.sub(r"(?<=[a-z])\(s\)", "s  ", text, flags=re.IGNORECASE)
     return _NOT_LIMITED.sub(lambda m: " " * len(m.group(0)), text)
 
 
