@@ -487,3 +487,10 @@ def test_infection_s_is_a_plural():
     text = "Exclusion Criteria:\n\n* Active uncontrolled bacterial, viral, or fungal infection(s)\n"
     assert verdict(text, UNCONTROLLED) == "not_eligible"
     assert verdict(text, CONTROLLED) == "likely_eligible"
+
+
+def test_planning_a_pregnancy_is_another_alternative_of_the_exclusion():
+    text = ("Exclusion Criteria:\n\n* Women who are pregnant, breastfeeding, or planning to "
+            "become pregnant\n")
+    assert verdict(text, {"pregnant_or_breastfeeding": True}) == "not_eligible"
+    assert verdict(text, {"pregnant_or_breastfeeding": False}) == "likely_eligible"

@@ -940,7 +940,8 @@ def _pregnancy(text: str) -> list[Reading]:
 #: Where another alternative about other people (or another sentence) begins.
 _PREGNANCY_PARTS = re.compile(
     r"[;(]|\.(?:\s|$)|\bor\s+(?=(?:\w+\s+){0,3}?(?:of\s+(?:child[- ]?bearing|reproductive)|"
-    r"males?\b|men\b|sexually\b))", re.IGNORECASE)
+    r"males?\b|men\b|sexually\b|(?:planning|plan|plans|intend\w*|wish\w*|expect\w*)\s+to\s+"
+    r"(?:become|get)\s+pregnant\b))", re.IGNORECASE)
 
 
 def _pregnancy_part(text: str, start: int, end: int) -> str:

@@ -87,7 +87,8 @@ def _list_member(text: str, r: Reading) -> bool:
     """
     text = re.sub(r"\b(?:one|any|all|each)\s+of\s+the\s+following\b",
                   lambda m: " " * len(m.group(0)), text, flags=re.I)
-    lead = re.sub(r"^\W*(?:patients|subjects|participants|people)?\s*(?:who\s+are\s+)?"
+    lead = re.sub(r"^\W*(?:(?:female\s+)?patients|subjects|participants|people|women|females)?\s*"
+                  r"(?:who\s+are\s+)?"
                   r"(?:known\s+)?(?:to\s+(?:have|be)\s+)?(?:with\s+)?(?:known\s+)?"
                   r"(?:history\s+of\s+)?", "", text[:r.start], flags=re.I)
     # An adjective heading another member ("... or significant bleeding") qualifies
