@@ -422,14 +422,6 @@ def test_the_csf_definition_of_cns3_is_cns3():
     assert verdict(text, {}) == "needs_review"
 
 
-def test_over_age_10_scopes_a_requirement_from_11_on():
-    """NCT00005811: 'Karnofsky 50-100% (over age 10)': a child of 10 may not be over 10 yet."""
-    text = "Inclusion Criteria:\n\n* Performance status - Karnofsky 50-100% (over age 10)\n"
-    low = {"performance_status": {"scale": "karnofsky", "score": 40}}
-    assert verdict(text, {"age": {"years": 10, "months": 0}, **low}) != "not_eligible"
-    assert verdict(text, {"age": {"years": 12}, **low}) == "not_eligible"
-
-
 def test_acute_or_chronic_active_hepatitis_is_the_active_hepatitis_answer():
     """NCT02625480: 'History of HIV infection or acute / chronic active hepatitis B or C'."""
     text = ("Exclusion Criteria:\n\n* History of human immunodeficiency virus (HIV) infection or "

@@ -38,9 +38,6 @@ class Reading:
     # all[leaf, not_screened] that stands for its whole clause: the words around it only
     # narrow it further (grades, "requiring ...", examples), and it never excludes alone
     whole: bool = False
-    # an age strictly above its number ("over age 10", "> 16 years"): read as "at least 10"
-    # (completed years), though someone just 10 may not be over 10 yet
-    strictly_over: bool = False
 
 
 # ----------------------------------------------------------------- comparisons
@@ -1368,10 +1365,7 @@ def _age(text: str) -> list[Reading]:
             rule = leaves[0] if len(leaves) == 1 else {"all": leaves}
             words = "age " + " to ".join(
                 (v.get("value") or v["any"][0]["value"]).lower() for v in leaves)
-            strictly = len(leaves) == 1 and (
-                shape == "dir2" and m.group("dir").lower() in ("over", "above", "older than")
-                or shape == "cmp" and _op(m.group("cmp")) == "gt")
-            out.append(Reading(rule, m.start(), m.end(), words, strictly_over=strictly))
+            out.append(Reading(rule, m.start(), m.end(), words))
     if out and time_span:
         return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
     if len(out) > 1:

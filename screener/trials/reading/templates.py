@@ -288,13 +288,6 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         if others is None:
             return None
         scope = ages[0].rule
-        if ages[0].strictly_over and scope.get("op") == "age_at_least" and re.fullmatch(
-                r"\d+ Years", scope["value"]):
-            # "Karnofsky 50-100% (over age 10)": someone 10 (completed years) may not be
-            # over 10 yet, so the requirement applies from 11 on -- a scope read narrowly
-            # never rules out anyone it may not apply to.
-            n = int(scope["value"].split()[0]) + 1
-            scope = {**scope, "value": f"{n} Years"}
         return ({"any": [{"not": scope}, others[0]]},
                 f"{others[1]} (when {ages[0].words})")
     # "... because of the potentially dangerous effects on the fetus": a reason, not a condition
