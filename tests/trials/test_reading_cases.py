@@ -486,3 +486,23 @@ def test_planning_a_pregnancy_is_another_alternative_of_the_exclusion():
             "become pregnant\n")
     assert verdict(text, {"pregnant_or_breastfeeding": True}) == "not_eligible"
     assert verdict(text, {"pregnant_or_breastfeeding": False}) == "likely_eligible"
+
+
+def test_an_exception_to_bilirubin_leaves_the_other_organ_limits_standing():
+    """NCT02625480: 'Total bilirubin <= 1.5 x ULN, except in individuals with Gilbert's
+    syndrome' makes no exception to creatinine clearance or ALT/AST."""
+    text = ("Inclusion Criteria:\n\n* Adequate renal and hepatic function defined as:\n"
+            "  - Creatinine clearance (as estimated by Cockcroft Gault or Schwartz) ≥ 60 mL/min\n"
+            "  - Serum alanine aminotransferase (ALT)/aspartate aminotransferase (AST) ≤ 5 x "
+            "upper limit of normal (ULN)\n"
+            "  - Total bilirubin ≤ 1.5 x ULN, except in individuals with Gilbert's syndrome\n")
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 30}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"bilirubin_x_uln": 3}}) != "not_eligible"
+
+
+def test_equal_or_greater_than_is_at_least():
+    """NCT02744768: 'Creatinine clearance equal or greater than 50 mL/min.'"""
+    text = "Inclusion Criteria:\n\n* Creatinine clearance equal or greater than 50 mL/min.\n"
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 50}}
+                   ) == "likely_eligible"
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 30}}) == "not_eligible"

@@ -95,11 +95,18 @@ _EXCEPTION_MEMBER = "an exception the text makes to it"
 
 
 def _clause_fields(text: str) -> set[str] | None:
-    """Profile fields a clause speaks of; None when a recogniser had a doubt (anything)."""
+    """Profile fields a clause speaks of; None when a recogniser had a doubt (anything).
+
+    A clause no recogniser reads may still name a field by its words ("Total bilirubin
+    <= 1.5 x ULN, except in individuals with Gilbert's syndrome" names bilirubin): then
+    its exception is to that field, not to everything beside it.
+    """
     found = _readings(text)
-    if found is None:
-        return None
-    return {f for r in found if not r.rule.get("__span__") for f in _fields(r.rule)}
+    fields = set() if found is None else {
+        f for r in found if not r.rule.get("__span__") for f in _fields(r.rule)}
+    if not fields:
+        fields = {f for f, words in _FIELD_WORDS.items() if re.search(words, text, re.I)}
+    return fields or (None if found is None else set())
 
 
 #: Unread pieces that make no exception to a condition, whatever words they use:

@@ -42,11 +42,12 @@ class Reading:
 
 # ----------------------------------------------------------------- comparisons
 _GTE = (r"(?:≥|>/=|>=|=>|≧|at least|greater (?:than )?or equal to|no less than|not less than|"
-        r"minimum of|more than or equal to)")
+        r"minimum of|more than or equal to|equal (?:to )?or (?:greater|more|higher) than)")
 _GT = r"(?:>|greater than|more than|above|over)"
 _LTE = (r"(?:≤|</=|<=|=<|≦|no greater than|not greater than|no more than|not more than|"
         r"less (?:than )?or equal to|"
-        r"not to exceed|less than or equal to|up to|maximum of|not exceeding)")
+        r"not to exceed|less than or equal to|up to|maximum of|not exceeding|"
+        r"equal (?:to )?or (?:less|lower|smaller) than)")
 _LT = r"(?:<|less than|below|under)"
 _CMP = rf"(?P<cmp>{_GTE}|{_LTE}|{_GT}|{_LT})"
 _NUM = r"(?P<num>\d+(?:\.\d+)?)"
