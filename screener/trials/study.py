@@ -208,7 +208,8 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     if out and out[0]["id"] == "age" and maximum is not None and (
             at_diagnosis or _AGE_AT_DIAGNOSIS.search(text)):
         out[0] = _age_at_diagnosis_too(out[0], maximum)
-    read = reading.cns_in_remission(reading.drop_excepted(read))
+    read = reading.pregnancy_with_breastfeeding(
+        reading.cns_in_remission(reading.drop_excepted(read)))
     read = reading.lineage_in_context(read, text)
     disputes: dict[str, str] = {}
     read = [_structured_ages_win(c, minimum, maximum, disputes) for c in read]

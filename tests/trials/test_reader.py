@@ -226,6 +226,12 @@ CASES = [
     (I, "Creatinine clearance at least 60 mL/min",
      [leaf("organ_function.creatinine_clearance_ml_min", "gte", 60)]),
     (E, "Cardiac ejection fraction < 40%", [leaf("organ_function.lvef_percent", "lt", 40)]),
+    (E, "Left ventricular ejection fraction: less than 30%.",
+     [leaf("organ_function.lvef_percent", "lt", 30)]),
+    (I, "Serum ALT/AST ≤ 5 ULN",
+     [leaf("organ_function.alt_x_uln", "lte", 5), leaf("organ_function.ast_x_uln", "lte", 5)]),
+    (I, "Serum creatinine ≤ 1.5 mg/dL", None),  # mg/dL: not in the profile, never converted
+    (I, "GGT ≤ 3 x ULN", None),
     # not screenable at all
     (I, "Life expectancy > 12 weeks.", None),
     (I, "All patients and/or their parent or legal guardian must sign a written informed consent",

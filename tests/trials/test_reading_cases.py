@@ -436,3 +436,271 @@ def test_the_study_team_checks_is_said_once_whatever_kind_of_group_closes_the_wo
     plain = next(c.plain for c in trial.criteria if c.id == "inc-1")
     assert plain["en"].count("study team checks") <= 1, plain["en"]
     assert plain["es"].count("equipo del estudio") <= 1, plain["es"]
+
+
+# ------------------------------------------------------------------ findings: pregnancy
+def test_pregnancy_and_breastfeeding_excluded_in_two_items_exclude_the_one_answer():
+    """NCT01802814: 'Pregnancy or positive pregnancy test (...)' and 'Breast feeding' apart."""
+    text = ("Exclusion Criteria:\n\n* Pregnancy or positive pregnancy test (urine sample positive "
+            "for β-HCG > 10 U/l)\n* Breast feeding\n")
+    assert verdict(text, {"pregnant_or_breastfeeding": True}) == "not_eligible"
+    assert verdict(text, {"pregnant_or_breastfeeding": False}) == "likely_eligible"
+    alone = "Exclusion Criteria:\n\n* Breast feeding\n"
+    assert verdict(alone, {"pregnant_or_breastfeeding": True}) != "not_eligible"
+
+
+@pytest.mark.parametrize("text", [
+    # NCT03249870, NCT02744768: contraception is another alternative, about other people
+    "Female patients who are pregnant or breast feeding or patients of childbearing potential "
+    "not willing to use a double barrier method of contraception during the study and for 3 "
+    "months following the last dose of maintenance.",
+    # NCT00006213, NCT01424982: a contraception sentence makes no exception to pregnancy
+    "Pregnant and nursing females will be excluded; patients of childbearing potential should "
+    "practice effective methods of contraception",
+    "Pregnant and lactating women will not be eligible; women of childbearing potential should "
+    "have a negative pregnancy test prior to entering on the study and be willing to practice "
+    "methods of contraception; women do not have childbearing potential if they have had a "
+    "hysterectomy or are postmenopausal",
+])
+def test_pregnancy_beside_contraception_still_excludes(text):
+    assert verdict("Exclusion Criteria:\n\n* " + text + "\n",
+                   {"pregnant_or_breastfeeding": True}) == "not_eligible"
+    assert verdict("Exclusion Criteria:\n\n* " + text + "\n",
+                   {"pregnant_or_breastfeeding": False}) == "likely_eligible"
+
+
+def test_a_partner_or_a_plan_is_still_not_read_as_the_patients_pregnancy():
+    for text in ("Male patients whose partner is pregnant",
+                 "Lactating females who plan to breastfeed their infants."):
+        assert verdict("Exclusion Criteria:\n\n* " + text + "\n",
+                       {"pregnant_or_breastfeeding": True}) == "likely_eligible"
+
+
+# ------------------------------------------------------------------ findings: infections
+UNCONTROLLED = {"infections": {"uncontrolled_infection": True}}
+CONTROLLED = {"infections": {"uncontrolled_infection": False}}
+
+
+@pytest.mark.parametrize(("text", "excludes"), [
+    ("Uncontrolled infection or significant bleeding", True),  # NCT00460694
+    ("Presence or suspicion of fungal, bacterial, viral, or other infection that is uncontrolled "
+     "or requiring IV antimicrobials for management.", True),  # NCT02625480
+    ("Uncontrolled intercurrent illness including, but not limited to ongoing infection with "
+     "vital sign instability (hypotension, respiratory insufficiency), symptomatic congestive "
+     "heart failure, cardiac arrhythmia, or psychiatric illness/social situations that would "
+     "limit compliance with study requirements", True),  # NCT03020030
+    # "serious" may say more than "not under control": never excludes alone
+    ("Active serious infection not controlled by oral or intravenous antibiotics", False),
+])
+def test_an_uncontrolled_infection_in_registry_wording(text, excludes):
+    full = "Exclusion Criteria:\n\n* " + text + "\n"
+    assert (verdict(full, UNCONTROLLED) == "not_eligible") is excludes
+    assert verdict(full, CONTROLLED) != "not_eligible"
+
+
+def test_no_significant_active_infection_rules_out_an_uncontrolled_one():
+    """NCT00002638: an infection not under control is a significant active one."""
+    text = "Inclusion Criteria:\n\n* No significant active infection\n"
+    assert verdict(text, UNCONTROLLED) == "not_eligible"
+    assert verdict(text, CONTROLLED) != "not_eligible"
+
+
+def test_a_testing_note_makes_no_exception_to_hiv():
+    """NCT02981628: 'testing to prove negative status is not required ... unless ...'."""
+    text = ("Exclusion Criteria:\n\n* Patients with known human immunodeficiency virus (HIV), "
+            "hepatitis B or C infections; testing to prove negative status is not required for "
+            "enrollment unless it is deemed necessary for usual medical care of the patient\n")
+    assert verdict(text, {"infections": {"hiv": True}}) == "not_eligible"
+
+
+# ------------------------------------------------------------------ findings: brain and CNS
+def test_central_nervous_system_dysfunction_is_the_brain_disease_answer():
+    """NCT00001689: 'Previous underlying central nervous system dysfunction.'"""
+    text = "Exclusion Criteria:\n\n* Previous underlying central nervous system dysfunction.\n"
+    assert verdict(text, {"seizure_disorder": True}) == "not_eligible"
+    assert verdict(text, {"seizure_disorder": False}) == "likely_eligible"
+
+
+def test_relevant_cns_pathology_with_grades_asks_and_never_excludes_alone():
+    """NCT02744768: 'relevant' and 'grade 2' narrow it: a yes is for the study team."""
+    text = ("Exclusion Criteria:\n\n* History of or current relevant CNS pathology (current "
+            "≥grade 2 epilepsy, seizure, paresis, aphasia, clinically relevant apoplexia, severe "
+            "brain injuries, dementia, Parkinson's disease, organic brain syndrome, psychosis).\n")
+    assert verdict(text, {"seizure_disorder": True}) != "not_eligible"
+    assert verdict(text, {"seizure_disorder": False}) == "likely_eligible"
+    assert verdict(text, {}) == "needs_review"
+
+
+def test_cns_disease_that_requires_radiation_never_excludes_alone():
+    """NCT03181126: needing cranial radiation is for the study team; CNS1 clears it."""
+    text = ("Exclusion Criteria:\n\n* Participant has central nervous system (CNS) disease with "
+            "cranial involvement that requires radiation.\n")
+    assert verdict(text, {"cns_status": "cns3"}) != "not_eligible"
+    assert verdict(text, {"cns_status": "cns1"}) == "likely_eligible"
+
+
+def test_a_history_of_cns_involvement_excludes_a_cns3_answer():
+    """NCT00003196: 'History of central nervous system (CNS) involvement with disease'."""
+    text = ("Exclusion Criteria:\n\n* History of central nervous system (CNS) involvement with "
+            "disease\n")
+    assert verdict(text, {"cns_status": "cns3"}) == "not_eligible"
+    assert verdict(text, {"cns_status": "cns1"}) == "likely_eligible"
+    stroke = "Exclusion Criteria:\n\n* History of CNS disease such as stroke\n"
+    assert verdict(stroke, {"cns_status": "cns3"}) != "not_eligible"
+
+
+# ------------------------------------------------------------------ findings: organ function
+def test_a_liver_test_the_profile_lacks_is_left_to_the_study_team_never_converted():
+    """NCT00002638: 'AST and/or GGT no greater than 3 times normal for age': AST is screened."""
+    text = "Inclusion Criteria:\n\n* AST and/or GGT no greater than 3 times normal for age\n"
+    assert verdict(text, {"organ_function": {"ast_x_uln": 5}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"ast_x_uln": 1}}) == "likely_eligible"
+    outcome = outcomes(text, {"organ_function": {"ast_x_uln": 1}})
+    assert list(outcome.values())[-1] == "not_screened"  # GGT: for the study team
+
+
+def test_got_gpt_and_alkaline_phosphatase_in_one_limit():
+    """NCT02744768: 'AST (GOT), ALT (GPT), and AP <2 x upper limit of normal (ULN).'"""
+    text = ("Inclusion Criteria:\n\n* AST (GOT), ALT (GPT), and AP <2 x upper limit of normal "
+            "(ULN).\n")
+    assert verdict(text, {"organ_function": {"alt_x_uln": 3, "ast_x_uln": 1}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"alt_x_uln": 1, "ast_x_uln": 1}}) != "not_eligible"
+
+
+def test_creatinine_in_mg_dl_is_not_converted_and_the_clearance_beside_it_excludes():
+    """NCT00003838: 'Serum creatinine greater than 2.5 mg/dl or creatinine clearance less than
+    50 cc/min by 24 hr urine collection'."""
+    text = ("Exclusion Criteria:\n\n* Serum creatinine greater than 2.5 mg/dl or creatinine "
+            "clearance less than 50 cc/min by 24 hr urine collection\n")
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 30}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 70}}) != "not_eligible"
+    both = ("Exclusion Criteria:\n\n* Serum creatinine greater than 1.5 mg/dl and creatinine "
+            "clearance less than 50 mL/min, by 24 hr urine collection\n")
+    assert verdict(both, {"organ_function": {"creatinine_clearance_ml_min": 30}}) != "not_eligible"
+
+
+def test_transaminases_above_a_limit_exclude_when_either_is_above_it():
+    """NCT00003838: 'transaminases greater than 5x upper limit of normal' (bilirubin in mg/dl
+    beside it is not converted)."""
+    text = ("Exclusion Criteria:\n\n* Serum bilirubin greater than 4 mg/dl, transaminases "
+            "greater than 5x upper limit of normal,\n")
+    assert verdict(text, {"organ_function": {"alt_x_uln": 6, "ast_x_uln": 1}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"alt_x_uln": 1, "ast_x_uln": 1}}) != "not_eligible"
+
+
+# ------------------------------------------------------------------ findings: performance
+def test_one_threshold_on_both_scales_whatever_the_age_split():
+    """NCT03236857: Lansky for 16 and under, Karnofsky above 16, both at least 50."""
+    text = ("Inclusion Criteria:\n\n* Participants less than or equal to 16 years of age must "
+            "have performance status of Lansky greater than or equal to 50% and participants "
+            "greater than 16 years of age must have performance status of Karnofsky greater "
+            "than or equal to 50%.\n")
+    low = {"performance_status": {"scale": "lansky", "score": 40}}
+    assert verdict(text, {"age": {"years": 8}, **low}) == "not_eligible"
+    assert verdict(text, {"age": {"years": 8}, "performance_status": {
+        "scale": "lansky", "score": 60}}) == "likely_eligible"
+
+
+def test_a_pointer_to_guidelines_is_not_a_condition():
+    """NCT00003838: 'ECOG performance status of 3 or more (See NIH ... Guidelines ...)'."""
+    text = ("Exclusion Criteria:\n\n* ECOG performance status of 3 or more (See NIH Bone and "
+            "Marrow Consortium Supportive Care Guidelines for Allogeneic Hematopoietic Stem "
+            "Cell Transplantation)\n")
+    assert verdict(text, {"performance_status": {"scale": "ecog", "score": 3}}) == "not_eligible"
+    assert verdict(text, {"performance_status": {"scale": "ecog", "score": 1}}) == "likely_eligible"
+
+
+def test_the_csf_definition_of_cns3_is_cns3():
+    """NCT00002704: 'More than 5 WBC/microliter in cerebrospinal fluid (CSF) with blasts on
+    cytospin OR immunophenotypic proof (encouraged) of relapse in CSF'."""
+    text = ("Inclusion Criteria:\n\n* More than 5 WBC/microliter in cerebrospinal fluid (CSF) "
+            "with blasts on cytospin OR immunophenotypic proof (encouraged) of relapse in CSF\n")
+    assert verdict(text, {"cns_status": "cns3"}) == "likely_eligible"
+    assert verdict(text, {"cns_status": "cns1"}) != "not_eligible"  # the other proof: team
+    assert verdict(text, {}) == "needs_review"
+
+
+def test_acute_or_chronic_active_hepatitis_is_the_active_hepatitis_answer():
+    """NCT02625480: 'History of HIV infection or acute / chronic active hepatitis B or C'."""
+    text = ("Exclusion Criteria:\n\n* History of human immunodeficiency virus (HIV) infection or "
+            "acute / chronic active hepatitis B or C infection.\n")
+    assert verdict(text, {"infections": {"hepatitis_b": True}}) == "not_eligible"
+    assert verdict(text, {"infections": {"hiv": False, "hepatitis_b": False,
+                                         "hepatitis_c": False}}) == "likely_eligible"
+
+
+def test_an_all_cohort_exclusion_asks_the_diagnosis_only_when_it_could_exclude():
+    """NCT02625480: what we read does not apply and the rest is the team's: the diagnosis,
+    unknown, cannot decide it, so it is not asked for."""
+    text = ("Exclusion Criteria for the ALL Cohort:\n\n* Presence or suspicion of fungal, "
+            "bacterial, viral, or other infection that is uncontrolled or requiring IV "
+            "antimicrobials for management.\n")
+    assert verdict(text, CONTROLLED) == "likely_eligible"
+    assert verdict(text, UNCONTROLLED) == "needs_review"  # ALL? then excluded
+    assert verdict(text, {"diagnosis": "b_all", **UNCONTROLLED}) == "not_eligible"
+    assert verdict(text, {"diagnosis": "other", **UNCONTROLLED}) != "not_eligible"
+
+
+def test_non_ds_is_without_down_syndrome():
+    """NCT03914625's wording: 'Non-DS B-ALL patients with central nervous system [CNS]3 leukemia'
+    excludes CNS3 B-ALL without Down syndrome, never a child with Down syndrome."""
+    text = ("Exclusion Criteria:\n\n* Non-DS B-ALL patients with central nervous system [CNS]3 "
+            "leukemia\n")
+    cns3 = {"diagnosis": "b_all", "cns_status": "cns3"}
+    assert verdict(text, {**cns3, "down_syndrome": False}) == "not_eligible"
+    assert verdict(text, {**cns3, "down_syndrome": True}) == "likely_eligible"
+
+
+def test_no_significant_systemic_illness_such_as_infection():
+    """NCT00003528: an uncontrolled infection is a significant systemic illness."""
+    text = "Inclusion Criteria:\n\n* No significant systemic illness such as infection\n"
+    assert verdict(text, UNCONTROLLED) == "not_eligible"
+    assert verdict(text, CONTROLLED) != "not_eligible"
+
+
+def test_cns_involvement_required_with_a_qualifier_never_rules_out_cns2():
+    """CNS2 may be 'CNS involvement': read only where it excludes, never as a requirement."""
+    text = "Inclusion Criteria:\n\n* CNS involvement requiring intrathecal therapy\n"
+    assert verdict(text, {"cns_status": "cns2"}) != "not_eligible"
+
+
+def test_shortening_fraction_or_ejection_fraction_is_an_alternative_the_team_checks():
+    """COG wording: 'Shortening fraction of >= 27% by echocardiogram, or ejection fraction of
+    >= 50% by radionuclide angiogram': an LVEF of 55 meets it, a low one is for the team."""
+    text = ("Inclusion Criteria:\n\n* Shortening fraction of ≥ 27% by echocardiogram, or "
+            "ejection fraction of ≥ 50% by radionuclide angiogram\n")
+    assert verdict(text, {"organ_function": {"lvef_percent": 55}}) == "likely_eligible"
+    assert verdict(text, {"organ_function": {"lvef_percent": 40}}) != "not_eligible"
+
+
+def test_infection_s_is_a_plural():
+    text = "Exclusion Criteria:\n\n* Active uncontrolled bacterial, viral, or fungal infection(s)\n"
+    assert verdict(text, UNCONTROLLED) == "not_eligible"
+    assert verdict(text, CONTROLLED) == "likely_eligible"
+
+
+def test_planning_a_pregnancy_is_another_alternative_of_the_exclusion():
+    text = ("Exclusion Criteria:\n\n* Women who are pregnant, breastfeeding, or planning to "
+            "become pregnant\n")
+    assert verdict(text, {"pregnant_or_breastfeeding": True}) == "not_eligible"
+    assert verdict(text, {"pregnant_or_breastfeeding": False}) == "likely_eligible"
+
+
+def test_an_exception_to_bilirubin_leaves_the_other_organ_limits_standing():
+    """NCT02625480: 'Total bilirubin <= 1.5 x ULN, except in individuals with Gilbert's
+    syndrome' makes no exception to creatinine clearance or ALT/AST."""
+    text = ("Inclusion Criteria:\n\n* Adequate renal and hepatic function defined as:\n"
+            "  - Creatinine clearance (as estimated by Cockcroft Gault or Schwartz) ≥ 60 mL/min\n"
+            "  - Serum alanine aminotransferase (ALT)/aspartate aminotransferase (AST) ≤ 5 x "
+            "upper limit of normal (ULN)\n"
+            "  - Total bilirubin ≤ 1.5 x ULN, except in individuals with Gilbert's syndrome\n")
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 30}}) == "not_eligible"
+    assert verdict(text, {"organ_function": {"bilirubin_x_uln": 3}}) != "not_eligible"
+
+
+def test_equal_or_greater_than_is_at_least():
+    """NCT02744768: 'Creatinine clearance equal or greater than 50 mL/min.'"""
+    text = "Inclusion Criteria:\n\n* Creatinine clearance equal or greater than 50 mL/min.\n"
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 50}}
+                   ) == "likely_eligible"
+    assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 30}}) == "not_eligible"

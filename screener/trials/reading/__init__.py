@@ -23,6 +23,7 @@ from .assemble import (
     cns_in_remission,
     describe,
     drop_excepted,
+    pregnancy_with_breastfeeding,
     read_item,
     read_rule,
 )
@@ -33,6 +34,7 @@ from .templates import read_text
 
 __all__ = [
     "EXCLUSION", "INCLUSION", "NOTE", "NOTE_CORE", "NOTE_NONE", "PLAIN_NONE", "Item",
-    "cns_in_remission", "describe", "drop_excepted", "fold", "lineage_in_context", "read_item",
-    "read_rule", "read_text", "rule_fields", "split", "text_age_band", "unescape",
+    "cns_in_remission", "describe", "drop_excepted", "fold", "lineage_in_context",
+    "pregnancy_with_breastfeeding", "read_item", "read_rule", "read_text", "rule_fields",
+    "split", "text_age_band", "unescape",
 ]

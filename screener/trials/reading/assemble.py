@@ -39,7 +39,7 @@ from .. import spanish
 from . import clauses
 from .concepts import Reading, _disease_status, _philadelphia, _readings
 from .segment import EXCLUSION, INCLUSION, Item
-from .templates import _HARMLESS, _NEGATION, read_text
+from .templates import _HARMLESS, _NEGATION, plain_list_words, read_text
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +95,29 @@ _EXCEPTION_MEMBER = "an exception the text makes to it"
 
 
 def _clause_fields(text: str) -> set[str] | None:
-    """Profile fields a clause speaks of; None when a recogniser had a doubt (anything)."""
+    """Profile fields a clause speaks of; None when a recogniser had a doubt (anything).
+
+    A clause no recogniser reads may still name a field by its words ("Total bilirubin
+    <= 1.5 x ULN, except in individuals with Gilbert's syndrome" names bilirubin): then
+    its exception is to that field, not to everything beside it.
+    """
     found = _readings(text)
-    if found is None:
-        return None
-    return {f for r in found if not r.rule.get("__span__") for f in _fields(r.rule)}
+    fields = set() if found is None else {
+        f for r in found if not r.rule.get("__span__") for f in _fields(r.rule)}
+    if not fields:
+        fields = {f for f, words in _FIELD_WORDS.items() if re.search(words, text, re.I)}
+    return fields or (None if found is None else set())
+
+
+#: Unread pieces that make no exception to a condition, whatever words they use:
+#: contraception and who can bear children ("patients of childbearing potential should
+#: use contraception", "women do not have childbearing potential if ...") and
+#: tests not being required ("testing to prove negative status is not required unless
+#: ...") say nothing of who has the condition.
+_NO_EXCEPTION = re.compile(
+    r"contracepti|birth\s+control|abstinen|child[- ]?bearing\s+potential|"
+    r"\btest(?:ing|s)?\b[^.;]{0,60}?\bnot\s+(?:be\s+)?"
+    r"(?:required|mandatory|needed)|\bnot\s+required\s+to\s+(?:be\s+)?test", re.IGNORECASE)
 
 
 def combine_pieces(kind: str, pieces: list[str]) -> tuple[dict, str] | None:
@@ -123,7 +141,8 @@ def combine_pieces(kind: str, pieces: list[str]) -> tuple[dict, str] | None:
         return None
     excepted: set[str] | None = set()
     for piece, _ in unread:
-        if not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES):
+        if not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(
+                piece):
             continue
         fields = _clause_fields(piece)
         if fields is None or not fields:
@@ -146,6 +165,7 @@ def combine_pieces(kind: str, pieces: list[str]) -> tuple[dict, str] | None:
 
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     """The rule of one piece of text, clause by clause."""
+    text = plain_list_words(text)
     pieces = [c.text for c in clauses.split(text)]
     if len(pieces) <= 1:
         return read_text(kind, text)
@@ -172,6 +192,14 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
         if item.kind == EXCLUSION:
             # excludes people with ALL; for anyone else, the other cohort's own
             # exclusions (often the same) are for the study team -- never "does not apply"
+            seen = [r for r in rule.get("any", []) if "not_screened" not in r]
+            if seen and len(seen) < len(rule["any"]):
+                # any[what we read, the rest for the study team]: the diagnosis matters
+                # only when what we read applies, so it is asked only then (when nothing
+                # read applies, the rest is the study team's whatever the diagnosis)
+                core = seen[0] if len(seen) == 1 else {"any": seen}
+                return {"all": [rule, {"any": [is_all, {"not": core},
+                                               {"not_screened": "another cohort"}]}]}, plain
             return {"all": [rule, {"any": [is_all, {"not_screened": "another cohort"}]}]}, plain
         return {"any": [rule, {"all": [{"not": is_all}, {"not_screened": "another cohort"}]}]}, \
             plain
@@ -452,9 +480,73 @@ def cns_in_remission(criteria: list[dict]) -> list[dict]:
                                            or _IN_REMISSION.search(c["text"])) for c in criteria):
         return criteria
     for c in criteria:
+        if re.search(r"\bhistory\s+of\s+(?:\w+\s+){0,2}?(?:cns|central\s+nervous)", c["text"],
+                     re.I):
+            continue  # "History of CNS involvement": at diagnosis too, by its own words
         if c["kind"] == EXCLUSION and "cns_status" in _fields(c.get("rule")):
             c["rule"] = {"all": [c["rule"], {"not_screened": "whether the CNS disease is active "
                                                              "now, not only at diagnosis"}]}
+    return criteria
+
+
+_ONLY_PREGNANT = "pregnant, not only breastfeeding"
+_ONLY_FEEDING = "breastfeeding, not pregnant"
+
+
+def _one_of_the_two(rule, which: str) -> bool:
+    """The rule holds the pregnancy-only (or breastfeeding-only) reading of the one answer."""
+    if not isinstance(rule, dict):
+        return False
+    if rule.get("all") and {"not_screened": which} in rule["all"] and any(
+            r.get("field") == "pregnant_or_breastfeeding" for r in rule["all"]):
+        return True
+    return any(_one_of_the_two(r, which) for key in ("all", "any") for r in rule.get(key, [])) \
+        or _one_of_the_two(rule.get("not"), which)
+
+
+def _whole_answer(rule):
+    """The rule with each pregnancy-only or breastfeeding-only reading made the whole answer."""
+    if not isinstance(rule, dict):
+        return rule
+    if rule.get("all") and any(r in rule["all"] for r in ({"not_screened": _ONLY_PREGNANT},
+                                                          {"not_screened": _ONLY_FEEDING})):
+        rest = [r for r in rule["all"] if r not in ({"not_screened": _ONLY_PREGNANT},
+                                                    {"not_screened": _ONLY_FEEDING})]
+        return rest[0] if len(rest) == 1 else {"all": rest}
+    out = dict(rule)
+    for key in ("all", "any"):
+        if key in rule:
+            out[key] = [_whole_answer(r) for r in rule[key]]
+    if "not" in rule:
+        out["not"] = _whole_answer(rule["not"])
+    return out
+
+
+def _rules_out(crit: dict, which: str) -> bool:
+    """A criterion of the whole trial that rules out pregnancy (or breastfeeding) alone."""
+    rule = crit.get("rule")
+    if rule is None or "another cohort" in json.dumps(rule):
+        return False
+    if crit["kind"] == EXCLUSION:
+        return _one_of_the_two(rule, which) and not _one_of_the_two(rule.get("not"), which)
+    return set(rule) == {"not"} and _one_of_the_two(rule["not"], which)
+
+
+def pregnancy_with_breastfeeding(criteria: list[dict]) -> list[dict]:
+    """Pregnancy ruled out in one item and breastfeeding in another: each is the whole answer.
+
+    The profile holds "pregnant or breastfeeding" as one answer, so "Pregnancy" alone
+    never excludes on a yes (it may be breastfeeding). When the same trial also rules out
+    breastfeeding ("Breast feeding" as the next item), a yes is ruled out either way,
+    and both items can decide.
+    """
+    pregnant = [c for c in criteria if _rules_out(c, _ONLY_PREGNANT)]
+    feeding = [c for c in criteria if _rules_out(c, _ONLY_FEEDING)]
+    if not (pregnant and feeding):
+        return criteria
+    for crit in pregnant + feeding:
+        crit["rule"] = _whole_answer(crit["rule"])
+        crit["plain"] = _plain(crit["rule"])
     return criteria
 
 

@@ -35,15 +35,19 @@ class Reading:
     narrow: bool = False  # the text narrows it beyond what the rule says (exclusions)
     excluding_only: bool = False  # safe only as an excluding condition (a subset of the words)
     requiring_only: bool = False  # safe only as a requirement ("ALL": which lineage is unsaid)
+    # all[leaf, not_screened] that stands for its whole clause: the words around it only
+    # narrow it further (grades, "requiring ...", examples), and it never excludes alone
+    whole: bool = False
 
 
 # ----------------------------------------------------------------- comparisons
 _GTE = (r"(?:≥|>/=|>=|=>|≧|at least|greater (?:than )?or equal to|no less than|not less than|"
-        r"minimum of|more than or equal to)")
+        r"minimum of|more than or equal to|equal (?:to )?or (?:greater|more|higher) than)")
 _GT = r"(?:>|greater than|more than|above|over)"
 _LTE = (r"(?:≤|</=|<=|=<|≦|no greater than|not greater than|no more than|not more than|"
         r"less (?:than )?or equal to|"
-        r"not to exceed|less than or equal to|up to|maximum of|not exceeding)")
+        r"not to exceed|less than or equal to|up to|maximum of|not exceeding|"
+        r"equal (?:to )?or (?:less|lower|smaller) than)")
 _LT = r"(?:<|less than|below|under)"
 _CMP = rf"(?P<cmp>{_GTE}|{_LTE}|{_GT}|{_LT})"
 _NUM = r"(?P<num>\d+(?:\.\d+)?)"
@@ -355,7 +359,7 @@ def _marrow(text: str) -> list[Reading]:
     marrow = r"(?:bone\s+marrow|marrow|bm)\b"
     for pct in (rf"{marrow}[^.;%]{{0,40}}?{_CMP}\s*{_NUM}\s*%\s*{blasts}?",
                 rf"{_CMP}\s*{_NUM}\s*%\s*(?:bone\s+)?marrow\s+{blasts}",
-                rf"{_CMP}\s*{_NUM}\s*%\s*{blasts}\s+(?:in|of)\s+(?:the\s+)?{marrow}"):
+                rf"{_CMP}\s*{_NUM}\s*%\s*{blasts}\s+(?:in|of|on|from)\s+(?:the\s+|an?\s+)?{marrow}"):
         for m in re.finditer(pct, text, re.I):
             if not re.search(r"blast|leuk", m.group(0), re.I):
                 continue
@@ -404,10 +408,35 @@ def _mrd(text: str) -> list[Reading]:
     return _merge_same(out)
 
 
+_CSF = r"(?:csf|cerebrospinal\s+fluid)(?:\s*\(csf\))?"
+_CSF_CELLS = (r"(?:wbcs?|white\s+(?:blood\s+)?cells?(?:\s*\(wbc\))?|leukocytes|"
+              r"(?:nucleated\s+)?cells)")
+_CSF_FIVE = (r"(?:≥|>=|>|more\s+than|greater\s+than(?:\s+or\s+equal\s+to)?|at\s+least)\s*5\s*"
+             r"(?:/\s*(?:µl|μl|ul|mm\s*(?:3|\^3|³)|microliters?|microlitre)\b)?")
+_CSF_BLASTS = (r"with\s+(?:the\s+)?(?:presence\s+of\s+)?(?:leukemic\s+)?(?:lympho)?blasts"
+               r"(?:\s+on\s+cytospin)?")
+#: The CSF definition of CNS3: five or more white cells per microliter with blasts.
+_CSF_CNS3 = re.compile(
+    rf"{_CSF_FIVE}\s*{_CSF_CELLS}\s*(?:/\s*(?:µl|μl|ul|mm\s*(?:3|\^3|³)|microliters?)\b)?\s*"
+    rf"in\s+(?:the\s+)?{_CSF}\s*,?\s*{_CSF_BLASTS}|"
+    rf"{_CSF_CELLS}\s*(?:count\s+)?(?:of\s+)?{_CSF_FIVE}\s*in\s+(?:the\s+)?{_CSF}\s*,?\s*"
+    rf"{_CSF_BLASTS}|"
+    rf"{_CSF}\s+{_CSF_CELLS}\s*(?:count\s+)?(?:of\s+)?{_CSF_FIVE}\s*,?\s*{_CSF_BLASTS}",
+    re.IGNORECASE)
+
+
 @recogniser
 def _cns(text: str) -> list[Reading]:
     out = []
-    for m in re.finditer(r"\bcns[- ]?([123])(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
+    for m in _CSF_CNS3.finditer(text):
+        # "More than 5 WBC/microliter in CSF with blasts on cytospin", "CSF WBC >= 5/uL with
+        # blasts": the spinal-fluid definition of CNS3
+        out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
+                           "leukemia in the spinal fluid (CNS3)"))
+    if out:
+        return _merge_same(out)
+    for m in re.finditer(r"(?:\bcentral\s+nervous\s+system\s*[\[(]cns[\])]|\bcns\]?)[- ]?([123])"
+                         r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
                          r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?\b", text, re.I):
         grades = sorted({f"cns{g}" for g in m.groups() if g})
         rule = (_leaf("cns_status", "eq", grades[0]) if len(grades) == 1
@@ -421,6 +450,35 @@ def _cns(text: str) -> list[Reading]:
                              r"(?:malignancy|leuka?emia|all)\b", text, re.I):
             out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
                                "active leukemia in the brain or spinal fluid (CNS3)"))
+    brain = re.search(r"patholog|disorder|seizure|epilep|stroke|dementia|autoimmun|neurolog|"
+                      r"psych|injur|palsy|tumou?r|mass\b|dysfunction", text, re.I)
+    involvement = (r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?)"
+                   r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|infiltration)"
+                   r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all|disease))?")
+    if not out and not brain and re.search(
+            r"\brequir|\bneed|clinical\s+manifestations?|\bsymptomatic|\bcranial\s+involvement|"
+            r"\bradiation|\bradiotherapy", text, re.I):
+        # "CNS involvement requiring intrathecal or craniospinal radiotherapy", "Clinical
+        # manifestations of CNS involvement": CNS3 may be it, what more the text asks is for
+        # the study team -- it never excludes alone, and a CNS1/CNS2 answer clears it.
+        m = re.search(involvement, text, re.I)
+        if m:
+            return [Reading({"all": [_leaf("cns_status", "eq", "cns3"),
+                                     {"not_screened": "whether the CNS disease is of the kind the "
+                                                      "text names"}]},
+                            m.start(), m.end(), "leukemia in the brain or spinal fluid (CNS3)",
+                            whole=True, excluding_only=True)]
+    if not out and not brain and re.search(r"\bhistory\s+of\b", text, re.I):
+        # "History of CNS involvement with disease": any CNS3 answer, now or at diagnosis
+        for m in re.finditer(r"\bhistory\s+of\s+(?:(?:prior|previous)\s+)?(?:cns|central\s+"
+                             r"nervous\s+system(?:\s*\(cns\))?)\s+(?:(?:involvement|leuka?emia|"
+                             r"infiltration)(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|"
+                             r"leuka?emia|all|disease))?|disease\s+(?:by|of|with)\s+(?:the\s+)?"
+                             r"(?:malignancy|leuka?emia|all))\b", text, re.I):
+            out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
+                               "leukemia in the brain or spinal fluid (CNS3), now or before",
+                               excluding_only=True))
+        return out
     if not out and not re.search(r"patholog|disorder|seizure|epilep|stroke|dementia|autoimmun|"
                                  r"neurolog|history|prior|previous|psych|injur|palsy|symptom",
                                  text, re.I):
@@ -767,7 +825,7 @@ def _seizure(text: str) -> list[Reading]:
         first = found[0]
         return [Reading({"all": [first.rule, {"not_screened": "whether it is the kind the "
                                                               "study means"}]},
-                        first.start, first.end, first.words)]
+                        first.start, first.end, first.words, whole=True)]
     return _merge_same(found)
 
 
@@ -902,10 +960,17 @@ def _genetics(text: str) -> list[Reading]:
 
 @recogniser
 def _down_syndrome(text: str) -> list[Reading]:
-    return _find(r"\bdown(?:'s|s)?\s+syndrome\b|\btrisomy\s+21\b|\bconstitutional\s+trisomy\s+21\b|"
-                 r"(?-i:\bDS\b)",
-                 text, lambda m: Reading(_leaf("down_syndrome", "is", True), m.start(), m.end(),
-                                         "Down syndrome"))
+    # "Non-DS B-ALL patients", "non-Down syndrome": people without it
+    non = _find(r"\bnon[- ]?(?:(?-i:DS)\b|down(?:'s|s)?\s+syndrome\b)", text, lambda m: Reading(
+        _leaf("down_syndrome", "is", False), m.start(), m.end(), "no Down syndrome"))
+    found = [r for r in _find(r"\bdown(?:'s|s)?\s+syndrome\b|\btrisomy\s+21\b|\bconstitutional\s+"
+                              r"trisomy\s+21\b|(?-i:\bDS\b)", text, lambda m: Reading(
+                                  _leaf("down_syndrome", "is", True), m.start(), m.end(),
+                                  "Down syndrome"))
+             if not any(n.start <= r.start < n.end for n in non)]
+    if non and found:
+        return [Reading({}, 0, 0, "", narrow=True)]  # with and without: which is which, unsure
+    return _merge_same(non or found)
 
 
 @recogniser
@@ -916,14 +981,24 @@ def _pregnancy(text: str) -> list[Reading]:
     a "yes" may be the other one: all[field, not_screened] (never excludes alone,
     and a "no" still clears it).
     """
-    preg = re.search(r"\bpregnan(?:t|cy)\b", text, re.I)
+    preg = re.search(r"\b(?:positive\s+(?:serum\s+|urine\s+)?)?pregnan(?:t|cy)\b"
+                     r"(?:\s+or\s+(?:a\s+)?positive\s+(?:serum\s+|urine\s+)?pregnancy\s+test"
+                     r"(?:\s*\((?:urine|serum|blood)\s[^()]{0,60}\))?)?",
+                     text, re.I)
     feed = re.search(r"\bbreast[- ]?feed\w*|\bnursing\b|\blactat\w*", text, re.I)
     if not (preg or feed):
         return []
-    if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
-                 r"\bduring\b|\bafter\b|\bbirth\s+control|\bbecome\b", text, re.I):
-        return [Reading({}, 0, 0, "", narrow=True)]
     found = [m for m in (preg, feed) if m]
+    # The words that make it about something else (a test, contraception, a partner, a
+    # plan) count in the part of the text that holds the mention: "Nursing women or women
+    # of childbearing potential not willing to use contraception" names nursing plainly,
+    # and the contraception is another alternative, about other people.
+    local = _pregnancy_part(text, min(m.start() for m in found), max(m.end() for m in found))
+    local = re.sub(r"\bpositive\s+(?:serum\s+|urine\s+)?pregnancy\s+test\b", " ", local,
+                   flags=re.I)  # a positive pregnancy test is being pregnant
+    if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
+                 r"\bduring\b|\bafter\b|\bbirth\s+control|\bbecome\b", local, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]
     start, end = min(m.start() for m in found), max(m.end() for m in found)
     leaf = _leaf("pregnant_or_breastfeeding", "is", True)
     if preg and feed:
@@ -933,6 +1008,67 @@ def _pregnancy(text: str) -> list[Reading]:
                     "pregnancy" if preg else "breastfeeding")]
 
 
+#: Where another alternative about other people (or another sentence) begins.
+_PREGNANCY_PARTS = re.compile(
+    r"[;(]|\.(?:\s|$)|\bor\s+(?=(?:\w+\s+){0,3}?(?:of\s+(?:child[- ]?bearing|reproductive)|"
+    r"males?\b|men\b|sexually\b|(?:planning|plan|plans|intend\w*|wish\w*|expect\w*)\s+to\s+"
+    r"(?:become|get)\s+pregnant\b))", re.IGNORECASE)
+
+
+def _pregnancy_part(text: str, start: int, end: int) -> str:
+    """The part of ``text`` around [start, end): up to the neighbouring sentence, bracket or
+    "or" that begins an alternative about other people ("or women of childbearing potential")."""
+    lo = max((m.end() for m in _PREGNANCY_PARTS.finditer(text, 0, start)), default=0)
+    hi = next((m.start() for m in _PREGNANCY_PARTS.finditer(text, end)), len(text))
+    return text[lo:hi]
+
+
+_ANTIMICROBIAL = r"(?:antibiotics?|antimicrobials?|anti-?infectives?|antifungals?|antivirals?)"
+#: What may follow "uncontrolled infection" inside the same condition: how it is not
+#: controlled ("by oral or intravenous antibiotics"), or an alternative the profile cannot
+#: see ("or requiring IV antimicrobials for management").
+_UNCONTROLLED_AFTER = (
+    rf"(?P<by>\s+(?:by|with|despite)\s+(?:appropriate\s+|adequate\s+|standard\s+)?"
+    rf"(?:(?:oral|intravenous|iv|systemic)\s+(?:(?:or|and/or|and)\s+(?:oral|intravenous|iv)\s+)?)?"
+    rf"(?:{_ANTIMICROBIAL}(?:\s*(?:,|or|and/or|and)\s*{_ANTIMICROBIAL})*|"
+    rf"(?:anti-?infective\s+)?(?:treatment|therapy|medications?)))?"
+    rf"(?P<alt>\s+or\s+(?:requiring|that\s+requires?|needing)\s+[^.;()]{{3,80}}?"
+    rf"(?=[.;]|\s*$))?")
+#: "Active serious infection not controlled by oral or intravenous antibiotics", "Presence or
+#: suspicion of fungal, bacterial, viral, or other infection that is uncontrolled or requiring
+#: IV antimicrobials for management".
+_INFECTION_NOT_CONTROLLED = (
+    r"\b(?P<pre>(?:(?:presence|evidence)\s+or\s+(?P<susp>suspicion)\s+of\s+)?(?:(?:active|"
+    r"serious|severe|significant|clinically|systemic|ongoing|concurrent|intercurrent),?\s+"
+    r"(?:and\s+)?)*)(?:(?:fungal|bacterial|viral|protozoal|parasitic|mycobacterial|other)\s*,?\s*"
+    r"(?:(?:or|and/or|and)\s+)?)*infections?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+)?"
+    r"(?:not\s+controlled|uncontrolled)\b" + _UNCONTROLLED_AFTER)
+_INTERCURRENT = re.compile(
+    r"\buncontrolled,?\s+(?:(?:symptomatic|significant|serious|active),?\s+)*(?:intercurrent|"
+    r"concurrent|concomitant)\s+(?:illness(?:es)?|diseases?|medical\s+conditions?)\s*,?\s*"
+    r"(?:including|such\s+as|e\.g\.|\()[^.]*?\binfections?\b|"
+    # "No significant systemic illness such as infection": an uncontrolled one surely is
+    r"\b(?:clinically\s+)?significant\s+(?:(?:systemic|intercurrent|concurrent|medical)\s+)?"
+    r"(?:illness(?:es)?|diseases?)\s*,?\s*(?:including|such\s+as)\s+(?:an?\s+)?(?:active\s+)?"
+    r"infections?\b", re.IGNORECASE)
+
+
+def _uncontrolled(m: re.Match, text: str) -> Reading:
+    """An uncontrolled infection, with what the wording around it adds."""
+    leaf = _leaf("infections.uncontrolled_infection", "is", True)
+    pre = (m.groupdict().get("pre") or "").lower()
+    if m.groupdict().get("alt") or m.groupdict().get("susp"):
+        # an alternative the profile cannot see: an uncontrolled one excludes, a "no"
+        # leaves the rest (suspected, needing IV treatment) to the study team
+        rule = {"any": [leaf, {"not_screened": "an infection that is suspected, or that needs "
+                                               "the treatment the text names"}]}
+    elif re.search(r"\b(?:serious|severe)\b", pre):
+        rule = {"all": [leaf, {"not_screened": "whether the infection is serious"}]}
+    else:
+        rule = leaf
+    return Reading(rule, m.start(), m.end(), "an infection that is not under control")
+
+
 @recogniser
 def _infections(text: str) -> list[Reading]:
     out = []
@@ -940,7 +1076,8 @@ def _infections(text: str) -> list[Reading]:
                          r"seropositiv\w*|antibod\w*))?|\bhuman\s+immunodeficiency\s+virus"
                          r"(?:\s+\(hiv\))?(?:\s+infection)?", text, re.I):
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
-    for m in re.finditer(r"\b(?:active\s+|chronic\s+|latent\s+|active\s+or\s+latent\s+|"
+    for m in re.finditer(r"\b(?:(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\s+|active\s+|"
+                         r"chronic\s+|latent\s+|active\s+or\s+latent\s+|"
                          r"active\s+or\s+chronic\s+)?(?:hepatitis\s+(?:b\s*(?:,|or|and|and/or)\s*c|b|c)|"
                          r"hbv|hcv|hbsag)\b(?:\s+virus)?(?:\s*\((?:hbv|hcv|hbsag|anti-?hcv)(?:\s+(?:positive|"
                          r"positivity|\+|antibody))?\))?"
@@ -951,7 +1088,9 @@ def _infections(text: str) -> list[Reading]:
             leaves.append(_leaf("infections.hepatitis_b", "is", True))
         if re.search(r"\bc\b|hcv", span):
             leaves.append(_leaf("infections.hepatitis_c", "is", True))
-        active = span.startswith("active") and "latent" not in span and "chronic" not in span
+        # "active hepatitis B", "acute / chronic active hepatitis B": the field
+        active = (span.startswith("active") and "latent" not in span and "chronic" not in span
+                  ) or bool(re.match(r"(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\b", span))
         for leaf in leaves:
             if active:
                 out.append(Reading(leaf, m.start(), m.end(), "active hepatitis"))
@@ -962,10 +1101,21 @@ def _infections(text: str) -> list[Reading]:
                                    m.start(), m.end(), "hepatitis"))
     for m in re.finditer(r"\buncontrolled\s+(?:active\s+|systemic\s+|serious\s+|significant\s+)?"
                          r"(?:(?:bacterial|viral|fungal|bacterial,\s*viral,?\s*(?:or|and/or)\s*"
-                         r"fungal)\s+)?infections?\b|\b(?:active\s+)?infections?\s+(?:that\s+is\s+|"
-                         r"which\s+is\s+)?(?:not\s+controlled|uncontrolled)\b", text, re.I):
-        out.append(Reading(_leaf("infections.uncontrolled_infection", "is", True), m.start(),
-                           m.end(), "an infection that is not under control"))
+                         r"fungal)\s+)?infections?\b" + _UNCONTROLLED_AFTER, text, re.I):
+        out.append(_uncontrolled(m, text))
+    if not out:
+        for m in re.finditer(_INFECTION_NOT_CONTROLLED, text, re.I):
+            out.append(_uncontrolled(m, text))
+    if not out:
+        # "Uncontrolled intercurrent illness including, but not limited to, ongoing or active
+        # infection, symptomatic congestive heart failure, ...": an uncontrolled infection
+        # surely is one; the other illnesses are for the study team. The whole list is the
+        # one condition, so the reading covers the text to its end.
+        m = _INTERCURRENT.search(text)
+        if m:
+            out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
+                                        {"not_screened": "another uncontrolled illness"}]},
+                               m.start(), len(text), "an uncontrolled illness or infection"))
     if not any(r.rule.get("field") == "infections.uncontrolled_infection" for r in out):
         # "active infection": an uncontrolled one surely is; a controlled one may be
         # too (the profile cannot tell): any[uncontrolled, not_screened]. With
@@ -977,7 +1127,9 @@ def _infections(text: str) -> list[Reading]:
                              r"infections?\b(?!\s+(?:with|requiring|needing|that|which|despite))",
                              text, re.I):
             leaf = _leaf("infections.uncontrolled_infection", "is", True)
-            if m.group("grave") or re.search(r"\b(?:significant|serious|severe)\b", text, re.I):
+            # "Significant": an uncontrolled infection surely is one. "Serious" or "severe"
+            # may say more than "not under control": then it never excludes alone.
+            if re.search(r"\b(?:serious|severe)\b", text, re.I):
                 rule = {"all": [leaf, {"not_screened": "whether the infection is serious"}]}
             else:
                 rule = {"any": [leaf, {"not_screened": "an active infection under control"}]}
@@ -991,31 +1143,49 @@ def _infections(text: str) -> list[Reading]:
     return out
 
 
-_ULN = (r"(?:x|×|times)\s*(?:the\s+)?(?:institutional\s+)?"
-        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal|normal\b(?!\s+for\s+age))")
+_ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institutional\s+)?"
+        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*\(uln\))?|"
+        r"normal\b(?:\s+for\s+age\b)?)")
 
 
 @recogniser
 def _organ(text: str) -> list[Reading]:
     out = []
     lab = (r"(?:serum\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|aspartate\s+"
-           r"aminotransferase|transaminases?)(?:\s*\((?:alt|ast|sgpt|sgot)\))?")
-    for m in re.finditer(rf"\b(?P<what>{lab}(?:\s*(?:and/or|and|or|/|,)\s*{lab})?)"
+           r"aminotransferase|transaminases?|serum\s+glutamate\s+pyruvate\s+transaminase|"
+           r"serum\s+glutamic\s+oxaloacetic\s+transaminase)"
+           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)\))?")
+    # Liver tests the profile does not hold, named in the same breath: never converted,
+    # left to the study team beside the ALT/AST the profile holds.
+    other = (r"(?:ggt|gamma[- ]?gt|gamma[- ]?glutamyl\s*transferase|alkaline\s+phosphatase|"
+             r"alk\s+phos|alp|ap)(?:\s*\((?:ggt|alp|ap)\))?")
+    either_lab = rf"(?:{lab}|{other})"
+    for m in re.finditer(rf"\b(?P<what>{lab}(?:\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{either_lab})"
+                         rf"{{0,2}}|{other}\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{lab})"
                          rf"(?:\s+(?:level|levels|must\s+be|of))?\s*{_CMP}\s*{_NUM}\s*{_ULN}",
                          text, re.I):
         what = m.group("what").lower()
+        named = re.sub(other, " ", what, flags=re.I)
         fields = []
-        if re.search(r"alt|sgpt|alanine|transaminase", what):
+        if re.search(r"alt|sgpt|\bgpt|alanine|transaminase", named):
             fields.append("organ_function.alt_x_uln")
-        if re.search(r"ast\b|sgot|aspartate|transaminase", what):
+        if re.search(r"ast\b|sgot|\bgot|aspartate|transaminase", named):
             fields.append("organ_function.ast_x_uln")
-        leaves = [_leaf(f, _op(m.group("cmp")), _num(m.group("num"))) for f in fields]
+        if not fields:
+            continue
+        cmp = _op(m.group("cmp"))
+        leaves = [_leaf(f, cmp, _num(m.group("num"))) for f in fields]
+        if named != what:
+            leaves.append({"not_screened": "the other liver tests named (not in the profile)"})
         if len(leaves) == 1:
             out.append(Reading(leaves[0], m.start(), m.end(), "liver enzyme level"))
         else:
             # "AST/ALT <= 3 x ULN", "transaminases": both; "AST or ALT": either (read so
-            # by most curators; a requirement read as "either" never excludes wrongly)
-            either = re.search(r"\bor\b", what) and "and/or" not in what
+            # by most curators; a requirement read as "either" never excludes wrongly).
+            # Above a limit ("transaminases > 5 x ULN"), the excluding side of "both
+            # within": either one above it.
+            either = (re.search(r"\bor\b", what) and "and/or" not in what) or (
+                cmp in ("gt", "gte") and not re.search(r"\band\b(?!/)", what))
             out.append(Reading({"any" if either else "all": leaves}, m.start(), m.end(),
                                "liver enzyme levels (ALT and AST)"))
     for m in re.finditer(rf"\b(?P<what>(?:total\s+|serum\s+)?bilirubin)"
@@ -1030,16 +1200,21 @@ def _organ(text: str) -> list[Reading]:
         if not re.search(r"direct|conjugated|gilbert|\bmg\b|μmol|umol", text, re.I):
             out.append(Reading(_leaf("organ_function.bilirubin_x_uln", "lte", 1), m.start(),
                                m.end(), "bilirubin level"))
+    method = (r"(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
+              r"estimated\s+by|calculated\s+by)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(?:collection|"
+              r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)")
     for m in re.finditer(rf"\b(?:creatinine\s+clearance|crcl|cr\s*cl)(?:\s*\(crcl\))?"
+                         rf"(?:\s*\({method}(?:\s+or\s+[\w'-]+)?\))?"
                          rf"(?:\s+or\s+(?:radioisotope\s+|estimated\s+)?(?:gfr|glomerular\s+"
                          rf"filtration\s+rate)(?:\s*\((?:e?gfr)\))?)?(?:\s+(?:must\s+be|of))?"
-                         rf"\s*{_CMP}\s*{_NUM}\s*(?:ml\s*/\s*min)", text, re.I):
+                         rf"\s*{_CMP}\s*{_NUM}\s*(?:ml|cc)\s*/\s*min(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?"
+                         rf"(?:\s+{method})?", text, re.I):
         out.append(Reading(_leaf("organ_function.creatinine_clearance_ml_min",
                                  _op(m.group("cmp")), _num(m.group("num"))), m.start(), m.end(),
                            "kidney function (creatinine clearance)"))
     for m in re.finditer(rf"\b(?:lvef|left\s+ventricular\s+ejection\s+fraction(?:\s*\(lvef\))?|"
                          rf"(?:cardiac\s+)?ejection\s+fraction(?:\s*\((?:lv)?ef\))?)"
-                         rf"(?:\s+(?:of|must\s+be))?\s*{_CMP}\s*{_NUM}\s*%", text, re.I):
+                         rf"(?:\s+(?:of|must\s+be)|\s*:)?\s*{_CMP}\s*{_NUM}\s*%", text, re.I):
         out.append(Reading(_leaf("organ_function.lvef_percent", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(),
                            "heart pumping function (LVEF)"))
@@ -1056,7 +1231,7 @@ _KEYWORDS = {
     "_relapse_number": ("relapse",),
     "_marrow": ("marrow", "bm"),
     "_mrd": ("mrd", "residual"),
-    "_cns": ("cns", "central nervous"),
+    "_cns": ("cns", "central nervous", "csf", "cerebrospinal"),
     "_isolated_em": ("medullary", "isolated"),
     "_cd_markers": ("cd19", "cd22", "cd 19", "cd 22"),
     "_gvhd": ("gvhd", "graft"),
@@ -1070,11 +1245,19 @@ _KEYWORDS = {
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification"),
     "_down_syndrome": ("down", "trisomy", "ds"),
-    "_pregnancy": ("pregnan",),
+    "_pregnancy": ("pregnan", "breast", "nursing", "lactat"),
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
-    "_organ": ("alt", "ast", "sgot", "sgpt", "aminotransferase", "transaminase", "bilirubin",
+    "_organ": ("alt", "ast", "sgot", "sgpt", "got", "gpt", "aminotransferase", "transaminase",
+               "bilirubin",
                "creatinine", "crcl", "cr cl", "ejection", "lvef"),
 }
+
+
+def _rule_fields(rule: dict) -> set[str]:
+    if "field" in rule:
+        return {rule["field"]}
+    return set().union(set(), *(_rule_fields(r) for key in ("all", "any")
+                                for r in rule.get(key, [])))
 
 
 def _readings(text: str) -> list[Reading] | None:
@@ -1108,7 +1291,8 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
             pair = {a.rule.get("field"), b.rule.get("field")}
             # a lineage inside a disease phrase; "first relapse" inside "relapsed"
             overlap_ok = "diagnosis" in pair or pair in ({"relapse_count", None},
-                                                        {"relapse_count", "in_remission"})
+                                                        {"relapse_count", "in_remission"}) or (
+                "diagnosis" in _rule_fields(a.rule) | _rule_fields(b.rule))
             if not overlap_ok:
                 return None
     return tuple(rules + spans)

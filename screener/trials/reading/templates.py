@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import clauses
-from .concepts import Reading, _readings
+from .concepts import _CMP, Reading, _readings
 from .segment import EXCLUSION, INCLUSION
 
 _SAYS_EXCLUDED = re.compile(
@@ -37,7 +37,7 @@ known documented evidence sign signs as per defined by also either following
 age aged ages old years year yrs inclusive between initial original
 performance score scale scales play
 national comprehensive cancer network world health organization classification criteria
-potential childbearing child-bearing reproductive females mothers lactating nursing
+potential childbearing child-bearing reproductive females mothers lactating nursing underlying
 received receive receiving exposure exposed
 positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
 treated been surface expression expressing blasts leukemic cells detected demonstrate demonstrated
@@ -71,6 +71,16 @@ _QUALIFIER = re.compile(
     r"significant|clinically)\b", re.IGNORECASE)
 
 
+_MEMBER_ADJECTIVE = re.compile(
+    r"(?:,|\bor\b|\band/or\b)\s+(?:clinically\s+)?(?:significant|severe|serious)\b",
+    re.IGNORECASE)
+
+
+_MEMBER_LIMIT = re.compile(
+    rf"{_CMP}\s*\d+(?:\.\d+)?\s*(?:%|(?:mg|g|µmol|μmol|umol|mmol|iu|u)\s*/\s*(?:dl|l|ml)\b)",
+    re.IGNORECASE)
+
+
 def _list_member(text: str, r: Reading) -> bool:
     """The reading is one member of a plain list of conditions ("A, B, or C").
 
@@ -79,17 +89,28 @@ def _list_member(text: str, r: Reading) -> bool:
     """
     text = re.sub(r"\b(?:one|any|all|each)\s+of\s+the\s+following\b",
                   lambda m: " " * len(m.group(0)), text, flags=re.I)
-    lead = re.sub(r"^\W*(?:patients|subjects|participants|people)?\s*(?:who\s+are\s+)?"
+    lead = re.sub(r"^\W*(?:(?:female\s+)?patients|subjects|participants|people|women|females)?\s*"
+                  r"(?:who\s+are\s+)?"
                   r"(?:known\s+)?(?:to\s+(?:have|be)\s+)?(?:with\s+)?(?:known\s+)?"
                   r"(?:history\s+of\s+)?", "", text[:r.start], flags=re.I)
-    if _QUALIFIER.search(lead + " " + text[r.end:]):
+    # An adjective heading another member ("... or significant bleeding") qualifies
+    # that member only, and so does another member's own limit ("serum creatinine
+    # greater than 2.5 mg/dl or ...").
+    after_words = _MEMBER_LIMIT.sub(" ", _MEMBER_ADJECTIVE.sub(" ", text[r.end:]))
+    if re.search(r"(?:,|\bor|\band/or)\s*$", lead, re.I):  # never "A > x and <reading>"
+        lead = _MEMBER_LIMIT.sub(" ", lead)
+    if _QUALIFIER.search(lead + " " + after_words):
         return False
     before = text[:r.start].rstrip()
     after = text[r.end:].lstrip()
     opens = (not lead.strip(" (") or before.endswith((":", ",", ";"))
              or re.search(r"\b(or|and/or|and)$", before, re.I))
-    closes = (not after or after[0] in ",;." or re.match(r"(or|and/or|and)\b", after, re.I))
-    return bool(opens and closes) and bool(re.search(r"[:,;]|\bor\b", text))
+    # how it was measured ("... by gated radionuclide study") still closes the member
+    tail = re.split(r"[,;.]|\b(?:or|and/or|and)\b", after, maxsplit=1, flags=re.I)[0]
+    closes = (not after or after[0] in ",;." or re.match(r"(or|and/or|and)\b", after, re.I)
+              or (re.match(r"(?:by|on|using|per)\b", after, re.I) and all(
+                  w in _HARMLESS for w in re.findall(r"[a-z0-9][a-z0-9+'-]*", tail.lower())[1:])))
+    return bool(opens and closes) and bool(re.search(r"[:,;]|\bor\b", text, re.I))
 
 
 # Words without which a recogniser cannot find anything (lower case, substrings).
@@ -140,8 +161,16 @@ _AGE_SCOPE = re.compile(
     r"\([^()]*\b(?:age[sd]?|years?\s+old|over|under|older|younger)\b[^()]*\)", re.IGNORECASE)
 
 
+#: "... or women of childbearing potential who ...": an alternative about other people.
+_OTHER_PEOPLE = re.compile(
+    r"[,;]?\s*\bor\s+(?:(?:female|male|sexually\s+active|fertile)\s+)?(?:patients|women|men|"
+    r"males|females|subjects|participants|persons|individuals|those)\b(?=\s+(?:who|of|not|with|"
+    r"whose|unwilling|unable|refusing))", re.IGNORECASE)
+
+
 _REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:potential|possible|"
-                     r"unknown)|given\s+the\s+(?:potential|possible))\b.*$", re.IGNORECASE)
+                     r"unknown)|given\s+the\s+(?:potential|possible)|since(?=\s+(?:\w+\s+){0,3}?"
+                     r"(?:toxicit\w+|teratogen\w+|harm\w*|risks?)\b))\b.*$", re.IGNORECASE)
 
 
 def _names_chemotherapy(rule: dict) -> bool:
@@ -260,12 +289,22 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
             return others
         if others is None:
             return None
-        return ({"any": [{"not": ages[0].rule}, others[0]]},
+        scope = ages[0].rule
+        return ({"any": [{"not": scope}, others[0]]},
                 f"{others[1]} (when {ages[0].words})")
     # "... because of the potentially dangerous effects on the fetus": a reason, not a condition
     reason = _REASON.search(text)
     if reason:
         text = text[:reason.start()] + " " * (len(text) - reason.start())
+    if kind == EXCLUSION:
+        # "Nursing women or women of childbearing potential not willing to use
+        # contraception": after the last reading, an "or" that names other people
+        # starts another excluding alternative; each alternative excludes on its own,
+        # so what we read excludes whatever that one says (and it is left unread).
+        last = max(r.end for r in readings)
+        other = _OTHER_PEOPLE.search(text, last)
+        if other:
+            text = text[:other.start()] + " " * (len(text) - other.start())
     says_excluded = bool(_SAYS_EXCLUDED.search(text))
     clean = _SAYS_EXCLUDED.sub(lambda m: " " * len(m.group(0)), text)
     rest = clean
@@ -282,7 +321,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     group = "any" if joiner == "or" else "all"
     inner = rules[0].rule if len(rules) == 1 else {group: [r.rule for r in rules]}
     covered = _harmless_rest(clean, readings) or (
-        (joiner == "or" or len(rules) == 1) and all(_list_member(clean, r) for r in rules))
+        (joiner == "or" or len(rules) == 1) and all(_list_member(clean, r) for r in rules)) or (
+        # a reading that stands for its whole clause and never excludes alone: what is
+        # around it only narrows it ("History of relevant CNS pathology (grade 2 ...)")
+        all(r.whole for r in rules) and (kind == EXCLUSION or negated or says_excluded))
     if kind == EXCLUSION:
         if negated and covered and len(rules) == 1 and _ABSENCE.search(text) and (
                 _flips(inner)):
@@ -396,11 +438,64 @@ _SCALE_AGES = re.compile(
     re.IGNORECASE)
 
 
+#: "including, but not limited to": a list of examples, neither an exception nor a negation.
+_NOT_LIMITED = re.compile(r"\bbut\s+not\s+(?:be\s+)?limited\s+to\b", re.IGNORECASE)
+
+
+def plain_list_words(text: str) -> str:
+    """``text`` (same length) without "but not limited to", which only says a list is open,
+    and with "infection(s)" written as a plural."""
+    text = re.sub(r"(?<=[a-z])\(s\)", "s  ", text, flags=re.IGNORECASE)
+    return _NOT_LIMITED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+#: "(See NIH ... Guidelines ...)": a pointer to another document, not a condition.
+_SEE_ALSO = re.compile(r"\(\s*see\s+[^()]*\)", re.IGNORECASE)
+
+#: The age that picks a performance scale: "participants less than or equal to 16 years of
+#: age", "Patients >= 16 years of age:", "(over age 10)".
+_SCALE_AGE_PHRASE = re.compile(
+    rf"(?:\b(?:for\s+)?(?:patients|participants|subjects|children|those)\s+)?(?:aged?\s+)?"
+    rf"(?:{_CMP}|older\s+than|younger\s+than)\s*\d{{1,2}}\s*(?:years?|yrs?)(?:\s+(?:of\s+age|old))?"
+    rf"(?:\s+at\s+(?:the\s+)?time\s+of\s+[\w/]+)?\s*:?", re.IGNORECASE)
+
+
+def _one_threshold_on_both_scales(kind: str, text: str) -> tuple[dict, str] | None:
+    """"Participants <= 16 years of age must have Lansky >= 50% and participants > 16 years
+    of age must have Karnofsky >= 50%": one threshold, the age only picks the scale.
+
+    The engine reads Lansky as Karnofsky, so when every threshold in the text is the same
+    score the ages say nothing more: read without them. Different thresholds: not here.
+    """
+    blanked = _SCALE_AGE_PHRASE.sub(lambda m: " " * len(m.group(0)), text)
+    if blanked == text:
+        return None
+    found = _readings(blanked)
+    if not found:
+        return None
+    leaves = [leaf for r in found for leaf in _leaves(r.rule)]
+    if not leaves or any(leaf.get("field") != "performance_status"
+                         or leaf["value"]["scale"] not in ("karnofsky", "lansky")
+                         for leaf in leaves):
+        return None
+    if len({(leaf["op"], leaf["value"]["score"]) for leaf in leaves}) != 1:
+        return None
+    return _combine(kind, blanked, found)
+
+
+def _leaves(rule: dict) -> list[dict]:
+    if "field" in rule:
+        return [rule]
+    return [x for key in ("all", "any") for r in rule.get(key, []) for x in _leaves(r)] + (
+        _leaves(rule["not"]) if "not" in rule else [])
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
     ``strict``: the reading must cover the whole text (used for alternatives).
     """
+    text = plain_list_words(text)
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
@@ -414,6 +509,11 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
         # "Karnofsky (age >= 16) or Lansky (age < 16)": the age split between the two
         # scales is how the scales are defined, not a condition on the patient.
         text = _SCALE_AGES.sub("", text)
+        if re.search(r"karnofsky", text, re.I) and re.search(r"lansky", text, re.I):
+            split = _one_threshold_on_both_scales(kind, text)
+            if split is not None:
+                return split
+    text = _SEE_ALSO.sub(lambda m: " " * len(m.group(0)), text)
     found = _readings(text)
     if not found:
         return None
