@@ -161,8 +161,10 @@ CASES = [
     # GVHD, performance status
     (E, "Active acute or chronic graft-versus-host disease (GVHD) requiring systemic therapy.",
      [leaf("active_gvhd", "is", True)]),
+    # a grade the profile cannot see: all[active_gvhd, not_screened] -- asks, never excludes
     (E, "Presence of grade 2 to 4 acute or extensive chronic graft-versus-host disease (GVHD).",
-     None),
+     [leaf("active_gvhd", "is", True)]),
+    (E, "History of grade 3 graft-versus-host disease", None),
     (I, "ECOG 0-2", [leaf("performance_status", "performance_at_most",
                           {"scale": "ecog", "score": 2})]),
     (I, "Eastern Cooperative Oncology Group (ECOG) performance status of <=2.",

@@ -704,3 +704,36 @@ def test_equal_or_greater_than_is_at_least():
     assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 50}}
                    ) == "likely_eligible"
     assert verdict(text, {"organ_function": {"creatinine_clearance_ml_min": 30}}) == "not_eligible"
+
+
+# ------------------------------------------------------------------ therapies, transplant, GVHD
+AFTER_TRANSPLANT = {"age": {"years": 12}, "diagnosis": "b_all", "disease_status": "relapsed",
+                    "prior_therapies": [{"therapy": "allogeneic_hsct",
+                                         "months_since_last_dose": 14}]}
+
+
+@pytest.mark.parametrize("text", [
+    "Presence of Grade 2 to 4 acute or extensive chronic graft-versus-host disease (GVHD)",
+    "Stem Cell Transplant patients only: active acute graft-versus-host disease (GVHD) overall "
+    "Grade ≥ II (Seattle criteria) or moderate/severe chronic GVHD (NIH consensus criteria) "
+    "requiring systemic steroids",
+    "Active acute or chronic Graft-versus-Host Disease (GvHD) requiring systemic use therapy "
+    "within 4 weeks before UCART19 infusion",
+])
+def test_a_gvhd_grade_the_profile_cannot_see_asks_and_never_excludes(text):
+    """Active GVHD of unknown grade goes to the study team; no GVHD clears it; unknown asks."""
+    text = "Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n* " + text
+    assert verdict(text, {**AFTER_TRANSPLANT, "active_gvhd": True}) == "likely_eligible"
+    assert verdict(text, {**AFTER_TRANSPLANT, "active_gvhd": False}) == "likely_eligible"
+    assert verdict(text, AFTER_TRANSPLANT) == "needs_review"
+
+
+def test_gvhd_rules_for_transplanted_patients_ask_only_them():
+    """'For subjects with a prior transplant, <= grade 1 skin GVHD. No gut GVHD.': for them only."""
+    text = ("Inclusion Criteria:\n\n* For subjects with a prior history of stem cell "
+            "transplantation, had ≤ Grade 1 active skin graft-versus-host disease (GVHD). No "
+            "active gastrointestinal or liver graft-versus-host disease.\n")
+    assert verdict(text, {"prior_therapies": []}) == "likely_eligible"
+    assert verdict(text, {**AFTER_TRANSPLANT, "active_gvhd": False}) == "likely_eligible"
+    assert verdict(text, {**AFTER_TRANSPLANT, "active_gvhd": True}) == "likely_eligible"
+    assert verdict(text, AFTER_TRANSPLANT) == "needs_review"

@@ -39,7 +39,7 @@ from .. import spanish
 from . import clauses
 from .concepts import Reading, _disease_status, _philadelphia, _readings
 from .segment import EXCLUSION, INCLUSION, Item
-from .templates import _HARMLESS, _NEGATION, plain_list_words, read_text
+from .templates import _HARMLESS, _NEGATION, _implication, plain_list_words, read_text
 
 logger = logging.getLogger(__name__)
 
@@ -169,11 +169,24 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     pieces = [c.text for c in clauses.split(text)]
     if len(pieces) <= 1:
         return read_text(kind, text)
+    implied = _implication(kind, text)
+    if implied is not None:
+        # "For subjects with a prior transplant, A. No B.": all of it is for them
+        return implied
     return combine_pieces(kind, pieces)
 
 
 #: A heading that scopes its criteria to the ALL cohort of a study with several.
 _ALL_COHORT = re.compile(r"(?-i:\bALL\b)|acute\s+lymphoblastic", re.IGNORECASE)
+
+
+def _never_met(rule: dict) -> bool:
+    """The rule can never be met (an all with a not_screened member, or of such rules)."""
+    if "all" in rule:
+        return any("not_screened" in r or _never_met(r) for r in rule["all"])
+    if "any" in rule:
+        return all("not_screened" in r or _never_met(r) for r in rule["any"])
+    return False
 
 
 def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | None:
@@ -189,6 +202,11 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
         # "Inclusion criteria for the ALL cohort": what applies to every person with
         # ALL (B or T); anyone else may belong to another cohort (study team).
         is_all = {"field": "diagnosis", "op": "in", "value": ["b_all", "t_all"]}
+        if item.kind == EXCLUSION and _never_met(rule):
+            # an exclusion that only ever raises a question ("grade 2-4 GVHD": an active
+            # GVHD answer goes to the study team): whoever it is for, asking the
+            # diagnosis as well would change nothing
+            return rule, plain
         if item.kind == EXCLUSION:
             # excludes people with ALL; for anyone else, the other cohort's own
             # exclusions (often the same) are for the study team -- never "does not apply"

@@ -712,18 +712,52 @@ def _therapies(text: str) -> list[Reading]:
                     f"earlier treatment with {words}"), *extra]
 
 
+#: Words that make a GVHD mention narrower than the profile's yes/no (a grade, an extent,
+#: an organ, a treatment or a time): such GVHD is active GVHD, but not every active GVHD.
+_GVHD_NARROW = re.compile(
+    r"\bgrade|\bstage|extensive|limited|mild|moderate|severe|overall|skin|\bgut\b|liver|"
+    r"\bgi\b|gastrointestinal|steroid|dose|\bmg\b|\bwithin\b|\bsystemic|"
+    r"immunosuppress\w*|treatment|therapy|criteria|glucksberg|ibmtr|seattle|\bnih\b", re.I)
+
+
 @recogniser
 def _gvhd(text: str) -> list[Reading]:
+    gvhd = (r"(?:gvhd|gvh|graft[- ]versus[- ]host\s+disease|graft[- ]vs\.?[- ]host\s+disease|"
+            r"graft\s+versus\s+host\s+disease|graft\s+vs\.?\s+host\s+disease)")
     m = re.search(r"\b(?:active\s+)?(?:acute\s+(?:or|and/or)\s+chronic\s+|acute\s+|chronic\s+)?"
-                  r"(?:gvhd|graft[- ]versus[- ]host\s+disease|graft[- ]vs\.?[- ]host\s+disease)"
-                  r"(?:\s*\(gvhd\))?(?P<needs>\s*(?:requiring|that\s+requires?|needing)\s+"
+                  + gvhd + r"(?:\s*\(gvhd\))?(?P<needs>\s*(?:requiring|that\s+requires?|needing)\s+"
                   r"(?:systemic\s+)?(?:immunosuppressi\w+|treatment|therapy)\b)?", text, re.I)
     if not m:
         return []
-    if re.search(r"\bgrade|\bstage|extensive|limited|mild|moderate|severe|overall|"
-                 r"prophylaxis|history|prior|previous|skin|gut|liver|\bgi\b|steroid|"
-                 r"dose|\bmg\b", text, re.I):
+    if re.search(r"prophylaxis|history|prior|previous", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
+    if _GVHD_NARROW.search(text[:m.start()] + text[m.end():]):
+        # "Grade 2 to 4 acute or extensive chronic GVHD", "active GVHD requiring systemic
+        # steroids within 4 weeks": active GVHD of a kind the profile cannot tell apart.
+        # An active GVHD answer raises the question and never excludes alone.
+        if not re.search(r"\b(?:active|acute|chronic|grade|presence|current\w*|ongoing)\b",
+                         text, re.I):
+            return [Reading({}, 0, 0, "", narrow=True)]
+        start = max(text.rfind(";", 0, m.start()), text.rfind(".", 0, m.start())) + 1
+        ends = [i for i in (text.find(";", m.end()), text.find(". ", m.end())) if i >= 0]
+        end = min(ends) if ends else len(text.rstrip(" .;,"))
+        before = re.compile(r"(?:[≤<]|</=|<=|=<)?\s*" + _GVHD_NARROW.pattern, re.I).search(
+            text, start, m.start())
+        start = min(m.start(), before.start()) if before else m.start()
+        if re.search(r"(?:≤|<=|</=|=<|no\s+more\s+than|not\s+more\s+than|at\s+most)\s*"
+                     r"grade\s*(?:1|i)\b|\bgrade\s*(?:0\s*(?:-|to|or)\s*)?(?:1|i)\s+or\s+"
+                     r"(?:less|lower)\b", text[start:end], re.I):
+            # "≤ grade 1 skin GVHD" as a requirement: none, or a mild one the study
+            # team confirms
+            return [Reading({"any": [_leaf("active_gvhd", "is", False),
+                                     {"not_screened": "GVHD no worse than the text allows"}]},
+                            start, end, "no active graft-versus-host disease beyond the "
+                            "grade the text allows", requiring_only=True)]
+        return [Reading({"all": [_leaf("active_gvhd", "is", True),
+                                 {"not_screened": "the GVHD grade, extent or treatment the "
+                                                  "text names"}]}, start, end,
+                        "active graft-versus-host disease of the kind the text names",
+                        excluding_only=True)]
     if not (re.match(r"active\b", m.group(0), re.I) or m.group("needs")):
         return []  # GVHD in the past, or of a kind the text does not say: not our field
     return [Reading(_leaf("active_gvhd", "is", True), m.start(), m.end(),

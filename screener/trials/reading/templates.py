@@ -236,7 +236,10 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
         if m is None or not re.search(r"[A-Z]", m.group("cond")):
             return None  # "All patients must have ..." names no one in particular
         who = _whom(m)
-    then = read_text(INCLUSION, m.group("req")) if who is not None else None
+    from .assemble import read_clauses  # (assemble reads through this module)
+
+    # "For people with X, A. No B.": every sentence after the comma is for them
+    then = read_clauses(INCLUSION, m.group("req")) if who is not None else None
     if who is None or then is None:
         return None
     return ({"any": [{"not": who[0]}, then[0]]},
