@@ -737,3 +737,32 @@ def test_gvhd_rules_for_transplanted_patients_ask_only_them():
     assert verdict(text, {**AFTER_TRANSPLANT, "active_gvhd": False}) == "likely_eligible"
     assert verdict(text, {**AFTER_TRANSPLANT, "active_gvhd": True}) == "likely_eligible"
     assert verdict(text, AFTER_TRANSPLANT) == "needs_review"
+
+
+@pytest.mark.parametrize(("text", "therapy"), [
+    ("Exclusion Criteria:\n\n* Patients who are currently receiving another investigational "
+     "drug", "investigational_agent"),
+    ("Inclusion Criteria:\n\n* No concurrent systemic steroid therapy", "corticosteroids"),
+    ("Inclusion Criteria:\n\n* No concurrent biologic therapy", "blinatumomab"),
+    ("Exclusion Criteria:\n\n* Concurrent therapy with any other investigational agent or "
+     "cytotoxic drug,", "clofarabine"),
+])
+def test_currently_receiving_a_therapy_asks_and_never_excludes_alone(text, therapy):
+    """'Currently receiving X': a dose last month raises the question; an old one clears it."""
+    def on(months):
+        return {"prior_therapies": [{"therapy": therapy, "months_since_last_dose": months}]}
+    assert verdict(text, on(0)) == "likely_eligible"  # whether it goes on: the study team
+    assert verdict(text, on(6)) == "likely_eligible"
+    assert verdict(text, {"prior_therapies": [{"therapy": therapy}]}) == "needs_review"
+    assert verdict(text, {"prior_therapies": []}) == "likely_eligible"
+
+
+@pytest.mark.parametrize("text", [
+    "Inclusion Criteria:\n\n* No other concurrent anticancer therapy or investigational agents",
+    "Inclusion Criteria:\n\n* No concurrent radiotherapy",
+    "Inclusion Criteria:\n\n* Concurrent steroids",  # never a requirement
+    "Exclusion Criteria:\n\n* Concurrent CAR T-cell therapy",  # given once, never "current"
+])
+def test_current_therapies_readers_do_not_agree_on_are_left_to_the_study_team(text):
+    trial = trial_from_study(study(text))
+    assert all(c.rule is None for c in trial.criteria if c.id not in ("age", "sex"))

@@ -545,12 +545,18 @@ def _name_pattern(name: str) -> str:
     return r"\b" + r"[\s-]?".join(parts) + r"s?\b"
 
 
+#: Patterns of classes whose members readers do not agree on as "currently receiving" it.
+_NOT_CURRENT: set[str] = set()
+
+
 def _load_therapies() -> tuple[list[tuple[str, list[str]]], dict[str, list[str]]]:
     data = json.loads(resources.files(__package__).joinpath("concepts.json").read_text("utf-8"))
     table, long_names = [], {}
     for entry in data["therapies"]:
         patterns = [_name_pattern(n) for n in entry.get("names", [])] + entry.get("patterns", [])
         table.append(("|".join(patterns), entry["therapies"]))
+        if entry.get("current") is False:
+            _NOT_CURRENT.add("|".join(patterns))
         for name in entry.get("names", []):
             if re.fullmatch(r"[a-z]{9,}", name.lower()):
                 long_names[name.lower()] = entry["therapies"]
@@ -638,11 +644,34 @@ def _within(therapies: list[str], months: float, said: str) -> dict:
     ]}
 
 
+#: "Currently receiving X", "no concurrent X": X now, which a pre-screen can only ask about.
+_CURRENT = re.compile(
+    r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|(?:(?:is|are|was|were)\s+)?currently\s+"
+    r"(?:receiving|taking|on|undergoing)|(?:is|are|was|were)\s+receiving)\b"
+    r"(?:\s+(?:or\s+plan(?:s|ning)?\s+to\s+receive)\b)?(?:\s+(?:therapy|treatment)\s+with\b)?",
+    re.IGNORECASE)
+#: Classes of treatment the dictionary does not hold (which profile therapies they cover
+#: is not agreed): beside them, what we read is only part of the list.
+_UNREAD_CLASS = re.compile(
+    r"\banti-?\s?(?:cancer|neoplastic|tumou?r|leuk\w*)|\bstandard\s+(?:or\s+\w+\s+)?(?:therapy|"
+    r"treatment)|\bother\s+(?:therapy|therapies|treatments?|medications?|drugs?|agents?)\b",
+    re.IGNORECASE)
+#: Treatments given once, never "currently received".
+_ONE_OFF = frozenset({"cd19_car_t", "cd22_car_t", "other_car_t", "allogeneic_hsct",
+                      "autologous_hsct"})
+
+
 @recogniser
 def _therapies(text: str) -> list[Reading]:
+    current = _CURRENT.search(text)
+    if current:
+        # only the words that say "now" are set aside: any other doubt still counts
+        text = text[:current.start()] + " " * (current.end() - current.start()) + \
+            text[current.end():]
     if _THERAPY_DOUBT.search(text):
         return []
     found: list[tuple[int, int, list[str]]] = []
+    not_current = False
     for pattern, names in _THERAPIES:
         for m in re.finditer(pattern, text, re.I):
             if any(m.start() < e and s < m.end() for s, e, _ in found):
@@ -650,6 +679,7 @@ def _therapies(text: str) -> list[Reading]:
             if _ANCHOR.search(text[max(0, m.start() - 45):m.start()]):
                 return []  # the study's own treatment as a time anchor: not a prior therapy
             found.append((m.start(), m.end(), names))
+            not_current = not_current or pattern in _NOT_CURRENT
     for s_, e_, names in _fuzzy_therapies(text):
         if not any(s_ < e and s < e_ for s, e, _ in found):
             found.append((s_, e_, names))
@@ -668,6 +698,25 @@ def _therapies(text: str) -> list[Reading]:
     words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
     if since and window:
         return [Reading({}, 0, 0, "", narrow=True)]
+    if current:
+        if since or window or not_current or _UNREAD_CLASS.search(text) or re.search(r"\b\d+\s+(?:days?|weeks?|months?|"
+                                                       r"years?)\b", text, re.I):
+            return [Reading({}, 0, 0, "", narrow=True)]
+        now = sorted(set(therapies) - _ONE_OFF)
+        if not now:
+            return [Reading({}, 0, 0, "", narrow=True)]
+        # "Currently receiving X" (settled reading): a dose less than a month ago raises
+        # the question; whether it goes on is for the study team. Never excludes alone.
+        rule = {"all": [_leaf("prior_therapies", "received_within",
+                              {"therapies": now, "months": 1}),
+                        {"not_screened": "whether still receiving it"}]}
+        first = min(found)
+        return [Reading(rule, first[0], first[1],
+                        "currently receiving " + ", ".join(n.replace("_", " ") for n in now),
+                        excluding_only=True),
+                *[Reading({"__span__": True}, s_, e_, "") for s_, e_, _ in found
+                  if s_ != first[0]],
+                Reading({"__span__": True}, current.start(), current.end(), "")]
     # One reading on the first mention; the other mentions and the time phrase are
     # marked as read, so words between them (a "not") still count.
     first = min(found)

@@ -43,7 +43,7 @@ positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
 treated been surface expression expressing blasts leukemic cells detected demonstrate demonstrated
 marrow bone peripheral blood tumor documentation absence lack performed obtained measured
 that this these those one any other such study entry enrollment enrolment registration
-time at up date no not never without women woman female females girls men male
+another time at up date no not never without women woman female females girls men male
 involvement malignancy guidelines nccn per defined cns b-cell before start first dose
 randomization randomisation registration enrollment enrolment infusion administration
 inclusion consent signing standard cytogenetics fluorescence situ hybridization fish analysis
