@@ -766,3 +766,32 @@ def test_currently_receiving_a_therapy_asks_and_never_excludes_alone(text, thera
 def test_current_therapies_readers_do_not_agree_on_are_left_to_the_study_team(text):
     trial = trial_from_study(study(text))
     assert all(c.rule is None for c in trial.criteria if c.id not in ("age", "sex"))
+
+
+def test_a_wait_since_a_therapy_and_recovered_reads_the_wait():
+    """'At least 8 weeks since prior cranial irradiation and recovered': the wait excludes."""
+    text = "Inclusion Criteria:\n\n* At least 8 weeks since prior cranial irradiation and recovered"
+
+    def rt(months):
+        return {"prior_therapies": [{"therapy": "cranial_radiation",
+                                     "months_since_last_dose": months}]}
+    assert verdict(text, rt(0)) == "not_eligible"
+    assert verdict(text, rt(1)) == "likely_eligible"  # 1 to 2 months: 8 weeks is the study team's
+    assert verdict(text, rt(6)) == "likely_eligible"
+
+
+def test_no_prior_chemotherapy_leaves_an_intrathecal_dose_to_the_study_team():
+    text = "Inclusion Criteria:\n\n* No prior chemotherapy"
+    new = {"disease_status": "newly_diagnosed"}
+    assert verdict(text, {**new, "prior_therapies": [
+        {"therapy": "intrathecal_chemotherapy"}]}) == "likely_eligible"
+    assert verdict(text, {**new, "prior_therapies": [{"therapy": "clofarabine"}]}) == \
+        "not_eligible"
+    assert verdict(text, {**new, "prior_therapies": []}) == "likely_eligible"
+
+
+def test_endocrine_therapy_may_be_steroids_and_never_excludes_alone():
+    text = "Inclusion Criteria:\n\n* Endocrine therapy:\n  - No prior endocrine therapy"
+    assert verdict(text, {"prior_therapies": [{"therapy": "corticosteroids"}]}) == \
+        "likely_eligible"
+    assert verdict(text, {}) == "needs_review"

@@ -547,6 +547,9 @@ def _name_pattern(name: str) -> str:
 
 #: Patterns of classes whose members readers do not agree on as "currently receiving" it.
 _NOT_CURRENT: set[str] = set()
+#: Patterns of classes that may or may not cover some therapies ("chemotherapy": intrathecal
+#: doses?): those therapies, and what the study team checks about them.
+_DOUBTFUL: dict[str, tuple[list[str], str]] = {}
 
 
 def _load_therapies() -> tuple[list[tuple[str, list[str]]], dict[str, list[str]]]:
@@ -557,6 +560,8 @@ def _load_therapies() -> tuple[list[tuple[str, list[str]]], dict[str, list[str]]
         table.append(("|".join(patterns), entry["therapies"]))
         if entry.get("current") is False:
             _NOT_CURRENT.add("|".join(patterns))
+        if entry.get("doubtful"):
+            _DOUBTFUL["|".join(patterns)] = (entry["doubtful"], entry["doubt"])
         for name in entry.get("names", []):
             if re.fullmatch(r"[a-z]{9,}", name.lower()):
                 long_names[name.lower()] = entry["therapies"]
@@ -644,6 +649,13 @@ def _within(therapies: list[str], months: float, said: str) -> dict:
     ]}
 
 
+_SINCE = re.compile(r"\b(?:at\s+least|≥|>=|more\s+than|>|minimum\s+of)\s*(\d+)\s+"
+                    r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|must\s+"
+                    r"have\s+elapsed\s+since)\b", re.IGNORECASE)
+_RECOVERED = re.compile(
+    r"[,;]?\s*(?:and\s+)?(?:has\s+|have\s+)?(?:fully\s+)?recovered(?:\s+from\s+(?:the\s+|any\s+|"
+    r"all\s+)?(?:acute\s+)?(?:toxic\w*|side\s+effects)(?:\s+of\s+(?:that|this|the|prior|"
+    r"previous)?\s*(?:therapy|treatment))?)?\s*$", re.IGNORECASE)
 #: "Currently receiving X", "no concurrent X": X now, which a pre-screen can only ask about.
 _CURRENT = re.compile(
     r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|(?:(?:is|are|was|were)\s+)?currently\s+"
@@ -668,9 +680,16 @@ def _therapies(text: str) -> list[Reading]:
         # only the words that say "now" are set aside: any other doubt still counts
         text = text[:current.start()] + " " * (current.end() - current.start()) + \
             text[current.end():]
+    recovered = _RECOVERED.search(text) if _SINCE.search(text) else None
+    if recovered:
+        # "At least 8 weeks since prior cranial irradiation and recovered": the wait is
+        # read, the recovery is for the study team
+        text = text[:recovered.start()] + " " * (recovered.end() - recovered.start()) + \
+            text[recovered.end():]
     if _THERAPY_DOUBT.search(text):
         return []
     found: list[tuple[int, int, list[str]]] = []
+    doubts: dict[str, str] = {}
     not_current = False
     for pattern, names in _THERAPIES:
         for m in re.finditer(pattern, text, re.I):
@@ -680,21 +699,32 @@ def _therapies(text: str) -> list[Reading]:
                 return []  # the study's own treatment as a time anchor: not a prior therapy
             found.append((m.start(), m.end(), names))
             not_current = not_current or pattern in _NOT_CURRENT
+            for t in _DOUBTFUL.get(pattern, ((), ""))[0]:
+                doubts.setdefault(t, _DOUBTFUL[pattern][1])
     for s_, e_, names in _fuzzy_therapies(text):
         if not any(s_ < e and s < e_ for s, e, _ in found):
             found.append((s_, e_, names))
     if not found:
         return []
     therapies = sorted({t for _, _, names in found for t in names})
+    doubts = {t: d for t, d in doubts.items() if t not in therapies}
+
+    def rule_of(make) -> dict:
+        """``make(therapies)`` for the therapies named, and for those a class may cover,
+        the same with what the study team checks beside it."""
+        parts = [make(therapies)] if therapies else []
+        for doubt in dict.fromkeys(doubts.values()):
+            ts = sorted(t for t, d in doubts.items() if d == doubt)
+            parts.append({"all": [make(ts), {"not_screened": doubt}]})
+        return parts[0] if len(parts) == 1 else {"any": parts}
+
     window = re.search(r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)\s+"
                        r"(days?|weeks?|months?|years?)\b|\b(\d+)\s+(days?|weeks?|months?|years?)"
                        r"\s+(?:prior\s+to|before|of)\s+(?:screening|enrollment|enrolment|"
                        r"study\s+entry|registration|randomi[sz]ation|day\s+1|start)|"
                        r"\bin\s+the\s+(?:last|past)\s+(\d+)\s+(days?|weeks?|months?|years?)\b",
                        text, re.I)
-    since = re.search(r"\b(?:at\s+least|≥|>=|more\s+than|>|minimum\s+of)\s*(\d+)\s+"
-                      r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|must\s+"
-                      r"have\s+elapsed\s+since)\b", text, re.I)
+    since = _SINCE.search(text)
     words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
     if since and window:
         return [Reading({}, 0, 0, "", narrow=True)]
@@ -702,7 +732,7 @@ def _therapies(text: str) -> list[Reading]:
         if since or window or not_current or _UNREAD_CLASS.search(text) or re.search(r"\b\d+\s+(?:days?|weeks?|months?|"
                                                        r"years?)\b", text, re.I):
             return [Reading({}, 0, 0, "", narrow=True)]
-        now = sorted(set(therapies) - _ONE_OFF)
+        now = sorted((set(therapies) | set(doubts)) - _ONE_OFF)
         if not now:
             return [Reading({}, 0, 0, "", narrow=True)]
         # "Currently receiving X" (settled reading): a dose less than a month ago raises
@@ -740,14 +770,18 @@ def _therapies(text: str) -> list[Reading]:
         # "At least N since" is broken only by a dose less than N ago, which is
         # exactly received_within N (fewer than N months ago).
         months = _duration_months(since.group(1), since.group(2))
-        rule = {"not": _within(therapies, months, f"{since.group(1)} {since.group(2)}")}
+        said = f"{since.group(1)} {since.group(2)}"
+        rule = {"not": rule_of(lambda ts: _within(ts, months, said))}
+        if recovered:
+            rule = {"all": [rule, {"not_screened": "recovery from it"}]}
+            extra.append(Reading({"__span__": True}, recovered.start(), recovered.end(), ""))
         return [Reading(rule, first[0], first[1],
                         f"{words} at least {since.group(1)} {since.group(2)} ago (or never)"),
                 *extra, Reading({"__span__": True}, since.start(), since.end(), "")]
     if window:
         groups = [g for g in window.groups() if g]
-        rule = _within(therapies, _duration_months(groups[0], groups[1]),
-                       f"{groups[0]} {groups[1]}")
+        rule = rule_of(lambda ts: _within(ts, _duration_months(groups[0], groups[1]),
+                                          f"{groups[0]} {groups[1]}"))
         return [Reading(rule, first[0], first[1], f"{words} in the last {groups[0]} {groups[1]}"),
                 *extra, Reading({"__span__": True}, window.start(), window.end(), "")]
     if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):
@@ -757,8 +791,8 @@ def _therapies(text: str) -> list[Reading]:
         # ("post-transplant" and "following" often say when, not that it was given:
         # "less than 100 days post-transplant" is a window, read elsewhere or not at all)
         return []  # a therapy named without saying it was received
-    return [Reading(_leaf("prior_therapies", "received", therapies), first[0], first[1],
-                    f"earlier treatment with {words}"), *extra]
+    return [Reading(rule_of(lambda ts: _leaf("prior_therapies", "received", ts)),
+                    first[0], first[1], f"earlier treatment with {words}"), *extra]
 
 
 #: Words that make a GVHD mention narrower than the profile's yes/no (a grade, an extent,

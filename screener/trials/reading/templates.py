@@ -175,6 +175,8 @@ _REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:potential|possib
 
 def _names_chemotherapy(rule: dict) -> bool:
     """The rule is "received multi-agent chemotherapy" (alone, or among others)."""
+    if set(rule) == {"any"}:
+        return any(_names_chemotherapy(r) for r in rule["any"])
     return (rule.get("field") == "prior_therapies" and rule.get("op") == "received"
             and "multiagent_chemotherapy" in rule.get("value", []))
 
