@@ -795,3 +795,19 @@ def test_endocrine_therapy_may_be_steroids_and_never_excludes_alone():
     assert verdict(text, {"prior_therapies": [{"therapy": "corticosteroids"}]}) == \
         "likely_eligible"
     assert verdict(text, {}) == "needs_review"
+
+
+def test_no_gvhd_after_a_transplant_asks_only_people_with_a_donor_transplant():
+    """'At least 6 months since prior BMT with no evidence of GVHD': the wait, and no GVHD after
+    a donor transplant; someone never transplanted is asked nothing about GVHD."""
+    text = ("Inclusion Criteria:\n\n* At least 6 months since prior bone marrow transplant with "
+            "no evidence of graft-versus-host disease")
+    assert verdict(text, {"prior_therapies": []}) == "likely_eligible"
+    assert verdict(text, {**AFTER_TRANSPLANT, "active_gvhd": False}) == "likely_eligible"
+    assert verdict(text, {**AFTER_TRANSPLANT, "active_gvhd": True}) == "not_eligible"
+    assert verdict(text, AFTER_TRANSPLANT) == "needs_review"
+    recent = {"prior_therapies": [{"therapy": "autologous_hsct", "months_since_last_dose": 2}]}
+    assert verdict(text, recent) == "not_eligible"
+    # never read as an excluding condition
+    assert verdict("Exclusion Criteria:\n\n* No active GVHD", {"active_gvhd": False}) == \
+        "likely_eligible"

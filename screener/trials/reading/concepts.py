@@ -38,6 +38,7 @@ class Reading:
     # all[leaf, not_screened] that stands for its whole clause: the words around it only
     # narrow it further (grades, "requiring ...", examples), and it never excludes alone
     whole: bool = False
+    inclusion_only: bool = False  # holds its own "no": read only in an inclusion
 
 
 # ----------------------------------------------------------------- comparisons
@@ -812,8 +813,22 @@ def _gvhd(text: str) -> list[Reading]:
                   r"(?:systemic\s+)?(?:immunosuppressi\w+|treatment|therapy)\b)?", text, re.I)
     if not m:
         return []
-    if re.search(r"prophylaxis|history|prior|previous", text, re.I):
+    near = text[max(0, m.start() - 30):m.end() + 20]
+    if re.search(r"prophylaxis|history|prior|previous", near, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
+    absent = re.search(r"\b(?:no|without)\s+(?:(?:clinical\s+)?(?:evidence|signs?)\s+of\s+)?"
+                       r"(?:active\s+|current\s+|ongoing\s+)?(?:acute\s+(?:or|and/or)\s+chronic\s+|"
+                       r"acute\s+|chronic\s+)?" + gvhd + r"(?:\s*\(gvhd\))?", text, re.I)
+    if absent and absent.end() >= m.end() and not _GVHD_NARROW.search(
+            text[:m.start()] + text[m.end():]):
+        # "(after a transplant) with no evidence of GVHD": GVHD follows a donor transplant,
+        # so anyone without one meets it; after one, an active GVHD answer decides.
+        # The "no" is part of the reading: a requirement, never an excluding condition.
+        return [Reading({"any": [_leaf("prior_therapies", "not_received", ["allogeneic_hsct"]),
+                                 _leaf("active_gvhd", "is", False)]},
+                        absent.start(), absent.end(),
+                        "no active graft-versus-host disease after a donor transplant",
+                        inclusion_only=True)]
     if _GVHD_NARROW.search(text[:m.start()] + text[m.end():]):
         # "Grade 2 to 4 acute or extensive chronic GVHD", "active GVHD requiring systemic
         # steroids within 4 weeks": active GVHD of a kind the profile cannot tell apart.

@@ -269,6 +269,8 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     """The criterion rule for one piece of text, or None when it is not certain."""
     if kind == EXCLUSION or _NEGATION.search(text) or _SAYS_EXCLUDED.search(text):
         readings = [r for r in readings if not r.requiring_only]
+    if kind == EXCLUSION:
+        readings = [r for r in readings if not r.inclusion_only]
     rules = [r for r in readings if not r.rule.get("__span__")]
     if not rules:
         return None
