@@ -811,3 +811,29 @@ def test_no_gvhd_after_a_transplant_asks_only_people_with_a_donor_transplant():
     # never read as an excluding condition
     assert verdict("Exclusion Criteria:\n\n* No active GVHD", {"active_gvhd": False}) == \
         "likely_eligible"
+
+
+@pytest.mark.parametrize("text", [
+    "With the exception of steroid pretreatment or the administration of intrathecal methotrexate "
+    "or intrathecal cytarabine, receipt of any other prior cytotoxic chemotherapy for either the "
+    "current diagnosis of B-ALL or any cancer diagnosed prior to the initiation of protocol "
+    "therapy on AALL15P1",
+    "With the exception of steroid pretreatment or the administration of intrathecal cytarabine, "
+    "patients must not have received any prior cytotoxic chemotherapy for either the current "
+    "diagnosis of B ALL or B LLy or for any cancer diagnosed prior to initiation of protocol "
+    "therapy on AALL1731.",
+])
+def test_an_exception_for_steroids_and_intrathecal_doses_keeps_the_chemotherapy_exclusion(text):
+    """COG wording: cytotoxic chemotherapy excludes; the steroids and IT doses excepted do not."""
+    text = "Exclusion Criteria:\n\n* " + text
+
+    def had(*therapies):
+        return {"prior_therapies": [{"therapy": t} for t in therapies]}
+    assert verdict(text, had("multiagent_chemotherapy")) == "not_eligible"
+    assert verdict(text, had("corticosteroids", "intrathecal_chemotherapy")) == "likely_eligible"
+
+
+def test_an_exception_naming_something_else_leaves_the_criterion_to_the_study_team():
+    text = "Exclusion Criteria:\n\n* With the exception of hydroxyurea, prior cytotoxic chemotherapy"
+    assert verdict(text, {"prior_therapies": [{"therapy": "multiagent_chemotherapy"}]}) == \
+        "likely_eligible"

@@ -674,6 +674,18 @@ _ONE_OFF = frozenset({"cd19_car_t", "cd22_car_t", "other_car_t", "allogeneic_hsc
                       "autologous_hsct"})
 
 
+def therapies_named(text: str) -> tuple[set[str], str]:
+    """The profile therapies a text names, whatever it says of them, and the text left over."""
+    named: set[str] = set()
+    for pattern, names in _THERAPIES:
+        def take(m, names=names):
+            named.update(names)
+            named.update(_DOUBTFUL.get(pattern, ((), ""))[0])
+            return " "
+        text = re.sub(pattern, take, text, flags=re.I)
+    return named, text
+
+
 @recogniser
 def _therapies(text: str) -> list[Reading]:
     current = _CURRENT.search(text)

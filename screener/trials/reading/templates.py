@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import clauses
-from .concepts import _CMP, Reading, _readings
+from .concepts import _CMP, Reading, _readings, therapies_named
 from .segment import EXCLUSION, INCLUSION
 
 _SAYS_EXCLUDED = re.compile(
@@ -43,7 +43,7 @@ positivity women excluded study bcr-abl bcr-abl1 abl1 bcr post
 treated been surface expression expressing blasts leukemic cells detected demonstrate demonstrated
 marrow bone peripheral blood tumor documentation absence lack performed obtained measured
 that this these those one any other such study entry enrollment enrolment registration
-another time at up date no not never without women woman female females girls men male
+receipt another time at up date no not never without women woman female females girls men male
 involvement malignancy guidelines nccn per defined cns b-cell before start first dose
 randomization randomisation registration enrollment enrolment infusion administration
 inclusion consent signing standard cytogenetics fluorescence situ hybridization fish analysis
@@ -497,6 +497,42 @@ def _leaves(rule: dict) -> list[dict]:
         _leaves(rule["not"]) if "not" in rule else [])
 
 
+#: "With the exception of steroid pretreatment or intrathecal cytarabine, <the criterion>".
+_LEADING_EXCEPTION = re.compile(
+    r"^\W*(?:with\s+the\s+exception\s+of|except\s+for)\s+(?P<what>[^,;:]{3,150}),\s*"
+    r"(?P<rest>\S.*)$", re.IGNORECASE)
+_ANY_CANCER = re.compile(
+    r"\s+for\s+(?:either\s+)?(?:the\s+)?current\s+diagnosis\b[^;]*?\bor\s+(?:for\s+)?any\s+"
+    r"(?:other\s+)?(?:cancer|malignancy)\b[^;]*$", re.IGNORECASE)
+_MUST_NOT_HAVE = re.compile(
+    r"^\W*(?:patients|subjects|participants)\s+(?:must|should)\s+not\s+have\s+"
+    r"(?:previously\s+)?(?:received|had)\b(?!.*\b(?:unless|except|if)\b)", re.IGNORECASE)
+_EXCEPTION_WORDS = frozenset("pretreatment pre-treatment prephase pre-phase administration "
+                             "short course courses use dose doses".split())
+
+
+def _therapy_values(rule: dict) -> set[str]:
+    if rule.get("field") == "prior_therapies":
+        v = rule["value"]
+        return set(v["therapies"] if isinstance(v, dict) else v)
+    return set().union(*(_therapy_values(r) for key in ("all", "any") for r in rule.get(key, [])),
+                       *([_therapy_values(rule["not"])] if "not" in rule else []))
+
+
+def _except_therapies(kind: str, m: re.Match) -> tuple[dict, str] | None:
+    """A leading exception that names only therapies the rest of the criterion does not
+    read (steroids and intrathecal doses beside "cytotoxic chemotherapy") takes nothing
+    from it; any other exception leaves the criterion to the study team."""
+    named, left = therapies_named(m.group("what"))
+    words = re.findall(r"[a-z0-9][a-z0-9+'-]*", left.lower())
+    if not named or any(w not in _HARMLESS and w not in _EXCEPTION_WORDS for w in words):
+        return None
+    rest = read_text(kind, m.group("rest"))
+    if rest is None or _therapy_values(rest[0]) & named or not _therapy_values(rest[0]):
+        return None
+    return rest
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
@@ -506,6 +542,15 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
+    # "... for either the current diagnosis of B-ALL or for any cancer diagnosed before":
+    # for any cancer at all, which narrows nothing
+    text = _ANY_CANCER.sub("", text)
+    if kind == EXCLUSION:
+        # "Patients must not have received X", listed among exclusions: X excludes
+        text = _MUST_NOT_HAVE.sub("prior", text)
+    excepted = _LEADING_EXCEPTION.match(text) if not strict else None
+    if excepted is not None:
+        return _except_therapies(kind, excepted)
     if kind == INCLUSION and _NO_PRIOR_TREATMENT.match(text):
         # "No prior therapy for ALL (except steroids / emergency therapy ...)": whatever
         # the exception allows, the leukemia has not been treated as such yet.
