@@ -837,3 +837,11 @@ def test_an_exception_naming_something_else_leaves_the_criterion_to_the_study_te
     text = "Exclusion Criteria:\n\n* With the exception of hydroxyurea, prior cytotoxic chemotherapy"
     assert verdict(text, {"prior_therapies": [{"therapy": "multiagent_chemotherapy"}]}) == \
         "likely_eligible"
+
+
+def test_a_complication_of_an_earlier_therapy_asks_only_those_who_had_it():
+    text = ("Exclusion Criteria:\n\n* History of CRS grade 4 related to previous CAR T cell "
+            "therapy")
+    assert verdict(text, {"prior_therapies": [{"therapy": "cd19_car_t"}]}) == "likely_eligible"
+    assert verdict(text, {"prior_therapies": [{"therapy": "blinatumomab"}]}) == "likely_eligible"
+    assert verdict(text, {}) == "needs_review"

@@ -650,6 +650,9 @@ def _within(therapies: list[str], months: float, said: str) -> dict:
     ]}
 
 
+_COMPLICATION_OF = re.compile(
+    r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"
+    r"(?:previous|prior|earlier)\s+", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:at\s+least|≥|>=|more\s+than|>|minimum\s+of)\s*(\d+)\s+"
                     r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|must\s+"
                     r"have\s+elapsed\s+since)\b", re.IGNORECASE)
@@ -693,6 +696,19 @@ def _therapies(text: str) -> list[Reading]:
         # only the words that say "now" are set aside: any other doubt still counts
         text = text[:current.start()] + " " * (current.end() - current.start()) + \
             text[current.end():]
+    complication = _COMPLICATION_OF.search(text)
+    if complication:
+        # "History of CRS grade 4 related to previous CAR T cell therapy": a complication the
+        # profile does not hold, after a therapy it does -- the therapy raises the question
+        named, left = therapies_named(text[complication.end():])
+        if not named or re.search(r"[a-z]{3,}", left.strip(" .;,()"), re.I) or \
+                _CURRENT.search(text):
+            return [Reading({}, 0, 0, "", narrow=True)]
+        return [Reading({"all": [_leaf("prior_therapies", "received", sorted(named)),
+                                 {"not_screened": "the complication the text names"}]},
+                        0, len(text.rstrip(" .;,")),
+                        "a complication of earlier " + ", ".join(
+                            sorted(n.replace("_", " ") for n in named)), excluding_only=True)]
     recovered = _RECOVERED.search(text) if _SINCE.search(text) else None
     if recovered:
         # "At least 8 weeks since prior cranial irradiation and recovered": the wait is
