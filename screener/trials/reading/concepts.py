@@ -653,8 +653,8 @@ def _within(therapies: list[str], months: float, said: str) -> dict:
 _COMPLICATION_OF = re.compile(
     r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"
     r"(?:previous|prior|earlier)\s+", re.IGNORECASE)
-_SINCE = re.compile(r"\b(?:at\s+least|≥|>=|more\s+than|>|minimum\s+of)\s*(\d+)\s+"
-                    r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|must\s+"
+_SINCE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
+                    r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|must\s+"
                     r"have\s+elapsed\s+since)\b", re.IGNORECASE)
 _RECOVERED = re.compile(
     r"[,;]?\s*(?:and\s+)?(?:has\s+|have\s+)?(?:fully\s+)?recovered(?:\s+from\s+(?:the\s+|any\s+|"
@@ -662,7 +662,8 @@ _RECOVERED = re.compile(
     r"previous)?\s*(?:therapy|treatment))?)?\s*$", re.IGNORECASE)
 #: "Currently receiving X", "no concurrent X": X now, which a pre-screen can only ask about.
 _CURRENT = re.compile(
-    r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|(?:(?:is|are|was|were)\s+)?currently\s+"
+    r"\b(?:(?:concurrent|concomitant|current)\s+use\s+of|concurrent(?:ly)?|concomitant(?:ly)?|"
+    r"(?:(?:is|are|was|were)\s+)?currently\s+"
     r"(?:receiving|taking|on|undergoing)|(?:is|are|was|were)\s+receiving)\b"
     r"(?:\s+(?:or\s+plan(?:s|ning)?\s+to\s+receive)\b)?(?:\s+(?:therapy|treatment)\s+with\b)?",
     re.IGNORECASE)
@@ -751,10 +752,16 @@ def _therapies(text: str) -> list[Reading]:
                        r"(days?|weeks?|months?|years?)\b|\b(\d+)\s+(days?|weeks?|months?|years?)"
                        r"\s+(?:prior\s+to|before|of)\s+(?:screening|enrollment|enrolment|"
                        r"study\s+entry|registration|randomi[sz]ation|day\s+1|start)|"
-                       r"\bin\s+the\s+(?:last|past)\s+(\d+)\s+(days?|weeks?|months?|years?)\b",
+                       r"\bin\s+the\s+(?:last|past)\s+(\d+)\s+(days?|weeks?|months?|years?)\b|"
+                       r"(?:\b(?:less|fewer)\s+than|<)\s*(\d+)\s+(days?|weeks?|months?|years?)\s+"
+                       r"(?:since|after|from|following|post)\b",
                        text, re.I)
     since = _SINCE.search(text)
     words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
+    timed = since or window
+    if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.start()],
+                           re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # when the disease came back, not a wait
     if since and window:
         return [Reading({}, 0, 0, "", narrow=True)]
     if current:
@@ -841,8 +848,9 @@ def _gvhd(text: str) -> list[Reading]:
                   r"(?:systemic\s+)?(?:immunosuppressi\w+|treatment|therapy)\b)?", text, re.I)
     if not m:
         return []
-    near = text[max(0, m.start() - 30):m.end() + 20]
-    if re.search(r"prophylaxis|history|prior|previous", near, re.I):
+    if re.search(r"\b(?:history|prior|previous|past)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}$",
+                 text[:m.start()], re.I) or re.search(r"prophylaxis|history\s+of\s+(?:\w+\s+){0,3}"
+                                                      r"(?:gvhd|graft)", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
     absent = re.search(r"\b(?:no|without)\s+(?:(?:clinical\s+)?(?:evidence|signs?)\s+of\s+)?"
                        r"(?:active\s+|current\s+|ongoing\s+)?(?:acute\s+(?:or|and/or)\s+chronic\s+|"
@@ -1534,7 +1542,8 @@ def _age(text: str) -> list[Reading]:
     of years alone may be a time since something.
     """
     if not (_AGE_CONTEXT.search(text) or _AT_DIAGNOSIS.search(text)) and re.search(
-            r"\b(?:less|more|greater|younger|older)\s+than\s+\d+\s+(?:years?|months?)\b|"
+            r"\b(?:less|more|greater|younger|older)\s+than\s+\d+\s+(?:years?|months?)\b"
+            r"(?!\s+(?:since|after|from|following|post)\b)|"
             r"\b(?:under|over)\s+\d+\s+(?:years?|months?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # years of what? (a scale's age split)
     if not (_AGE_CONTEXT.search(text) or _AT_DIAGNOSIS.search(text)) and not re.match(
