@@ -845,3 +845,13 @@ def test_a_complication_of_an_earlier_therapy_asks_only_those_who_had_it():
     assert verdict(text, {"prior_therapies": [{"therapy": "cd19_car_t"}]}) == "likely_eligible"
     assert verdict(text, {"prior_therapies": [{"therapy": "blinatumomab"}]}) == "likely_eligible"
     assert verdict(text, {}) == "needs_review"
+
+
+def test_relapse_after_a_donor_transplant_excludes_leukemia_after_one_not_a_remission():
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* Relapse post allogeneic stem-cell transplantation")
+    allo = {"prior_therapies": [{"therapy": "allogeneic_hsct", "months_since_last_dose": 10}],
+            "diagnosis": "b_all", "disease_status": "relapsed"}
+    assert verdict(text, {**allo, "in_remission": False}) == "not_eligible"
+    assert verdict(text, {**allo, "in_remission": True}) == "likely_eligible"  # study team
+    assert verdict(text, {**allo, "prior_therapies": []}) == "likely_eligible"

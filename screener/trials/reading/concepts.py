@@ -39,6 +39,7 @@ class Reading:
     # narrow it further (grades, "requiring ...", examples), and it never excludes alone
     whole: bool = False
     inclusion_only: bool = False  # holds its own "no": read only in an inclusion
+    covers: bool = False  # readings of other recognisers inside its span are part of it
 
 
 # ----------------------------------------------------------------- comparisons
@@ -571,6 +572,8 @@ def _load_therapies() -> tuple[list[tuple[str, list[str]]], dict[str, list[str]]
 
 #: (pattern, therapies) in order of precedence, from concepts.json.
 _THERAPIES, _LONG_NAMES = _load_therapies()
+#: Allogeneic transplant in its wordings.
+_ALLO = next(p for p, names in _THERAPIES if names == ["allogeneic_hsct"])
 
 
 def _one_letter_off(word: str, name: str) -> bool:
@@ -650,6 +653,9 @@ def _within(therapies: list[str], months: float, said: str) -> dict:
     ]}
 
 
+_RELAPSE_AFTER = re.compile(
+    r"\b(?:relapse[sd]?|relapsing|recurrence|recurred|recurrent\s+disease)\s+(?:post|after|"
+    r"following)[- ]\s*(?:an?\s+|the\s+|prior\s+|previous\s+)?", re.IGNORECASE)
 _COMPLICATION_OF = re.compile(
     r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"
     r"(?:previous|prior|earlier)\s+", re.IGNORECASE)
@@ -697,6 +703,22 @@ def _therapies(text: str) -> list[Reading]:
         # only the words that say "now" are set aside: any other doubt still counts
         text = text[:current.start()] + " " * (current.end() - current.start()) + \
             text[current.end():]
+    after = _RELAPSE_AFTER.search(text)
+    allo = re.match(_ALLO, text[after.end():], re.I) if after else None
+    if allo:
+        # "Relapse post allogeneic stem-cell transplantation": a donor transplant, and
+        # leukemia now (not in remission). Someone in remission after it may never have
+        # relapsed since: the study team.
+        end = after.end() + allo.end()
+        others, _ = therapies_named(text[:after.start()] + text[end:])
+        if others:
+            return [Reading({}, 0, 0, "", narrow=True)]
+        return [Reading({"all": [_leaf("prior_therapies", "received", ["allogeneic_hsct"]),
+                                 {"any": [_leaf("in_remission", "is", False),
+                                          {"not_screened": "whether the leukemia came back "
+                                                           "after the transplant"}]}]},
+                        after.start(), end, "leukemia back after a donor transplant",
+                        excluding_only=True, covers=True)]
     complication = _COMPLICATION_OF.search(text)
     if complication:
         # "History of CRS grade 4 related to previous CAR T cell therapy": a complication the
@@ -1447,6 +1469,9 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
         if any(r.narrow for r in found):
             return None
         out.extend(found)
+    covering = [r for r in out if r.covers]
+    out = [r for r in out if r.covers or not any(
+        c.start <= r.start and r.end <= c.end for c in covering)]
     spans = [r for r in out if r.rule.get("__span__")]
     rules = [r for r in out if not r.rule.get("__span__")]
     if not rules:
