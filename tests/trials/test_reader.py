@@ -176,6 +176,17 @@ CASES = [
                    {"therapies": ["allogeneic_hsct"], "months": 3})},
       leaf("prior_therapies", "not_received", ["allogeneic_hsct"]),
       leaf("active_gvhd", "is", False)]),
+    # how a therapy went, and how many of a class
+    (I, "Intolerant to imatinib", [leaf("prior_therapies", "received_with_outcome",
+                                        {"therapies": ["imatinib"], "outcomes": ["intolerant"]})]),
+    (E, "Patients refractory to blinatumomab",
+     [leaf("prior_therapies", "received_with_outcome",
+           {"therapies": ["blinatumomab"], "outcomes": ["refractory"]})]),
+    (I, "Prior treatment with at least two tyrosine kinase inhibitors",
+     [leaf("prior_therapies", "received_at_least", {"therapies": TKIS, "count": 2})]),
+    (I, "Failed at least 2 prior TKIs",
+     [leaf("prior_therapies", "received_at_least", {"therapies": TKIS, "count": 2})]),
+    (I, "Resistant to or intolerant of imatinib", None),  # two outcomes: not read
     # GVHD, performance status
     (E, "Active acute or chronic graft-versus-host disease (GVHD) requiring systemic therapy.",
      [leaf("active_gvhd", "is", True)]),

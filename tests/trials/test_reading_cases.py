@@ -855,3 +855,18 @@ def test_relapse_after_a_donor_transplant_excludes_leukemia_after_one_not_a_remi
     assert verdict(text, {**allo, "in_remission": False}) == "not_eligible"
     assert verdict(text, {**allo, "in_remission": True}) == "likely_eligible"  # study team
     assert verdict(text, {**allo, "prior_therapies": []}) == "likely_eligible"
+
+
+def test_failed_a_tki_is_met_by_a_refractory_answer_and_never_rules_out_a_responder():
+    """'Ph+ patients must have failed at least one prior TKI': a relapse after a response is a
+    failure too, which the profile's outcome cannot show: the study team decides that."""
+    text = "Inclusion Criteria:\n\n* Ph+ patients must have failed at least one prior TKI"
+
+    def ph(outcome):
+        return {"philadelphia_chromosome": "positive",
+                "prior_therapies": [{"therapy": "dasatinib", "outcome": outcome}]}
+    assert verdict(text, ph("refractory")) == "likely_eligible"
+    assert verdict(text, ph("responded")) == "likely_eligible"
+    assert verdict(text, {"philadelphia_chromosome": "negative"}) == "likely_eligible"
+    assert verdict(text, {"philadelphia_chromosome": "positive", "prior_therapies": []}) == \
+        "not_eligible"  # no TKI yet: none failed

@@ -656,6 +656,14 @@ def _within(therapies: list[str], months: float, said: str) -> dict:
 _RELAPSE_AFTER = re.compile(
     r"\b(?:relapse[sd]?|relapsing|recurrence|recurred|recurrent\s+disease)\s+(?:post|after|"
     r"following)[- ]\s*(?:an?\s+|the\s+|prior\s+|previous\s+)?", re.IGNORECASE)
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "1": 1, "2": 2, "3": 3}
+_COUNT = (r"(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?(?P<n>one|two|three|[123])\s+"
+          r"(?:or\s+more\s+)?(?:different\s+|prior\s+|previous\s+|distinct\s+)*")
+#: "Intolerant to", "refractory to", "failed" a therapy: how it went.
+_OUTCOME = re.compile(
+    r"\b(?P<what>intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing)\s+"
+    r"(?:to\s+|of\s+|on\s+)?(?:(?:prior|previous)\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?"
+    r"(?:" + _COUNT + r")?", re.IGNORECASE)
 _COMPLICATION_OF = re.compile(
     r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"
     r"(?:previous|prior|earlier)\s+", re.IGNORECASE)
@@ -682,6 +690,46 @@ _UNREAD_CLASS = re.compile(
 #: Treatments given once, never "currently received".
 _ONE_OFF = frozenset({"cd19_car_t", "cd22_car_t", "other_car_t", "allogeneic_hsct",
                       "autologous_hsct"})
+
+
+def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
+    """"Intolerant to TKI therapy", "failed at least 2 TKIs": received_with_outcome /
+    received_at_least. "Failed" also covers a relapse after a response: that part is for
+    the study team. Anything more in the sentence (another outcome, another therapy) is
+    not read."""
+    rest = text[m.end():]
+    hit = next(((names, re.match(p, rest, re.I)) for p, names in _THERAPIES
+                if re.match(p, rest, re.I)), None)
+    if hit is None:
+        return []
+    names, t = hit
+    others, _ = therapies_named(text[:m.start()] + rest[t.end():])
+    if others or len(_OUTCOME.findall(text)) > 1 or _CURRENT.search(text) or re.search(
+            r"\b\d+\s+(?:days?|weeks?|months?|years?)\b|\b(?:dose|doses|mg|cycles?|courses?)\b",
+            text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]
+    word = m.group("what").lower()
+    n = _COUNT_WORDS.get((m.group("n") or "one").lower(), 1)
+    if n > 1 and len(names) < n:
+        return [Reading({}, 0, 0, "", narrow=True)]
+    therapies = sorted(names)
+    said = " ".join(n_.replace("_", " ") for n_ in therapies)
+    if word.startswith("intoleran"):
+        rule = _leaf("prior_therapies", "received_with_outcome",
+                     {"therapies": therapies, "outcomes": ["intolerant"]})
+    else:
+        rule = _leaf("prior_therapies", "received_with_outcome",
+                     {"therapies": therapies, "outcomes": ["refractory"]})
+        if word.startswith("fail"):
+            rule = {"any": [rule, {"all": [
+                _leaf("prior_therapies", "received", therapies),
+                {"not_screened": "a relapse after a response to it"}]}]}
+    if n > 1:
+        # at least n different ones received is sure; how each went is for the study team
+        rule = {"all": [_leaf("prior_therapies", "received_at_least",
+                              {"therapies": therapies, "count": n}),
+                        {"not_screened": f"how the {n} treatments went"}]}
+    return [Reading(rule, m.start(), m.end() + t.end(), f"{word} {said}")]
 
 
 def therapies_named(text: str) -> tuple[set[str], str]:
@@ -719,6 +767,9 @@ def _therapies(text: str) -> list[Reading]:
                                                            "after the transplant"}]}]},
                         after.start(), end, "leukemia back after a donor transplant",
                         excluding_only=True, covers=True)]
+    outcome = _OUTCOME.search(text)
+    if outcome:
+        return _therapy_outcome(text, outcome)
     complication = _COMPLICATION_OF.search(text)
     if complication:
         # "History of CRS grade 4 related to previous CAR T cell therapy": a complication the
@@ -849,6 +900,14 @@ def _therapies(text: str) -> list[Reading]:
         # ("post-transplant" and "following" often say when, not that it was given:
         # "less than 100 days post-transplant" is a window, read elsewhere or not at all)
         return []  # a therapy named without saying it was received
+    count = re.search(r"(?:\b|≥|>=)" + _COUNT + r"$", text[:first[0]], re.I)
+    if count and len(found) == 1 and not doubts:
+        n = _COUNT_WORDS[count.group("n").lower()]
+        if n > 1 and len(therapies) >= n:
+            # "at least two different TKIs": that many of the class
+            return [Reading(_leaf("prior_therapies", "received_at_least",
+                                  {"therapies": therapies, "count": n}),
+                            count.start(), first[1], f"at least {n} of {words}"), *extra]
     return [Reading(rule_of(lambda ts: _leaf("prior_therapies", "received", ts)),
                     first[0], first[1], f"earlier treatment with {words}"), *extra]
 
