@@ -192,6 +192,14 @@ def _leaf(rule: dict) -> str:
     if op == "received_at_least_months_ago":
         return (f"haber recibido {_therapies(v['therapies'])} hace al menos "
                 f"{_months(v['months'])}")
+    if op == "received_with_outcome":
+        how = {"refractory": "sin respuesta", "intolerant": "con intolerancia",
+               "responded": "con respuesta"}
+        try:
+            said = " o ".join(how[o] for o in v["outcomes"])
+        except KeyError as exc:
+            raise _Unknown(exc.args[0]) from None
+        return f"haber recibido {_therapies(v['therapies'])} {said}"
     if op == "received_at_least":
         return f"haber recibido al menos {v['count']} de: {_therapies(v['therapies'])}"
     if op in ("performance_at_least", "performance_at_most"):

@@ -99,7 +99,6 @@ CASES = [
     (I, "Diagnosis of B- or T-ALL or LLy by immunophenotyping:", None),
     (E, "Philadelphia chromosome positive ALL", [leaf("philadelphia_chromosome", "eq", "positive")]),
     (I, "Philadelphia chromosome negative ALL", [leaf("philadelphia_chromosome", "eq", "negative")]),
-    (I, "Patients with Ph+ ALL are eligible if intolerant to TKI", None),
     (E, "CD19-negative B-cell leukemia", [leaf("cd19", "eq", "negative")]),
     (I, "B cells are positive for CD19 expression;", [leaf("cd19", "eq", "positive")]),
     (E, "Patients with Ph+ ALL and the T315I mutation",

@@ -870,3 +870,47 @@ def test_failed_a_tki_is_met_by_a_refractory_answer_and_never_rules_out_a_respon
     assert verdict(text, {"philadelphia_chromosome": "negative"}) == "likely_eligible"
     assert verdict(text, {"philadelphia_chromosome": "positive", "prior_therapies": []}) == \
         "not_eligible"  # no TKI yet: none failed
+
+
+def test_whom_are_eligible_if_is_an_implication_with_alternatives():
+    text = ("Inclusion Criteria:\n\n* Individuals with Ph+ disease are eligible if they are "
+            "intolerant to tyrosine kinase inhibitor (TKI) therapy, or if they have "
+            "relapsed/refractory disease despite treatment with at least 2 different TKIs")
+
+    def ph(*items):
+        return {"philadelphia_chromosome": "positive", "prior_therapies": list(items)}
+    assert verdict(text, {"philadelphia_chromosome": "negative"}) == "likely_eligible"
+    assert verdict(text, ph({"therapy": "imatinib", "outcome": "intolerant"})) == \
+        "likely_eligible"
+    assert verdict(text, ph({"therapy": "imatinib"}, {"therapy": "dasatinib"})) == \
+        "likely_eligible"
+    assert verdict(text, ph({"therapy": "imatinib", "outcome": "refractory"})) == "not_eligible"
+
+
+def test_conditions_after_a_transplant_are_about_that_transplant():
+    """'Patients with history of allogeneic SCT are eligible if at least 100 days
+    post-transplant, if there is no evidence of active GVHD ...'"""
+    text = ("Inclusion Criteria:\n\n* Patients with history of allogeneic stem cell "
+            "transplantation are eligible if at least 100 days post-transplant, if there is no "
+            "evidence of active GVHD and no longer taking immunosuppressive agents for at least "
+            "30 days prior to enrollment.")
+
+    def had(**allo):
+        return {"prior_therapies": [{"therapy": "allogeneic_hsct", **allo},
+                                    {"therapy": "autologous_hsct", "months_since_last_dose": 1}]}
+    assert verdict(text, {"prior_therapies": []}) == "likely_eligible"
+    assert verdict(text, {**had(months_since_last_dose=1), "active_gvhd": False}) == \
+        "not_eligible"
+    # the recent transplant is an autologous one: the donor transplant is 2 years ago
+    assert verdict(text, {**had(months_since_last_dose=24), "active_gvhd": False}) == \
+        "likely_eligible"
+
+
+def test_eligible_if_never_requires_the_whom():
+    """'Patients with Ph+ ALL are eligible if intolerant to TKI': nothing for Ph- patients."""
+    text = "Inclusion Criteria:\n\n* Patients with Ph+ ALL are eligible if intolerant to TKI"
+    assert verdict(text, {"philadelphia_chromosome": "negative", "diagnosis": "b_all"}) == \
+        "likely_eligible"
+    assert verdict(text, {"philadelphia_chromosome": "positive", "diagnosis": "b_all",
+                          "prior_therapies": [{"therapy": "imatinib",
+                                               "outcome": "intolerant"}]}) == "likely_eligible"

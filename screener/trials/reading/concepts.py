@@ -661,7 +661,9 @@ _COUNT = (r"(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?(?P<n>one|two|three|[1
           r"(?:or\s+more\s+)?(?:different\s+|prior\s+|previous\s+|distinct\s+)*")
 #: "Intolerant to", "refractory to", "failed" a therapy: how it went.
 _OUTCOME = re.compile(
-    r"\b(?P<what>intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing)\s+"
+    r"\b(?P<what>intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing|"
+    r"(?:(?:relapsed|refractory|recurrent|progressive|resistant)(?:\s*(?:/|or|and/or)\s*"
+    r"(?:relapsed|refractory))?\s+(?:disease|leuka?emia|all)\s+)?despite)\s+"
     r"(?:to\s+|of\s+|on\s+)?(?:(?:prior|previous)\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?"
     r"(?:" + _COUNT + r")?", re.IGNORECASE)
 _COMPLICATION_OF = re.compile(
@@ -704,7 +706,7 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
         return []
     names, t = hit
     others, _ = therapies_named(text[:m.start()] + rest[t.end():])
-    if others or len(_OUTCOME.findall(text)) > 1 or _CURRENT.search(text) or re.search(
+    if others - set(names) or len(_OUTCOME.findall(text)) > 1 or _CURRENT.search(text) or re.search(
             r"\b\d+\s+(?:days?|weeks?|months?|years?)\b|\b(?:dose|doses|mg|cycles?|courses?)\b",
             text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
@@ -720,16 +722,24 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
     else:
         rule = _leaf("prior_therapies", "received_with_outcome",
                      {"therapies": therapies, "outcomes": ["refractory"]})
-        if word.startswith("fail"):
+        if word.startswith("fail") or word.endswith("despite"):
             rule = {"any": [rule, {"all": [
                 _leaf("prior_therapies", "received", therapies),
                 {"not_screened": "a relapse after a response to it"}]}]}
-    if n > 1:
+    if n > 1 and word.endswith("despite"):
+        # "relapsed/refractory disease despite at least 2 TKIs": the disease says how
+        # they went (the trial's own status requirement is elsewhere); that many received
+        rule = _leaf("prior_therapies", "received_at_least", {"therapies": therapies, "count": n})
+    elif n > 1:
         # at least n different ones received is sure; how each went is for the study team
         rule = {"all": [_leaf("prior_therapies", "received_at_least",
                               {"therapies": therapies, "count": n}),
                         {"not_screened": f"how the {n} treatments went"}]}
-    return [Reading(rule, m.start(), m.end() + t.end(), f"{word} {said}")]
+    # "(TKI) therapy" after the name is the same therapy
+    tail = re.match(r"\s*(?:\([^()]{1,12}\))?(?:\s+(?:therapy|treatment))?", rest[t.end():], re.I)
+    # covers: "relapsed/refractory disease despite X" says how X went, not a status of its own
+    return [Reading(rule, m.start(), m.end() + t.end() + tail.end(),
+                    f"{word.split()[-1]} {said}", covers=True)]
 
 
 def therapies_named(text: str) -> tuple[set[str], str]:

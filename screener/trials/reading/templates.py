@@ -224,11 +224,71 @@ def _whom(m: re.Match) -> tuple[dict, str] | None:
     return rule, " ".join(p[1] for p in parts)
 
 
+#: "Patients with X are eligible if A, if B, or if C": any[not X, all[A, B], C].
+_ELIGIBLE_IF = re.compile(
+    r"^\W*(?:(?:patients|individuals|subjects|participants|people|those)\s+(?:with\s+(?:a\s+)?|"
+    r"who\s+(?:have|had|are)\s+))?(?P<who>[^,;:.]{3,80}?)\s+(?:are|is|will\s+be|shall\s+be)\s+"
+    r"(?:only\s+)?eligible\s+(?:only\s+)?(?:if|provided(?:\s+that)?|as\s+long\s+as)\s+"
+    r"(?P<req>\S.*)$", re.IGNORECASE)
+_THEY = re.compile(r"^\W*(?:if\s+)?(?:they|there|he\s+or\s+she|the\s+patient)\s+(?:is|are|has|have)"
+                   r"\s+|^\W*if\s+", re.IGNORECASE)
+
+
+def _eligible_if(m: re.Match) -> tuple[dict, str] | None:
+    """'<Whom> are eligible if <condition>' (settled reading): any[not whom, condition].
+
+    Alternatives ('..., or if ...') are any of them, conditions chained with ', if'
+    all of them; a condition not read is for the study team. A transplant the
+    condition speaks of ('100 days post-transplant') is the whom's transplant."""
+    from .assemble import read_clauses  # (assemble reads through this module)
+
+    who = read_text(INCLUSION, m.group("who"), strict=True)
+    if who is None:
+        return None
+    alternatives, read_any = [], False
+    for alt in re.split(r",?\s+or\s+if\s+", m.group("req").strip(" .;")):
+        parts = []
+        for part in re.split(r",\s*(?:and\s+)?if\s+|\s+and\s+if\s+", alt):
+            part = _THEY.sub("", part)
+            reading = read_clauses(INCLUSION, part) if part.strip() else None
+            read_any = read_any or reading is not None
+            parts.append(reading[0] if reading is not None else
+                         {"not_screened": "the rest of this criterion"})
+        alternatives.append(parts[0] if len(parts) == 1 else {"all": parts})
+    if not read_any:
+        return None
+    then = alternatives[0] if len(alternatives) == 1 else {"any": alternatives}
+    named = _therapy_values(who[0])
+    if named and named <= {"allogeneic_hsct", "autologous_hsct"}:
+        then = _only_transplant(then, named)
+    return ({"any": [{"not": who[0]}, then]},
+            f"Conditions for people with: {who[1].removeprefix('Needs: ')}")
+
+
+def _only_transplant(rule, named: set[str]):
+    """The rule with 'transplant' (either kind) narrowed to the kind ``named``."""
+    if isinstance(rule, list):
+        return [_only_transplant(r, named) for r in rule]
+    if not isinstance(rule, dict):
+        return rule
+    if rule.get("field") == "prior_therapies":
+        value = rule["value"]
+        ts = value["therapies"] if isinstance(value, dict) else value
+        if set(ts) == {"allogeneic_hsct", "autologous_hsct"}:
+            ts = sorted(named)
+            value = {**value, "therapies": ts} if isinstance(value, dict) else ts
+        return {**rule, "value": value}
+    return {k: _only_transplant(v, named) for k, v in rule.items()}
+
+
 def _implication(kind: str, text: str) -> tuple[dict, str] | None:
     """'For <whom>, <requirement>' / '<Whom> patients must have <requirement>' as
     any[not whom, requirement], when both read whole."""
     if kind != INCLUSION:
         return None
+    eligible_if = _ELIGIBLE_IF.match(text)
+    if eligible_if is not None:
+        return _eligible_if(eligible_if)
     m = _FOR_WHOM.match(text)
     if m is not None:
         condition = (m.group("cond") + (m.group("more") or "")).strip()
