@@ -248,7 +248,9 @@ def _eligible_if(m: re.Match) -> tuple[dict, str] | None:
     alternatives, read_any = [], False
     for alt in re.split(r",?\s+or\s+if\s+", m.group("req").strip(" .;")):
         parts = []
-        for part in re.split(r",\s*(?:and\s+)?if\s+|\s+and\s+if\s+", alt):
+        # "..., if there is no GVHD and no longer taking X": each condition on its own
+        for part in re.split(r",\s*(?:and\s+)?if\s+|\s+and\s+if\s+|\s+and\s+(?=no\b|not\b)",
+                             alt):
             part = _THEY.sub("", part)
             reading = read_clauses(INCLUSION, part) if part.strip() else None
             read_any = read_any or reading is not None
