@@ -746,7 +746,7 @@ def therapies_named(text: str) -> tuple[set[str], str]:
     """The profile therapies a text names, whatever it says of them, and the text left over."""
     named: set[str] = set()
     for pattern, names in _THERAPIES:
-        def take(m, names=names):
+        def take(m, names=names, pattern=pattern):
             named.update(names)
             named.update(_DOUBTFUL.get(pattern, ((), ""))[0])
             return " "
@@ -848,8 +848,8 @@ def _therapies(text: str) -> list[Reading]:
     if since and window:
         return [Reading({}, 0, 0, "", narrow=True)]
     if current:
-        if since or window or not_current or _UNREAD_CLASS.search(text) or re.search(r"\b\d+\s+(?:days?|weeks?|months?|"
-                                                       r"years?)\b", text, re.I):
+        if since or window or not_current or _UNREAD_CLASS.search(text) or re.search(
+                r"\b\d+\s+(?:days?|weeks?|months?|years?)\b", text, re.I):
             return [Reading({}, 0, 0, "", narrow=True)]
         now = sorted((set(therapies) | set(doubts)) - _ONE_OFF)
         if not now:
