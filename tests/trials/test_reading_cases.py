@@ -914,3 +914,27 @@ def test_eligible_if_never_requires_the_whom():
     assert verdict(text, {"philadelphia_chromosome": "positive", "diagnosis": "b_all",
                           "prior_therapies": [{"therapy": "imatinib",
                                                "outcome": "intolerant"}]}) == "likely_eligible"
+
+
+def test_a_therapy_allowed_if_conditions_applies_them_to_those_who_had_it():
+    text = ("Inclusion Criteria:\n\n* Prior allogeneic stem cell transplant is allowed if > 3 "
+            "months from transplant and no active GVHD")
+
+    def allo(months, **more):
+        return {"prior_therapies": [{"therapy": "allogeneic_hsct",
+                                     "months_since_last_dose": months}], **more}
+    assert verdict(text, {"prior_therapies": []}) == "likely_eligible"
+    assert verdict(text, allo(12, active_gvhd=False)) == "likely_eligible"
+    assert verdict(text, allo(12, active_gvhd=True)) == "not_eligible"
+    assert verdict(text, allo(1, active_gvhd=False)) == "not_eligible"
+
+
+@pytest.mark.parametrize(("text", "verdict_on_steroids_last_month"), [
+    ("Exclusion Criteria:\n\n* Patients receiving any other investigational agents", None),
+    ("Inclusion Criteria:\n\n* Patients must not be receiving steroids", "corticosteroids"),
+])
+def test_patients_receiving_x_is_currently_receiving(text, verdict_on_steroids_last_month):
+    therapy = verdict_on_steroids_last_month or "investigational_agent"
+    assert verdict(text, {"prior_therapies": [{"therapy": therapy,
+                                               "months_since_last_dose": 0}]}) == "likely_eligible"
+    assert verdict(text, {"prior_therapies": [{"therapy": therapy}]}) == "needs_review"

@@ -680,7 +680,8 @@ _RECOVERED = re.compile(
 _CURRENT = re.compile(
     r"\b(?:(?:concurrent|concomitant|current)\s+use\s+of|concurrent(?:ly)?|concomitant(?:ly)?|"
     r"(?:(?:is|are|was|were)\s+)?currently\s+"
-    r"(?:receiving|taking|on|undergoing)|(?:is|are|was|were)\s+receiving)\b"
+    r"(?:receiving|taking|on|undergoing)|(?:is|are|was|were|be)\s+receiving|"
+    r"(?:patients|subjects|participants)\s+receiving)\b"
     r"(?:\s+(?:or\s+plan(?:s|ning)?\s+to\s+receive)\b)?(?:\s+(?:therapy|treatment)\s+with\b)?",
     re.IGNORECASE)
 #: Classes of treatment the dictionary does not hold (which profile therapies they cover

@@ -228,7 +228,8 @@ def _whom(m: re.Match) -> tuple[dict, str] | None:
 _ELIGIBLE_IF = re.compile(
     r"^\W*(?:(?:patients|individuals|subjects|participants|people|those)\s+(?:with\s+(?:a\s+)?|"
     r"who\s+(?:have|had|are)\s+))?(?P<who>[^,;:.]{3,80}?)\s+(?:are|is|will\s+be|shall\s+be)\s+"
-    r"(?:only\s+)?eligible\s+(?:only\s+)?(?:if|provided(?:\s+that)?|as\s+long\s+as)\s+"
+    r"(?:only\s+)?(?:eligible|allowed|permitted|acceptable)\s+(?:only\s+)?"
+    r"(?:if|provided(?:\s+that)?|as\s+long\s+as)\s+"
     r"(?P<req>\S.*)$", re.IGNORECASE)
 _THEY = re.compile(r"^\W*(?:if\s+)?(?:they|there|he\s+or\s+she|the\s+patient)\s+(?:is|are|has|have)"
                    r"\s+|^\W*if\s+", re.IGNORECASE)
