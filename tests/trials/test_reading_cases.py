@@ -929,12 +929,13 @@ def test_a_therapy_allowed_if_conditions_applies_them_to_those_who_had_it():
     assert verdict(text, allo(1, active_gvhd=False)) == "not_eligible"
 
 
-@pytest.mark.parametrize(("text", "verdict_on_steroids_last_month"), [
-    ("Exclusion Criteria:\n\n* Patients receiving any other investigational agents", None),
+@pytest.mark.parametrize(("text", "therapy"), [
+    ("Exclusion Criteria:\n\n* Patients receiving any other investigational agents",
+     "investigational_agent"),
     ("Inclusion Criteria:\n\n* Patients must not be receiving steroids", "corticosteroids"),
 ])
-def test_patients_receiving_x_is_currently_receiving(text, verdict_on_steroids_last_month):
-    therapy = verdict_on_steroids_last_month or "investigational_agent"
+def test_patients_receiving_x_is_currently_receiving(text, therapy):
+    """A dose last month only raises the question; no answer asks."""
     assert verdict(text, {"prior_therapies": [{"therapy": therapy,
                                                "months_since_last_dose": 0}]}) == "likely_eligible"
     assert verdict(text, {"prior_therapies": [{"therapy": therapy}]}) == "needs_review"
