@@ -193,6 +193,11 @@ CASES = [
     (E, "Presence of grade 2 to 4 acute or extensive chronic graft-versus-host disease (GVHD).",
      [leaf("active_gvhd", "is", True)]),
     (E, "History of grade 3 graft-versus-host disease", None),
+    # a window of the transplant beside it does not qualify the GVHD: either excludes
+    (E, "Patients who have received a prior allogeneic stem cell transplant within 6 months of "
+        "enrollment, or who have active GVHD",
+     [leaf("prior_therapies", "received_within", {"therapies": ["allogeneic_hsct"], "months": 6}),
+      leaf("active_gvhd", "is", True)]),
     (I, "ECOG 0-2", [leaf("performance_status", "performance_at_most",
                           {"scale": "ecog", "score": 2})]),
     (I, "Eastern Cooperative Oncology Group (ECOG) performance status of <=2.",

@@ -944,11 +944,17 @@ def _gvhd(text: str) -> list[Reading]:
                  text[:m.start()], re.I) or re.search(r"prophylaxis|history\s+of\s+(?:\w+\s+){0,3}"
                                                       r"(?:gvhd|graft)", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
+    # The words around the GVHD up to the nearest comma, semicolon or full stop are what
+    # qualifies it (a "within 6 months" of another condition in the list does not).
+    region_start = max(text.rfind(c, 0, m.start()) for c in ",;.") + 1
+    ends = [i for i in (text.find(",", m.end()), text.find(";", m.end()),
+                        text.find(". ", m.end())) if i >= 0]
+    region_end = min(ends) if ends else len(text.rstrip(" .;,"))
+    around = text[region_start:m.start()] + " " + text[m.end():region_end]
     absent = re.search(r"\b(?:no|without)\s+(?:(?:clinical\s+)?(?:evidence|signs?)\s+of\s+)?"
                        r"(?:active\s+|current\s+|ongoing\s+)?(?:acute\s+(?:or|and/or)\s+chronic\s+|"
                        r"acute\s+|chronic\s+)?" + gvhd + r"(?:\s*\(gvhd\))?", text, re.I)
-    if absent and absent.end() >= m.end() and not _GVHD_NARROW.search(
-            text[:m.start()] + text[m.end():]):
+    if absent and absent.end() >= m.end() and not _GVHD_NARROW.search(around):
         # "(after a transplant) with no evidence of GVHD": GVHD follows a donor transplant,
         # so anyone without one meets it; after one, an active GVHD answer decides.
         # The "no" is part of the reading: a requirement, never an excluding condition.
@@ -957,18 +963,16 @@ def _gvhd(text: str) -> list[Reading]:
                         absent.start(), absent.end(),
                         "no active graft-versus-host disease after a donor transplant",
                         inclusion_only=True)]
-    if _GVHD_NARROW.search(text[:m.start()] + text[m.end():]):
+    if _GVHD_NARROW.search(around):
         # "Grade 2 to 4 acute or extensive chronic GVHD", "active GVHD requiring systemic
         # steroids within 4 weeks": active GVHD of a kind the profile cannot tell apart.
         # An active GVHD answer raises the question and never excludes alone.
         if not re.search(r"\b(?:active|acute|chronic|grade|presence|current\w*|ongoing)\b",
                          text, re.I):
             return [Reading({}, 0, 0, "", narrow=True)]
-        start = max(text.rfind(";", 0, m.start()), text.rfind(".", 0, m.start())) + 1
-        ends = [i for i in (text.find(";", m.end()), text.find(". ", m.end())) if i >= 0]
-        end = min(ends) if ends else len(text.rstrip(" .;,"))
+        end = region_end
         before = re.compile(r"(?:[≤<]|</=|<=|=<)?\s*" + _GVHD_NARROW.pattern, re.I).search(
-            text, start, m.start())
+            text, region_start, m.start())
         start = min(m.start(), before.start()) if before else m.start()
         if re.search(r"(?:≤|<=|</=|=<|no\s+more\s+than|not\s+more\s+than|at\s+most)\s*"
                      r"grade\s*(?:1|i)\b|\bgrade\s*(?:0\s*(?:-|to|or)\s*)?(?:1|i)\s+or\s+"
