@@ -669,6 +669,15 @@ _OUTCOME = re.compile(
 _COMPLICATION_OF = re.compile(
     r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"
     r"(?:previous|prior|earlier)\s+", re.IGNORECASE)
+#: "≥ 90 days after <therapy>": the wait is since the therapy named right after it.
+_WAIT_BEFORE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*\d+\s+"
+                          r"(?:days?|weeks?|months?|years?)\s+(?:after|following)\s+"
+                          r"(?:(?:the|a|an|prior|previous|last)\s+)*$", re.IGNORECASE)
+#: "Time from allogeneic HSCT must be at least 6 months": the same wait, worded round.
+_TIME_FROM = re.compile(
+    r"\b(?:time|interval)\s+(?:from|since|after)\s+[^,;.]{3,60}?\s+(?:must\s+be\s+|should\s+be\s+|"
+    r"is\s+|of\s+)?(?:at\s+least|≥|>=|more\s+than|>|greater\s+than)\s*(\d+)\s+"
+    r"(days?|weeks?|months?|years?)\b", re.IGNORECASE)
 _SINCE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
                     r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|must\s+"
                     r"have\s+elapsed\s+since)\b", re.IGNORECASE)
@@ -809,7 +818,8 @@ def _therapies(text: str) -> list[Reading]:
         for m in re.finditer(pattern, text, re.I):
             if any(m.start() < e and s < m.end() for s, e, _ in found):
                 continue
-            if _ANCHOR.search(text[max(0, m.start() - 45):m.start()]):
+            if _ANCHOR.search(text[max(0, m.start() - 45):m.start()]) and not (
+                    _WAIT_BEFORE.search(text[max(0, m.start() - 45):m.start()])):
                 return []  # the study's own treatment as a time anchor: not a prior therapy
             found.append((m.start(), m.end(), names))
             not_current = not_current or pattern in _NOT_CURRENT
@@ -833,17 +843,18 @@ def _therapies(text: str) -> list[Reading]:
         return parts[0] if len(parts) == 1 else {"any": parts}
 
     window = re.search(r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)\s+"
-                       r"(days?|weeks?|months?|years?)\b|\b(\d+)\s+(days?|weeks?|months?|years?)"
+                       r"(days?|weeks?|months?|years?)\b|"
+                       r"(?:\b(?:less|fewer)\s+than\s+|<\s*)?\b(\d+)\s+(days?|weeks?|months?|years?)"
                        r"\s+(?:prior\s+to|before|of)\s+(?:screening|enrollment|enrolment|"
                        r"study\s+entry|registration|randomi[sz]ation|day\s+1|start)|"
                        r"\bin\s+the\s+(?:last|past)\s+(\d+)\s+(days?|weeks?|months?|years?)\b|"
                        r"(?:\b(?:less|fewer)\s+than|<)\s*(\d+)\s+(days?|weeks?|months?|years?)\s+"
                        r"(?:since|after|from|following|post)\b",
                        text, re.I)
-    since = _SINCE.search(text)
+    since = _SINCE.search(text) or _TIME_FROM.search(text)
     words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
     timed = since or window
-    if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.start()],
+    if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()],
                            re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # when the disease came back, not a wait
     if since and window:
@@ -1642,7 +1653,7 @@ def _age(text: str) -> list[Reading]:
     """
     if not (_AGE_CONTEXT.search(text) or _AT_DIAGNOSIS.search(text)) and re.search(
             r"\b(?:less|more|greater|younger|older)\s+than\s+\d+\s+(?:years?|months?)\b"
-            r"(?!\s+(?:since|after|from|following|post)\b)|"
+            r"(?!\s+(?:since|after|from|following|post|before|prior)\b)|"
             r"\b(?:under|over)\s+\d+\s+(?:years?|months?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # years of what? (a scale's age split)
     if not (_AGE_CONTEXT.search(text) or _AT_DIAGNOSIS.search(text)) and not re.match(
