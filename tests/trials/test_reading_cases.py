@@ -939,3 +939,17 @@ def test_patients_receiving_x_is_currently_receiving(text, therapy):
     assert verdict(text, {"prior_therapies": [{"therapy": therapy,
                                                "months_since_last_dose": 0}]}) == "likely_eligible"
     assert verdict(text, {"prior_therapies": [{"therapy": therapy}]}) == "needs_review"
+
+
+def test_a_sentence_on_something_else_after_for_whom_is_for_everyone():
+    text = ("Inclusion Criteria:\n\n* For patients with Ph+ ALL, prior treatment with imatinib. "
+            "No active GVHD.")
+    after = {"philadelphia_chromosome": "negative", "diagnosis": "b_all", "active_gvhd": True,
+             "prior_therapies": [{"therapy": "allogeneic_hsct", "months_since_last_dose": 12}]}
+    assert verdict(text, after) == "not_eligible"  # the GVHD sentence is not only for Ph+
+
+
+def test_current_hormonal_therapy_is_not_read_as_steroids():
+    text = "Inclusion Criteria:\n\n* No concurrent hormonal therapy"
+    assert verdict(text, {"prior_therapies": [{"therapy": "corticosteroids"}]}) == \
+        "likely_eligible"

@@ -243,6 +243,8 @@ def _eligible_if(m: re.Match) -> tuple[dict, str] | None:
     condition speaks of ('100 days post-transplant') is the whom's transplant."""
     from .assemble import read_clauses  # (assemble reads through this module)
 
+    if re.search(r"\.\s+[A-Z]", m.group("req")):
+        return None  # a condition over several sentences: which are conditions is unsure
     who = read_text(INCLUSION, m.group("who"), strict=True)
     if who is None:
         return None
@@ -284,6 +286,13 @@ def _only_transplant(rule, named: set[str]):
     return {k: _only_transplant(v, named) for k, v in rule.items()}
 
 
+def _clause_fields_of(text: str) -> set[str] | None:
+    found = _readings(text)
+    if not found:
+        return None
+    return {f for r in found if not r.rule.get("__span__") for f in _fields_of(r.rule)}
+
+
 def _implication(kind: str, text: str) -> tuple[dict, str] | None:
     """'For <whom>, <requirement>' / '<Whom> patients must have <requirement>' as
     any[not whom, requirement], when both read whole."""
@@ -303,8 +312,16 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
         who = _whom(m)
     from .assemble import read_clauses  # (assemble reads through this module)
 
-    # "For people with X, A. No B.": every sentence after the comma is for them
-    then = read_clauses(INCLUSION, m.group("req")) if who is not None else None
+    # "For people with X, A. No B.": the sentences after the comma are for them when
+    # they go on about the same thing (A and B name the same fields); a sentence on
+    # something else may be for everyone, and is not read here
+    req = m.group("req")
+    pieces = [c.text for c in clauses.split(req)]
+    if len(pieces) > 1:
+        fields = [_clause_fields_of(p) for p in pieces]
+        if any(not f for f in fields) or any(f != fields[0] for f in fields):
+            return None
+    then = read_clauses(INCLUSION, req) if who is not None else None
     if who is None or then is None:
         return None
     return ({"any": [{"not": who[0]}, then[0]]},
