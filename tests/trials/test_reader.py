@@ -201,6 +201,7 @@ CASES = [
     (I, "Failed at least 2 prior TKIs",
      [leaf("prior_therapies", "received_at_least", {"therapies": TKIS, "count": 2})]),
     (I, "Resistant to or intolerant of imatinib", None),  # two outcomes: not read
+    (E, "Refractory to induction chemotherapy", None),  # the disease status, no outcome
     # GVHD, performance status
     (E, "Active acute or chronic graft-versus-host disease (GVHD) requiring systemic therapy.",
      [leaf("active_gvhd", "is", True)]),

@@ -715,6 +715,9 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
     if hit is None:
         return []
     names, t = hit
+    if "multiagent_chemotherapy" in names:
+        # "refractory to (induction) chemotherapy" is the disease status, read as such
+        return []
     others, _ = therapies_named(text[:m.start()] + rest[t.end():])
     if others - set(names) or len(_OUTCOME.findall(text)) > 1 or _CURRENT.search(text) or re.search(
             r"\b\d+\s+(?:days?|weeks?|months?|years?)\b|\b(?:dose|doses|mg|cycles?|courses?)\b",
