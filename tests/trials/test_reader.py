@@ -202,6 +202,7 @@ CASES = [
      [leaf("prior_therapies", "received_at_least", {"therapies": TKIS, "count": 2})]),
     (I, "Resistant to or intolerant of imatinib", None),  # two outcomes: not read
     (E, "Refractory to induction chemotherapy", None),  # the disease status, no outcome
+    (E, "Patients with T315I mutation conferring resistance to imatinib", None),
     # GVHD, performance status
     (E, "Active acute or chronic graft-versus-host disease (GVHD) requiring systemic therapy.",
      [leaf("active_gvhd", "is", True)]),

@@ -715,9 +715,12 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
     if hit is None:
         return []
     names, t = hit
-    if "multiagent_chemotherapy" in names:
-        # "refractory to (induction) chemotherapy" is the disease status, read as such
+    if "multiagent_chemotherapy" in names or set(names) <= _ONE_OFF:
+        # "refractory to (induction) chemotherapy" is the disease status, read as such;
+        # a transplant that "failed" is a relapse after it
         return []
+    if re.search(r"mutat\w*|t315i|confer\w*|kinase\s+domain", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # a resistance of the leukemia's genes
     others, _ = therapies_named(text[:m.start()] + rest[t.end():])
     if others - set(names) or len(_OUTCOME.findall(text)) > 1 or _CURRENT.search(text) or re.search(
             r"\b\d+\s+(?:days?|weeks?|months?|years?)\b|\b(?:dose|doses|mg|cycles?|courses?)\b",
