@@ -203,6 +203,7 @@ CASES = [
     (I, "Resistant to or intolerant of imatinib", None),  # two outcomes: not read
     (E, "Refractory to induction chemotherapy", None),  # the disease status, no outcome
     (E, "Patients with T315I mutation conferring resistance to imatinib", None),
+    (E, "Known allergy or intolerance to imatinib", None),  # an allergy is no outcome
     # GVHD, performance status
     (E, "Active acute or chronic graft-versus-host disease (GVHD) requiring systemic therapy.",
      [leaf("active_gvhd", "is", True)]),

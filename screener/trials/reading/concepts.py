@@ -719,7 +719,8 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
         # "refractory to (induction) chemotherapy" is the disease status, read as such;
         # a transplant that "failed" is a relapse after it
         return []
-    if re.search(r"mutat\w*|t315i|confer\w*|kinase\s+domain", text, re.I):
+    if re.search(r"mutat\w*|t315i|confer\w*|kinase\s+domain|allerg\w*|hypersensitiv\w*|"
+                 r"contraindicat\w*|eligible|candidate|planned|donor", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a resistance of the leukemia's genes
     others, _ = therapies_named(text[:m.start()] + rest[t.end():])
     if others - set(names) or len(_OUTCOME.findall(text)) > 1 or _CURRENT.search(text) or re.search(
