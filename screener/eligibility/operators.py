@@ -250,7 +250,18 @@ def _therapy_names(names: list[str]) -> str:
 
 
 def _months(n: float) -> str:
+    days = _days_of(n)
+    if days is not None:  # a wait the text gave in days or weeks: said as the text said it
+        return f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
     return f"{_fmt(n)} month" + ("" if n == 1 else "s")
+
+
+def _days_of(months: float) -> int | None:
+    """Whole days, when ``months`` came from days or weeks (30.4375 days a month): 3.285
+    months is 100 days. None for a whole number of months."""
+    if abs(months - round(months)) < 0.01:
+        return None
+    return round(months * 30.4375)
 
 
 def _scale(name: str) -> str:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from ..eligibility.operators import _days_of
+
 FIELDS = {
     "age": "edad",
     "age_at_diagnosis": "edad al diagnóstico",
@@ -156,6 +158,9 @@ def age_sentence(minimum: str | None, maximum: str | None) -> str | None:
 
 
 def _months(n) -> str:
+    days = _days_of(n)
+    if days is not None:  # a wait the text gave in days or weeks
+        return f"{days // 7} semanas" if days % 7 == 0 else f"{days} días"
     return f"{_num(n)} mes" if n == 1 else f"{_num(n)} meses"
 
 
@@ -223,6 +228,26 @@ def implication(rule: dict) -> tuple[dict, dict] | None:
     return None
 
 
+def edge_wait(rule: dict) -> dict | None:
+    """The longer wait of any[within A, all[within B, not_screened]] (a wait in days whose
+    edge month the study team checks), to be said once: "in the last 100 days"."""
+    members = rule.get("any")
+    if not (isinstance(members, list) and len(members) == 2):
+        return None
+    short, edge = members
+    inner = edge.get("all") if isinstance(edge, dict) else None
+    if not (isinstance(inner, list) and len(inner) == 2 and "not_screened" in inner[1]):
+        return None
+    long = inner[0]
+    for leaf in (short, long):
+        if leaf.get("op") not in ("received_within", "received_at_least_months_ago"):
+            return None
+    if short["op"] != long["op"] or short["field"] != long["field"] or (
+            sorted(short["value"]["therapies"]) != sorted(long["value"]["therapies"])):
+        return None
+    return long
+
+
 def seen_part(rule: dict) -> tuple[dict | None, bool]:
     """A group without its not_screened members, and whether it had any."""
     for key in ("all", "any"):
@@ -240,6 +265,9 @@ def _describe(rule: dict) -> str:
         return _leaf(rule)
     if "not_screened" in rule:
         return ""
+    edge = edge_wait(rule)
+    if edge:
+        return _describe(edge) + " (cerca del límite, lo comprueba el equipo del estudio)"
     implied = implication(rule)  # any[not X, Y]: "if X: Y"
     if implied:
         condition, then = (_describe(r) for r in implied)

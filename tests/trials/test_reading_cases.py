@@ -953,3 +953,16 @@ def test_current_hormonal_therapy_is_not_read_as_steroids():
     text = "Inclusion Criteria:\n\n* No concurrent hormonal therapy"
     assert verdict(text, {"prior_therapies": [{"therapy": "corticosteroids"}]}) == \
         "likely_eligible"
+
+
+def test_a_wait_in_days_is_said_in_days_once_never_as_a_fraction_of_months():
+    # NCT02315612: "... eligible if at least 100 days post-transplant ..."
+    trial = trial_from_study(study(
+        "Inclusion Criteria:\n- Patients with history of allogeneic stem cell transplantation "
+        "are eligible if at least 100 days post-transplant, if there is no evidence of active "
+        "GVHD and no longer taking immunosuppressive agents for at least 30 days prior to "
+        "enrollment.\n"))
+    plain = next(c.plain for c in trial.criteria if c.id == "inc-1")
+    assert "100 days" in plain["en"] and "3.285" not in plain["en"], plain["en"]
+    assert plain["en"].count("100 days") == 1 and "3 months" not in plain["en"]
+    assert "100 días" in plain["es"] and "3,285" not in plain["es"], plain["es"]

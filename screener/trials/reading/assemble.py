@@ -345,6 +345,9 @@ def describe(rule: dict) -> str:
         return OPERATORS[rule["op"]].describe(field, rule["value"])
     if "not_screened" in rule:
         return ""  # said once by the group that holds it (below)
+    edge = spanish.edge_wait(rule)
+    if edge:
+        return describe(edge) + " (near the limit, the study team checks)"
     implied = spanish.implication(rule)
     if implied:
         condition, then = (describe(r) for r in implied)
