@@ -120,7 +120,8 @@ _NO_EXCEPTION = re.compile(
     r"(?:required|mandatory|needed)|\bnot\s+required\s+to\s+(?:be\s+)?test", re.IGNORECASE)
 
 
-def combine_pieces(kind: str, pieces: list[str]) -> tuple[dict, str] | None:
+def combine_pieces(kind: str, pieces: list[str], every: bool = False,
+                   exceptions: list[str] = ()) -> tuple[dict, str] | None:
     """One rule from the pieces of one criterion (its clauses, or its sub-items).
 
     Each piece is read on its own: a doubt in one piece leaves that piece to the
@@ -131,9 +132,12 @@ def combine_pieces(kind: str, pieces: list[str]) -> tuple[dict, str] | None:
     an exclusion becomes all[condition, not_screened] (never excludes alone), a
     requirement any[requirement, not_screened] (never rules out alone).
     An inclusion requires all of what it read (the rest is for the study team);
-    an exclusion applies when any of what it read applies.
+    an exclusion applies when any of what it read applies -- or, with ``every``
+    (the pieces narrow one another: a statement and the sub-items that refine
+    it), only when all of them do, and never on a part alone while a piece is
+    unread.
     """
-    read, unread = [], []
+    read, unread = [], [(piece, None) for piece in exceptions]
     for piece in pieces:
         reading = read_text(kind, piece)
         (read if reading is not None else unread).append((piece, reading))
@@ -141,8 +145,8 @@ def combine_pieces(kind: str, pieces: list[str]) -> tuple[dict, str] | None:
         return None
     excepted: set[str] | None = set()
     for piece, _ in unread:
-        if not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(
-                piece):
+        if piece not in exceptions and (not clauses.has_trigger(
+                piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
             continue
         fields = _clause_fields(piece)
         if fields is None or not fields:
@@ -160,7 +164,7 @@ def combine_pieces(kind: str, pieces: list[str]) -> tuple[dict, str] | None:
         rules.append({"not_screened": _REST})
     if len(rules) == 1:
         return rules[0], words[0]
-    return {"any" if kind == EXCLUSION else "all": rules}, " ".join(words)
+    return {"any" if kind == EXCLUSION and not every else "all": rules}, " ".join(words)
 
 
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
@@ -259,8 +263,10 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         return combine_pieces(item.kind, [
             f"{head.strip().rstrip(':')}: " + re.sub(r"^\s*[-*\u2022]\s*", "", sub)
             for sub in item.subs])
-    if not head.rstrip().endswith(":") or _CONDITIONAL_HEAD.search(head):
-        return None  # sub-items that are not a list the head introduces, or conditions
+    if _CONDITIONAL_HEAD.search(head):
+        return None  # sub-items under a condition ("For patients over 16:")
+    if not head.rstrip().endswith(":") or _or_joined(item.subs):
+        return _read_refined(item)
     if any(re.search(r"\b(one of|any of|either|at least one|\d+ of the following)\b", sub, re.I)
            for sub in item.subs):
         return None  # nested alternatives: their logic is beyond a safe reading
@@ -282,6 +288,90 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
     pieces = ([head.rstrip(":")] if len(head) > 3 else []) + [
         re.sub(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)])\s*", "", sub) for sub in item.subs]
     return combine_pieces(item.kind, pieces)
+
+
+_SUB_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,2}\))\s*")
+#: A sub-item that opens a list of its own, whose members the flat text no longer
+#: tells apart from the sub-items that follow it.
+_NESTED_LIST = re.compile(r":\s*$|\b(?:one|any|either|\d+)\s+(?:or\s+more\s+)?of\b",
+                          re.IGNORECASE)
+#: A sub-item that names whom it is about: a condition or another group, not a detail.
+_WHOM = re.compile(r"^(?:for\s+)?(?:patients|participants|subjects|those|children|adults|"
+                   r"females?|males?|women|men|infants|persons|people)\b", re.IGNORECASE)
+#: "Philadelphia chromosome-positive ALL eligible": a sub-item that lets more people in.
+_PERMITS = re.compile(r"\b(?:eligible|allowed|permitted|acceptable|included)\W*$", re.IGNORECASE)
+_OR_END = re.compile(r"(?:^|[\s,;])(?:or|and/or)\.?\s*$", re.IGNORECASE)
+_OR_START = re.compile(r"^\s*(?:or|and/or)\b", re.IGNORECASE)
+
+
+def _or_joined(subs: list[str]) -> bool:
+    """Sub-items joined by "or" ("1. 2nd or greater BM relapse OR / 2. ..."): alternatives."""
+    bodies = [_SUB_MARKER.sub("", sub, count=1).strip() for sub in subs]
+    return len(bodies) > 1 and (any(_OR_END.search(b) for b in bodies[:-1]) or any(
+        _OR_START.match(b) for b in bodies[1:]))
+
+
+def _read_refined(item: Item) -> tuple[dict, str] | None:
+    """A statement with sub-items below it that refine it, not a list it introduces.
+
+    "Diagnosis of acute lymphoblastic leukemia / - Pathologic evidence of relapse
+    in marrow, CNS, or testes / - In second or later complete remission" (NCI
+    summaries indent the details of a criterion under it): the person needs the
+    statement and each detail. An inclusion requires what was read, the rest
+    not_screened; an exclusion applies only when every piece applies, so while
+    a piece is unread it never excludes alone. Sub-items joined by "or" are
+    alternatives: any of them, with those not read as not_screened members. A
+    sub-item that opens a list of its own ("meets 1 of the following:") ends
+    the reading: what follows it may be its alternatives, not requirements.
+    """
+    subs, exceptions = [], []
+    choice = _or_joined(item.subs)
+    for sub in item.subs:
+        body = _SUB_MARKER.sub("", sub, count=1).strip()
+        if _NESTED_LIST.search(body):
+            subs.append(None)
+            break
+        if choice:
+            subs.append(body)  # one alternative: it neither widens nor narrows the others
+            continue
+        if clauses.has_trigger(body, clauses.EXCEPTION_CATEGORIES) or _PERMITS.search(body):
+            # "... with myeloid markers eligible", "Any number of prior relapses
+            # allowed": it widens what the statement asks, never adds to it
+            exceptions.append(body)
+            continue
+        if _WHOM.match(body) and read_text(item.kind, body) is None:
+            # "- Patients with APL enrolled on S0521 must ...": another group of
+            # people, perhaps another cohort: the statement may not be for everyone
+            return None
+        subs.append(body)
+    bodies = [b for b in subs if b]
+    if not choice:
+        pieces = [item.head] + bodies
+        reading = combine_pieces(item.kind, pieces, every=True, exceptions=exceptions)
+        if reading is not None and not _fields(reading[0]):
+            return None  # nothing the profile can decide
+        if reading is not None and None in subs and item.kind == INCLUSION:
+            rule = reading[0]
+            members = rule["all"] if "all" in rule else [rule]
+            if not any("not_screened" in m for m in members):
+                reading = {"all": [*members, {"not_screened": _REST}]}, reading[1]
+        elif reading is not None and None in subs:
+            reading = None  # an exclusion with a nested list: which part excludes is unclear
+        return reading
+    if item.kind == EXCLUSION or None in subs:
+        return None
+    # The statement and one of the alternatives: what of either is unread is for
+    # the study team, and the alternatives never block unless each is known to fail.
+    head = read_clauses(item.kind, item.head.rstrip().rstrip(":")) if len(
+        item.head.strip(" :")) > 3 else None
+    alternatives = replace(item, subs=[_OR_END.sub("", _OR_START.sub("", b)).strip()
+                                       for b in bodies], alternatives=True)
+    choice = _read_alternatives(alternatives, None)
+    if head is None and choice is None:
+        return None
+    parts = [head[0] if head else {"not_screened": _REST},
+             choice[0] if choice else {"not_screened": "which of the listed situations applies"}]
+    return {"all": parts}, " ".join(p[1] for p in (head, choice) if p)
 
 
 def _read_alternatives(item: Item, head: tuple[dict, str] | None) -> tuple[dict, str] | None:

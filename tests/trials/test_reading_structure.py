@@ -1,0 +1,159 @@
+"""The layout of a criterion, on registry wording: sub-items, alternatives, cohorts, lists.
+
+Every test screens a profile against a study record built from the text, so what is
+asserted is what a patient would see: a criterion whose pieces are each readable is
+screened on them, an unread piece never erases the readable ones, an alternative never
+rules anyone out unless every alternative is known to fail, and a later criterion is
+never swallowed into an earlier list.
+"""
+
+from screener.eligibility import screen
+from screener.profile import validate_profile
+from screener.trials.study import trial_from_study
+
+
+def study(text: str, **eligibility) -> dict:
+    module = {"eligibilityCriteria": text, **eligibility}
+    return {"protocolSection": {"identificationModule": {"nctId": "NCT09999999",
+                                                         "briefTitle": "A study"},
+                                "eligibilityModule": module}}
+
+
+def result(text: str, profile: dict):
+    trial = trial_from_study(study(text))
+    return screen(validate_profile({"profile_version": 1, **profile}), trial)
+
+
+def verdict(text: str, profile: dict) -> str:
+    return result(text, profile).verdict
+
+
+def outcome(text: str, profile: dict, starts: str) -> str:
+    """The outcome of the one criterion whose text starts with ``starts``."""
+    found = [c.outcome for c in result(text, profile).criteria if c.text.startswith(starts)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# ------------------------------------------------------------------ sub-items that refine
+# NCT00002638 (classic plain text, NCI summary): a statement, its details indented below.
+SECOND_REMISSION = """
+        DISEASE CHARACTERISTICS:
+
+          -  Diagnosis of acute lymphoblastic leukemia
+
+               -  Pathologic evidence of relapse in marrow, CNS, or testes
+
+               -  In second or later complete remission
+
+          -  Ineligible for allogeneic transplantation:
+
+               -  No suitable allogeneic donor OR
+
+               -  Ineligible for preparative regimen including total-body irradiation
+"""
+
+
+def test_a_statement_and_its_details_are_each_required():
+    """Newly diagnosed T-ALL in first remission has never relapsed: not this study."""
+    first = {"diagnosis": "t_all", "disease_status": "newly_diagnosed", "relapse_count": 0,
+             "in_remission": True}
+    assert outcome(SECOND_REMISSION, first, "Diagnosis of acute") == "not_met"
+    assert verdict(SECOND_REMISSION, first) == "not_eligible"
+
+
+def test_a_statement_with_details_never_says_met_on_what_it_read():
+    """A child in second remission is not ruled out, and the unread detail goes to the team."""
+    second = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1,
+              "in_remission": True}
+    assert outcome(SECOND_REMISSION, second, "Diagnosis of acute") == "not_screened"
+    assert verdict(SECOND_REMISSION, second) != "not_eligible"
+
+
+# NCT00006008: a detail that lets more people in is a permission, never a requirement.
+MORPHOLOGY = """
+        DISEASE CHARACTERISTICS:
+
+          -  Morphologically proven acute lymphoblastic leukemia (ALL)
+
+               -  Subtypes L1, L2, or L3
+
+               -  Bone marrow morphology with greater than 25% lymphoblasts
+
+               -  ALL morphology and cytochemistry with myeloid markers eligible
+"""
+
+
+def test_a_detail_that_permits_never_narrows_the_statement():
+    mixed = {"diagnosis": "mixed_phenotype", "marrow_blasts_percent": 60}
+    assert verdict(MORPHOLOGY, mixed) != "not_eligible"
+
+
+def test_the_other_details_of_a_statement_with_a_permission_are_still_screened():
+    few_blasts = {"diagnosis": "b_all", "marrow_blasts_percent": 10}
+    assert outcome(MORPHOLOGY, few_blasts, "Morphologically") == "not_met"
+
+
+def test_a_detail_about_another_group_of_patients_leaves_the_statement_unread():
+    """NCT00003861: the APL patients of the sub-item need not have newly diagnosed ALL."""
+    text = ("Inclusion Criteria:\n\n"
+            "* Patients with a diagnosis of acute lymphoblastic leukemia (ALL) entered onto "
+            "CALGB treatment trials for previously untreated ALL must be enrolled on CALGB "
+            "9862.\n"
+            "  * Patients with a diagnosis of acute promyelocytic leukemia (APL) enrolled on "
+            "SWOG S0521 or S0535 must be enrolled on CALGB 9862.\n")
+    assert verdict(text, {"diagnosis": "other", "disease_status": "relapsed"}) != "not_eligible"
+
+
+def test_a_detail_that_opens_its_own_list_ends_what_is_required():
+    """NCT00005603-like: the items after 'meets 1 of the following' are its alternatives."""
+    text = ("Inclusion Criteria:\n\n"
+            "* Diagnosis of B-cell precursor acute lymphoblastic leukemia\n"
+            "  * Meets criteria for 1 of the following:\n"
+            "  * Any age with WBC > 100,000/mm^3\n"
+            "  * CNS 3 disease\n")
+    low_count = {"diagnosis": "b_all", "wbc_at_diagnosis_per_ul": 20000, "cns_status": "cns1"}
+    assert verdict(text, low_count) != "not_eligible"
+    assert verdict(text, {"diagnosis": "t_all"}) == "not_eligible"
+
+
+def test_an_exclusion_with_an_unread_detail_never_excludes_alone():
+    """'Active infection / - requiring intravenous antibiotics': the detail narrows it."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* Uncontrolled infection\n"
+            "  * Requiring ongoing intravenous antibiotics at the time of enrollment\n")
+    infected = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1,
+                "infections": {"uncontrolled_infection": True}}
+    assert verdict(text, infected) != "not_eligible"
+
+
+# ------------------------------------------------------------------ alternatives
+# NCT02435849 (ELIANA): a statement, then numbered situations joined by "OR".
+ELIANA = """Inclusion Criteria:
+
+* Relapsed or refractory pediatric B-cell ALL.
+
+  1. 2nd or greater Bone Marrow (BM) relapse OR.
+  2. Any BM relapse after allogeneic stem cell transplantation (SCT) and must be ≥ 6 \
+months from SCT at the time of CTL019 infusion OR.
+  3. Primary refractory as defined by not achieving a CR after 2 cycles of a standard \
+chemotherapy regimen OR.
+  4. Patients with Philadelphia chromosome positive (Ph+) ALL are eligible if they are \
+intolerant to or have failed 2 lines of tyrosine kinase inhibitor therapy (TKI) OR.
+  5. Ineligible for allogeneic SCT.
+"""
+
+
+def test_numbered_situations_joined_by_or_are_alternatives():
+    """A first relapse may be one of the unseen situations: never ruled out on the list."""
+    first_relapse = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1}
+    assert verdict(ELIANA, first_relapse) != "not_eligible"
+    second = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 2}
+    assert verdict(ELIANA, second) != "not_eligible"
+
+
+def test_the_statement_above_alternatives_is_still_required():
+    t_cell = {"diagnosis": "t_all", "disease_status": "relapsed", "relapse_count": 2}
+    assert outcome(ELIANA, t_cell, "Relapsed or refractory") == "not_met"
+    new = {"diagnosis": "b_all", "disease_status": "newly_diagnosed", "relapse_count": 0}
+    assert verdict(ELIANA, new) == "not_eligible"
