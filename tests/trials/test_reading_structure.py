@@ -157,3 +157,75 @@ def test_the_statement_above_alternatives_is_still_required():
     assert outcome(ELIANA, t_cell, "Relapsed or refractory") == "not_met"
     new = {"diagnosis": "b_all", "disease_status": "newly_diagnosed", "relapse_count": 0}
     assert verdict(ELIANA, new) == "not_eligible"
+
+
+# ------------------------------------------------------------------ where a list ends
+# NCT02981628 (classic plain text): the registry slid the criteria after a short list
+# under it; each requirement of every patient is a criterion of its own again.
+SLID = """Inclusion Criteria:
+
+  -  Patients with and without Down syndrome are eligible and must have one of the
+     following:
+
+       -  Second or greater relapse;
+
+       -  Any relapse after HSCT
+
+Patients with Down syndrome are also eligible with:
+
+  -  First relapse with no prior re-induction attempt
+
+       -  Patients with Philadelphia chromosome (Ph)+ ALL must have had two prior therapy
+          attempts including two different tyrosine kinase inhibitors (TKIs)
+
+       -  Patients must have fully recovered from the acute non-hematologic toxic effects
+          of all prior anti-cancer therapy
+
+  -  At least 7 days must have elapsed since the completion of therapy with a growth
+     factor; at least 14 days must have elapsed after receiving pegfilgrastim
+
+  -  At least 30 days must have elapsed from the last chimeric antigen receptor (CAR)-T
+     cell infusion
+
+       -  Patients must not be pregnant or breast-feeding
+"""
+
+
+def criteria_texts(text: str) -> list[str]:
+    return [c.text for c in result(text, {}).criteria]
+
+
+def test_a_list_ends_where_the_next_requirement_of_everyone_begins():
+    texts = criteria_texts(SLID)
+    assert any(t.startswith("Patients with Down syndrome are also eligible with") for t in texts)
+    assert not any("Patients must have fully recovered" in t and "Down syndrome" in t
+                   for t in texts)
+    assert any(t.startswith("Patients with Philadelphia chromosome (Ph)+ ALL must") for t in texts)
+    assert any(t.startswith("At least 7 days must have elapsed") for t in texts)
+
+
+def test_a_requirement_slid_under_another_is_screened_on_its_own():
+    pregnant = {"sex": "female", "pregnant_or_breastfeeding": True}
+    assert outcome(SLID, pregnant, "Patients must not be pregnant") == "not_met"
+
+
+def test_a_list_of_alternatives_is_never_cut_into_requirements():
+    """The members of 'one of the following' stay together even when they are sentences."""
+    text = ("Inclusion Criteria:\n\n"
+            "  -  Must meet one of the following:\n\n"
+            "       -  Patients must be in second or later relapse\n\n"
+            "       -  Patients must have refractory disease\n")
+    first = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1}
+    assert verdict(text, first) != "not_eligible"
+
+
+def test_a_list_whose_members_are_each_sentences_stays_one_criterion():
+    """NCT03914625: ages by group under 'Age at diagnosis:' are alternatives, not each required."""
+    text = ("Inclusion Criteria:\n\n"
+            "  -  Age at diagnosis:\n\n"
+            "       -  Patients must be >= 365 days and < 10 years of age (B-ALL patients "
+            "without DS).\n\n"
+            "       -  Patients must be >= 365 days and =< 31 years of age (B-ALL patients "
+            "with DS).\n")
+    child = {"age": {"years": 5}, "diagnosis": "b_all", "down_syndrome": False}
+    assert verdict(text, child) != "not_eligible"

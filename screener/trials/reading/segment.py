@@ -56,6 +56,13 @@ _OTHER_PART = re.compile(
     r"\b(donors?|recipients?|siblings?|parents?|cohorts?|arms?|parts?|phase|strat\w*|groups?|"
     r"stage|step|nhl|aml|cll|mds|lymphoma|myeloma|tumou?rs?|healthy|volunteers?|controls?)\b"
     r"|\b(?:part|arm|group|cohort)\s+[a-z0-9]\b", re.IGNORECASE)
+#: A sub-item that states what every participant needs: a criterion of its own.
+_STANDALONE = re.compile(
+    r"(?:all\s+)?(?:patients|participants|subjects)\s+(?:must|should|shall|need\s+to|"
+    r"will\s+need|are\s+required)\b|(?:at\s+least|a\s+minimum\s+of|>=?|\u2265)\s*\d+\s+"
+    r"(?:[\w-]+\s+){1,3}must\s+have\s+elapsed\b", re.IGNORECASE)
+_WHOM_MUST = re.compile(r"(?:patients|participants|subjects)\s+(?:with|who)\b[^.;:]{1,80}?"
+                        r"\b(?:must|should)\b", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"(?:^|[\s,;])(or|OR|Or)\.?$")
 
 
@@ -228,6 +235,18 @@ def split(text: str) -> list[Item]:
         if top is None:
             top = indent
         deeper = indent > top + 1
+        if bullet and draft is not None and _slid_under(draft, body, deeper):
+            # "Patients must have fully recovered ...", "At least 7 days must have
+            # elapsed ...": a requirement of everyone is a criterion of its own, even
+            # where the registry's layout has slid it under the list above (its
+            # level is the new level of the section's items).
+            close()
+            top = indent
+            draft = _Draft(kind, section, qualified, indent, bullet=True)
+            draft.add(body, new_sub=False)
+            draft.lead_in = _is_lead_in(body) and _LEAD_ALTERNATIVES.search(body) is not None
+            blank = False
+            continue
         if (draft is not None and draft.lead_in and not deeper and (bullet or not blank)
                 and (draft.absorbing or not draft.subs)):
             # A list introduced by a lead-in line stays with it, even unindented.
@@ -252,6 +271,31 @@ def split(text: str) -> list[Item]:
         blank = False
     close()
     return _merge_alternatives([piece for item in items for piece in _run_together(item)])
+
+
+def _slid_under(draft: _Draft, body: str, deeper: bool) -> bool:
+    """A bullet that would join ``draft`` but is an inclusion criterion of its own.
+
+    It states what every participant needs ("Patients must ...", "At least 7 days
+    must have elapsed ...") under a statement, or under a list whose first member
+    is a fragment ("... are also eligible with: / - First relapse ..."); never
+    inside a list of alternatives, nor in a list whose members are all such
+    sentences ("Age at diagnosis: / - Patients must be ... (B-ALL without DS)").
+    """
+    if draft.kind != INCLUSION or not (deeper or draft.lead_in):
+        return False
+    head = " ".join(draft.lines)
+    # "Patients with Ph+ ALL must ...": a requirement of some patients, its own
+    # criterion too -- unless the statement above is one of the same shape (then
+    # the two may be cohorts of one criterion).
+    if not (_STANDALONE.match(body) or _WHOM_MUST.match(body) and not _WHOM_MUST.match(head)):
+        return False
+    if _LEAD_ALTERNATIVES.search(head):
+        return False
+    if draft.subs:
+        first = _BULLET.match(draft.subs[0][0])
+        return not _STANDALONE.match(first.group("rest") if first else draft.subs[0][0])
+    return deeper and not head.rstrip().endswith(":")
 
 
 def _run_together(item: Item) -> list[Item]:
