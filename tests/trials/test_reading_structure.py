@@ -229,3 +229,26 @@ def test_a_list_whose_members_are_each_sentences_stays_one_criterion():
             "with DS).\n")
     child = {"age": {"years": 5}, "diagnosis": "b_all", "down_syndrome": False}
     assert verdict(text, child) != "not_eligible"
+
+
+# ------------------------------------------------------------------ whose criteria
+def test_a_transplant_recipients_criteria_are_the_patients():
+    """NCT00003838: 'EXCLUSION CRITERIA - Recipient' excludes the patient; '- Donor' never does."""
+    text = ("INCLUSION CRITERIA - Recipients:\n\n* Acute lymphoblastic leukemia\n\n"
+            "EXCLUSION CRITERIA - Recipient - any of the following:\n\n* Pregnant or lactating\n\n"
+            "EXCLUSION CRITERIA - Donor - any of the following:\n\n* HIV positive\n")
+    assert verdict(text, {"diagnosis": "b_all", "sex": "female",
+                          "pregnant_or_breastfeeding": True}) == "not_eligible"
+    assert verdict(text, {"diagnosis": "b_all", "infections": {"hiv": True}}) != "not_eligible"
+
+
+def test_a_heading_that_names_whom_in_front_starts_their_criteria():
+    """'Recipient Exclusion Criteria:' starts exclusions; 'Donor Exclusion Criteria:' a donor's."""
+    text = ("Recipient Inclusion Criteria:\n\n* Acute lymphoblastic leukemia\n\n"
+            "Recipient Exclusion Criteria:\n\n* Active hepatitis B infection\n\n"
+            "Donor Exclusion Criteria:\n\n* HIV positive\n")
+    assert verdict(text, {"diagnosis": "b_all",
+                          "infections": {"hepatitis_b": False, "hiv": False}}) != "not_eligible"
+    assert verdict(text, {"diagnosis": "b_all", "infections": {"hepatitis_b": True}}) == \
+        "not_eligible"
+    assert verdict(text, {"diagnosis": "b_all", "infections": {"hiv": True}}) != "not_eligible"

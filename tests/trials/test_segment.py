@@ -126,12 +126,15 @@ def test_split(case, text, expected):
 
 
 def test_donor_heading_marks_items_as_someone_elses():
-    """Items under a donor heading are flagged, so no rule about the patient comes from them."""
+    """Items under a donor heading are flagged, so no rule about the patient comes from them.
+
+    The transplant's recipient is the patient: their items are not flagged.
+    """
     text = ("INCLUSION CRITERIA - Recipients:\n  -  Acute lymphoblastic leukemia\n\n"
             "INCLUSION CRITERIA - Donor:\n  -  HLA-identical sibling\n")
     items = split(text)
     assert [(i.text, i.qualified) for i in items] == [
-        ("Acute lymphoblastic leukemia", True), ("HLA-identical sibling", True)]
+        ("Acute lymphoblastic leukemia", False), ("HLA-identical sibling", True)]
 
 
 def test_registration_heading_still_speaks_of_the_patient():

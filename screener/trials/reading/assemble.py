@@ -51,7 +51,8 @@ NOTE_CORE = ("Read automatically from the registry text, in part: what every par
              "have is screened and the rest is for the study team; a person has not reviewed "
              "this yet.")
 
-_OTHER_PERSON = re.compile(r"\b(donors?|recipients?|siblings?|parents?|partners?|"
+# (A transplant's recipient is the patient: "Inclusion Criteria - Recipients" is theirs.)
+_OTHER_PERSON = re.compile(r"\b(donors?|siblings?|parents?|partners?|"
                            r"cohorts?|arms?|parts?|phase|strat\w*|groups?|stage|"
                            r"nhl|aml|cll|mds|lymphoma|myeloma|solid tumou?rs?)\b",
                            re.IGNORECASE)
@@ -60,7 +61,7 @@ _OTHER_PERSON = re.compile(r"\b(donors?|recipients?|siblings?|parents?|partners?
 
 def _other_person(item: Item) -> bool:
     """Criteria of a donor, a sibling or a parent: nothing of the patient's."""
-    return bool(re.match(r"^\s*(donors?|recipients?|siblings?)\b", item.text, re.I) or (
+    return bool(re.match(r"^\s*(donors?|siblings?)\b", item.text, re.I) or (
         item.section and re.search(r"\b(donors?|siblings?|parents?|partners?)\b", item.section,
                                    re.I)))
 
@@ -71,7 +72,7 @@ def _qualified(item: Item) -> bool:
     if re.match(r"^\W*(?:phase|part|cohort|arm|group|stratum|stage|step)\b[^:]{0,40}:", item.text,
                 re.I) or re.search(r"\bcohorts?\b|\barms?\b|\bstrat(?:um|a)\b", item.text, re.I):
         return True  # criteria of one part of the study
-    if re.match(r"^\s*(donors?|recipients?|siblings?)\b", item.text, re.I):
+    if re.match(r"^\s*(donors?|siblings?)\b", item.text, re.I):
         return True
     return bool(item.section and _OTHER_PERSON.search(item.section)
                 and not re.search(r"patient|characteristics|therapy|criteria", item.section, re.I)

@@ -35,7 +35,13 @@ _BULLET = re.compile(
     r"^(?P<marker>[-*\u2022+\u25cf\u25aa\u2013]|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)]"
     r"|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+(?P<rest>\S.*)$")
 _HEADING = re.compile(
-    r"^(?:key\s+|main\s+|major\s+|general\s+|specific\s+|additional\s+|further\s+|other\s+)?"
+    # "Donor Exclusion Criteria", "Part B Inclusion Criteria", "Recipient Inclusion
+    # Criteria": whom or which part of the study the heading is for, in front.
+    r"^(?P<pre>(?:(?:patient|recipient|donor|participant|subject|sibling|related|unrelated|"
+    r"haploidentical|pediatric|paediatric|adult|child|infant)s?|(?:cohort|part|arm|group|"
+    r"stratum|strata|phase|stage|step|dose[- ]escalation|dose[- ]expansion|expansion|"
+    r"escalation)(?:\s+[\w.-]{1,6})?)\s+)?"
+    r"(?:key\s+|main\s+|major\s+|general\s+|specific\s+|additional\s+|further\s+|other\s+)?"
     r"(?P<kind>inclusion|exclusion|eligibility|ineligibility|non-?inclusion)"
     r"(?:\s+and\s+exclusion)?\s+criteri(?:a|on)\b(?P<rest>.*)$",
     re.IGNORECASE)
@@ -53,7 +59,7 @@ _LEAD_IN = re.compile(
     r"meet|such as|who|which|that|are|is|have|has|with|of the)\b",
     re.IGNORECASE)
 _OTHER_PART = re.compile(
-    r"\b(donors?|recipients?|siblings?|parents?|cohorts?|arms?|parts?|phase|strat\w*|groups?|"
+    r"\b(donors?|siblings?|parents?|cohorts?|arms?|parts?|phase|strat\w*|groups?|"
     r"stage|step|nhl|aml|cll|mds|lymphoma|myeloma|tumou?rs?|healthy|volunteers?|controls?)\b"
     r"|\b(?:part|arm|group|cohort)\s+[a-z0-9]\b", re.IGNORECASE)
 #: A sub-item that states what every participant needs: a criterion of its own.
@@ -117,6 +123,9 @@ def _heading(line: str) -> tuple[str, str] | None:
     rest = m.group("rest").strip(" :-\u2013*")
     if len(rest) > 60:  # a sentence that starts with the words, not a heading
         return None
+    pre = (m.groupdict().get("pre") or "").strip()
+    if pre and not re.match(r"(?:patient|recipient|participant|subject)s?$", pre, re.IGNORECASE):
+        rest = f"{pre} {rest}".strip()
     # "for registration" / "at enrollment" still speak of the patient; "- Donor",
     # "for the NHL Cohort", "Part B" do not.
     rest = rest if _OTHER_PART.search(rest) or _FOR_SOMETHING.match(rest) else ""
