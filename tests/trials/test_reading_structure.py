@@ -252,3 +252,22 @@ def test_a_heading_that_names_whom_in_front_starts_their_criteria():
     assert verdict(text, {"diagnosis": "b_all", "infections": {"hepatitis_b": True}}) == \
         "not_eligible"
     assert verdict(text, {"diagnosis": "b_all", "infections": {"hiv": True}}) != "not_eligible"
+
+
+# ------------------------------------------------------------------ a label over a list
+def test_an_exclusion_label_over_a_list_excludes_on_each_member():
+    """'Infections: / - Known HIV infection / - ...': each member excludes on its own."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* Infections:\n  * Known HIV infection\n  * Active hepatitis B infection\n")
+    base = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1}
+    assert verdict(text, {**base, "infections": {"hiv": True}}) == "not_eligible"
+    assert verdict(text, {**base, "infections": {"hiv": False, "hepatitis_b": False}}) != \
+        "not_eligible"
+
+
+def test_an_exclusion_list_for_a_later_step_is_not_read_as_entry():
+    """'At the time of CAR T-cell infusion:' speaks of a later step, never of entry."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* At the time of CAR T-cell infusion:\n  * Known HIV infection\n")
+    base = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1}
+    assert outcome(text, {**base, "infections": {"hiv": True}}, "At the time") == "not_screened"

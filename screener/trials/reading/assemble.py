@@ -278,9 +278,22 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         if not words:
             return _read_alternatives(item, None)
         head_reading = read_text(item.kind, rest, strict=True)
+        if head_reading is None and item.kind == INCLUSION and _names_nothing(rest):
+            # "Disease burden defined as at least 1 of the following:": the head
+            # only names what the alternatives are about
+            choice = _read_alternatives(item, None)
+            if choice is None or set(words) <= _LABEL_WORDS:
+                return choice
+            return {"all": [{"not_screened": _REST}, choice[0]]}, choice[1]
         if head_reading is None or item.kind == EXCLUSION:
             return None
         return _read_alternatives(item, head_reading)
+    if (item.kind == EXCLUSION and len(head.split()) <= 8 and not clauses.says_doubt(head)
+            and not _LATER.search(head) and not _WHOM_IN.search(head)):
+        # "Central nervous system (CNS) involvement and abnormalities: / - CNS-3
+        # disease / - ...": the list says what excludes, each on its own
+        return combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1)
+                                          for sub in item.subs])
     if re.search(r"\b(all of|each of|following (?:criteria|requirements|conditions)?)\b|"
                  r"defined (?:as|below)|as follows|adequate", head, re.I) is None:
         # A bare heading ("Postinduction therapy:") may name a later phase of the
@@ -303,6 +316,26 @@ _WHOM = re.compile(r"^(?:for\s+)?(?:patients|participants|subjects|those|childre
 _PERMITS = re.compile(r"\b(?:eligible|allowed|permitted|acceptable|included)\W*$", re.IGNORECASE)
 _OR_END = re.compile(r"(?:^|[\s,;])(?:or|and/or)\.?\s*$", re.IGNORECASE)
 _OR_START = re.compile(r"^\s*(?:or|and/or)\b", re.IGNORECASE)
+
+
+#: Words of a head that only names what its list is about ("Disease burden").
+_LABEL_WORDS = frozenset({"disease", "burden", "status", "evidence", "criteria", "features",
+                          "characteristics", "requirements", "conditions", "function",
+                          "measurable", "documented", "diagnosis"})
+#: A head that may speak of a later step of the study, not of entry to it.
+_LATER = re.compile(r"\b(?:prior\s+to|before|after|during|at\s+the\s+time|phase|cycle|course|"
+                    r"induction|consolidation|maintenance|infusion|lymphodepl\w*|"
+                    r"transplant(?:ation)?\s+(?:day|time)|randomi[sz]ation)\b", re.IGNORECASE)
+
+
+_WHOM_IN = re.compile(r"\b(?:patients?|participants?|subjects?|those|individuals|children|"
+                      r"adults|women|men|females?|males?)\b|\+\s*:|positive\s*:", re.IGNORECASE)
+
+
+def _names_nothing(head: str) -> bool:
+    """A short head with no doubt and nothing the profile holds: a label over its list."""
+    return (len(head.split()) <= 8 and not clauses.says_doubt(head)
+            and _clause_fields(head) == set())
 
 
 def _or_joined(subs: list[str]) -> bool:
