@@ -271,3 +271,15 @@ def test_an_exclusion_list_for_a_later_step_is_not_read_as_entry():
             "* At the time of CAR T-cell infusion:\n  * Known HIV infection\n")
     base = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1}
     assert outcome(text, {**base, "infections": {"hiv": True}}, "At the time") == "not_screened"
+
+
+# ------------------------------------------------------------------ run together
+def test_an_nci_summary_run_together_ends_a_criterion_at_a_common_opener():
+    """NCT00002812: '... for reactive airway disease Inhalational steroids allowed'."""
+    text = ("PRIOR CONCURRENT THERAPY: Biologic therapy: Not specified Endocrine therapy: At "
+            "least 1-2 months since prior prednisone, for less than 48 hours, for reactive "
+            "airway disease Inhalational steroids allowed Known HIV infection not allowed "
+            "Radiotherapy: Not specified")
+    texts = criteria_texts(text)
+    assert "Inhalational steroids allowed" in texts
+    assert any(t.endswith("for reactive airway disease") for t in texts)

@@ -80,7 +80,8 @@ RUN_TOGETHER = re.compile(
     r"(?<![A-Z])\s+(?=[A-Z]{3,}(?:\s+[A-Z/]{2,}){0,3}:)"
     r"|(?<=[a-z0-9)%])\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
     r"|(?<=[a-z0-9)%])\s+(?=(?:No|Not|At\s+least|Prior|Concurrent|Must|Fertile|Negative|"
-    r"Recovered|Adequate|Absence|Life\s+expectancy|Patients|See)\s)")
+    r"Recovered|Adequate|Absence|Life\s+expectancy|Patients|See|Histologically|Previous|Known|"
+    r"History|Active|Uncontrolled|Evidence|Documented|Inhaled|Inhalational)\s)")
 
 
 @dataclass
