@@ -283,3 +283,42 @@ def test_an_nci_summary_run_together_ends_a_criterion_at_a_common_opener():
     texts = criteria_texts(text)
     assert "Inhalational steroids allowed" in texts
     assert any(t.endswith("for reactive airway disease") for t in texts)
+
+
+# ------------------------------------------------------------------ cohorts
+COHORTS = """Inclusion Criteria:
+
+Cohort 1 (B-ALL):
+
+* CD19-positive disease
+
+Cohort 2 (T-ALL):
+
+* Relapsed or refractory disease
+
+Exclusion Criteria:
+
+* Active hepatitis B infection
+"""
+
+
+def test_a_cohorts_requirement_binds_its_own_members():
+    """A B-ALL patient without CD19 fits neither cohort of the B-ALL / T-ALL study."""
+    b_cell = {"diagnosis": "b_all", "cd19": "negative", "disease_status": "relapsed"}
+    assert verdict(COHORTS, b_cell) == "not_eligible"
+
+
+def test_a_cohorts_requirement_never_rules_out_a_member_of_another():
+    """A T-ALL patient (no CD19) belongs to the T-ALL cohort: the B-ALL cohort's CD19 is not theirs."""
+    t_cell = {"diagnosis": "t_all", "cd19": "negative", "disease_status": "relapsed",
+              "relapse_count": 1}
+    assert verdict(COHORTS, t_cell) != "not_eligible"
+
+
+def test_cohorts_that_may_overlap_are_never_binding():
+    """'Cohort 1 (ALL)' and 'Cohort 2 (B-ALL)' share people: neither cohort's rule rules out."""
+    text = ("Inclusion Criteria:\n\nCohort 1 (ALL):\n\n* CD19-positive disease\n\n"
+            "Cohort 2 (B-ALL):\n\n* Relapsed or refractory disease\n")
+    b_cell = {"diagnosis": "b_all", "cd19": "negative", "disease_status": "relapsed",
+              "relapse_count": 1}
+    assert verdict(text, b_cell) != "not_eligible"

@@ -183,6 +183,59 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
 
 #: A heading that scopes its criteria to the ALL cohort of a study with several.
 _ALL_COHORT = re.compile(r"(?-i:\bALL\b)|acute\s+lymphoblastic", re.IGNORECASE)
+#: A part of a study for people with another disease than ALL.
+_OTHER_DISEASE = re.compile(r"\b(?:nhl|lymphomas?|aml|cll|cml|mds|myeloma|solid\s+tumou?rs?|"
+                            r"myeloid|hodgkin)\b", re.IGNORECASE)
+_PART_WORDS = re.compile(
+    r"^\W*(?:(?:key|main)\s+)?(?:(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)\b)?"
+    r"[\s:,-]*(?:(?:for|of|in)\s+)?(?:the\s+)?(?:(?:cohort|group|arm|part|stratum|strata)"
+    r"\s*[\w.-]{0,4}\b)?[\s:,(-]*|[\s:)]*(?:cohorts?|groups?|arms?|parts?|strat(?:um|a))?"
+    r"[\s:)]*$", re.IGNORECASE)
+
+
+def _members(section: str) -> frozenset[str] | None:
+    """The diagnoses a heading scopes its criteria to ("Cohort 1 (B-ALL):" -> B-ALL).
+
+    None when the heading names no diagnosis alone; an empty set for a part of the
+    study for people with another disease ("for the NHL cohort").
+    """
+    words = _PART_WORDS.sub(" ", section).strip(" ()")
+    reading = read_text(INCLUSION, words, strict=True) if words else None
+    if reading is not None:
+        leaf = reading[0]
+        if leaf.get("field") == "diagnosis" and leaf.get("op") in ("eq", "in"):
+            value = leaf["value"]
+            return frozenset([value] if isinstance(value, str) else value)
+        if "any" in leaf and leaf["any"] and leaf["any"][0].get("field") == "diagnosis":
+            return frozenset(leaf["any"][0]["value"])  # "ALL": B or T (others: study team)
+        return None
+    if _ALL_COHORT.search(section):
+        return frozenset({"b_all", "t_all"})
+    if _OTHER_DISEASE.search(section):
+        return frozenset()
+    return None
+
+
+def _cohort(item: Item) -> frozenset[str] | None:
+    """The diagnoses of the item's cohort, when every part of the study has its own.
+
+    Only when each heading that names a part of the study names a diagnosis and no
+    two parts share one: then a person belongs to exactly one part, and a criterion
+    of that part is binding on its members alone.
+    """
+    mine = _members(item.section or "")
+    if not mine:
+        return None
+    seen: list[frozenset[str]] = []
+    for part in item.parts or (item.section,):
+        members = _members(part)
+        if members is None:
+            return None
+        if members and members not in seen:
+            seen.append(members)
+    if any(a & b for i, a in enumerate(seen) for b in seen[i + 1:]):
+        return None
+    return mine
 
 
 def _never_met(rule: dict) -> bool:
@@ -203,17 +256,18 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
     if reading is None:
         return None
     rule, plain = reading
-    if _ALL_COHORT.search(item.section or ""):
-        # "Inclusion criteria for the ALL cohort": what applies to every person with
-        # ALL (B or T); anyone else may belong to another cohort (study team).
-        is_all = {"field": "diagnosis", "op": "in", "value": ["b_all", "t_all"]}
+    members = _cohort(item)
+    if members is not None:
+        # "Inclusion criteria for the ALL cohort", "Cohort 1 (B-ALL):": what applies to
+        # every person of that cohort; anyone else may belong to another (study team).
+        who = {"field": "diagnosis", "op": "in", "value": sorted(members)}
         if item.kind == EXCLUSION and _never_met(rule):
             # an exclusion that only ever raises a question ("grade 2-4 GVHD": an active
             # GVHD answer goes to the study team): whoever it is for, asking the
             # diagnosis as well would change nothing
             return rule, plain
         if item.kind == EXCLUSION:
-            # excludes people with ALL; for anyone else, the other cohort's own
+            # excludes people of the cohort; for anyone else, the other cohort's own
             # exclusions (often the same) are for the study team -- never "does not apply"
             seen = [r for r in rule.get("any", []) if "not_screened" not in r]
             if seen and len(seen) < len(rule["any"]):
@@ -221,10 +275,10 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
                 # only when what we read applies, so it is asked only then (when nothing
                 # read applies, the rest is the study team's whatever the diagnosis)
                 core = seen[0] if len(seen) == 1 else {"any": seen}
-                return {"all": [rule, {"any": [is_all, {"not": core},
+                return {"all": [rule, {"any": [who, {"not": core},
                                                {"not_screened": "another cohort"}]}]}, plain
-            return {"all": [rule, {"any": [is_all, {"not_screened": "another cohort"}]}]}, plain
-        return {"any": [rule, {"all": [{"not": is_all}, {"not_screened": "another cohort"}]}]}, \
+            return {"all": [rule, {"any": [who, {"not_screened": "another cohort"}]}]}, plain
+        return {"any": [rule, {"all": [{"not": who}, {"not_screened": "another cohort"}]}]}, \
             plain
     # Another cohort, arm or phase: an exclusion there never excludes from the trial,
     # and a requirement there is one alternative among parts we do not assemble.

@@ -95,6 +95,9 @@ class Item:
     section: str = ""  # the heading or label the item sits under
     qualified: bool = False  # heading names a part of the study (donor, cohort, arm)
     alternatives: bool = False  # items joined by "or": subs are alternatives, not all required
+    #: every heading or label of the text that names a part of the study, in order: which
+    #: other cohorts, arms or parts a person could belong to
+    parts: tuple[str, ...] = ()
 
 
 def unescape(text: str) -> str:
@@ -280,7 +283,11 @@ def split(text: str) -> list[Item]:
             draft.add(stripped, new_sub=bool(bullet))
         blank = False
     close()
-    return _merge_alternatives([piece for item in items for piece in _run_together(item)])
+    items = _merge_alternatives([piece for item in items for piece in _run_together(item)])
+    parts = tuple(dict.fromkeys(item.section for item in items if item.qualified and item.section))
+    for item in items:
+        item.parts = parts
+    return items
 
 
 def _slid_under(draft: _Draft, body: str, deeper: bool) -> bool:
