@@ -322,3 +322,24 @@ def test_cohorts_that_may_overlap_are_never_binding():
     b_cell = {"diagnosis": "b_all", "cd19": "negative", "disease_status": "relapsed",
               "relapse_count": 1}
     assert verdict(text, b_cell) != "not_eligible"
+
+
+def test_an_exclusion_naming_a_kind_then_any_of_its_members_excludes_on_each():
+    """NCT02744768-like: 'Impaired ..., including any one of the following:'."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* Active infection, including any one of the following:\n"
+            "  * Known HIV infection\n  * Active hepatitis B infection\n")
+    base = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1}
+    assert verdict(text, {**base, "infections": {"hepatitis_b": True}}) == "not_eligible"
+    assert verdict(text, {**base, "infections": {"hiv": False, "hepatitis_b": False}}) != \
+        "not_eligible"
+
+
+def test_an_exclusion_list_with_a_time_window_in_its_head_is_not_read_without_it():
+    """'... any of the following within 14 days:': a member alone would exclude for life."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* Any of the following within 14 days before enrollment:\n"
+            "  * Prior treatment with dasatinib\n")
+    long_ago = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1,
+                "prior_therapies": [{"therapy": "dasatinib", "months_since_last_dose": 12}]}
+    assert verdict(text, long_ago) != "not_eligible"

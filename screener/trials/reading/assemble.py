@@ -339,11 +339,14 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
             if choice is None or set(words) <= _LABEL_WORDS:
                 return choice
             return {"all": [{"not_screened": _REST}, choice[0]]}, choice[1]
+        if item.kind == EXCLUSION and _plain_label(head):
+            # "Impaired cardiac function, including any one of the following:": each
+            # listed condition excludes on its own (the head only names their kind)
+            return _read_alternatives(item, None)
         if head_reading is None or item.kind == EXCLUSION:
             return None
         return _read_alternatives(item, head_reading)
-    if (item.kind == EXCLUSION and len(head.split()) <= 8 and not clauses.says_doubt(head)
-            and not _LATER.search(head) and not _WHOM_IN.search(head)):
+    if item.kind == EXCLUSION and _plain_label(head):
         # "Central nervous system (CNS) involvement and abnormalities: / - CNS-3
         # disease / - ...": the list says what excludes, each on its own
         return combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1)
@@ -384,6 +387,15 @@ _LATER = re.compile(r"\b(?:prior\s+to|before|after|during|at\s+the\s+time|phase|
 
 _WHOM_IN = re.compile(r"\b(?:patients?|participants?|subjects?|those|individuals|children|"
                       r"adults|women|men|females?|males?)\b|\+\s*:|positive\s*:", re.IGNORECASE)
+
+
+def _plain_label(head: str) -> bool:
+    """An exclusion's head over its list that narrows none of it: no condition, no later
+    step of the study ('at the time of infusion'), no group of people, no time window."""
+    return (len(head.split()) <= 12 and not clauses.says_doubt(head) and not _LATER.search(head)
+            and not _WHOM_IN.search(head)
+            and not re.search(r"\bwithin\b|\bsince\b|\bdays?\b|\bweeks?\b|\bmonths?\b|"
+                              r"\byears?\b|\bhours?\b|\bunless\b|\bexcept\b", head, re.I))
 
 
 def _names_nothing(head: str) -> bool:
