@@ -343,3 +343,14 @@ def test_an_exclusion_list_with_a_time_window_in_its_head_is_not_read_without_it
     long_ago = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1,
                 "prior_therapies": [{"therapy": "dasatinib", "months_since_last_dose": 12}]}
     assert verdict(text, long_ago) != "not_eligible"
+
+
+def test_diseases_to_be_included_are_alternatives():
+    """NCT00003838: the diseases listed under 'Diseases to be included:' are not each required."""
+    text = ("Inclusion Criteria:\n\n        Diseases to be included:\n\n"
+            "          -  CML chronic phase\n\n"
+            "          -  Acute lymphoblastic leukemia in complete remission\n\n"
+            "          -  Myeloproliferative diseases associated with either cytopenia or "
+            "uncontrolled proliferation.\n")
+    assert verdict(text, {"diagnosis": "other"}) != "not_eligible"
+    assert verdict(text, {"diagnosis": "b_all", "in_remission": False}) != "not_eligible"

@@ -38,7 +38,7 @@ from ...eligibility.rules import RuleError, build_node
 from .. import spanish
 from . import clauses
 from .concepts import Reading, _disease_status, _philadelphia, _readings
-from .segment import EXCLUSION, INCLUSION, Item
+from .segment import _LEAD_ALTERNATIVES, EXCLUSION, INCLUSION, Item
 from .templates import _HARMLESS, _NEGATION, _implication, plain_list_words, read_text
 
 logger = logging.getLogger(__name__)
@@ -322,10 +322,13 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         return None  # sub-items under a condition ("For patients over 16:")
     if not head.rstrip().endswith(":") or _or_joined(item.subs):
         return _read_refined(item)
-    if any(re.search(r"\b(one of|any of|either|at least one|\d+ of the following)\b", sub, re.I)
-           for sub in item.subs):
-        return None  # nested alternatives: their logic is beyond a safe reading
-    if re.search(r"\b(one of|any of|either|at least one|\d+ of the following)\b", head, re.I):
+    if any(_NESTED_LIST.search(_SUB_MARKER.sub("", sub, count=1)) for sub in item.subs):
+        # a member that opens a list of its own ("Meets 1 of the following:"): the flat
+        # text no longer tells its members from the others -- beyond a safe reading
+        # ("either X or Y" inside one member is that member's own affair)
+        return None
+    if re.search(r"\b(one of|any of|either|at least one|\d+ of the following)\b", head,
+                 re.I) or _LEAD_ALTERNATIVES.search(head):
         rest = _LEAD_IN_PHRASE.sub("", head).strip(" :,;")
         words = [w for w in re.findall(r"[a-z0-9][a-z0-9+'-]*", rest.lower())
                  if w not in _HARMLESS]
@@ -378,7 +381,8 @@ _OR_START = re.compile(r"^\s*(?:or|and/or)\b", re.IGNORECASE)
 #: Words of a head that only names what its list is about ("Disease burden").
 _LABEL_WORDS = frozenset({"disease", "burden", "status", "evidence", "criteria", "features",
                           "characteristics", "requirements", "conditions", "function",
-                          "measurable", "documented", "diagnosis"})
+                          "measurable", "documented", "diagnosis", "diagnoses", "diseases",
+                          "malignancies", "indications", "included", "eligible", "following"})
 #: A head that may speak of a later step of the study, not of entry to it.
 _LATER = re.compile(r"\b(?:prior\s+to|before|after|during|at\s+the\s+time|phase|cycle|course|"
                     r"induction|consolidation|maintenance|infusion|lymphodepl\w*|"

@@ -157,8 +157,8 @@ def _is_pdq_heading(line: str) -> bool:
 
 def _is_label(text: str) -> bool:
     """A short line ending in ':' that names a group of items ("Renal:", "Age:")."""
-    if not text.endswith(":") or _LEAD_IN.search(text):
-        return False
+    if not text.endswith(":") or _LEAD_IN.search(text) or _LEAD_ALTERNATIVES.search(text):
+        return False  # "Diseases to be included:" introduces alternatives, not a group
     return len(text.rstrip(":").split()) <= 5
 
 
