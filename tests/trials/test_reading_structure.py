@@ -354,3 +354,16 @@ def test_diseases_to_be_included_are_alternatives():
             "uncontrolled proliferation.\n")
     assert verdict(text, {"diagnosis": "other"}) != "not_eligible"
     assert verdict(text, {"diagnosis": "b_all", "in_remission": False}) != "not_eligible"
+
+
+def test_a_piece_read_wrongly_never_costs_the_others_their_reading():
+    """NCT02435849: the creatinine-for-age table beside ALT must not lose the ALT limit."""
+    text = ("Inclusion Criteria:\n\n* Adequate organ function defined as:\n\n"
+            "  1. Renal function defined as: A serum creatinine based on age/gender as follows: "
+            "Maximum Serum Creatinine (mg/dL). Age Male Female 1 to < 2 years 0.6 0.6 2 to < 6 "
+            "years 0.8 0.8 6 to < 10 years 1.0 1.0 10 to < 13 years 1.2 1.2 13 to < 16 years "
+            "1.5 1.4 ≥ 16 years 1.7 1.4.\n"
+            "  2. Alanine Aminotransferase (ALT) ≤ 5 times the upper limit of normal (ULN) for "
+            "age.\n  3. Bilirubin < 2.0 mg/dL.\n")
+    high_alt = {"age": {"years": 9}, "organ_function": {"alt_x_uln": 10}}
+    assert outcome(text, high_alt, "Adequate organ function") == "not_met"

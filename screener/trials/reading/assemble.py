@@ -141,6 +141,8 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     read, unread = [], [(piece, None) for piece in exceptions]
     for piece in pieces:
         reading = read_text(kind, piece)
+        if reading is not None and not _valid(reading[0], "<piece>"):
+            reading = None  # a piece read wrongly is a piece unread: never the others' loss
         (read if reading is not None else unread).append((piece, reading))
     if not read:
         return None
