@@ -367,3 +367,16 @@ def test_a_piece_read_wrongly_never_costs_the_others_their_reading():
             "age.\n  3. Bilirubin < 2.0 mg/dL.\n")
     high_alt = {"age": {"years": 9}, "organ_function": {"alt_x_uln": 10}}
     assert outcome(text, high_alt, "Adequate organ function") == "not_met"
+
+
+def test_a_part_whose_members_the_profile_cannot_tell_never_decides_against_anyone():
+    """'Group A:' / 'Phase II:': its exclusion may clear a person, its requirement may be met."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nPhase II:\n\n"
+            "* Karnofsky performance status of at least 80%\n\n"
+            "Exclusion Criteria:\n\nGroup A:\n\n* Prior treatment with dasatinib\n")
+    on_dasatinib = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1,
+                    "performance_status": {"scale": "karnofsky", "score": 50},
+                    "prior_therapies": [{"therapy": "dasatinib", "months_since_last_dose": 2}]}
+    assert verdict(text, on_dasatinib) != "not_eligible"
+    fit = {**on_dasatinib, "performance_status": {"scale": "karnofsky", "score": 90}}
+    assert outcome(text, fit, "Karnofsky") == "met"

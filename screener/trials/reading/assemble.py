@@ -282,9 +282,16 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
             return {"all": [rule, {"any": [who, {"not_screened": "another cohort"}]}]}, plain
         return {"any": [rule, {"all": [{"not": who}, {"not_screened": "another cohort"}]}]}, \
             plain
-    # Another cohort, arm or phase: an exclusion there never excludes from the trial,
-    # and a requirement there is one alternative among parts we do not assemble.
-    return None
+    # A cohort, arm or phase whose members the profile cannot tell: an exclusion there
+    # is narrowed by a qualifier the profile cannot check (it can clear, never excludes
+    # from the trial), and a requirement there is one alternative among the parts (it
+    # can be met, never rules anyone out).
+    if _members(item.section or "") == frozenset():
+        return None  # a part for people with another disease than ALL ("the NHL cohort")
+    part = {"not_screened": "whether this part of the study is the person's"}
+    if item.kind == EXCLUSION:
+        return {"all": [rule, part]}, plain
+    return {"any": [rule, part]}, plain
 
 
 #: The short labels NCI summaries put above their criteria.
