@@ -13,8 +13,15 @@ never for its neighbours:
   "allowed") weakens only the readings of the fields it names, or all of them
   when it names none: an exclusion then never excludes alone, a requirement
   never rules out alone;
+- a statement with details indented below it needs each detail (an exclusion:
+  only when every piece applies); details joined by "or" are alternatives; a
+  detail that permits ("... eligible") widens what it names; a piece whose
+  rule is invalid is a piece unread;
 - items under a heading for another cohort, arm, phase, drug or a donor never
-  exclude from the trial; criteria "for the ALL cohort" apply to people with ALL;
+  exclude from the trial (a donor's say nothing; a part's exclusion is
+  all[rule, not_screened], its requirement any[rule, not_screened]); when every
+  part names its own diagnoses and no two share one ("for the ALL cohort",
+  "Cohort 1 (B-ALL)"), a part's criteria bind its members;
 - across items of one study: an unread item that makes an exception for a field
   (``drop_excepted``) and a remission trial's CNS status (``cns_in_remission``).
 

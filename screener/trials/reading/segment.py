@@ -16,8 +16,17 @@ the wrong place can turn "one of the following" into separate requirements):
 - a bullet or number at the section's shallowest indentation starts an item;
   anything deeper (sub-items, wrapped lines, tables) continues it;
 - a non-bullet paragraph after a blank line at that indentation is its own item;
-- a line that introduces a list ("... one of the following:", "as follows:")
-  keeps the list as its sub-items even when the list is not indented;
+- a line that introduces a list ("... one of the following:", "as follows:",
+  "Diseases to be included:") keeps the list as its sub-items even when the
+  list is not indented; a short line ending in ":" that does not is a label;
+- an inclusion bullet that states what every participant needs ("Patients
+  must ...", "At least 7 days must have elapsed ...") is a criterion of its own
+  even where the layout slid it under the list above -- never inside a list of
+  alternatives;
+- a heading may name whom or which part it is for in front ("Donor Exclusion
+  Criteria", "Part A Inclusion Criteria"); a transplant's recipient is the
+  patient, a donor, a cohort, an arm or a phase is not (``qualified``, and
+  ``parts`` lists every such heading of the text);
 - items joined by a trailing or leading "or" are alternatives, so they are
   merged into one item rather than read as separate requirements.
 """
