@@ -380,3 +380,15 @@ def test_a_part_whose_members_the_profile_cannot_tell_never_decides_against_anyo
     assert verdict(text, on_dasatinib) != "not_eligible"
     fit = {**on_dasatinib, "performance_status": {"scale": "karnofsky", "score": 90}}
     assert outcome(text, fit, "Karnofsky") == "met"
+
+
+def test_an_exclusion_list_that_can_exclude_no_one_asks_nothing():
+    """NCT02625480: an exception that cannot be placed leaves the list nothing to exclude on."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-cell ALL\n\nExclusion Criteria:\n\n"
+            "* Central nervous system (CNS) involvement and abnormalities:\n"
+            "  * Note: Neurologic symptoms may include but are not limited to cranial nerve "
+            "palsy (if not explained by extracranial tumor) and clinical cord compression.\n"
+            "  * History or presence of CNS disorder, such as cerebrovascular "
+            "ischemia/hemorrhage, dementia, cerebellar disease. Individuals with seizure "
+            "disorders requiring active anticonvulsive medication.\n")
+    assert outcome(text, {"diagnosis": "b_all"}, "Central nervous system") == "not_screened"

@@ -367,9 +367,12 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         return _read_alternatives(item, head_reading)
     if item.kind == EXCLUSION and _plain_label(head):
         # "Central nervous system (CNS) involvement and abnormalities: / - CNS-3
-        # disease / - ...": the list says what excludes, each on its own
-        return combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1)
-                                          for sub in item.subs])
+        # disease / - ...": the list says what excludes, each on its own. (When an
+        # exception among them leaves nothing that can exclude, the reading would
+        # only ask questions: none then.)
+        reading = combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1)
+                                             for sub in item.subs])
+        return reading if reading is not None and _may_apply(reading[0]) else None
     if re.search(r"\b(all of|each of|following (?:criteria|requirements|conditions)?)\b|"
                  r"defined (?:as|below)|as follows|adequate", head, re.I) is None:
         # A bare heading ("Postinduction therapy:") may name a later phase of the
@@ -407,6 +410,17 @@ _LATER = re.compile(r"\b(?:prior\s+to|before|after|during|at\s+the\s+time|phase|
 
 _WHOM_IN = re.compile(r"\b(?:patients?|participants?|subjects?|those|individuals|children|"
                       r"adults|women|men|females?|males?)\b|\+\s*:|positive\s*:", re.IGNORECASE)
+
+
+def _may_apply(rule: dict) -> bool:
+    """Whether some answer could make the rule met (an exclusion: exclude on it)."""
+    if "not_screened" in rule:
+        return False
+    if "all" in rule:
+        return all(_may_apply(r) for r in rule["all"])
+    if "any" in rule:
+        return any(_may_apply(r) for r in rule["any"])
+    return True
 
 
 def _plain_label(head: str) -> bool:
