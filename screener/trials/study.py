@@ -310,7 +310,11 @@ def _structured_ages_win(crit: dict, minimum: str | None, maximum: str | None,
 #: counts at diagnosis, not today.
 _AGE_AT_DIAGNOSIS = re.compile(
     r"\bage[^.;:]{0,80}?\b(?:at|of)\s+(?:the\s+time\s+of\s+)?(?:the\s+)?"
-    r"(?:initial\s+|original\s+|first\s+)?diagnosis\b", re.IGNORECASE)
+    r"(?:initial\s+|original\s+|first\s+)?diagnosis\b|"
+    # "diagnosed before the age of 22", "at (the time of) diagnosis, aged 1 to 30 years"
+    r"\bdiagnos\w*\s+(?:before|under|prior\s+to|by)\s+(?:the\s+)?age\b|"
+    r"\b(?:at|of)\s+(?:the\s+time\s+of\s+)?(?:initial\s+|original\s+)?diagnosis\W{0,3}"
+    r"(?:\w+\W+){0,4}?(?:aged?|years?\s+(?:of\s+age|old))\b", re.IGNORECASE)
 
 
 def _age_at_diagnosis_too(mapping: dict, maximum: str) -> dict:

@@ -966,3 +966,14 @@ def test_a_wait_in_days_is_said_in_days_once_never_as_a_fraction_of_months():
     assert "100 days" in plain["en"] and "3.285" not in plain["en"], plain["en"]
     assert plain["en"].count("100 days") == 1 and "3 months" not in plain["en"]
     assert "100 días" in plain["es"] and "3,285" not in plain["es"], plain["es"]
+
+
+@pytest.mark.parametrize("line", ["Diagnosed before the age of 22 years",
+                                  "At diagnosis, patients must be aged 1 to 21 years"])
+def test_a_maximum_age_counted_at_diagnosis_lets_in_someone_older_today(line):
+    # the structured maximum (21) is met by an age at diagnosis within it
+    text = f"Inclusion Criteria:\n- {line}\n"
+    person = {"age": {"years": 23}, "age_at_diagnosis": {"years": 20}, "diagnosis": "b_all"}
+    assert verdict(text, person, minimumAge="1 Year", maximumAge="21 Years") != "not_eligible"
+    older = {**person, "age_at_diagnosis": {"years": 23}}
+    assert verdict(text, older, minimumAge="1 Year", maximumAge="21 Years") == "not_eligible"
