@@ -248,6 +248,32 @@ def edge_wait(rule: dict) -> dict | None:
     return long
 
 
+def cohort_scope(rule: dict) -> tuple[dict, dict] | None:
+    """(rule, who) of a criterion scoped to one cohort of the study (``assemble._scoped``):
+    all[R, any[who, (not R), not_screened]] for an exclusion, any[R, all[not who,
+    not_screened]] for a requirement -- said as "R (in the part of the study for who)"."""
+    if isinstance(rule.get("all"), list) and len(rule["all"]) == 2:
+        inner, scope = rule["all"]
+        members = scope.get("any") if isinstance(scope, dict) else None
+        if (isinstance(members, list) and members and members[0].get("field") == "diagnosis"
+                and "not_screened" in members[-1]
+                and all(m == {"not": _core(inner)} for m in members[1:-1])):
+            return inner, members[0]
+    if isinstance(rule.get("any"), list) and len(rule["any"]) == 2:
+        inner, other = rule["any"]
+        parts = other.get("all") if isinstance(other, dict) else None
+        if (isinstance(parts, list) and len(parts) == 2 and "not" in parts[0]
+                and parts[0]["not"].get("field") == "diagnosis" and "not_screened" in parts[1]):
+            return inner, parts[0]["not"]
+    return None
+
+
+def _core(rule: dict) -> dict:
+    """What ``_scoped`` asks about: the read members of an any[...] with unread ones."""
+    seen = [r for r in rule.get("any", []) if "not_screened" not in r]
+    return seen[0] if len(seen) == 1 else {"any": seen}
+
+
 def seen_part(rule: dict) -> tuple[dict | None, bool]:
     """A group without its not_screened members, and whether it had any."""
     for key in ("all", "any"):
@@ -268,6 +294,10 @@ def _describe(rule: dict) -> str:
     edge = edge_wait(rule)
     if edge:
         return _describe(edge) + " (cerca del límite, lo comprueba el equipo del estudio)"
+    scoped = cohort_scope(rule)
+    if scoped:
+        inner, who = (_describe(r) for r in scoped)
+        return f"{inner} (en la parte del estudio para: {who})" if inner else ""
     implied = implication(rule)  # any[not X, Y]: "if X: Y"
     if implied:
         condition, then = (_describe(r) for r in implied)

@@ -977,3 +977,17 @@ def test_a_maximum_age_counted_at_diagnosis_lets_in_someone_older_today(line):
     assert verdict(text, person, minimumAge="1 Year", maximumAge="21 Years") != "not_eligible"
     older = {**person, "age_at_diagnosis": {"years": 23}}
     assert verdict(text, older, minimumAge="1 Year", maximumAge="21 Years") == "not_eligible"
+
+
+def test_a_cohorts_criterion_says_which_part_of_the_study_it_is_for():
+    # ZUMA-4 (NCT02625480): the ALL cohort's exclusions, beside an NHL cohort
+    import json
+    from pathlib import Path
+    record = Path(__file__).parent / "data" / "studies" / "NCT02625480.json"
+    trial = trial_from_study(json.loads(record.read_text("utf-8")))
+    infection = next(c for c in trial.criteria if c.text.startswith("Presence or suspicion"))
+    assert infection.plain["en"].startswith("An infection that is not under control")
+    assert "(in the part of the study for: type of ALL is one of" in infection.plain["en"]
+    assert "(en la parte del estudio para: tipo de LLA" in infection.plain["es"]
+    for words in (infection.plain["en"], infection.plain["es"]):
+        assert "or not (" not in words and " o no (" not in words, words

@@ -572,6 +572,10 @@ def describe(rule: dict) -> str:
     edge = spanish.edge_wait(rule)
     if edge:
         return describe(edge) + " (near the limit, the study team checks)"
+    scoped = spanish.cohort_scope(rule)
+    if scoped:
+        inner, who = (describe(r) for r in scoped)
+        return f"{inner} (in the part of the study for: {who})" if inner else ""
     implied = spanish.implication(rule)
     if implied:
         condition, then = (describe(r) for r in implied)
