@@ -487,3 +487,18 @@ def test_cli_all_and_the_api_screen_the_same_trials(registry, tmp_path, include_
     assert sources == {"criteria-file", "ctgov"}
     assert (REGISTRY_COMPLETED in cli_ids) is include_closed
     assert (CURATED_CLOSED in cli_ids) is include_closed
+
+
+def test_the_api_gives_the_new_readings_of_a_registry_trial(registry):
+    """ZUMA-4 (NCT02625480, registry only): an uncontrolled infection, read from 'Presence or
+    suspicion of ... infection that is uncontrolled', rules a patient out, and says why."""
+    patient = {"profile_version": 1, "age": {"years": 15}, "diagnosis": "b_all",
+               "disease_status": "relapsed", "relapse_count": 2,
+               "infections": {"uncontrolled_infection": True}}
+    (result,) = _screen(registry.test_client(), patient=patient,
+                        trials=["NCT02625480"]).get_json()["results"]
+    jsonschema.validate(result, RESULT_SCHEMA)
+    infection = next(c for c in result["criteria"] if c["text"].startswith("Presence or "
+                                                                           "suspicion"))
+    assert infection["outcome"] == "not_met" and result["verdict"] == "not_eligible"
+    assert "infection that is not under control" in infection["because"]

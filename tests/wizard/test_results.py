@@ -456,3 +456,21 @@ def test_no_waiting_date_when_the_criterion_fails_for_another_reason(app):
     newly = {**profile, "disease_status": "newly_diagnosed"}
     with app.test_request_context():
         assert "waiting period" in line_for(screen(newly, trial).criteria[0], newly, "en").told
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["This study is not for people with: An infection that is not under control",
+            "(in the part of the study for: type of ALL is one of: B-cell ALL, T-cell ALL)"]),
+    ("es", ["Este estudio no es para personas con: Una infección que no está controlada",
+            "(en la parte del estudio para: tipo de LLA es uno de: LLA de células B"]),
+])
+def test_registry_readings_reach_the_results_page_in_both_languages(
+        registry_client, registry_wizard, language, words):
+    """ZUMA-4 (registry only) rules out someone with an infection that is not under control,
+    read from its ALL cohort's 'Presence or suspicion of ... infection that is uncontrolled',
+    and says so in the family's language, with the part of the study it is for."""
+    sick = {**ADULT, "health": {**ADULT["health"], "infection": "yes"}}
+    page = _registry_results(registry_client, registry_wizard, sick, language)
+    card = _trial_article(page, "NCT02625480").text
+    for expected in words:
+        assert expected in card, card[:3000]
