@@ -991,3 +991,26 @@ def test_a_cohorts_criterion_says_which_part_of_the_study_it_is_for():
     assert "(en la parte del estudio para: tipo de LLA" in infection.plain["es"]
     for words in (infection.plain["en"], infection.plain["es"]):
         assert "or not (" not in words and " o no (" not in words, words
+
+
+@pytest.mark.parametrize("text", [
+    "Inclusion Criteria:\n- Patients in first or second complete remission with MRD >= 10^-3\n",
+    "Inclusion Criteria:\n- ALL in CR1 or CR2 with MRD >= 10^-3\n",
+])
+def test_first_or_second_remission_takes_a_first_remission(text):
+    # a first remission is one of the two: someone never relapsed is not ruled out
+    adult = {"age": {"years": 40}, "diagnosis": "b_all", "disease_status": "newly_diagnosed",
+             "relapse_count": 0, "in_remission": True, "mrd": {"status": "positive",
+                                                               "level": 0.01}}
+    assert verdict(text, adult) == "likely_eligible"
+    assert verdict(text, {**adult, "in_remission": False}) == "not_eligible"
+
+
+def test_can_be_enrolled_is_a_permission_not_a_requirement():
+    # NCT03441061: "Patients with Philadelphia chromosome (Ph)+ ALL can be enrolled in CR1 or
+    # CR2 and beyond." lets Ph+ patients in; it requires nothing of anyone else
+    text = ("Inclusion Criteria:\n- Patients with Philadelphia chromosome (Ph)+ ALL can be "
+            "enrolled in CR1 or CR2 and beyond.\n")
+    adult = {"age": {"years": 40}, "diagnosis": "b_all", "philadelphia_chromosome": "negative",
+             "in_remission": False}
+    assert verdict(text, adult) != "not_eligible"

@@ -254,9 +254,13 @@ def _disease_status(text: str) -> list[Reading]:
                                        "respond to treatment"))
     if not out:
         # in a second or later remission, or beyond the first: it has relapsed before
+        # ("first or second remission", "CR1 or CR2": a first remission is among them)
         out += _find(r"\bbeyond\s+(?:the\s+)?first\s+(?:complete\s+)?remission\b|"
+                     r"(?<!first or )(?<!first and )(?<!first, )(?<!1st or )(?<!cr1 or )"
+                     r"(?<!cr1/)(?<!cr1, )"
                      r"\b(?:second|2nd|third|3rd)\s+(?:or\s+(?:later|subsequent|greater)\s+)?"
-                     r"(?:complete\s+)?remission\b|\bcr\s?[23]\b", text,
+                     r"(?:complete\s+)?remission\b|(?<!cr1 or )(?<!cr1/)(?<!cr1, )\bcr\s?[23]\b",
+                     text,
                      lambda m: Reading(_leaf("relapse_count", "gte", 1), m.start(), m.end(),
                                        "leukemia that has come back at least once"))
     out += _find(r"\b(?:primary\s+)?refractory\s+to\s+(?:at\s+least\s+)?(?:one|1|an?)\s+"
@@ -1197,6 +1201,14 @@ _FIRST_REMISSION = {"all": [
 
 @recogniser
 def _remission(text: str) -> list[Reading]:
+    either = _find(r"\bin\s+(?:a\s+|their\s+)?(?:first|1st)\s*(?:or|and/or|/|,)\s*(?:second|2nd)"
+                   r"(?:\s*(?:or|,)\s*(?:third|3rd|later|subsequent))?\s+(?:complete\s+)?"
+                   r"(?:(?:hematologic(?:al)?|morphologic(?:al)?)\s+)?(?:complete\s+)?"
+                   r"(?:remission|cr)\b|\bin\s+cr1\s*(?:or|and/or|/|,)\s*cr2\b", text,
+                   lambda m: Reading(_leaf("in_remission", "is", True), m.start(), m.end(),
+                                     "being in remission now"))
+    if either:
+        return either  # a first or a later remission: in remission, whichever
     first = _find(r"\bin\s+(?:a\s+|their\s+|the\s+)?(?:first|1st)\s+(?:complete\s+)?"
                   r"(?:(?:hematologic(?:al)?|haematologic(?:al)?|morphologic(?:al)?)\s+)?"
                   r"(?:complete\s+)?(?:remission|cr)\b(?!\s*(?:or|and/or|/)\s)(?:\s*\(cr1?\))?|"
