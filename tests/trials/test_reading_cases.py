@@ -1014,3 +1014,22 @@ def test_can_be_enrolled_is_a_permission_not_a_requirement():
     adult = {"age": {"years": 40}, "diagnosis": "b_all", "philadelphia_chromosome": "negative",
              "in_remission": False}
     assert verdict(text, adult) != "not_eligible"
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("Hepatitis B surface antigen positive", "hepatitis_b"),
+    ("Positive hepatitis C antibody", "hepatitis_c"),
+])
+def test_hepatitis_named_by_its_test_excludes_active_hepatitis(text, field):
+    exclusion = f"Exclusion Criteria:\n- {text}\n"
+    adult = {"age": {"years": 30}, "diagnosis": "b_all"}
+    assert verdict(exclusion, {**adult, "infections": {field: True}}) == "not_eligible"
+    # "no active hepatitis" does not clear a positive test (it may be past or latent)
+    assert verdict(exclusion, {**adult, "infections": {field: False}}) != "not_eligible"
+
+
+def test_a_history_of_seizures_excludes_a_seizure_disorder():
+    text = "Exclusion Criteria:\n- History of seizures\n"
+    child = {"age": {"years": 8}, "diagnosis": "b_all"}
+    assert verdict(text, {**child, "seizure_disorder": True}) == "not_eligible"
+    assert verdict(text, {**child, "seizure_disorder": False}) == "likely_eligible"

@@ -1105,13 +1105,21 @@ def _seizure(text: str) -> list[Reading]:
                   text, lambda m: Reading(_leaf("seizure_disorder", "is", True), m.start(), m.end(),
                                           "a seizure disorder or other brain disease"))
     if not found:
+        # "History of seizures": anyone with a seizure disorder has had seizures, so it
+        # excludes them; as a requirement the words say more than the field
+        found = _find(r"\b(?:history\s+of\s+)?(?:recurrent\s+)?seizures\b(?!\s+(?:prophylaxis|"
+                      r"precautions))", text, lambda m: Reading(
+                          _leaf("seizure_disorder", "is", True), m.start(), m.end(),
+                          "seizures (a seizure disorder)", excluding_only=True))
+    if not found:
         return []
     if re.search(r"\bgrade|\buncontrolled|\brequir|\bpersistent|\bclinically|\bsevere|"
                  r"\bsignificant|\brelevant|\bunrelated|\bsecondary|\bdue\s+to|leuk", text, re.I):
         first = found[0]
         return [Reading({"all": [first.rule, {"not_screened": "whether it is the kind the "
                                                               "study means"}]},
-                        first.start, first.end, first.words, whole=True)]
+                        first.start, first.end, first.words, whole=True,
+                        excluding_only=first.excluding_only)]
     return _merge_same(found)
 
 
@@ -1372,7 +1380,10 @@ def _infections(text: str) -> list[Reading]:
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
     for m in re.finditer(r"\b(?:(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\s+|active\s+|"
                          r"chronic\s+|latent\s+|active\s+or\s+latent\s+|"
-                         r"active\s+or\s+chronic\s+)?(?:hepatitis\s+(?:b\s*(?:,|or|and|and/or)\s*c|b|c)|"
+                         r"active\s+or\s+chronic\s+)?(?:hepatitis\s+b\s+surface\s+antigen(?:\s*\(hbsag\))?|"
+                         r"hepatitis\s+c\s+(?:virus\s+)?(?:antibod(?:y|ies)|rna)|"
+                         r"(?:hcv|hbv)\s+(?:antibod(?:y|ies)|rna|dna)|"
+                         r"hepatitis\s+(?:b\s*(?:,|or|and|and/or)\s*c|b|c)|"
                          r"hbv|hcv|hbsag)\b(?:\s+virus)?(?:\s*\((?:hbv|hcv|hbsag|anti-?hcv)(?:\s+(?:positive|"
                          r"positivity|\+|antibody))?\))?"
                          r"(?:\s+(?:virus|infection))?", text, re.I):
