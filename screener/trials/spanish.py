@@ -240,12 +240,15 @@ def edge_wait(rule: dict) -> dict | None:
         return None
     long = inner[0]
     for leaf in (short, long):
-        if leaf.get("op") not in ("received_within", "received_at_least_months_ago"):
+        if leaf.get("op") not in ("received_within", "received_at_least_months_ago",
+                                  "age_at_least", "age_at_most"):
             return None
-    if short["op"] != long["op"] or short["field"] != long["field"] or (
+    if short["op"] != long["op"] or short["field"] != long["field"]:
+        return None
+    if short["op"].startswith("received") and (
             sorted(short["value"]["therapies"]) != sorted(long["value"]["therapies"])):
         return None
-    return long
+    return long  # (an age "over 75" that excludes: from 76, and 75 for the study team)
 
 
 def cohort_scope(rule: dict) -> tuple[dict, dict] | None:

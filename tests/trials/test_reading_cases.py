@@ -1033,3 +1033,15 @@ def test_a_history_of_seizures_excludes_a_seizure_disorder():
     child = {"age": {"years": 8}, "diagnosis": "b_all"}
     assert verdict(text, {**child, "seizure_disorder": True}) == "not_eligible"
     assert verdict(text, {**child, "seizure_disorder": False}) == "likely_eligible"
+
+
+def test_an_age_over_n_that_excludes_leaves_someone_aged_n_to_the_study_team():
+    # "> 75 years" as an exclusion: 76 and older are excluded; at 75 completed years the
+    # person may or may not be over 75 -- never "not eligible" on it
+    text = "Exclusion Criteria:\n- Age > 75 years\n"
+    assert verdict(text, {"age": {"years": 76}}) == "not_eligible"
+    assert verdict(text, {"age": {"years": 75}}) != "not_eligible"
+    assert verdict(text, {"age": {"years": 74}}) == "likely_eligible"
+    # "75 or older" is no such doubt
+    assert verdict("Exclusion Criteria:\n- Age >= 75 years\n",
+                   {"age": {"years": 75}}) == "not_eligible"

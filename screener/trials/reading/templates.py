@@ -8,8 +8,10 @@ sure of (then ``None``: the clause is not screened, on its own).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+from ...eligibility import ages
 from . import clauses
 from .concepts import _CMP, Reading, _readings, therapies_named
 from .segment import EXCLUSION, INCLUSION
@@ -345,12 +347,37 @@ def _fields_of(rule: dict) -> set[str]:
                        *([_fields_of(rule["not"])] if "not" in rule else []))
 
 
+#: "> 75 years", "older than 75", "over 75": strictly more than the number.
+_STRICTLY_OVER = re.compile(r"(?:>(?!=)|\bover\b|\bolder\s+than\b|\babove\b|\bgreater\s+than\b"
+                            r"(?!\s+or\s+equal))", re.IGNORECASE)
+
+
+def _strictly_over(r: Reading, text: str) -> Reading:
+    """An age "over N" that excludes: someone of N completed years may or may not be over N.
+
+    Read as a requirement, "> 18 years" takes everyone of 18 completed years (the study
+    team checks the months). Read as what excludes, the same breadth would exclude a
+    75-year-old by "age > 75": from N + 1 it excludes, at N it is the study team's.
+    """
+    leaf = r.rule
+    if not (leaf.get("op") == "age_at_least" and leaf.get("field") in ("age", "age_at_diagnosis")
+            and _STRICTLY_OVER.search(text[r.start:r.end])):
+        return r
+    n, unit = ages.parse_limit(leaf["value"])
+    unit_word = unit[:-1].title() + "s" if n + 1 != 1 else unit[:-1].title()
+    older = {**leaf, "value": f"{n + 1} {unit_word}"}
+    return dataclasses.replace(r, rule={"any": [older, {"all": [leaf, {
+        "not_screened": f"whether someone aged {leaf['value'].lower()} is over it"}]}]})
+
+
 def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None:
     """The criterion rule for one piece of text, or None when it is not certain."""
     if kind == EXCLUSION or _NEGATION.search(text) or _SAYS_EXCLUDED.search(text):
         readings = [r for r in readings if not r.requiring_only]
     if kind == EXCLUSION:
         readings = [r for r in readings if not r.inclusion_only]
+    if kind == EXCLUSION or _NEGATION.search(text) or _SAYS_EXCLUDED.search(text):
+        readings = [_strictly_over(r, text) for r in readings]
     rules = [r for r in readings if not r.rule.get("__span__")]
     if not rules:
         return None
