@@ -1045,3 +1045,11 @@ def test_an_age_over_n_that_excludes_leaves_someone_aged_n_to_the_study_team():
     # "75 or older" is no such doubt
     assert verdict("Exclusion Criteria:\n- Age >= 75 years\n",
                    {"age": {"years": 75}}) == "not_eligible"
+
+
+def test_a_bracket_that_defines_a_negated_condition_is_not_negated_too():
+    # "not in remission (M2 or M3 marrow)" must never require an M1 marrow
+    text = "Inclusion Criteria:\n- Patients not in remission (M2 or M3 marrow)\n"
+    adult = {"age": {"years": 40}, "diagnosis": "b_all", "disease_status": "relapsed",
+             "in_remission": False, "marrow_blasts_percent": 40}
+    assert verdict(text, adult) != "not_eligible"

@@ -370,6 +370,15 @@ def _strictly_over(r: Reading, text: str) -> Reading:
         "not_screened": f"whether someone aged {leaf['value'].lower()} is over it"}]}]})
 
 
+def _restated(text: str, rules: list[Reading]) -> bool:
+    """A reading sits in brackets right after another one ("not in remission (M2 or M3
+    marrow)"): a restatement or definition of it, not one more member of a list."""
+    spans = sorted((r.start, r.end) for r in rules)
+    return any(re.fullmatch(r"\s*\(\s*(?:\w+\s+){0,3}", text[a_end:b_start])
+               for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False)
+               if a_end <= b_start)
+
+
 def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None:
     """The criterion rule for one piece of text, or None when it is not certain."""
     if kind == EXCLUSION or _NEGATION.search(text) or _SAYS_EXCLUDED.search(text):
@@ -452,7 +461,9 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     if any(r.excluding_only for r in rules) and not (says_excluded or negated):
         return None  # read as a requirement, the subset we see would exclude too much
     if says_excluded or negated:
-        if not covered:
+        if not covered or _restated(text, rules):
+            # "not in remission (M2 or M3 marrow)": the bracket says again what the
+            # "not" already said; negating it too would require an M1 marrow
             return None
         rule = _negate(inner)
         if _names_chemotherapy(inner):
