@@ -1053,3 +1053,11 @@ def test_a_bracket_that_defines_a_negated_condition_is_not_negated_too():
     adult = {"age": {"years": 40}, "diagnosis": "b_all", "disease_status": "relapsed",
              "in_remission": False, "marrow_blasts_percent": 40}
     assert verdict(text, adult) != "not_eligible"
+
+
+def test_no_upper_age_limit_in_the_text_leaves_older_people_to_the_study_team():
+    text = "Inclusion Criteria:\n- Relapsed ALL. There is no upper age limit.\n"
+    old = {"age": {"years": 80}, "diagnosis": "b_all", "disease_status": "relapsed"}
+    assert verdict(text, old, minimumAge="18 Years", maximumAge="65 Years") != "not_eligible"
+    assert verdict(text, {**old, "age": {"years": 12}}, minimumAge="18 Years",
+                   maximumAge="65 Years") == "not_eligible"

@@ -78,6 +78,12 @@ _SCALE_BEFORE = re.compile(r"(?:karnofsky|lansky|ecog|\bkps|\blps|performance)[^
                            re.IGNORECASE)
 _SCALE_AFTER = re.compile(r"^\W{0,3}(?:use\s+|must\s+have\s+(?:a\s+)?(?:performance\s+status\s+"
                           r"(?:of\s+)?)?)?(?:karnofsky|lansky|ecog|performance)", re.IGNORECASE)
+#: The text says there is no (upper) age limit.
+_NO_AGE_LIMIT = re.compile(r"\bno\s+(?:upper\s+|maximum\s+)?age\s+(?:limit|restriction|cut-?off)s?\b|"
+                           r"\bno\s+(?:upper|maximum)\s+age\b|\b(?:patients|participants|subjects)"
+                           r"\s+of\s+(?:any|all)\s+ages?\b", re.IGNORECASE)
+_ANY_AGE = re.compile(r"\bno\s+age\s+(?:limit|restriction)|\bof\s+(?:any|all)\s+ages?\b",
+                      re.IGNORECASE)
 #: Age bands of a laboratory table, not of who may join.
 _LAB_TABLE = re.compile(r"creatinine|bilirubin|\buln\b|mg/dl|\bgfr\b|\balt\b|\bast\b|"
                         r"clearance|hemoglobin|platelet", re.IGNORECASE)
@@ -102,6 +108,9 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
     beside a maximum of 65, must never be a "not eligible" on the structured age.
     """
     low = high = None
+    if _NO_AGE_LIMIT.search(text):
+        # "There is no upper age limit", "patients of any age": the text sets no limit
+        low, high = (0.0, 120.0) if _ANY_AGE.search(text) else (None, 120.0)
     for line in re.split(r"[\n;]|(?<=\.)\s", text):
         if _LAB_TABLE.search(line):
             continue  # "1 to < 2 years: maximum serum creatinine 0.6": a table by age
