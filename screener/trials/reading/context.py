@@ -79,8 +79,8 @@ _SCALE_BEFORE = re.compile(r"(?:karnofsky|lansky|ecog|\bkps|\blps|performance)[^
 _SCALE_AFTER = re.compile(r"^\W{0,3}(?:use\s+|must\s+have\s+(?:a\s+)?(?:performance\s+status\s+"
                           r"(?:of\s+)?)?)?(?:karnofsky|lansky|ecog|performance)", re.IGNORECASE)
 #: The text says there is no (upper) age limit.
-_NO_AGE_LIMIT = re.compile(r"\bno\s+(?:upper\s+|maximum\s+)?age\s+(?:limit|restriction|cut-?off)s?\b|"
-                           r"\bno\s+(?:upper|maximum)\s+age\b|\b(?:patients|participants|subjects)"
+_NO_AGE_LIMIT = re.compile(r"\bno\s+(?:upper\s+|maximum\s+)?age\s+(?:limit|restriction|"
+                           r"cut-?off)s?\b|\bno\s+(?:upper|maximum)\s+age\b|\b(?:patients|participants|subjects)"
                            r"\s+of\s+(?:any|all)\s+ages?\b", re.IGNORECASE)
 _ANY_AGE = re.compile(r"\bno\s+age\s+(?:limit|restriction)|\bof\s+(?:any|all)\s+ages?\b",
                       re.IGNORECASE)
