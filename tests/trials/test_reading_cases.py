@@ -1061,3 +1061,13 @@ def test_no_upper_age_limit_in_the_text_leaves_older_people_to_the_study_team():
     assert verdict(text, old, minimumAge="18 Years", maximumAge="65 Years") != "not_eligible"
     assert verdict(text, {**old, "age": {"years": 12}}, minimumAge="18 Years",
                    maximumAge="65 Years") == "not_eligible"
+
+
+@pytest.mark.parametrize("words", ["B-cell precursor ALL", "pre-B ALL", "common ALL"])
+def test_b_lineage_names_are_b_all_and_never_let_t_all_in(words):
+    text = (f"Inclusion Criteria:\n- Patients with relapsed or refractory {words} with > 5% "
+            "blasts in the bone marrow\n")
+    teen = {"age": {"years": 15}, "disease_status": "relapsed", "relapse_count": 1,
+            "marrow_blasts_percent": 30}
+    assert verdict(text, {**teen, "diagnosis": "t_all"}) == "not_eligible"
+    assert verdict(text, {**teen, "diagnosis": "b_all"}) == "likely_eligible"

@@ -161,7 +161,9 @@ def _lineage(text: str) -> list[Reading]:
          r"\bprecursor[- ]b[- ]?(?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
          r"\bb[- ]lineage\s+all\b|\bb[- ]cell\s+all\b|"
          r"\bb[- ]precursor\s+(?:ph[+-]\s+|philadelphia[- ](?:positive|negative)\s+)?all\b|"
-         r"\bb-?lymphoblastic\s+leuka?emia\b")
+         r"\bb-?lymphoblastic\s+leuka?emia\b|\bb[- ]cell[- ]precursor\s+all\b|"
+         r"\bpre-?b[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
+         r"\bcommon\s+(?:b[- ])?all\b")
     t = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:precursor\s+)?(?:acute\s+)?(?:lymphoblastic|lymphoid|"
          r"lymphocytic)"
          r"\s+leuka?emia\b|\bt[- ]?all\b|\bt[- ]lineage\s+all\b|"
