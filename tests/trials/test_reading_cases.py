@@ -1071,3 +1071,14 @@ def test_b_lineage_names_are_b_all_and_never_let_t_all_in(words):
             "marrow_blasts_percent": 30}
     assert verdict(text, {**teen, "diagnosis": "t_all"}) == "not_eligible"
     assert verdict(text, {**teen, "diagnosis": "b_all"}) == "likely_eligible"
+
+
+def test_required_for_some_patients_is_required_of_them_only():
+    text = "Inclusion Criteria:\n- Prior treatment with a TKI is required for Ph+ patients\n"
+    adult = {"age": {"years": 40}, "diagnosis": "b_all", "disease_status": "relapsed"}
+    # a Ph-negative patient is not asked for a TKI, nor ruled out for not being Ph+
+    assert verdict(text, {**adult, "philadelphia_chromosome": "negative"}) == "likely_eligible"
+    ph = {**adult, "philadelphia_chromosome": "positive"}
+    assert verdict(text, {**ph, "prior_therapies": []}) == "not_eligible"
+    assert verdict(text, {**ph, "prior_therapies": [
+        {"therapy": "dasatinib", "months_since_last_dose": 1}]}) == "likely_eligible"

@@ -204,6 +204,14 @@ _FOR_WHOM = re.compile(
     re.IGNORECASE)
 
 
+#: "Prior treatment with a TKI is required for Ph+ patients": the same, the other way round.
+_REQUIRED_FOR = re.compile(
+    r"^\W*(?P<req>\S.*?)\s+(?:is|are)\s+(?:also\s+)?(?:required|mandatory|needed|necessary)\s+"
+    r"(?:for|in)\s+(?!(?:all|every|each|any)\b)(?!(?:patients|subjects|participants|individuals)"
+    r"\W*$)(?P<cond>(?:[\w+/()-]+\s+){0,4}?[\w+/()-]+?)\s*"
+    r"(?:patients|subjects|participants|individuals)?(?P<more>)\W*$", re.IGNORECASE)
+
+
 #: "B-ALL patients without DS must have an initial WBC < 50,000/uL": the same shape.
 _WHOM_MUST = re.compile(
     r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){1,4}?)(?:patients|subjects|participants)"
@@ -303,7 +311,7 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
     eligible_if = _ELIGIBLE_IF.match(text)
     if eligible_if is not None:
         return _eligible_if(eligible_if)
-    m = _FOR_WHOM.match(text)
+    m = _FOR_WHOM.match(text) or _REQUIRED_FOR.match(text)
     if m is not None:
         condition = (m.group("cond") + (m.group("more") or "")).strip()
         who = read_text(INCLUSION, condition, strict=True) if condition else None
@@ -660,6 +668,8 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
+    if not strict and _REQUIRED_FOR.match(text):
+        return None  # required of some people only, and we could not read whom: never of all
     # "... for either the current diagnosis of B-ALL or for any cancer diagnosed before":
     # for any cancer at all, which narrows nothing
     text = _ANY_CANCER.sub("", text)
