@@ -1082,3 +1082,19 @@ def test_required_for_some_patients_is_required_of_them_only():
     assert verdict(text, {**ph, "prior_therapies": []}) == "not_eligible"
     assert verdict(text, {**ph, "prior_therapies": [
         {"therapy": "dasatinib", "months_since_last_dose": 1}]}) == "likely_eligible"
+
+
+def test_an_age_that_says_for_whom_is_no_age_limit():
+    text = "Inclusion Criteria:\n- Patients 18 years of age or older must have ECOG 0-2\n"
+    child = {"age": {"years": 9}, "diagnosis": "b_all",
+             "performance_status": {"scale": "lansky", "score": 60}}
+    assert verdict(text, child) != "not_eligible"
+    adult = {"age": {"years": 30}, "diagnosis": "b_all",
+             "performance_status": {"scale": "ecog", "score": 3}}
+    assert verdict(text, adult) == "not_eligible"
+
+
+def test_what_the_study_will_do_is_not_a_criterion():
+    text = "Inclusion Criteria:\n- Patients with CNS3 disease will receive cranial radiation\n"
+    child = {"age": {"years": 9}, "diagnosis": "b_all", "cns_status": "cns1"}
+    assert verdict(text, child) == "likely_eligible"

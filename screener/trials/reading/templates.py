@@ -212,6 +212,19 @@ _REQUIRED_FOR = re.compile(
     r"(?:patients|subjects|participants|individuals)?(?P<more>)\W*$", re.IGNORECASE)
 
 
+#: "Patients 18 years of age or older must have ECOG 0-2": an age that says for whom.
+_AGED_MUST = re.compile(
+    r"^\W*(?:patients|subjects|participants)\s+(?P<cond>(?:aged?\s+)?(?:[<>≤≥]=?\s*)?\d{1,3}\s*"
+    r"(?:years?|months?)(?:\s+of\s+age)?(?:\s+(?:or|and)\s+(?:older|younger|over|under|above|"
+    r"below))?|(?:aged?\s+)?(?:older|younger)\s+than\s+\d{1,3}\s*(?:years?|months?)(?:\s+of\s+"
+    r"age)?)(?P<more>)\s*,?\s+must\s+(?:also\s+)?(?:have|be)\s+(?P<req>\S.*)$", re.IGNORECASE)
+#: What the study will do ("Patients with CNS3 disease will receive cranial radiation"): a
+#: plan, not a criterion -- never read as a requirement.
+_PLAN = re.compile(r"\bwill\s+(?:also\s+)?(?:be\s+)?(?:receive|received|treated|assigned|"
+                   r"randomi[sz]ed|stratified|given|undergo|allocated|followed|offered|get)\b",
+                   re.IGNORECASE)
+
+
 #: "B-ALL patients without DS must have an initial WBC < 50,000/uL": the same shape.
 _WHOM_MUST = re.compile(
     r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){1,4}?)(?:patients|subjects|participants)"
@@ -311,7 +324,7 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
     eligible_if = _ELIGIBLE_IF.match(text)
     if eligible_if is not None:
         return _eligible_if(eligible_if)
-    m = _FOR_WHOM.match(text) or _REQUIRED_FOR.match(text)
+    m = _FOR_WHOM.match(text) or _REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
     if m is not None:
         condition = (m.group("cond") + (m.group("more") or "")).strip()
         who = read_text(INCLUSION, condition, strict=True) if condition else None
@@ -668,8 +681,10 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
-    if not strict and _REQUIRED_FOR.match(text):
+    if not strict and (_REQUIRED_FOR.match(text) or _AGED_MUST.match(text)):
         return None  # required of some people only, and we could not read whom: never of all
+    if kind == INCLUSION and _PLAN.search(text):
+        return None
     # "... for either the current diagnosis of B-ALL or for any cancer diagnosed before":
     # for any cancer at all, which narrows nothing
     text = _ANY_CANCER.sub("", text)
