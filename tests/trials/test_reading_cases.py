@@ -1098,3 +1098,15 @@ def test_what_the_study_will_do_is_not_a_criterion():
     text = "Inclusion Criteria:\n- Patients with CNS3 disease will receive cranial radiation\n"
     child = {"age": {"years": 9}, "diagnosis": "b_all", "cns_status": "cns1"}
     assert verdict(text, child) == "likely_eligible"
+
+
+def test_a_bracket_that_requires_something_of_some_patients_is_not_required_of_all():
+    text = "Inclusion Criteria:\n- B-ALL (Ph+ patients must have failed a TKI)\n"
+    adult = {"age": {"years": 40}, "diagnosis": "b_all", "philadelphia_chromosome": "negative"}
+    assert verdict(text, adult) != "not_eligible"
+    assert verdict(text, {**adult, "diagnosis": "t_all"}) == "not_eligible"
+    # an exception in brackets still only weakens the limit beside it (NCT00002665)
+    bili = ("Inclusion Criteria:\n- Bilirubin no greater than 2 times normal (unless elevation "
+            "due to leukemia)\n")
+    high = {"age": {"years": 40}, "organ_function": {"bilirubin_x_uln": 3}}
+    assert verdict(bili, high) != "not_eligible"

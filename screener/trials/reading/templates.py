@@ -204,6 +204,15 @@ _FOR_WHOM = re.compile(
     re.IGNORECASE)
 
 
+#: A bracket that requires something of some people ("(Ph+ patients must have failed a
+#: TKI)"); exceptions and permissions in brackets are the triggers' (they weaken, never
+#: require).
+_OWN_CONDITION = re.compile(
+    r"\((?![^()]*\b(?:karnofsky|lansky|ecog|unless|except\w*|eligible|allowed|permitted|"
+    r"may)\b)[^()]*\b(?:patients|subjects|participants|those)\b[^()]*\b(?:must|should|shall)\b"
+    r"[^()]*\)", re.IGNORECASE)
+
+
 #: "Prior treatment with a TKI is required for Ph+ patients": the same, the other way round.
 _REQUIRED_FOR = re.compile(
     r"^\W*(?P<req>\S.*?)\s+(?:is|are)\s+(?:also\s+)?(?:required|mandatory|needed|necessary)\s+"
@@ -709,6 +718,10 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
             if split is not None:
                 return split
     text = _SEE_ALSO.sub(lambda m: " " * len(m.group(0)), text)
+    if kind == INCLUSION:
+        # "B-ALL (Ph+ patients must have failed a TKI)": a bracket with its own condition
+        # for some people is not required of everyone -- left unread, for the study team
+        text = _OWN_CONDITION.sub(lambda m: "(" + "q" * (len(m.group(0)) - 2) + ")", text)
     found = _readings(text)
     if not found:
         return None
