@@ -1110,3 +1110,12 @@ def test_a_bracket_that_requires_something_of_some_patients_is_not_required_of_a
             "due to leukemia)\n")
     high = {"age": {"years": 40}, "organ_function": {"bilirubin_x_uln": 3}}
     assert verdict(bili, high) != "not_eligible"
+
+
+def test_primary_refractory_takes_refractory_disease_only():
+    text = ("Inclusion Criteria:\n- Primary refractory ALL (failure to achieve CR after 2 "
+            "induction cycles)\n")
+    teen = {"age": {"years": 16}, "diagnosis": "b_all"}
+    assert verdict(text, {**teen, "disease_status": "relapsed", "relapse_count": 1}) == \
+        "not_eligible"
+    assert verdict(text, {**teen, "disease_status": "refractory"}) != "not_eligible"

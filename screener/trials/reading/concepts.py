@@ -298,6 +298,17 @@ def _disease_status(text: str) -> list[Reading]:
         out += _find(nd, text, lambda m: Reading(
             _leaf("disease_status", "eq", "newly_diagnosed"), m.start(), m.end(),
             "newly diagnosed leukemia (no earlier ALL treatment)"))
+    if not out and not re.search(r"relaps|recurr|newly|untreated|de\s+novo|beyond|second|"
+                                 r"\bcr\s?[23]\b", text, re.I):
+        # "primary refractory ALL", "refractory to induction (chemotherapy)": never in a
+        # first remission; the profile's "refractory" also covers a relapse that did not
+        # respond, which the study team tells apart
+        out += _find(r"\bprimary\s+(?:refractory|resistant)\b|\bprimary\s+induction\s+failure\b|"
+                     r"\b(?:refractory|resistant)\s+to\s+(?:initial\s+|first[- ]line\s+)?induction\b",
+                     text, lambda m: Reading(
+                         {"all": [_leaf("disease_status", "eq", "refractory"),
+                                  {"not_screened": "that it never reached a first remission"}]},
+                         m.start(), m.end(), "leukemia that did not respond to first treatment"))
     if not out and not re.search(r"refractory|resistant|newly|untreated|de novo", text, re.I):
         # "relapsed" alone: a relapse, or refractory after one (never primary refractory)
         out += _find(r"\b(?:relapsed|recurrent)\b(?!\s*(?:/|or|and))|"
