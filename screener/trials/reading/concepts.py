@@ -304,7 +304,8 @@ def _disease_status(text: str) -> list[Reading]:
         # first remission; the profile's "refractory" also covers a relapse that did not
         # respond, which the study team tells apart
         out += _find(r"\bprimary\s+(?:refractory|resistant)\b|\bprimary\s+induction\s+failure\b|"
-                     r"\b(?:refractory|resistant)\s+to\s+(?:initial\s+|first[- ]line\s+)?induction\b",
+                     r"\b(?:refractory|resistant)\s+to\s+(?:initial\s+|first[- ]line\s+)?"
+                     r"induction\b",
                      text, lambda m: Reading(
                          {"all": [_leaf("disease_status", "eq", "refractory"),
                                   {"not_screened": "that it never reached a first remission"}]},
