@@ -1119,3 +1119,14 @@ def test_primary_refractory_takes_refractory_disease_only():
     assert verdict(text, {**teen, "disease_status": "relapsed", "relapse_count": 1}) == \
         "not_eligible"
     assert verdict(text, {**teen, "disease_status": "refractory"}) != "not_eligible"
+
+
+def test_an_age_and_a_colon_say_for_whom_each_scale_is():
+    text = ("Inclusion Criteria:\n- Participants >= 18 years: ECOG <= 2; participants < 18 years: "
+            "Lansky >= 50\n")
+    child = {"age": {"years": 9}, "diagnosis": "b_all",
+             "performance_status": {"scale": "lansky", "score": 50}}
+    assert verdict(text, child) == "likely_eligible"
+    adult = {"age": {"years": 30}, "diagnosis": "b_all",
+             "performance_status": {"scale": "ecog", "score": 3}}
+    assert verdict(text, adult) == "not_eligible"

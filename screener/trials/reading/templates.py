@@ -227,6 +227,14 @@ _AGED_MUST = re.compile(
     r"(?:years?|months?)(?:\s+of\s+age)?(?:\s+(?:or|and)\s+(?:older|younger|over|under|above|"
     r"below))?|(?:aged?\s+)?(?:older|younger)\s+than\s+\d{1,3}\s*(?:years?|months?)(?:\s+of\s+"
     r"age)?)(?P<more>)\s*,?\s+must\s+(?:also\s+)?(?:have|be)\s+(?P<req>\S.*)$", re.IGNORECASE)
+#: "Participants >= 18 years: ECOG <= 2": an age, a colon, what those people need.
+_AGE_COLON = re.compile(
+    r"^\W*(?:for\s+)?(?:(?:patients|participants|subjects|those|children|adults)\s+)?"
+    r"(?P<cond>(?:aged?\s+)?(?:(?:[<>≤≥]=?|=<|=>|less\s+than|greater\s+than|under|over|older\s+than|"
+    r"younger\s+than|at\s+least)\s*\d{1,3}\s*(?:years?|yrs?|months?)(?:\s+(?:of\s+age|old))?|"
+    r"\d{1,3}\s*(?:years?|yrs?)(?:\s+of\s+age)?\s+(?:or|and)\s+(?:older|younger|over|under|"
+    r"above|below)))"
+    r"(?P<more>)\s*:\s*(?P<req>\S.*)$", re.IGNORECASE)
 #: What the study will do ("Patients with CNS3 disease will receive cranial radiation"): a
 #: plan, not a criterion -- never read as a requirement.
 _PLAN = re.compile(r"\bwill\s+(?:also\s+)?(?:be\s+)?(?:receive|received|treated|assigned|"
@@ -333,10 +341,13 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
     eligible_if = _ELIGIBLE_IF.match(text)
     if eligible_if is not None:
         return _eligible_if(eligible_if)
-    m = _FOR_WHOM.match(text) or _REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
+    m = (_FOR_WHOM.match(text) or _REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
+         or _AGE_COLON.match(text))
     if m is not None:
         condition = (m.group("cond") + (m.group("more") or "")).strip()
         who = read_text(INCLUSION, condition, strict=True) if condition else None
+        if who is None and m.re is _AGE_COLON:
+            who = read_text(INCLUSION, "age " + condition, strict=True)
     else:
         m = _WHOM_MUST.match(text)
         if m is None or not re.search(r"[A-Z]", m.group("cond")):
@@ -690,7 +701,8 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
-    if not strict and (_REQUIRED_FOR.match(text) or _AGED_MUST.match(text)):
+    if not strict and (_REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
+                       or _AGE_COLON.match(text)):
         return None  # required of some people only, and we could not read whom: never of all
     if kind == INCLUSION and _PLAN.search(text):
         return None
