@@ -1130,3 +1130,22 @@ def test_an_age_and_a_colon_say_for_whom_each_scale_is():
     adult = {"age": {"years": 30}, "diagnosis": "b_all",
              "performance_status": {"scale": "ecog", "score": 3}}
     assert verdict(text, adult) == "not_eligible"
+
+
+@pytest.mark.parametrize(("line", "other"), [
+    ("Ph+ patients: must have received at least one TKI", {"philadelphia_chromosome": "negative"}),
+    ("Patients with Down syndrome: ALT <= 5 x ULN", {"down_syndrome": False}),
+    ("T-ALL: CD19 not required", {"diagnosis": "b_all", "cd19": "positive"}),
+])
+def test_a_head_over_one_statement_is_for_whom_it_is_said(line, other):
+    # never a requirement of everyone: someone the head does not name is not ruled out
+    text = f"Inclusion Criteria:\n- {line}\n"
+    person = {"age": {"years": 12}, "diagnosis": "b_all", **other}
+    assert verdict(text, person) != "not_eligible"
+
+
+def test_a_head_over_one_statement_still_binds_the_people_it_names():
+    text = "Inclusion Criteria:\n- Ph+ patients: must have received at least one TKI\n"
+    ph = {"age": {"years": 30}, "diagnosis": "b_all", "philadelphia_chromosome": "positive",
+          "prior_therapies": []}
+    assert verdict(text, ph) == "not_eligible"

@@ -46,7 +46,7 @@ from .. import spanish
 from . import clauses
 from .concepts import Reading, _disease_status, _philadelphia, _readings
 from .segment import _LEAD_ALTERNATIVES, EXCLUSION, INCLUSION, Item
-from .templates import _HARMLESS, _NEGATION, _implication, plain_list_words, read_text
+from .templates import _A_LIST, _HARMLESS, _NEGATION, _implication, plain_list_words, read_text
 
 logger = logging.getLogger(__name__)
 
@@ -862,6 +862,10 @@ def _defining_head(item: Item) -> dict | None:
         return None
     rest = text[m.end():]
     if any(_OTHER_SETTING[f].search(rest) for f in _fields(reading[0])):
+        return None
+    if ":" in m.group(0) and not _A_LIST.search(rest):
+        # "T-ALL: CD19 not required": a head over one statement is for whom it is said,
+        # not a definition everyone must meet
         return None
     rule = {"all": [reading[0], {"not_screened": "which of the listed situations applies"}]}
     return rule

@@ -235,6 +235,36 @@ _AGE_COLON = re.compile(
     r"\d{1,3}\s*(?:years?|yrs?)(?:\s+of\s+age)?\s+(?:or|and)\s+(?:older|younger|over|under|"
     r"above|below)))"
     r"(?P<more>)\s*:\s*(?P<req>\S.*)$", re.IGNORECASE)
+#: "<whom>: <one requirement>" ("Ph+ patients: must have received a TKI", "Patients with
+#: Down syndrome: ALT <= 5 x ULN"); not a defining head over a list of alternatives.
+_COLON_SCOPE = re.compile(r"^\W*(?P<cond>[^:;]{2,80}?)\s*:\s*(?P<req>[^:;]{2,200})$")
+_A_LIST = re.compile(r"\bor\b|\bone\s+of\b|\bany\s+of\b|\bfollowing\b|(?:^|\s)(?:\d+[.)]|-)\s|"
+                     r"\bdefined\b", re.IGNORECASE)
+
+
+def _colon_scope(kind: str, text: str) -> tuple[dict, str] | tuple[()] | None:
+    """A requirement (exclusion) for the people a head names, read as scoped to them.
+
+    Inclusion: any[not whom, requirement]; exclusion: all[whom, condition]. Only where
+    the head alone reads whole as people with a finding; a head that is a plain label
+    ("Performance status: ECOG 0-2") reads as before (None). () when the head names
+    people but what they need cannot be read: never required of everyone.
+    """
+    m = _COLON_SCOPE.match(text)
+    if m is None or _A_LIST.search(m.group("req")):
+        return None
+    who = read_text(INCLUSION, m.group("cond"), strict=True)
+    if who is None or _fields_of(who[0]) <= {"age", "age_at_diagnosis"} and kind == INCLUSION:
+        return None  # a label, or an age (read by the age scopes above)
+    then = read_text(kind, m.group("req"))
+    if then is None:
+        return ()
+    if kind == INCLUSION:
+        return ({"any": [{"not": who[0]}, then[0]]},
+                f"{then[1]} (for people with: {who[1].removeprefix('Needs: ')})")
+    return {"all": [who[0], then[0]]}, then[1]
+
+
 #: What the study will do ("Patients with CNS3 disease will receive cranial radiation"): a
 #: plan, not a criterion -- never read as a requirement.
 _PLAN = re.compile(r"\bwill\s+(?:also\s+)?(?:be\s+)?(?:receive|received|treated|assigned|"
@@ -701,6 +731,9 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
+    scoped = _colon_scope(kind, text) if not strict else None
+    if scoped is not None:
+        return scoped or None
     if not strict and (_REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
                        or _AGE_COLON.match(text)):
         return None  # required of some people only, and we could not read whom: never of all
