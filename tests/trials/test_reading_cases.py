@@ -1149,3 +1149,14 @@ def test_a_head_over_one_statement_still_binds_the_people_it_names():
     ph = {"age": {"years": 30}, "diagnosis": "b_all", "philadelphia_chromosome": "positive",
           "prior_therapies": []}
     assert verdict(text, ph) == "not_eligible"
+
+
+def test_counts_of_relapses():
+    at_most = "Inclusion Criteria:\n- No more than 2 prior relapses\n"
+    teen = {"age": {"years": 15}, "diagnosis": "b_all", "disease_status": "relapsed"}
+    assert verdict(at_most, {**teen, "relapse_count": 3}) == "not_eligible"
+    assert verdict(at_most, {**teen, "relapse_count": 2}) == "likely_eligible"
+    assert verdict(at_most, {**teen, "disease_status": "newly_diagnosed"}) == "likely_eligible"
+    third = "Exclusion Criteria:\n- Third or greater relapse\n"
+    assert verdict(third, {**teen, "relapse_count": 3}) == "not_eligible"
+    assert verdict(third, {**teen, "relapse_count": 2}) == "likely_eligible"

@@ -331,6 +331,30 @@ def _relapse_number(text: str) -> list[Reading]:
                    r"(?:bone\s+marrow\s+(?:\(bm\)\s+)?|bm\s+|marrow\s+)?relapses?\b|"
                    r"\b(?:two|2)\s+or\s+more\s+relapses\b|\bmultiply\s+relapsed\b|"
                    r"\bsecond\s+or\s+subsequent\s+relapse\b")
+    # counts of relapses: "no more than 2 prior relapses", "3 or more relapses", "third or
+    # greater relapse", "more than one prior relapse"
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "first": 1, "second": 2, "third": 3,
+             "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+    num = r"(?P<n>\d|one|two|three|four)"
+    for pattern, op in (
+            (rf"\b(?:no|not)\s+more\s+than\s+{num}\s+(?:prior\s+|previous\s+)?relapses?\b", "lte"),
+            (rf"\b(?:at\s+most|up\s+to|maximum\s+of)\s+{num}\s+(?:prior\s+|previous\s+)?relapses?\b",
+             "lte"),
+            (rf"(?<!no )(?<!not )\bmore\s+than\s+{num}\s+(?:prior\s+|previous\s+)?relapses?\b",
+             "gt"),
+            (rf"\b{num}\s+or\s+more\s+(?:prior\s+|previous\s+)?relapses\b", "gte"),
+            (r"\b(?P<n>third|3rd|fourth|4th)\s+or\s+(?:greater|later|subsequent|higher)\s+"
+             r"(?:bone\s+marrow\s+|marrow\s+|bm\s+)?relapses?\b", "gte")):
+        for m in re.finditer(pattern, text, re.I):
+            n = m.group("n").lower()
+            n = int(n) if n.isdigit() else words[n]
+            value = n + 1 if op == "gt" else n
+            rule = _leaf("relapse_count", "gte" if op in ("gt", "gte") else "lte", value)
+            if op == "lte":  # someone newly diagnosed has had no relapse to count
+                rule = {"any": [rule, _leaf("disease_status", "eq", "newly_diagnosed")]}
+            out.append(Reading(rule, m.start(), m.end(), "the number of relapses"))
+    if out:
+        return _merge_same(out)
     if not re.search(r"\b(?:2nd|second)\s+relapse\s*(?:or|and/or|/)\s", text, re.I):
         # "in second relapse": a second relapse; whether a third also counts is for the
         # study team (never a "not eligible" on it)
