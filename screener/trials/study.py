@@ -200,7 +200,8 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     counters = {"inclusion": 0, "exclusion": 0}
     read = []
     text = _text(elig.get("eligibilityCriteria"))
-    for item in split(text):
+    items = split(text)
+    for item in items:
         counters[item.kind] += 1
         prefix = "inc" if item.kind == "inclusion" else "exc"
         read.append(reading.read_item(item, f"{prefix}-{counters[item.kind]}"))
@@ -213,22 +214,22 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     read = reading.lineage_in_context(read, text)
     disputes: dict[str, str] = {}
     read = [_structured_ages_win(c, minimum, maximum, disputes) for c in read]
-    _text_wider(text, minimum, maximum, disputes)
+    inclusions = "\n".join(item.text for item in items if item.kind == "inclusion")
+    _text_wider(inclusions, minimum, maximum, disputes)
     if out and out[0]["id"] == "age" and disputes:
         out[0] = _disputed_band(out[0], disputes)
     return out + read, minimum, maximum, sex
 
 
-def _text_wider(text: str, minimum: str | None, maximum: str | None,
+def _text_wider(inclusions: str, minimum: str | None, maximum: str | None,
                 disputes: dict[str, str]) -> None:
-    """Add to ``disputes`` the ages the text speaks of beyond the structured ones.
+    """Add to ``disputes`` the ages the inclusions' text speaks of beyond the structured ones.
 
     The text is read for ages only to widen: where it admits people younger than
     the structured minimum or older than the maximum ("Patients < 66 years of age
     with other diseases ..." beside a minimum of 50), that band is the study
     team's to check, never a "not eligible" on the registry's field.
     """
-    inclusions = "\n".join(item.text for item in split(text) if item.kind == "inclusion")
     low, high = reading.text_age_band(inclusions)
     if minimum is not None and low is not None and low * 365.25 < ages.limit_in_days(
             minimum) - 1:
