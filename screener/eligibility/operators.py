@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import vocabulary
 from . import ages, performance
-from .fields import THERAPIES, THERAPY_LABELS, Field
+from .fields import THERAPIES, Field
 from .outcomes import MET, NOT_MET, NOT_SCREENED, UNKNOWN
 
 Evaluator = Callable[[dict], int]
@@ -32,26 +33,14 @@ class Operator:
     types: frozenset[str]
     check: Callable[[Field, Any], str | None]  # problem with the operand, or None
     build: Callable[[Field, Any], Callable[[Any], int]]  # value-present evaluator
-    describe: Callable[[Field, Any], str]  # the requirement, in plain words
+
+    def describe(self, field: Field, value: Any) -> str:
+        """The requirement in plain English, from the one vocabulary."""
+        return vocabulary.requirement(field.path, self.name, value)
 
 
 def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
-
-
-#: Enum values whose plain words are not just the code with spaces.
-_VALUE_WORDS = {"b_all": "B-cell ALL", "t_all": "T-cell ALL", "cns1": "CNS1", "cns2": "CNS2",
-                "cns3": "CNS3", "mixed_phenotype": "mixed-phenotype leukemia"}
-
-
-def _fmt(x: Any) -> str:
-    if isinstance(x, float) and x.is_integer():
-        x = int(x)
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    if isinstance(x, str) and x in _VALUE_WORDS:
-        return _VALUE_WORDS[x]
-    return str(x).replace("_", " ")
 
 
 # ---------------------------------------------------------------- operand checks
@@ -243,31 +232,6 @@ def _performance_evaluator(at_least: bool):
     return build
 
 
-# ----------------------------------------------------------------- descriptions
-def _therapy_names(names: list[str]) -> str:
-    labels = [THERAPY_LABELS.get(n, n) for n in names]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
-
-
-def _months(n: float) -> str:
-    days = _days_of(n)
-    if days is not None:  # a wait the text gave in days or weeks: said as the text said it
-        return f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
-    return f"{_fmt(n)} month" + ("" if n == 1 else "s")
-
-
-def _days_of(months: float) -> int | None:
-    """Whole days, when ``months`` came from days or weeks (30.4375 days a month): 3.285
-    months is 100 days. None for a whole number of months."""
-    if abs(months - round(months)) < 0.01:
-        return None
-    return round(months * 30.4375)
-
-
-def _scale(name: str) -> str:
-    return "ECOG" if name == "ecog" else name.title()
-
-
 _ENUM = frozenset({"enum"})
 _NUM = frozenset({"number", "integer"})
 
@@ -277,77 +241,49 @@ OPERATORS: dict[str, Operator] = {
     op.name: op
     for op in (
         Operator("eq", _ENUM, _check_enum_value,
-                 lambda f, v: lambda x: _decide(x == v),
-                 lambda f, v: f"{f.label} is {_fmt(v)}"),
+                 lambda f, v: lambda x: _decide(x == v)),
         Operator("ne", _ENUM, _check_enum_value,
-                 lambda f, v: lambda x: _decide(x != v),
-                 lambda f, v: f"{f.label} is not {_fmt(v)}"),
+                 lambda f, v: lambda x: _decide(x != v)),
         Operator("in", _ENUM, _check_enum_list,
-                 lambda f, v: (lambda s: lambda x: _decide(x in s))(frozenset(v)),
-                 lambda f, v: f"{f.label} is one of: {', '.join(map(_fmt, v))}"),
+                 lambda f, v: (lambda s: lambda x: _decide(x in s))(frozenset(v))),
         Operator("not_in", _ENUM, _check_enum_list,
-                 lambda f, v: (lambda s: lambda x: _decide(x not in s))(frozenset(v)),
-                 lambda f, v: f"{f.label} is none of: {', '.join(map(_fmt, v))}"),
+                 lambda f, v: (lambda s: lambda x: _decide(x not in s))(frozenset(v))),
         Operator("is", frozenset({"bool"}), _check_bool,
-                 lambda f, v: lambda x: _decide(x is v),
-                 lambda f, v: f"{f.label}: {_fmt(v)}"),
+                 lambda f, v: lambda x: _decide(x is v)),
         Operator("lt", _NUM, _check_number,
-                 lambda f, v: lambda x: _decide(x < v),
-                 lambda f, v: f"{f.label} below {_fmt(v)}"),
+                 lambda f, v: lambda x: _decide(x < v)),
         Operator("lte", _NUM, _check_number,
-                 lambda f, v: lambda x: _decide(x <= v),
-                 lambda f, v: f"{f.label} at most {_fmt(v)}"),
+                 lambda f, v: lambda x: _decide(x <= v)),
         Operator("gt", _NUM, _check_number,
-                 lambda f, v: lambda x: _decide(x > v),
-                 lambda f, v: f"{f.label} above {_fmt(v)}"),
+                 lambda f, v: lambda x: _decide(x > v)),
         Operator("gte", _NUM, _check_number,
-                 lambda f, v: lambda x: _decide(x >= v),
-                 lambda f, v: f"{f.label} at least {_fmt(v)}"),
+                 lambda f, v: lambda x: _decide(x >= v)),
         Operator("between", _NUM, _check_range,
-                 lambda f, v: lambda x: _decide(v[0] <= x <= v[1]),
-                 lambda f, v: (f"{f.label}: exactly {_fmt(v[0])}" if v[0] == v[1]
-                               else f"{f.label} from {_fmt(v[0])} to {_fmt(v[1])}")),
-        Operator("age_at_least", frozenset({"age"}), _check_age, _age_evaluator(True),
-                 lambda f, v: f"{f.label} at least {v.lower()}"),
-        Operator("age_at_most", frozenset({"age"}), _check_age, _age_evaluator(False),
-                 lambda f, v: f"{f.label} at most {v.lower()} (counted in completed "
-                              f"{ages.parse_limit(v)[1]})"),
-        Operator("received", frozenset({"therapies"}), _check_therapies, _received,
-                 lambda f, v: f"has had {_therapy_names(v)}"),
-        Operator("not_received", frozenset({"therapies"}), _check_therapies, _not_received,
-                 lambda f, v: f"has not had {_therapy_names(v)}"),
-        Operator("received_only", frozenset({"therapies"}), _check_allowed, _received_only,
-                 lambda f, v: (f"has had no treatment other than {_therapy_names(v)}" if v
-                               else "has had no treatment")),
+                 lambda f, v: lambda x: _decide(v[0] <= x <= v[1])),
+        Operator("age_at_least", frozenset({"age"}), _check_age, _age_evaluator(True)),
+        Operator("age_at_most", frozenset({"age"}), _check_age, _age_evaluator(False)),
+        Operator("received", frozenset({"therapies"}), _check_therapies, _received),
+        Operator("not_received", frozenset({"therapies"}), _check_therapies, _not_received),
+        Operator("received_only", frozenset({"therapies"}), _check_allowed, _received_only),
         Operator("received_within", frozenset({"therapies"}),
                  _check_therapy_object({"months": lambda m: _is_number(m) and m >= 0}),
-                 _received_within,
-                 lambda f, v: f"has had {_therapy_names(v['therapies'])} in the last "
-                              f"{_months(v['months'])}"),
+                 _received_within),
         Operator("received_at_least_months_ago", frozenset({"therapies"}),
                  _check_therapy_object({"months": lambda m: _is_number(m) and m >= 0}),
-                 _received_months_ago,
-                 lambda f, v: f"has had {_therapy_names(v['therapies'])} at least "
-                              f"{_months(v['months'])} ago"),
+                 _received_months_ago),
         Operator("received_at_least", frozenset({"therapies"}),
                  _check_therapy_object({"count": lambda c: isinstance(c, int)
                                         and not isinstance(c, bool) and c >= 1}),
-                 _received_at_least,
-                 lambda f, v: f"has had at least {v['count']} of: "
-                              f"{_therapy_names(v['therapies'])}"),
+                 _received_at_least),
         Operator("received_with_outcome", frozenset({"therapies"}),
                  _check_therapy_object({"outcomes": lambda o: isinstance(o, list) and bool(o)
                                         and set(o) <= {"responded", "refractory",
                                                        "intolerant"}}),
-                 _received_with_outcome,
-                 lambda f, v: f"has had {_therapy_names(v['therapies'])} with the result: "
-                              f"{' or '.join(map(_fmt, v['outcomes']))}"),
+                 _received_with_outcome),
         Operator("performance_at_least", frozenset({"performance"}), _check_performance,
-                 _performance_evaluator(True),
-                 lambda f, v: f"{_scale(v['scale'])} score at least {v['score']}"),
+                 _performance_evaluator(True)),
         Operator("performance_at_most", frozenset({"performance"}), _check_performance,
-                 _performance_evaluator(False),
-                 lambda f, v: f"{_scale(v['scale'])} score at most {v['score']}"),
+                 _performance_evaluator(False)),
     )
 }
 
@@ -380,23 +316,12 @@ def compile_leaf(field: Field, op: Operator, value: Any) -> Evaluator:
 
 
 def describe_answer(field: Field, profile_value: Any) -> str:
-    """The person's answer for ``field``, in plain words."""
-    if field.type == "age":
-        years = profile_value["years"]
-        text = f"{years} year" + ("" if years == 1 else "s")
-        if profile_value.get("months") is not None:
-            months = profile_value["months"]
-            text += f" {months} month" + ("" if months == 1 else "s")
-        return f"{field.label} is {text}"
+    """The person's answer for ``field``, in plain English."""
+    words = vocabulary.answer(field.path, profile_value)
     if field.type == "therapies":
-        if not profile_value:
-            return "no treatments were reported"
-        names = [THERAPY_LABELS.get(i["therapy"], i["therapy"]) for i in profile_value]
-        return "treatments reported: " + ", ".join(names)
+        return "treatments reported: " + words if words else "no treatments were reported"
     if field.type == "performance":
-        scale = profile_value["scale"]
-        name = "ECOG" if scale == "ecog" else scale.title()
-        return f"{name} performance score is {profile_value['score']}"
+        return words.replace(" ", " performance score is ", 1)
     if field.type == "bool":
-        return f"{field.label}: {_fmt(profile_value)}"
-    return f"{field.label} is {_fmt(profile_value)}"
+        return f"{field.label}: {words}"
+    return f"{field.label} is {words}"

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..vocabulary import THERAPIES as THERAPY_WORDS
 from . import outcomes
-from .fields import FIELDS, THERAPY_LABELS, Field, get_value
+from .fields import FIELDS, Field, get_value
 from .operators import OPERATORS, Operator, compile_leaf, describe_answer
 from .outcomes import NEGATE, NOT_SCREENED, UNKNOWN
 
@@ -89,7 +90,7 @@ class Leaf:
                     else "no treatments were reported")
         parts = []
         for item in relevant:
-            text = THERAPY_LABELS.get(item["therapy"], item["therapy"])
+            text = THERAPY_WORDS.get(item["therapy"], item["therapy"])
             details = []
             if item.get("months_since_last_dose") is not None:
                 details.append(f"{_fmt_months(item['months_since_last_dose'])} ago")

@@ -22,10 +22,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import vocabulary
 from ..eligibility import ages
 from ..eligibility.model import Criterion, Trial
 from ..eligibility.rules import build_node
-from . import reading, spanish
+from . import reading
 from .reading import split
 
 _NCT = re.compile(r"^NCT\d{8}$")
@@ -157,22 +158,22 @@ _AUTO_NOTE = ("Read automatically from the registry record; a person has not rev
 def _age_mapping(minimum: str | None, maximum: str | None) -> dict | None:
     if minimum is None and maximum is None:
         return None
-    parts, leaves, plain = [], [], []
+    parts, leaves = [], []
     if minimum is not None:
         parts.append(f"Minimum Age: {minimum}.")
         leaves.append({"field": "age", "op": "age_at_least", "value": minimum})
-        plain.append(f"at least {minimum.lower()} old")
     if maximum is not None:
         parts.append(f"Maximum Age: {maximum}.")
         leaves.append({"field": "age", "op": "age_at_most", "value": maximum})
-        plain.append(f"at most {maximum.lower()} old (in completed units)")
-    words = {"en": "Aged " + " and ".join(plain) + "."}
-    es = spanish.age_sentence(minimum, maximum)
-    if es:
-        words["es"] = es
+    words = {lang: said for lang in ("en", "es")
+             if (said := vocabulary.age_sentence(minimum, maximum, lang))}
     return {"id": "age", "kind": "inclusion", "text": " ".join(parts), "plain": words,
             "note": "The registry's structured age limits. " + _AUTO_NOTE, "review": True,
             "rule": leaves[0] if len(leaves) == 1 else {"all": leaves}}
+
+
+_OPEN_TO = {"female": vocabulary.N_("Open to female participants only."),
+            "male": vocabulary.N_("Open to male participants only.")}
 
 
 def _sex_mapping(sex: str) -> dict | None:
@@ -180,8 +181,7 @@ def _sex_mapping(sex: str) -> dict | None:
         return None  # ALL or absent: nothing to screen
     word = sex.lower()
     return {"id": "sex", "kind": "inclusion", "text": f"Sex: {sex}.",
-            "plain": {"en": f"Open to {word} participants only.",
-                      "es": f"Solo para participantes de sexo {spanish.VALUES[word]}."},
+            "plain": {lang: vocabulary.speaker(lang)(_OPEN_TO[word]) for lang in ("en", "es")},
             "note": "The registry's structured sex field. " + _AUTO_NOTE, "review": True,
             "rule": {"field": "sex", "op": "eq", "value": word}}
 

@@ -23,12 +23,13 @@ from functools import lru_cache
 import zipcodes
 from flask_babel import format_date, format_decimal
 
+from .. import vocabulary
 from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, Trial, screen
 from ..eligibility.engine import CriterionResult, wait_ends
-from ..eligibility.fields import FIELDS
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..trials.reading import PLAIN_NONE
+from ..vocabulary.words import ASK, LABELS
 
 #: The wizard's own group (not a contract verdict): registry trials the contract
 #: calls likely eligible although part of what they ask for was never checked.
@@ -92,99 +93,6 @@ def number(value, digits: int = 0) -> str:
     """A number rounded to ``digits`` and written the request's way (1,424 / 1.424)."""
     value = round(value, digits) if digits else int(round(value))
     return format_decimal(value, format="#,##0" + ("." + "#" * digits if digits else ""))
-
-#: Profile field -> what to ask the care team when its answer is missing.
-ASK = {
-    "age": _l("Ask your care team to confirm the exact age (years and months)."),
-    "sex": _l("Ask the study team whether the study is open to any sex."),
-    "diagnosis": _l("Ask your care team whether the leukemia is B-cell or T-cell ALL."),
-    "disease_status": _l("Ask your care team whether the leukemia is newly diagnosed, has come "
-                         "back (relapsed) or did not respond to treatment (refractory)."),
-    "age_at_diagnosis": _l("Ask your care team how old the patient was when ALL was first "
-                           "diagnosed."),
-    "relapse_count": _l("Ask your care team how many times the leukemia has come back."),
-    "months_from_diagnosis_to_relapse": _l("Ask your care team how many months after diagnosis "
-                                           "the leukemia first came back."),
-    "isolated_extramedullary_relapse": _l("Ask your care team whether the latest relapse was "
-                                          "only outside the bone marrow."),
-    "in_remission": _l("Ask your care team whether the leukemia is in remission now."),
-    "marrow_blasts_percent": _l("Ask your care team what percentage of leukemia cells (blasts) "
-                                "the latest bone marrow test found."),
-    "mrd.status": _l("Ask your care team whether the latest MRD test was positive or "
-                     "negative."),
-    "mrd.level": _l("Ask your care team for the level of the latest MRD test."),
-    "philadelphia_chromosome": _l("Ask your care team whether the leukemia is Philadelphia "
-                                  "chromosome positive (BCR::ABL1)."),
-    "cd19": _l("Ask your care team whether the leukemia cells are CD19-positive."),
-    "cd22": _l("Ask your care team whether the leukemia cells are CD22-positive."),
-    "cns_status": _l("Ask your care team whether leukemia was found in the spinal fluid (the "
-                     "CNS status)."),
-    "prior_therapies": _l("Bring the list of every leukemia treatment so far, with dates, and "
-                          "ask your care team to check it."),
-    "active_gvhd": _l("Ask your care team whether there is active graft-versus-host disease."),
-    "performance_status": _l("Ask your care team for the performance score (ECOG, Karnofsky or "
-                             "Lansky)."),
-    "down_syndrome": _l("Tell the study team whether the patient has Down syndrome."),
-    "pregnant_or_breastfeeding": _l("Tell the study team about any pregnancy or "
-                                    "breastfeeding."),
-    "infections.hiv": _l("Ask your care team about HIV test results."),
-    "infections.hepatitis_b": _l("Ask your care team about hepatitis B test results."),
-    "infections.hepatitis_c": _l("Ask your care team about hepatitis C test results."),
-    "infections.uncontrolled_infection": _l("Ask your care team whether any infection is under "
-                                            "control."),
-    "seizure_disorder": _l("Ask your care team whether there is a seizure disorder or other "
-                           "brain or nerve illness."),
-    "wbc_at_diagnosis_per_ul": _l("Ask your care team for the white blood cell count at "
-                                  "diagnosis."),
-}
-
-THERAPY_WORDS = {
-    "multiagent_chemotherapy": _l("chemotherapy"),
-    "corticosteroids": _l("steroids"),
-    "asparaginase": _l("asparaginase"),
-    "anthracycline": _l("daunorubicin or doxorubicin"),
-    "intrathecal_chemotherapy": _l("chemotherapy into the spinal fluid"),
-    "nelarabine": _l("Arranon (nelarabine)"),
-    "clofarabine": _l("Clolar (clofarabine)"),
-    "blinatumomab": _l("Blincyto (blinatumomab)"),
-    "inotuzumab_ozogamicin": _l("Besponsa (inotuzumab)"),
-    "cd19_car_t": _l("CAR-T aimed at CD19"),
-    "cd22_car_t": _l("CAR-T aimed at CD22"),
-    "other_car_t": _l("another CAR-T"),
-    "imatinib": _l("Gleevec (imatinib)"),
-    "dasatinib": _l("Sprycel (dasatinib)"),
-    "nilotinib": _l("Tasigna (nilotinib)"),
-    "ponatinib": _l("Iclusig (ponatinib)"),
-    "asciminib": _l("Scemblix (asciminib)"),
-    "allogeneic_hsct": _l("a transplant from a donor"),
-    "autologous_hsct": _l("a transplant with own cells"),
-    "cranial_radiation": _l("radiation to the head"),
-    "investigational_agent": _l("a medicine in a clinical trial"),
-}
-
-VALUE_WORDS = {
-    "b_all": _l("B-cell ALL"), "t_all": _l("T-cell ALL"),
-    "newly_diagnosed": _l("newly diagnosed"), "relapsed": _l("relapsed"),
-    "refractory": _l("refractory"), "positive": _l("positive"), "negative": _l("negative"),
-    "female": _l("female"), "male": _l("male"), "cns1": "CNS1", "cns2": "CNS2", "cns3": "CNS3",
-}
-
-#: Profile field -> how an answer is named in "You told us: ..." sentences.
-TOLD_LABELS = {
-    "age": _l("age"), "sex": _l("sex"), "diagnosis": _l("type of ALL"),
-    "disease_status": _l("where things stand"), "age_at_diagnosis": _l("age at diagnosis"),
-    "relapse_count": _l("times it came back"),
-    "months_from_diagnosis_to_relapse": _l("months from diagnosis to the first relapse"),
-    "isolated_extramedullary_relapse": _l("latest relapse only outside the marrow"),
-    "in_remission": _l("in remission now"), "mrd.status": _l("MRD test"),
-    "philadelphia_chromosome": _l("Philadelphia chromosome"), "cd19": "CD19", "cd22": "CD22",
-    "cns_status": _l("spinal fluid"), "prior_therapies": _l("treatments"),
-    "performance_status": _l("daily life"), "down_syndrome": _l("Down syndrome"),
-    "pregnant_or_breastfeeding": _l("pregnant or breastfeeding"), "infections.hiv": "HIV",
-    "infections.hepatitis_b": _l("hepatitis B"), "infections.hepatitis_c": _l("hepatitis C"),
-    "infections.uncontrolled_infection": _l("infection not under control"),
-}
-
 
 @dataclass
 class Line:
@@ -256,28 +164,15 @@ def _yes_no(value) -> str:
     return _("yes") if value else _("no")
 
 
-def told(path: str, profile: dict) -> str | None:
+def told(path: str, profile: dict, lang: str) -> str | None:
     """One answer of the profile in words ("treatments: chemotherapy, ..."), or None."""
     value = profile
     for key in path.split("."):
         value = value.get(key) if isinstance(value, dict) else None
     if value is None:
         return None
-    if path in ("age", "age_at_diagnosis"):
-        words = _("%(years)s years", years=value["years"])
-        if "months" in value:
-            words = _("%(years)s years %(months)s months", years=value["years"],
-                      months=value["months"])
-    elif path == "prior_therapies":
-        words = ", ".join(str(THERAPY_WORDS.get(t["therapy"], t["therapy"])) for t in value) or _(
-            "none yet")
-    elif path == "performance_status":
-        words = f"{value['scale'].upper()} {value['score']}"
-    elif isinstance(value, bool):
-        words = _yes_no(value)
-    else:
-        words = str(VALUE_WORDS.get(value, value))
-    label = TOLD_LABELS.get(path) or (FIELDS[path].label if path in FIELDS else path)
+    words = vocabulary.answer(path, value, lang) or _("none yet")
+    label = _(LABELS[path]) if path in LABELS else path
     return f"{label}: {words}"
 
 
@@ -314,7 +209,8 @@ def line_for(result: CriterionResult, profile: dict, lang: str) -> Line:
         line.after += " " + _("(only in English)")
     line.sentence = line.before + text + line.after
     if result.outcome == "not_met":
-        answers = [t for t in (told(p, profile) for p in _fields_of(result.criterion)) if t]
+        answers = [t for t in (told(p, profile, lang) for p in _fields_of(result.criterion))
+                   if t]
         if answers:
             line.told = _("You told us: %(answers)s.", answers="; ".join(answers))
         left = wait_ends(result.criterion, profile)
@@ -328,10 +224,9 @@ def line_for(result: CriterionResult, profile: dict, lang: str) -> Line:
     elif result.outcome == "unknown":
         for path in result.missing:
             root = path if path in ASK else path.split(".")[0]
-            ask = ASK.get(root)
-            question = str(ask) if ask else _(
+            question = _(ASK[root]) if root in ASK else _(
                 "Ask your care team about: %(what)s.",
-                what=FIELDS[path].label if path in FIELDS else path)
+                what=_(LABELS[path]) if path in LABELS else path)
             if question not in line.ask:
                 line.ask.append(question)
     return line

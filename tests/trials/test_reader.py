@@ -504,17 +504,17 @@ def test_every_rule_read_from_the_shared_corpus_has_spanish_words():
 
 def test_spanish_words_follow_the_rule_and_say_what_the_team_checks_once():
     """One reading in both languages; an unknown part gives no half-translated sentence."""
-    from screener.trials import spanish
+    from screener import vocabulary
 
     rule = {"all": [leaf("disease_status", "in", ["relapsed", "refractory"]),
                     leaf("diagnosis", "eq", "b_all"), {"not_screened": "x"}]}
-    assert spanish.sentence(rule) == (
+    assert vocabulary.sentence(rule, "es") == (
         "Situación de la enfermedad es uno de: en recaída, refractaria; tipo de LLA es LLA de "
         "células B (y más cosas que comprueba el equipo del estudio).")
-    assert spanish.sentence(leaf("prior_therapies", "received_within",
-                                 {"therapies": ["blinatumomab"], "months": 3})) == (
+    assert vocabulary.sentence(leaf("prior_therapies", "received_within",
+                                    {"therapies": ["blinatumomab"], "months": 3}), "es") == (
         "Haber recibido blinatumomab (Blincyto) hace menos de 3 meses.")
-    assert spanish.sentence(leaf("no_such_field", "eq", "x")) is None
+    assert vocabulary.sentence(leaf("no_such_field", "eq", "x"), "es") is None
 
 
 def test_the_reader_never_fails_on_the_shared_corpus(caplog):

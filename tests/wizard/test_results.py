@@ -85,7 +85,8 @@ def test_what_rules_a_trial_out_names_the_answer(client, wizard):
     page = _results(client, wizard, ADULT)
     article = _trial_article(page, "NCT04404660")
     out = article.find("ul", class_="lines-out").text
-    assert "You told us: treatments: chemotherapy, Blincyto (blinatumomab), CAR-T aimed at CD19." in out
+    assert ("You told us: treatments received: multi-drug chemotherapy, blinatumomab (Blincyto), "
+            "CD19 CAR-T cell therapy (such as Kymriah or Tecartus).") in out
     assert "This study is not for people with: Earlier treatment aimed at CD19 other than" in out
 
 

@@ -38,11 +38,9 @@ import logging
 import re
 from dataclasses import replace
 
+from ... import vocabulary
 from ...eligibility import lint
-from ...eligibility.fields import FIELDS
-from ...eligibility.operators import OPERATORS
 from ...eligibility.rules import RuleError, build_node
-from .. import spanish
 from . import clauses
 from .concepts import Reading, _disease_status, _philadelphia, _readings
 from .segment import _LEAD_ALTERNATIVES, EXCLUSION, INCLUSION, Item
@@ -556,41 +554,9 @@ def _valid(rule: dict, cid: str) -> bool:
     return True
 
 
-_OR_MORE = " (or another situation the study team checks)"
-_AND_MORE = " (and more that the study team checks)"
-
-
 def describe(rule: dict) -> str:
-    """A rule in plain words, from the operator table's own descriptions."""
-    if "field" in rule:
-        field = FIELDS[rule["field"]]
-        if rule["op"] == "is":
-            return field.label if rule["value"] else "no " + re.sub(r"^an? ", "", field.label)
-        return OPERATORS[rule["op"]].describe(field, rule["value"])
-    if "not_screened" in rule:
-        return ""  # said once by the group that holds it (below)
-    edge = spanish.edge_wait(rule)
-    if edge:
-        return describe(edge) + " (near the limit, the study team checks)"
-    scoped = spanish.cohort_scope(rule)
-    if scoped:
-        inner, who = (describe(r) for r in scoped)
-        return f"{inner} (in the part of the study for: {who})" if inner else ""
-    implied = spanish.implication(rule)
-    if implied:
-        condition, then = (describe(r) for r in implied)
-        return f"if {condition}: {then}" if condition and then else ""
-    if "not" in rule:
-        seen, unseen = spanish.seen_part(rule["not"])
-        inner = describe(seen) if seen else ""
-        if not inner:
-            return ""
-        return f"not ({inner})" + (" (the study team checks the details)" if unseen else "")
-    for key, joiner, more in (("any", " or ", _OR_MORE), ("all", "; ", _AND_MORE)):
-        if key in rule:
-            return spanish.group_words(key, rule[key], describe, joiner, more,
-                                       (_OR_MORE, _AND_MORE))
-    return ""
+    """A rule in plain English words (the one vocabulary's walker)."""
+    return vocabulary.describe(rule)
 
 
 def _plain(rule: dict) -> dict:
@@ -601,7 +567,7 @@ def _plain(rule: dict) -> dict:
     """
     words = describe(rule)
     plain = {"en": words[:1].upper() + words[1:] + "."}
-    es = spanish.sentence(rule)
+    es = vocabulary.sentence(rule, "es")
     if es:
         plain["es"] = es
     return plain
