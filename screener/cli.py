@@ -120,7 +120,9 @@ def screen_command(patient_path, trial_ids, study_paths, all_trials, include_clo
     for r in results:
         read = "  [criteria read automatically from ClinicalTrials.gov]" if (
             r.trial.source == "ctgov") else ""
-        click.echo(f"{r.trial.id}  {VERDICT_WORDS[r.verdict]}  — {r.trial.title}{read}")
+        partly = "" if r.fully_checked else (
+            "  [not fully checked: only age and sex matched, or criteria could not be read]")
+        click.echo(f"{r.trial.id}  {VERDICT_WORDS[r.verdict]}  — {r.trial.title}{read}{partly}")
         for c in r.criteria:
             if c.outcome in ("not_met", "unknown"):
                 click.echo(f"    {c.outcome:8} {c.id}: {c.because}")

@@ -27,7 +27,8 @@ TRIAL_LABELS = {
     "type": "object",
     "description": "Fields the API adds to each result's `trial` object, beside the contract's "
     "id, title and source.",
-    "required": ["status", "status_checked", "recruiting", "url", "inclusions_not_screened"],
+    "required": ["status", "status_checked", "recruiting", "url", "inclusions_not_screened",
+                 "fully_checked"],
     "properties": {
         "status": {"type": ["string", "null"], "examples": ["RECRUITING"],
                    "description": "The ClinicalTrials.gov overall status (RECRUITING, "
@@ -48,6 +49,12 @@ TRIAL_LABELS = {
             "description": "How many of the trial's inclusion criteria the pre-screen could "
             "not check for this patient. A likely_eligible verdict with a count above 0 was "
             "not checked completely: read those criteria (outcome not_screened)."},
+        "fully_checked": {
+            "type": "boolean",
+            "description": "False for a likely_eligible verdict that rests on too little to be "
+            "shown as likely: nothing beyond age and sex was met, or an inclusion criterion of "
+            "a registry trial could not be checked. The patient pages never show such a trial "
+            "as likely eligible. True for every other verdict."},
         "note": {"type": "string",
                  "description": "Registry trials (source ctgov) only: 'Criteria read "
                  "automatically from ClinicalTrials.gov on DATE — the study team confirms'."},

@@ -106,6 +106,7 @@ def result_dict(result) -> dict:
     out["trial"].update(trial_labels(result.trial))
     out["trial"]["inclusions_not_screened"] = sum(
         1 for c in result.criteria if c.kind == "inclusion" and c.outcome == "not_screened")
+    out["trial"]["fully_checked"] = result.fully_checked
     return out
 
 

@@ -73,6 +73,38 @@ class ScreeningResult:
     criteria: list[CriterionResult]
     missing_answers: list[str]
 
+    @property
+    def fully_checked(self) -> bool:
+        """Whether a "likely eligible" rests on enough to be shown as one.
+
+        The contract's verdict counts only screened criteria, so a trial can be
+        likely eligible while what it asks for was barely checked. It is not
+        *fully checked* -- and no entry point shows it as likely -- when nothing
+        beyond age and sex was met (a thin match), or when an inclusion of a
+        registry trial was read by nobody (its own words must be gone through
+        with the care team). Curated inclusions left to the study team were
+        read by a person, who decided the pre-screen cannot check them.
+        """
+        if self.verdict != LIKELY_ELIGIBLE:
+            return True
+        return not self.thin and not self.unread_inclusions
+
+    @property
+    def thin(self) -> bool:
+        """Likely eligible on age and sex alone: nothing else was met."""
+        return self.verdict == LIKELY_ELIGIBLE and not any(
+            r.outcome == "met" and r.criterion.rule is not None
+            and not set(r.criterion.rule.fields()) <= {"age", "sex"}
+            for r in self.criteria)
+
+    @property
+    def unread_inclusions(self) -> list[CriterionResult]:
+        """Inclusions of a registry trial that the reader could not check."""
+        if self.trial.source != "ctgov":
+            return []
+        return [r for r in self.criteria
+                if r.kind == "inclusion" and r.outcome == "not_screened"]
+
     def to_dict(self) -> dict:
         """The contract's screening-result shape."""
         return {

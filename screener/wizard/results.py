@@ -331,24 +331,13 @@ def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list
         site, miles = nearest_site(trial, location.get("zip"))
         limit = location.get("max_travel_miles")
         verdict = result.verdict
-        # The contract calls a trial likely_eligible when every screened criterion
-        # is met -- also when criteria were left unscreened because the registry
-        # reader could not read them, or when only age and sex could be screened.
-        # Shown to a family, that would be a "likely eligible" nobody checked, so:
-        # - thin: nothing beyond age/sex was checked;
-        # - unchecked: a registry trial with an inclusion criterion nobody read
-        #   (e.g. "newly diagnosed" left unread for a person in relapse).
-        # Such a trial is never shown as likely eligible: a registry trial goes to
-        # the "read automatically -- could not check everything" group with the
-        # unchecked criteria listed; any other goes to "still unknown".
-        # Curated trials were read by a person and keep their verdict's group.
-        thin = verdict == LIKELY_ELIGIBLE and not any(
-            r.outcome == "met" and r.criterion.rule is not None
-            and not set(r.criterion.rule.fields()) <= {"age", "sex"}
-            for r in result.criteria)
-        unread = [r for r in result.criteria
-                  if r.kind == "inclusion" and r.outcome == "not_screened"]
-        if verdict == LIKELY_ELIGIBLE and (thin or (trial.source == "ctgov" and unread)):
+        # A likely_eligible that is not fully checked (engine: nothing beyond age
+        # and sex met, or a registry inclusion nobody read) is never shown as
+        # likely: a registry trial goes to the "read automatically -- could not
+        # check everything" group with its unchecked criteria listed; any other
+        # goes to "still unknown".
+        thin = result.thin
+        if not result.fully_checked:
             verdict = UNCHECKED if trial.source == "ctgov" else NEEDS_REVIEW
         team = lines["not_screened"]
         unchecked: list[Line] = []

@@ -244,6 +244,8 @@ def test_registry_results_carry_status_date_link_and_note(registry):
         "status": "COMPLETED", "status_checked": SNAPSHOT_DATE, "recruiting": False,
         "url": f"https://clinicaltrials.gov/study/{REGISTRY_COMPLETED}",
         "inclusions_not_screened": unchecked,
+        # unread inclusions: a "likely" here would not be fully checked
+        "fully_checked": result["verdict"] != "likely_eligible",
         "note": f"Criteria read automatically from ClinicalTrials.gov on {SNAPSHOT_DATE} "
                 "— the study team confirms",
     }
@@ -389,7 +391,7 @@ def test_openapi_describes_registry_trials_the_open_filter_and_json_errors(regis
 
     labels = doc["components"]["schemas"]["TrialLabels"]["properties"]
     assert set(labels) == {"status", "status_checked", "recruiting", "url", "note",
-                           "inclusions_not_screened"}
+                           "inclusions_not_screened", "fully_checked"}
     response_schema = _with_components(
         post["responses"]["200"]["content"]["application/json"]["schema"], doc)
     body = _screen(client, include_closed=True).get_json()
