@@ -392,3 +392,18 @@ def test_an_exclusion_list_that_can_exclude_no_one_asks_nothing():
             "ischemia/hemorrhage, dementia, cerebellar disease. Individuals with seizure "
             "disorders requiring active anticonvulsive medication.\n")
     assert outcome(text, {"diagnosis": "b_all"}, "Central nervous system") == "not_screened"
+
+
+def test_the_first_registration_step_binds_everyone_and_a_later_step_no_one_at_entry():
+    """COG-style 'STEP 1 REGISTRATION' / 'STEP 2 RANDOMIZATION': every participant passes
+    step 1, so a relapsed child is ruled out by 'newly diagnosed' there; the post-induction
+    MRD requirement of step 2 never decides entry."""
+    text = ("Inclusion Criteria:\n\nSTEP 1 INITIAL REGISTRATION:\n\n"
+            "* Patients must be newly diagnosed with B-ALL\n* Age 1 to 30 years\n\n"
+            "STEP 2 RANDOMIZATION (POST-INDUCTION):\n\n"
+            "* MRD >= 0.01% at end of induction\n")
+    relapsed = {"age": {"years": 6}, "diagnosis": "b_all", "disease_status": "relapsed"}
+    assert outcome(text, relapsed, "Patients must be newly diagnosed") == "not_met"
+    new = {**relapsed, "disease_status": "newly_diagnosed", "mrd": {"status": "negative"}}
+    assert outcome(text, new, "MRD") != "not_met"
+    assert verdict(text, new) != "not_eligible"

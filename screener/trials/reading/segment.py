@@ -71,6 +71,12 @@ _OTHER_PART = re.compile(
     r"\b(donors?|siblings?|parents?|cohorts?|arms?|parts?|phase|strat\w*|groups?|"
     r"stage|step|nhl|aml|cll|mds|lymphoma|myeloma|tumou?rs?|healthy|volunteers?|controls?)\b"
     r"|\b(?:part|arm|group|cohort)\s+[a-z0-9]\b", re.IGNORECASE)
+#: The first registration step of a multi-step trial ("STEP 1 REGISTRATION:", "Initial
+#: registration", "Pre-registration"): every participant passes it, so its criteria are
+#: the whole trial's, unlike a later step's ("STEP 2 RANDOMIZATION (post-induction)").
+_FIRST_STEP = re.compile(
+    r"^\W*(?:step\s*(?:0|1|i|one)\b(?!\s*(?:and\b|or\b|[/&,]|-\s*\d))|(?:initial|pre-?)\s*"
+    r"(?:registration|enrou?lment)\b|registration\s*:?\s*$)", re.IGNORECASE)
 #: A sub-item that states what every participant needs: a criterion of its own.
 _STANDALONE = re.compile(
     r"(?:all\s+)?(?:patients|participants|subjects)\s+(?:must|should|shall|need\s+to|"
@@ -236,7 +242,8 @@ def split(text: str) -> list[Item]:
         if heading is not None:
             close()
             kind, qualifier = heading
-            section, qualified, top = fold(stripped.strip("*#_ ")), bool(qualifier), None
+            section, top = fold(stripped.strip("*#_ ")), None
+            qualified = bool(qualifier) and not _FIRST_STEP.search(str(qualifier))
             blank = True
             continue
         if _is_pdq_heading(stripped):
@@ -251,7 +258,7 @@ def split(text: str) -> list[Item]:
             section, top = fold(stripped), None
             # "Cohort B:", "Phase II:", "Part 2 (expansion):": the items below belong to
             # one part of the study; "Renal:" or "Age:" to everyone.
-            qualified = bool(_OTHER_PART.search(section))
+            qualified = bool(_OTHER_PART.search(section)) and not _FIRST_STEP.search(section)
             blank = True
             continue
         if top is None:
