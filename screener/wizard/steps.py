@@ -631,8 +631,9 @@ ADAPTIVE: list[Step] = [
         _l("Is there graft-versus-host disease (GVHD) now, or treatment for it?"),
         _l("GVHD can follow a transplant from a donor, when the donor's cells attack the "
            "body.")),
+    # (Age is required on its page, so by the time these are asked it is known.)
     Step("score", _title("performance_status"), lambda a: _SCORE_FORMS[_scale(a)],
-         lambda a: a.age is not None, context=lambda a: [_scale(a)],
+         context=lambda a: [_scale(a)],
          profile=_score_profile, settles=("performance_status",)),
     Step("wbc", _title("wbc_at_diagnosis_per_ul"), _always(f.number_form(
         _l("What was the white blood cell count when the leukemia was first found?"),
@@ -641,7 +642,7 @@ ADAPTIVE: list[Step] = [
         kind=f.CountField)),
         profile=_answer("wbc", "wbc_at_diagnosis_per_ul"), settles=("wbc_at_diagnosis_per_ul",)),
     Step("exact_months", _l("Age in months"), _always(f.MonthsForm),
-         lambda a: a.age is not None and a.age >= 3,
+         lambda a: a.age is None or a.age >= 3,
          profile=lambda a, p: p["age"].update(months=a.get("exact_months", "months"))
          if "age" in p and a.get("exact_months", "months") is not None else None,
          settles=("age.months",)),
