@@ -1,7 +1,8 @@
 """The adaptive questions in real Chromium: walks that reach the right group, the counter,
 "show my results now", the keyboard, and axe-core on every question page in both languages.
 
-The fixtures (``server``, ``browser``, ``page``) and helpers are test_browser.py's.
+The fixtures (``server``, ``browser``, ``page``) are browser_fixtures.py's, the helpers
+test_browser.py's.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import test_browser
 from test_browser import PHONE, assert_accessible, fill, fits_width
 from wizard_pages import ADAPTIVE
 
@@ -18,8 +18,6 @@ from screener.eligibility.rules import build_node
 from screener.trials.catalog import TrialCatalog
 
 pytestmark = pytest.mark.browser
-#: test_browser.py's fixtures, used here by name.
-browser, page, server = test_browser.browser, test_browser.page, test_browser.server
 
 
 def press(page, action: str = "next"):
