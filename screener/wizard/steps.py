@@ -15,6 +15,8 @@ diagnosed" are ignored, not deleted: changing back brings them back).
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +24,7 @@ from flask import has_app_context
 from flask_babel.speaklater import LazyString
 from werkzeug.datastructures import MultiDict
 
-from ..eligibility import screen
+from ..eligibility import quick_verdict, screen
 from ..eligibility.decisive import open_questions
 from ..eligibility.engine import NEEDS_REVIEW
 from ..i18n import gettext
@@ -732,6 +734,40 @@ def _candidates(open_results: list, answers: Answers, asked: set) -> list[tuple[
     return found
 
 
+#: Recent screenings for the replay, (profile, trials) -> results in review: each page of
+#: a draft replays the same first steps (GET, then POST, then the next page), so only
+#: the step after the newest answer is screened anew. Bounded; guarded by a lock.
+_REVIEWED: OrderedDict = OrderedDict()
+_REVIEWED_SIZE = 128
+_REVIEWED_LOCK = threading.Lock()
+
+
+def _in_review(profile: dict, trials: list) -> list:
+    """The screening results of the trials still in review: the verdict first on the
+    engine's compiled fast path (most trials are settled by age or type of ALL), the
+    full screening (for the missing answers) only for those it leaves open.
+
+    Remembered per (profile, trials): the entry keeps the very trial objects it was
+    made from and is used only for those same objects, so a catalog reloaded with
+    changed criteria is screened afresh. The results are read, never changed.
+    """
+    frozen = json.dumps(profile, sort_keys=True)
+    key = (frozen, tuple(map(id, trials)))
+    with _REVIEWED_LOCK:
+        hit = _REVIEWED.get(key)
+        if hit is not None and len(hit[0]) == len(trials) and all(
+                a is b for a, b in zip(hit[0], trials, strict=True)):
+            _REVIEWED.move_to_end(key)
+            return hit[1]
+    fixed = json.loads(frozen)  # screened on a copy: the caller goes on adding answers
+    results = [screen(fixed, t) for t in trials if quick_verdict(fixed, t) == NEEDS_REVIEW]
+    with _REVIEWED_LOCK:
+        _REVIEWED[key] = (list(trials), results)
+        while len(_REVIEWED) > _REVIEWED_SIZE:
+            _REVIEWED.popitem(last=False)
+    return results
+
+
 def make_plan(answers: Answers, trials: list | None = None) -> Plan:
     """Replay the adaptive questions: rank, take the best, add its answer, rank again.
 
@@ -747,12 +783,12 @@ def make_plan(answers: Answers, trials: list | None = None) -> Plan:
     if LOCATION.profile is not None:
         LOCATION.profile(answers, profile)
     trials = trials_in_play() if trials is None else trials
-    results = [screen(profile, t) for t in trials]
+    results = _in_review(profile, trials)
     sequence: list[Step] = []
     counts: dict[str, int] = {}
     more = 0
     while True:
-        open_results = [r for r in results if r.verdict == NEEDS_REVIEW]
+        open_results = results  # only trials in review: one answer never reopens another
         found = _candidates(open_results, answers, {s.name for s in sequence})
         if not found:
             break
@@ -763,7 +799,7 @@ def make_plan(answers: Answers, trials: list | None = None) -> Plan:
             more = len(found) - 1
             break
         step.profile(answers, profile)
-        results = [screen(profile, r.trial) for r in open_results]
+        results = _in_review(profile, [r.trial for r in open_results])
     return Plan(sequence, counts, more, json.loads(json.dumps(profile)))
 
 

@@ -329,3 +329,13 @@ def test_a_lost_cookie_says_the_answers_cannot_be_shown(client, wizard):
     assert "are kept" not in text
     assert parse(response).find("a", href="/screen/") is not None
 
+
+
+def test_a_reloaded_trial_is_screened_afresh(app):
+    """The replay remembers recent screenings, but never for trial objects it did not
+    screen: the same trial ids with changed criteria (a new snapshot) give the new answer."""
+    assert [s.name for s in _plan(app, T_CELL).sequence] == ["seizures"]
+    changed = [_trial(t.id, ETP) for t in RANKED]  # same ids, now only ETP decides
+    plan = _plan(app, T_CELL, changed)
+    assert [s.name for s in plan.sequence] == ["etp"]
+    assert plan.counts == {"etp": 4}
