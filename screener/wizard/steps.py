@@ -1,10 +1,24 @@
 """The step graph: which steps apply to whom, and how answers become a profile.
 
+Each step is declared once (``Step``): its form, when it applies, the earlier
+answers its form depends on, how it is worded for these answers, its part of the
+contract profile and what its page says when earlier changes make its answers
+stale. The order of pages, the profile (``build_profile``) and the review rows
+(``display``) are all derived from those declarations.
+
+The wizard asks the core steps (who, age, diagnosis, status, history, tests,
+health, daily life) and where you live, then the *adaptive* questions: it screens
+the profile against the trials the results page shows, asks the missing answer
+that settles the most of them (``eligibility.decisive.open_questions``), adds
+that answer, ranks again, and stops when no remaining answer could change a
+verdict (``make_plan``). The replay is deterministic, so the order of questions
+needs no storage and survives Back, refresh and a changed earlier answer.
+
 Answers are stored per step as the raw submitted values ({field: [strings]}),
 so a page always comes back exactly as it was typed, even after "Back" on a
 half-filled page. Everything else is derived from them on demand: a step's
 cleaned answers (its form validated), which steps apply (branching on earlier
-cleaned answers), and the contract profile (``build_profile``).
+cleaned answers), and the contract profile.
 
 A step that does not apply is never shown and contributes nothing to the
 profile, even if it was answered before the person changed an earlier answer
@@ -14,6 +28,7 @@ diagnosed" are ignored, not deleted: changing back brings them back).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -752,7 +767,9 @@ def _in_review(profile: dict, trials: list) -> list:
     changed criteria is screened afresh. The results are read, never changed.
     """
     frozen = json.dumps(profile, sort_keys=True)
-    key = (frozen, tuple(map(id, trials)))
+    # Privacy: the key is a digest and the entry drops its profile (below), so no answer
+    # stays in memory after the request.
+    key = (hashlib.sha256(frozen.encode()).hexdigest(), tuple(map(id, trials)))
     with _REVIEWED_LOCK:
         hit = _REVIEWED.get(key)
         if hit is not None and len(hit[0]) == len(trials) and all(
@@ -761,6 +778,9 @@ def _in_review(profile: dict, trials: list) -> list:
             return hit[1]
     fixed = json.loads(frozen)  # screened on a copy: the caller goes on adding answers
     results = [screen(fixed, t) for t in trials if quick_verdict(fixed, t) == NEEDS_REVIEW]
+    for result in results:  # the plan reads outcomes and missing answers, never "because"
+        for criterion in result.criteria:
+            criterion._profile = None
     with _REVIEWED_LOCK:
         _REVIEWED[key] = (list(trials), results)
         while len(_REVIEWED) > _REVIEWED_SIZE:
