@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import has_app_context
+from flask_babel import format_decimal
 from flask_babel.speaklater import LazyString
 from werkzeug.datastructures import MultiDict
 
@@ -875,6 +876,8 @@ def display(form: f.StepForm) -> list[tuple[str, str, str]]:
         elif field.type == "MultiCheckboxField":
             labels = f.labels(field)
             text = "; ".join(str(labels[k]) for k in (data or []) if k in labels)
+        elif isinstance(data, float) or (field.type == "CountField" and data is not None):
+            text = format_decimal(data)  # 12,5 and 50.000 in Spanish
         else:
             text = "" if data in (None, "") else str(data)
         rows.append((_anchor(field), field.label.text, text or _l("Not answered (unknown)")))

@@ -339,3 +339,17 @@ def test_a_reloaded_trial_is_screened_afresh(app):
     plan = _plan(app, T_CELL, changed)
     assert [s.name for s in plan.sequence] == ["etp"]
     assert plan.counts == {"etp": 4}
+
+
+def test_review_writes_numbers_the_language_s_way(app, client, wizard, monkeypatch):
+    """A percentage typed with a decimal comma reads back as 12,5 in Spanish, 12.5 in English."""
+    _with_trials(app, monkeypatch, RANKED)
+    wizard.complete(T_CELL_WALK, dont_know=False)
+    wizard.answer("seizures", answer="no")
+    wizard.answer("blasts", answer="12,5")
+    wizard.dont_know_rest()
+    section = parse(client.get("/screen/review")).find("section", aria_labelledby="review-blasts")
+    assert section.find("dd").text == "12.5"
+    client.get("/language/es")
+    section = parse(client.get("/screen/review")).find("section", aria_labelledby="review-blasts")
+    assert section.find("dd").text == "12,5"
