@@ -46,5 +46,6 @@ browser:
 bench: setup  ## print the benchmark figures (about ten minutes, eight of them bench/load.py)
 	$(BIN)/python bench/engine.py $(BENCH_FLAGS)
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/questions.py $(BENCH_FLAGS)
 	$(BIN)/python bench/wizard_load.py $(BENCH_FLAGS)
 	$(BIN)/python bench/load.py $(BENCH_FLAGS)

@@ -17,7 +17,16 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app, has_app_context, jsonify, render_template, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    has_app_context,
+    jsonify,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
@@ -168,6 +177,16 @@ def init_app(app: Flask) -> None:
     def form_expired(error):
         # The post is refused (it cannot be trusted), but what was saved before is
         # kept; the page says so and links back to a fresh copy of the same form.
+        from .wizard.drafts import SESSION_KEY
+
+        if request.path.startswith("/screen/") and not session.get(SESSION_KEY):
+            # The session cookie is gone (cleared, blocked or expired): it held the only
+            # key to the saved answers, so they cannot be shown again. Say so.
+            return _error_page(400, None, _l("This page has expired"), _l(
+                "This browser no longer has the key to any answers you saved (its cookie was "
+                "cleared or has expired), so we cannot show them again. For your privacy, "
+                "answers nobody can reach are deleted automatically. Please start again."),
+                link=(url_for("wizard.start"), _l("Start again")))
         return _error_page(400, None, _l("This page has expired"), _l(
             "For your safety, a page that stays open for a long time stops accepting answers. "
             "The answers you saved on earlier pages are kept."),

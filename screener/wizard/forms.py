@@ -29,6 +29,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..i18n import lazy_gettext as _l
+from ..vocabulary.words import THERAPIES
 
 UNKNOWN = "unknown"
 YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), (UNKNOWN, _l("I don't know"))]
@@ -103,6 +104,8 @@ class StepForm(FlaskForm):
     #: (set by steps.prepare_form from the age answers), and what it is.
     max_months: int | None = None
     max_months_reason: str = ""
+    #: A sentence shown above the questions, for these answers (set by steps.prepare_form).
+    page_note: object = None
 
     def not_applicable(self) -> set[str]:
         """Fields whose answers, given the others on this page, do not apply (and are ignored)."""
@@ -262,6 +265,10 @@ TREATMENTS: dict[str, str | None] = {
     "auto": "autologous_hsct",
     "cranial_radiation": "cranial_radiation",
     "study_drug": "investigational_agent",
+    "rituximab": "rituximab",
+    "daratumumab": "daratumumab",
+    "venetoclax": "venetoclax",
+    "bortezomib": "bortezomib",
     "transplant_unsure": None,
     "car_t_unsure": None,
     "other": None,
@@ -301,6 +308,10 @@ class TreatmentsForm(StepForm):
         ("transplant_unsure", _l("A transplant, not sure which kind")),
         ("cranial_radiation", _l("Radiation to the head")),
         ("study_drug", _l("A new medicine in a clinical trial")),
+        # Antibodies and other medicines some studies ask about by name; their names
+        # are the vocabulary's (screener/vocabulary/words.py).
+        *((key, _l(THERAPIES[key])) for key in ("rituximab", "daratumumab", "venetoclax",
+                                                 "bortezomib")),
         ("other", _l("Another leukemia medicine not listed here")),
         (NONE_YET, _l("No treatment for leukemia yet")),
         (NOT_SURE, _l("I'm not sure")),
@@ -345,6 +356,12 @@ class AnsweredOnPage:
         if not field.raw_data:
             raise StopValidation(str(_l("This question is new on this page: enter the months, "
                                         "or leave it empty if you are not sure.")))
+
+
+#: The timing page when another box leaves the list of treatments incomplete.
+TIMING_INCOMPLETE = _l("You also ticked a box that does not name one medicine, so studies "
+                       "that ask about earlier treatments are left to the study team. Your "
+                       "answers here are kept with your other answers for them.")
 
 
 def timing_form_class(chosen: list[tuple[str, str]]) -> type[StepForm]:
@@ -477,6 +494,19 @@ class DailyForm(StepForm):
                                 "manage?"))}
 
 
+class NotWithout:
+    """First check of a question that applies only when another field on the page has an
+    answer: without it the question is not required, and its answer is ignored."""
+
+    def __init__(self, other: str):
+        self.other = other
+
+    def __call__(self, form, field):
+        if not (form[self.other].data or "").strip():
+            field.errors[:] = []
+            raise StopValidation()
+
+
 class LocationForm(StepForm):
     zip = StringField(_l("What is your ZIP code?"),
                       description=_l("5 digits, for example 10016. We use it only to show how "
@@ -486,13 +516,21 @@ class LocationForm(StepForm):
                       filters=[lambda v: v.strip() if isinstance(v, str) else v],
                       validators=[Optional(), Regexp(r"^[0-9]{5}$", message=_l(
                           "Enter a ZIP code as 5 digits, for example 10016."))])
-    travel = _radio(_l("How far could you travel for a study?"), [
+    # Distances are worked out from the ZIP code: without one the question does not
+    # apply, so it is not required and its answer is ignored (steps: location profile).
+    travel = RadioField(_l("How far could you travel for a study?"), choices=choices([
         ("25", _l("Up to 25 miles")), ("50", _l("Up to 50 miles")),
         ("100", _l("Up to 100 miles")), ("250", _l("Up to 250 miles")),
         ("500", _l("Up to 500 miles")), ("any", _l("Any distance")),
-    ])
+    ]), description=_l("Only with a ZIP code: we need it to work out distances."),
+        invalid_choice_message=CHOOSE, validators=[
+            NotWithout("zip"), InputRequired(message=_l(
+                "Choose how far you could travel, or leave the ZIP code empty."))])
     personal = {"zip": (_l("What is your ZIP code?"), _l("What is your ZIP code?"),
                         _l("What is the patient's ZIP code?"))}
+
+    def not_applicable(self) -> set[str]:
+        return set() if (self.zip.data or "").strip() else {"travel"}
 
     def validate_zip(self, field):
         """A ZIP code the offline ZIP data can place (the same data the distances use).
@@ -529,3 +567,86 @@ def render_choices(f, kind: str, choice_hints: dict | None) -> Markup:
                if hint else "")
             + "</div>")
     return Markup("\n".join(out))  # noqa: S704 -- every piece above is escaped
+
+
+# ----------------------------------------------------------------- adaptive questions
+# One question per page, asked only when its answer could settle a study still in play
+# (steps.ADAPTIVE). Every one has "I don't know" (a radio choice, or a number left empty).
+
+class DecimalNumberField(IntegerField):
+    """A number typed with a point or a comma for decimals (2.5 / 2,5); blank stays None."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip().rstrip("%").strip()
+        self.data = None
+        if raw == "":
+            return
+        if not re.fullmatch(r"[0-9]{1,6}([.,][0-9]{1,6})?", raw):
+            raise ValueError(str(_l("Enter a number using digits, for example 12 or 0.5.")))
+        self.data = float(raw.replace(",", "."))
+
+
+class CountField(IntegerField):
+    """A whole number that may be written with thousands separators (50,000 / 50.000)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip()
+        self.data = None
+        if raw == "":
+            return
+        if not re.fullmatch(r"[0-9]{1,3}([ ,.][0-9]{3}){0,3}|[0-9]{1,9}", raw):
+            raise ValueError(str(_l("Enter a whole number using digits, for example "
+                                    "50000.")))
+        self.data = int(re.sub(r"[ ,.]", "", raw))
+
+
+def yes_no_form(question, hint="") -> type[StepForm]:
+    """A page with one yes / no / I don't know question (field ``answer``)."""
+    return type("YesNoForm", (StepForm,), {"answer": _radio(question, YES_NO_UNKNOWN, hint)})
+
+
+def number_form(question, hint, low, high, kind=DecimalNumberField) -> type[StepForm]:
+    """A page with one number (field ``answer``); left empty it is "I don't know"."""
+    field = kind(question, description=hint, widget=TextInput(),
+                 render_kw={**NUMBER, "inputmode": "decimal"}, validators=[
+                     Optional(), NumberRange(low, high, message=_l(
+                         "Enter a number from %(min)s to %(max)s, or leave it empty if you "
+                         "do not know."))])
+    return type("NumberForm", (StepForm,), {"answer": field})
+
+
+#: How a treatment went, in the words of the profile's prior_therapies outcome.
+RESPONSE_CHOICES = [
+    ("responded", _l("It worked: the leukemia responded")),
+    ("refractory", _l("It did not work: the leukemia did not respond, or came back while "
+                      "taking it")),
+    ("intolerant", _l("It had to be stopped because of side effects")),
+    (UNKNOWN, _l("I don't know")),
+]
+
+
+def response_form_class(chosen: list[tuple[str, str]]) -> type[StepForm]:
+    """One "how did it go" question per treatment in ``chosen`` (key, name)."""
+    attrs: dict = {}
+    for key, label in chosen:
+        attrs[f"outcome_{key}"] = _radio(_l("%(what)s: how did it go?", what=label),
+                                         RESPONSE_CHOICES)
+    return type("ResponseForm", (StepForm,), attrs)
+
+
+def score_form(scale: str) -> type[StepForm]:
+    """The exact Lansky (under 16) or Karnofsky (16 and over) score, or "I don't know"."""
+    options = [(str(n), str(n)) for n in range(100, 0, -10)] + [(UNKNOWN, _l("I don't know"))]
+    if scale == "lansky":
+        question = _l("What is the latest Lansky play-performance score?")
+        hint = _l("The care team may write it as a number from 10 to 100 (100 is plays "
+                  "normally). Choose \"I don't know\" if you have not been told.")
+    else:
+        question = _l("What is the latest Karnofsky performance score?")
+        hint = _l("The care team may write it as a number from 10 to 100 (100 is no "
+                  "symptoms). Choose \"I don't know\" if you have not been told.")
+    return type("ScoreForm", (StepForm,), {"answer": _radio(question, options, hint)})

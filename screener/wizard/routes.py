@@ -11,7 +11,7 @@ import logging
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from ..i18n import current_language
+from ..i18n import current_language, translations
 from ..i18n import gettext as _
 from ..profile import ProfileError, validate_profile
 from ..trials.catalog import catalog
@@ -27,6 +27,7 @@ from .results import (
     trial_views,
 )
 from .steps import (
+    RESULTS_NOW,
     STEP_BY_NAME,
     Answers,
     applicable,
@@ -34,6 +35,7 @@ from .steps import (
     display,
     first_incomplete,
     neighbours,
+    pages_left,
     stale_reason,
 )
 
@@ -133,7 +135,19 @@ def step(name: str):
 
     if request.method == "POST":
         form = answers.form(step, request.form)
-        if request.form.get("action") == "back":
+        if request.form.get("action") == "results":
+            # "Show my results now": this page is kept if it is valid or left empty (an
+            # unanswered question is unknown, never "no"); a typing mistake is shown.
+            typed = any(v.strip() for f in form if f.name != "csrf_token"
+                        for v in request.form.getlist(f.name))
+            if form.validate() or not typed:
+                answers.set(name, request.form, form)
+                stored = drafts.save(draft, lambda now: {**answers.merged_into(now, name),
+                                                         RESULTS_NOW: True})
+                if stored is None:
+                    return redirect(url_for("wizard.start"))
+                return redirect(url_for("wizard.results"))
+        elif request.form.get("action") == "back":
             # Back keeps what is on the page, valid or not, without checking it.
             answers.set(name, request.form, form)
             answers = _save_step(draft, answers, name)
@@ -165,10 +179,17 @@ def step(name: str):
     reason = stale_reason(answers, name)
     if reason is not None and request.method == "GET":
         form.validate()
-    steps = applicable(answers)
+    left = pages_left(answers, name)
+    progress = (translations().ungettext("About %(num)s more page after this one",
+                                         "About %(num)s more pages after this one", left)
+                % {"num": left} if left else _("This is the last page of questions"))
+    depends = answers.plan().counts.get(name)
+    why = (translations().ungettext("Why we ask: %(num)s study depends on this answer.",
+                                    "Why we ask: %(num)s studies depend on this answer.",
+                                    depends) % {"num": depends} if depends else None)
     return render_template(
         "wizard/step.html", form=form, step=step, reason=reason if form.errors else None,
-        number=[s.name for s in steps].index(name) + 1, total=len(steps),
+        progress=progress, why=why,
         action=url_for("wizard.step", name=name, **({"from": "review"} if from_review else {})),
     )
 
@@ -178,7 +199,8 @@ def _load_finished():
     draft, answers = _load()
     if draft is not None:
         pending = first_incomplete(answers)
-        if pending is not None:
+        # "Show my results now" lets the person stop early: what is unanswered is unknown.
+        if pending is not None and not answers.results_now:
             return None, redirect(url_for("wizard.step", name=pending.name))
     return draft, answers
 

@@ -1,10 +1,24 @@
 """The step graph: which steps apply to whom, and how answers become a profile.
 
+Each step is declared once (``Step``): its form, when it applies, the earlier
+answers its form depends on, how it is worded for these answers, its part of the
+contract profile and what its page says when earlier changes make its answers
+stale. The order of pages, the profile (``build_profile``) and the review rows
+(``display``) are all derived from those declarations.
+
+The wizard asks the core steps (who, age, diagnosis, status, history, tests,
+health, daily life) and where you live, then the *adaptive* questions: it screens
+the profile against the trials the results page shows, asks the missing answer
+that settles the most of them (``eligibility.decisive.open_questions``), adds
+that answer, ranks again, and stops when no remaining answer could change a
+verdict (``make_plan``). The replay is deterministic, so the order of questions
+needs no storage and survives Back, refresh and a changed earlier answer.
+
 Answers are stored per step as the raw submitted values ({field: [strings]}),
 so a page always comes back exactly as it was typed, even after "Back" on a
 half-filled page. Everything else is derived from them on demand: a step's
 cleaned answers (its form validated), which steps apply (branching on earlier
-cleaned answers), and the contract profile (``build_profile``).
+cleaned answers), and the contract profile.
 
 A step that does not apply is never shown and contributes nothing to the
 profile, even if it was answered before the person changed an earlier answer
@@ -14,12 +28,24 @@ diagnosed" are ignored, not deleted: changing back brings them back).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import has_app_context
+from flask_babel import format_decimal
+from flask_babel.speaklater import LazyString
 from werkzeug.datastructures import MultiDict
 
+from ..eligibility import quick_verdict, screen
+from ..eligibility.decisive import open_questions
+from ..eligibility.engine import NEEDS_REVIEW
+from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
+from ..vocabulary.words import LABELS
 from . import forms as f
 
 #: Age from which daily life is asked on the adult (ECOG) wording; below it the
@@ -48,7 +74,11 @@ MEMO = "_validated"
 #: 2: the ZIP code must be one the offline ZIP data knows. 3: months checked against ages.
 #: 4: relapse step for refractory (never in remission), treatments checked against the
 #: disease status, CNS asked at a time point, timing asks treatments ticked later.
-MEMO_VERSION = 4
+#: 5: travel asked only with a ZIP code; antibodies and other medicines on the treatments
+#: page; the timing page also when a "not sure" box is ticked; adaptive questions.
+MEMO_VERSION = 5
+#: Key of the "show my results now" mark: set by that button, dropped by any other save.
+RESULTS_NOW = "_results_now"
 
 
 class Answers:
@@ -70,9 +100,12 @@ class Answers:
     def __init__(self, stored: dict | None):
         stored = dict(stored or {})
         memo = stored.pop(MEMO, None)
+        #: The person asked for the results before answering every question.
+        self.results_now = bool(stored.pop(RESULTS_NOW, False))
         self.raw: dict = stored
         self._memo: dict = memo if isinstance(memo, dict) else {}
         self._clean: dict[str, dict | None] = {}
+        self._plan: Plan | None = None
 
     def stored(self) -> dict:
         """Raw answers plus the validation memo, as the draft keeps them."""
@@ -90,23 +123,9 @@ class Answers:
         return form
 
     def _context(self, name: str) -> list:
-        # The earlier answers that change what a step's form accepts
-        # (see prepare_form and the step's form_class).
-        if name == "diagnosis":
-            return [self.age]
-        if name == "timing":
-            return [k for k, _label in self.therapy_choices()] + [self.age]
-        if name == "relapse":
-            return [self.age, self.get("diagnosis", "age_at_diagnosis"), self.status]
-        if name == "treatments":
-            return [self.status]
-        if name == "tests":
-            return [self.get("diagnosis", "diagnosis"), cns_time_point(self)]
-        if name == "health":
-            return [self.age, self.sex]
-        if name == "daily":
-            return [self.age]
-        return []
+        # The earlier answers that change what a step's form accepts (Step.context).
+        step = STEP_BY_NAME.get(name)
+        return step.context(self) if step else []
 
     def clean(self, name: str) -> dict | None:
         """A step's validated answers, or None when it is unanswered or invalid."""
@@ -158,6 +177,7 @@ class Answers:
         own = {field.name for field in form} - {"csrf_token"}
         self.raw[name] = {k: formdata.getlist(k) for k in formdata if k in own}
         self._clean.clear()
+        self._plan = None
 
     def merged_into(self, stored: dict, name: str) -> dict:
         """``stored`` (the draft as saved now, perhaps by another tab) with step ``name`` taken
@@ -187,22 +207,82 @@ class Answers:
         return self.get("age", "sex")
 
     def therapy_choices(self) -> list[tuple[str, str]]:
-        """(key, label) of the chosen treatments that can be timed."""
+        """(key, label) of the chosen treatments that can be timed.
+
+        Also when another box makes the list incomplete ("another medicine", "not
+        sure which kind"): the timing page is still asked, and says why its answers
+        go to the study team rather than decide a study (see the timing step).
+        """
         chosen = self.get("treatments", "treatments") or []
-        if any(f.TREATMENTS.get(k, "") is None for k in chosen):
-            return []  # the list will be unknown anyway (see build_profile)
         labels = {c.value: c.label for c in f.TreatmentsForm.treatments.kwargs["choices"]}
         return [(k, labels[k]) for k in chosen if f.TREATMENTS.get(k)]
+
+    @property
+    def therapies_complete(self) -> bool:
+        """Whether the ticked treatments name every one given (a present list is complete)."""
+        chosen = self.get("treatments", "treatments") or []
+        return chosen == [f.NONE_YET] or bool(chosen) and all(
+            f.TREATMENTS.get(k) for k in chosen)
+
+    def plan(self) -> Plan:
+        """The adaptive questions for these answers (computed once per answers object)."""
+        if self._plan is None:
+            self._plan = make_plan(self)
+        return self._plan
+
+class Profile(dict):
+    """A contract profile being built: ``put`` sets a dotted path, skipping None."""
+
+    def put(self, path: str, value) -> None:
+        if value is None:
+            return
+        *parents, leaf = path.split(".")
+        node = self
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+
+
+def _always_applies(_answers: Answers) -> bool:
+    return True
+
+
+def _no_context(_answers: Answers) -> list:
+    return []
 
 
 @dataclass(frozen=True)
 class Step:
-    """One page of the wizard."""
+    """One page of the wizard, declared once: everything else is derived from it.
+
+    - ``form_class``: its form (from the answers, for pages that depend on them);
+    - ``applies``: whether it is asked, given earlier answers;
+    - ``context``: the earlier answers that change what its form accepts (the
+      validation memo is keyed on them, and a change re-checks the page);
+    - ``prepare``: words the form for these answers, drops questions that do not apply;
+    - ``profile``: writes its part of the contract profile (absent = unknown);
+    - ``stale``: what its page says when answers given earlier stop fitting;
+    - ``settles``: for an adaptive question, the profile paths its answer decides
+      (it is asked only while one of them could still change a study's verdict);
+    - ``relevant``: for an adaptive question, a finer test on the open results.
+
+    Its review row is ``display`` of its form; its title heads the page and the review.
+    """
 
     name: str
     title: object  # lazy string
     form_class: Callable[[Answers], type[f.StepForm]]
-    applies: Callable[[Answers], bool] = lambda a: True
+    applies: Callable[[Answers], bool] = _always_applies
+    context: Callable[[Answers], list] = _no_context
+    prepare: Callable[[f.StepForm, Answers], None] | None = None
+    profile: Callable[[Answers, Profile], None] | None = None
+    stale: object = None
+    settles: tuple[str, ...] = ()
+    relevant: Callable[[list], bool] | None = None
+
+    @property
+    def adaptive(self) -> bool:
+        return bool(self.settles)
 
 
 def _always(cls):
@@ -229,57 +309,18 @@ def _under_three(a: Answers) -> bool:
 def _pregnancy_applies(a: Answers) -> bool:
     # Asked of females aged 10 and over and of anyone whose sex was not given.
     # For males and girls under 10 it cannot apply, so the profile records
-    # pregnant_or_breastfeeding = false without asking (see build_profile).
+    # pregnant_or_breastfeeding = false without asking (see the health step).
     if a.sex == "male":
         return False
     return not (a.sex == "female" and a.age is not None and a.age < 10)
 
 
-STEPS: list[Step] = [
-    Step("who", _l("About you"), _always(f.WhoForm)),
-    Step("age", _l("Age and sex"), _always(f.AgeForm)),
-    Step("months", _l("Age in months"), _always(f.MonthsForm), _under_three),
-    Step("diagnosis", _l("The diagnosis"), _always(f.DiagnosisForm)),
-    Step("relapse", _l("About the relapse"), _always(f.RelapseForm), _relapsed_or_refractory),
-    Step("treatments", _l("Treatments so far"), _always(f.TreatmentsForm)),
-    Step("timing", _l("When the treatments were"),
-         lambda a: f.timing_form_class(a.therapy_choices()),
-         lambda a: bool(a.therapy_choices())),
-    Step("tests", _l("Test results"), _always(f.TestsForm)),
-    Step("health", _l("Other health"), _always(f.HealthForm)),
-    Step("daily", _l("Daily life"), _always(f.DailyForm)),
-    Step("location", _l("Where you live"), _always(f.LocationForm)),
-]
-STEP_BY_NAME = {s.name: s for s in STEPS}
-
-#: Step -> what its page says when answers given earlier no longer fit a changed
-#: earlier answer (see Answers.invalidated and Answers._context).
-STALE_REASONS = {
-    "diagnosis": _l("Your answer here no longer fits the age you gave: please check it."),
-    "relapse": _l("Your answers here no longer fit the ages you gave, or your answer about "
-                  "where things stand: please check them."),
-    "treatments": _l("Your answer here no longer fits your answer about where things stand: "
-                     "please check it."),
-    "timing": _l("Your answers here no longer fit the age or treatments you gave: please "
-                 "check them."),
-    "tests": _l("Your answers here no longer fit the type of ALL you gave, or your answer "
-                "about where things stand: please check them."),
-    "health": _l("Because of the age or sex you gave, this page has changed: please check "
-                 "it."),
-}
-STALE_OTHER = _l("An answer you changed on an earlier page affects this page: please check "
-                 "it.")
-STALE_CHECKS = _l("We now check this answer more closely: please look at it again.")
+def _yes_no(value):
+    return {"yes": True, "no": False}.get(value)
 
 
-def stale_reason(answers: Answers, name: str):
-    """The sentence for a step whose answers stopped fitting, or None (see invalidated)."""
-    why = answers.invalidated(name)
-    if why == "context":
-        return STALE_REASONS.get(name, STALE_OTHER)
-    if why == "checks":
-        return STALE_CHECKS
-    return None
+def _known(value):
+    return None if value in (None, f.UNKNOWN, "") else value
 
 
 def _months_limit(step: str, answers: Answers) -> tuple[int | None, object]:
@@ -297,38 +338,496 @@ def _months_limit(step: str, answers: Answers) -> tuple[int | None, object]:
     return (age + 1) * 12, _l("the age you gave")
 
 
+# ------------------------------------------------------------------ the core steps
+def _age_profile(a: Answers, p: Profile) -> None:
+    if a.age is not None:
+        p["age"] = {"years": a.age}
+    p.put("sex", _known(a.sex))
+
+
+def _months_profile(a: Answers, p: Profile) -> None:
+    if "age" in p and a.get("months", "months") is not None:
+        p["age"]["months"] = a.get("months", "months")
+
+
+def _diagnosis_prepare(form, a: Answers) -> None:
+    form.current_age = a.age
+
+
+def _diagnosis_profile(a: Answers, p: Profile) -> None:
+    p.put("diagnosis", _known(a.get("diagnosis", "diagnosis")))
+    p.put("disease_status", _known(a.status))
+    if a.get("diagnosis", "age_at_diagnosis") is not None:
+        p["age_at_diagnosis"] = {"years": a.get("diagnosis", "age_at_diagnosis")}
+    if p.get("disease_status") == "newly_diagnosed":
+        # Newly diagnosed (no treatment yet, or still in first-line therapy) means
+        # no relapse so far: said by the person's answer, so recorded, and a
+        # trial's relapse rule is decided instead of asking the care team "how
+        # many times has it come back" after they said it is new.
+        p["relapse_count"] = 0
+
+
+def _relapse_prepare(form, a: Answers) -> None:
+    form.max_months, form.max_months_reason = _months_limit("relapse", a)
+    if a.status == "refractory":
+        form.relapse_count.choices = f.REFRACTORY_COUNTS
+        form.relapse_count.description = f.REFRACTORY_COUNT_HINT
+
+
+def _relapse_profile(a: Answers, p: Profile) -> None:
+    count = _known(a.get("relapse", "relapse_count"))
+    # "Three times or more" is recorded as 3: a rule "at least 2" or "at
+    # least 3" is then decided correctly; "at most 2" correctly fails.
+    # "It never went away" (refractory only) is 0: never in remission, so the
+    # time to a relapse and where it came back do not apply and stay absent.
+    p.put("relapse_count", int(count) if count else None)
+    if count != f.NEVER_IN_REMISSION:
+        p.put("months_from_diagnosis_to_relapse", a.get("relapse", "first_remission_months"))
+        p.put("isolated_extramedullary_relapse", _yes_no(a.get("relapse", "extramedullary")))
+
+
+def _treatments_prepare(form, a: Answers) -> None:
+    form.disease_status = a.status
+
+
+def _treatments_profile(a: Answers, p: Profile) -> None:
+    chosen = a.get("treatments", "treatments") or []
+    if chosen == [f.NONE_YET]:
+        p["prior_therapies"] = []
+    elif a.therapies_complete:
+        # A present list is complete (contract). So any answer that leaves out
+        # something the person had ("not sure which transplant/CAR-T", "another
+        # medicine not listed") leaves the whole list absent (unknown) rather
+        # than telling a trial the person never had what they may have had.
+        therapies: list = []
+        for key in chosen:
+            item = {"therapy": f.TREATMENTS[key]}
+            if item not in therapies:
+                therapies.append(item)
+        p["prior_therapies"] = therapies
+    if "prior_therapies" in p and not any(
+            t["therapy"] == "allogeneic_hsct" for t in p["prior_therapies"]):
+        # Graft-versus-host disease needs a donor's cells: with a complete list and no
+        # donor transplant there is none, so GVHD rules are decided, not asked.
+        p["active_gvhd"] = False
+
+
+def _timing_prepare(form, a: Answers) -> None:
+    form.max_months, form.max_months_reason = _months_limit("timing", a)
+    if not a.therapies_complete:
+        form.page_note = f.TIMING_INCOMPLETE
+
+
+def _timing_profile(a: Answers, p: Profile) -> None:
+    # Only onto a complete list (see the treatments step); else the months stay in
+    # the answers (and on the review page) for the study team.
+    timing = a.clean("timing") or {}
+    for key in a.get("treatments", "treatments") or []:
+        months = timing.get(f"months_{key}")
+        if months is None or not f.TREATMENTS.get(key):
+            continue
+        for item in p.get("prior_therapies") or []:
+            if item["therapy"] == f.TREATMENTS[key] and "months_since_last_dose" not in item:
+                item["months_since_last_dose"] = months
+
+
+def _tests_prepare(form, a: Answers) -> None:
+    if a.get("diagnosis", "diagnosis") == "t_all":
+        # CD19 and CD22 are B-cell markers; for T-cell ALL the questions do not
+        # apply and the profile leaves them absent (unknown), never "negative".
+        del form.cd19
+        del form.cd22
+    del form["cns" if cns_time_point(a) == "diagnosis" else "cns_at_diagnosis"]
+
+
+def _tests_profile(a: Answers, p: Profile) -> None:
+    p.put("philadelphia_chromosome", _known(a.get("tests", "philadelphia")))
+    p.put("cd19", _known(a.get("tests", "cd19")))
+    p.put("cd22", _known(a.get("tests", "cd22")))
+    p.put("mrd.status", _known(a.get("tests", "mrd")))
+    p.put("in_remission", _yes_no(a.get("tests", "in_remission")))
+    # One of the two is on the page (prepare): at diagnosis, or the latest spinal tap.
+    p.put("cns_status", _known(a.get("tests", "cns") or a.get("tests", "cns_at_diagnosis")))
+
+
+def _health_prepare(form, a: Answers) -> None:
+    if not _pregnancy_applies(a):
+        del form.pregnant
+
+
+def _health_profile(a: Answers, p: Profile) -> None:
+    p.put("down_syndrome", _yes_no(a.get("health", "down_syndrome")))
+    if _pregnancy_applies(a):
+        p.put("pregnant_or_breastfeeding", _yes_no(a.get("health", "pregnant")))
+    elif a.clean("age") is not None:
+        # Not asked because it cannot apply (male, or a girl under 10): false.
+        p["pregnant_or_breastfeeding"] = False
+    p.put("infections.hiv", _yes_no(a.get("health", "hiv")))
+    p.put("infections.hepatitis_b", _yes_no(a.get("health", "hepatitis_b")))
+    p.put("infections.hepatitis_c", _yes_no(a.get("health", "hepatitis_c")))
+    p.put("infections.uncontrolled_infection", _yes_no(a.get("health", "infection")))
+
+
+def _daily_prepare(form, a: Answers) -> None:
+    adult = a.age is None or a.age >= ADULT_AGE
+    form.activity.choices = f.ADULT_ACTIVITY if adult else f.CHILD_ACTIVITY
+
+
+def _daily_profile(a: Answers, p: Profile) -> None:
+    level = _known(a.get("daily", "activity"))
+    if level is not None and a.age is not None:
+        # The ECOG grade at every age; for a child it stands for a Lansky range
+        # (see LANSKY_FOR_LEVEL), never for one guessed Lansky score.
+        p["performance_status"] = {"scale": "ecog", "score": int(level)}
+
+
+def _location_profile(a: Answers, p: Profile) -> None:
+    zip_code = _known(a.get("location", "zip"))
+    if zip_code:
+        p.put("location.zip", zip_code)
+        p.put("location.country", "United States")
+        travel = a.get("location", "travel")
+        # A distance without a ZIP code cannot be used, and is not asked.
+        if travel and travel != "any":
+            p.put("location.max_travel_miles", int(travel))
+
+
+CORE: list[Step] = [
+    Step("who", _l("About you"), _always(f.WhoForm)),
+    Step("age", _l("Age and sex"), _always(f.AgeForm), profile=_age_profile),
+    Step("months", _l("Age in months"), _always(f.MonthsForm), _under_three,
+         profile=_months_profile),
+    Step("diagnosis", _l("The diagnosis"), _always(f.DiagnosisForm),
+         context=lambda a: [a.age], prepare=_diagnosis_prepare, profile=_diagnosis_profile,
+         stale=_l("Your answer here no longer fits the age you gave: please check it.")),
+    Step("relapse", _l("About the relapse"), _always(f.RelapseForm), _relapsed_or_refractory,
+         context=lambda a: [a.age, a.get("diagnosis", "age_at_diagnosis"), a.status],
+         prepare=_relapse_prepare, profile=_relapse_profile,
+         stale=_l("Your answers here no longer fit the ages you gave, or your answer about "
+                  "where things stand: please check them.")),
+    Step("treatments", _l("Treatments so far"), _always(f.TreatmentsForm),
+         context=lambda a: [a.status], prepare=_treatments_prepare,
+         profile=_treatments_profile,
+         stale=_l("Your answer here no longer fits your answer about where things stand: "
+                  "please check it.")),
+    Step("timing", _l("When the treatments were"),
+         lambda a: f.timing_form_class(a.therapy_choices()),
+         lambda a: bool(a.therapy_choices()),
+         context=lambda a: [k for k, _label in a.therapy_choices()] + [a.age],
+         prepare=_timing_prepare, profile=_timing_profile,
+         stale=_l("Your answers here no longer fit the age or treatments you gave: please "
+                  "check them.")),
+    Step("tests", _l("Test results"), _always(f.TestsForm),
+         context=lambda a: [a.get("diagnosis", "diagnosis"), cns_time_point(a)],
+         prepare=_tests_prepare, profile=_tests_profile,
+         stale=_l("Your answers here no longer fit the type of ALL you gave, or your answer "
+                  "about where things stand: please check them.")),
+    Step("health", _l("Other health"), _always(f.HealthForm),
+         context=lambda a: [a.age, a.sex], prepare=_health_prepare, profile=_health_profile,
+         stale=_l("Because of the age or sex you gave, this page has changed: please check "
+                  "it.")),
+    Step("daily", _l("Daily life"), _always(f.DailyForm), context=lambda a: [a.age],
+         prepare=_daily_prepare, profile=_daily_profile),
+]
+LOCATION = Step("location", _l("Where you live"), _always(f.LocationForm),
+                profile=_location_profile)
+
+
+# ------------------------------------------------------------- adaptive questions
+def _title(path: str) -> LazyString:
+    """A page title from the vocabulary's label for ``path``, capitalised."""
+    return LazyString(lambda: (lambda w: w[:1].upper() + w[1:])(gettext(LABELS[path])))
+
+
+def _answer(step: str, path: str, convert: Callable = lambda v: v):
+    """The profile part of a one-question page: its ``answer`` at ``path``."""
+    def profile(a: Answers, p: Profile) -> None:
+        value = a.get(step, "answer")
+        p.put(path, None if value in (None, "", f.UNKNOWN) else convert(value))
+    return profile
+
+
+def _yes_no_question(name: str, path: str, question, hint="",
+                     applies: Callable[[Answers], bool] = _always_applies) -> Step:
+    return Step(name, _title(path), _always(f.yes_no_form(question, hint)), applies,
+                profile=_answer(name, path, _yes_no), settles=(path,))
+
+
+def _reads(op_name: str) -> Callable[[list], bool]:
+    """Whether an undecided criterion of an open trial has a leaf with this operator."""
+    def walk(node) -> bool:
+        if getattr(getattr(node, "op", None), "name", None) == op_name:
+            return True
+        children = getattr(node, "children", None) or (
+            [node.child] if hasattr(node, "child") else [])
+        return any(walk(c) for c in children)
+
+    def relevant(results) -> bool:
+        return any(c.outcome == "unknown" and c.criterion.rule is not None
+                   and walk(c.criterion.rule) for r in results for c in r.criteria)
+    return relevant
+
+
+#: Treatments whose result ("it did not work", "stopped for side effects") studies ask about.
+RESPONSE_TREATMENTS = ("imatinib", "dasatinib", "nilotinib", "ponatinib", "asciminib",
+                       "blinatumomab", "inotuzumab", "cd19_car_t", "cd22_car_t")
+
+
+def _response_choices(a: Answers) -> list[tuple[str, str]]:
+    if not a.therapies_complete:
+        return []  # no list to record the result on
+    return [(k, label) for k, label in a.therapy_choices() if k in RESPONSE_TREATMENTS]
+
+
+def _response_profile(a: Answers, p: Profile) -> None:
+    answers = a.clean("response") or {}
+    for key, _label in _response_choices(a):
+        outcome = _known(answers.get(f"outcome_{key}"))
+        for item in p.get("prior_therapies") or []:
+            if outcome and item["therapy"] == f.TREATMENTS[key]:
+                item["outcome"] = outcome
+
+
+def _scale(a: Answers) -> str:
+    return "lansky" if a.age is not None and a.age < ADULT_AGE else "karnofsky"
+
+
+_SCORE_FORMS = {scale: f.score_form(scale) for scale in ("lansky", "karnofsky")}
+
+
+def _score_profile(a: Answers, p: Profile) -> None:
+    score = _known(a.get("score", "answer"))
+    if score is not None and a.age is not None:
+        # The exact score, on the scale the care team uses at this age: it replaces
+        # the five-level daily-life answer, which covers two scores per level.
+        p["performance_status"] = {"scale": _scale(a), "score": int(score)}
+
+
+def _genetics(name: str, path: str, applies=_always_applies) -> Step:
+    return _yes_no_question(
+        name, path, _l("Did the tests on the leukemia cells find: %(what)s?",
+                       what=LazyString(lambda: gettext(LABELS[path]))),
+        _l("These results come from the genetic tests of the leukemia cells (cytogenetics, "
+           "FISH or sequencing). Choose \"I don't know\" if you have not been told."), applies)
+
+
+def _ph(a: Answers) -> str | None:
+    return a.get("tests", "philadelphia")
+
+
+ADAPTIVE: list[Step] = [
+    _yes_no_question(
+        "etp", "early_t_precursor",
+        _l("Was the leukemia called early T-cell precursor ALL (ETP-ALL)?"),
+        _l("A kind of T-cell ALL that the lab tests at diagnosis can show."),
+        lambda a: a.get("diagnosis", "diagnosis") != "b_all"),
+    Step("blasts", _title("marrow_blasts_percent"), _always(f.number_form(
+        _l("At the latest bone marrow test, what percentage of the cells were leukemia cells "
+           "(blasts)?"),
+        _l("For example, enter 12 for 12%; leave it empty if you do not know."), 0, 100)),
+        profile=_answer("blasts", "marrow_blasts_percent"), settles=("marrow_blasts_percent",)),
+    Step("mrd_level", _title("mrd.level"), _always(f.number_form(
+        _l("What was the level of the latest MRD test, as a percentage?"),
+        _l("For example 0.1 for 0.1% (also written 10⁻³, or 1 in 1,000 cells). Leave it "
+           "empty if you do not know."), 0, 100)),
+        lambda a: a.get("tests", "mrd") != "negative",
+        # a percentage of cells; the profile holds the fraction (0.1% -> 0.001)
+        profile=_answer("mrd_level", "mrd.level", lambda pct: round(pct / 100, 10)),
+        settles=("mrd.level",)),
+    Step("response", _l("How the treatments went"),
+         lambda a: f.response_form_class(_response_choices(a)),
+         lambda a: bool(_response_choices(a)),
+         context=lambda a: [k for k, _label in _response_choices(a)],
+         profile=_response_profile, settles=("prior_therapies",),
+         relevant=_reads("received_with_outcome")),
+    _yes_no_question(
+        "seizures", "seizure_disorder",
+        _l("Is there a seizure disorder (epilepsy) or another illness of the brain or nerves, "
+           "apart from the leukemia?")),
+    _yes_no_question(
+        "gvhd", "active_gvhd",
+        _l("Is there graft-versus-host disease (GVHD) now, or treatment for it?"),
+        _l("GVHD can follow a transplant from a donor, when the donor's cells attack the "
+           "body.")),
+    # (Age is required on its page, so by the time these are asked it is known.)
+    Step("score", _title("performance_status"), lambda a: _SCORE_FORMS[_scale(a)],
+         context=lambda a: [_scale(a)],
+         profile=_score_profile, settles=("performance_status",)),
+    Step("wbc", _title("wbc_at_diagnosis_per_ul"), _always(f.number_form(
+        _l("What was the white blood cell count when the leukemia was first found?"),
+        _l("Per microliter, for example 50000. A report that says 50 (×10⁹/L or K/µL) "
+           "means 50000. Leave it empty if you do not know."), 100, 2_000_000,
+        kind=f.CountField)),
+        profile=_answer("wbc", "wbc_at_diagnosis_per_ul"), settles=("wbc_at_diagnosis_per_ul",)),
+    Step("exact_months", _l("Age in months"), _always(f.MonthsForm),
+         lambda a: a.age is None or a.age >= 3,
+         profile=lambda a, p: p["age"].update(months=a.get("exact_months", "months"))
+         if "age" in p and a.get("exact_months", "months") is not None else None,
+         settles=("age.months",)),
+    _genetics("kmt2a", "genetics.kmt2a_rearranged"),
+    _genetics("ph_like", "genetics.ph_like", lambda a: _ph(a) != "positive"),
+    _genetics("etv6_runx1", "genetics.etv6_runx1"),
+    _genetics("hyperdiploid", "genetics.high_hyperdiploid"),
+    _genetics("hypodiploid", "genetics.hypodiploid"),
+    _genetics("iamp21", "genetics.iamp21"),
+    _genetics("tcf3_pbx1", "genetics.tcf3_pbx1"),
+    _genetics("t315i", "genetics.abl1_t315i", lambda a: _ph(a) != "negative"),
+]
+#: Profile path -> the adaptive questions that settle it.
+QUESTIONS_FOR: dict[str, list[Step]] = {}
+for _step in ADAPTIVE:
+    for _path in _step.settles:
+        QUESTIONS_FOR.setdefault(_path, []).append(_step)
+
+STEPS: list[Step] = [*CORE, LOCATION, *ADAPTIVE]
+STEP_BY_NAME = {s.name: s for s in STEPS}
+
+STALE_OTHER = _l("An answer you changed on an earlier page affects this page: please check "
+                 "it.")
+STALE_CHECKS = _l("We now check this answer more closely: please look at it again.")
+
+
+def stale_reason(answers: Answers, name: str):
+    """The sentence for a step whose answers stopped fitting, or None (see invalidated)."""
+    why = answers.invalidated(name)
+    if why == "context":
+        return STEP_BY_NAME[name].stale or STALE_OTHER
+    if why == "checks":
+        return STALE_CHECKS
+    return None
+
+
 def prepare_form(step: Step, form: f.StepForm, answers: Answers) -> None:
     """Word the form for the subject and drop the questions that do not apply."""
     idx = SUBJECT_INDEX.get(answers.subject, 0)
     for name, variants in form.personal.items():
         if name in form:
             form[name].label.text = variants[idx]
-    if step.name == "diagnosis":
-        form.current_age = answers.age
-    if step.name in ("relapse", "timing"):
-        form.max_months, form.max_months_reason = _months_limit(step.name, answers)
-    if step.name == "relapse" and answers.status == "refractory":
-        form.relapse_count.choices = f.REFRACTORY_COUNTS
-        form.relapse_count.description = f.REFRACTORY_COUNT_HINT
-    if step.name == "treatments":
-        form.disease_status = answers.status
-    if step.name == "tests" and answers.get("diagnosis", "diagnosis") == "t_all":
-        # CD19 and CD22 are B-cell markers; for T-cell ALL the questions do not
-        # apply and the profile leaves them absent (unknown), never "negative".
-        del form.cd19
-        del form.cd22
-    if step.name == "tests":
-        del form["cns" if cns_time_point(answers) == "diagnosis" else "cns_at_diagnosis"]
-    if step.name == "health" and not _pregnancy_applies(answers):
-        del form.pregnant
-    if step.name == "daily":
-        adult = answers.age is None or answers.age >= ADULT_AGE
-        form.activity.choices = f.ADULT_ACTIVITY if adult else f.CHILD_ACTIVITY
+    if step.prepare is not None:
+        step.prepare(form, answers)
+
+
+# ----------------------------------------------------------------- the ranking
+@dataclass
+class Plan:
+    """The adaptive questions for one set of answers, and the profile they lead to.
+
+    ``sequence``: the questions in the order they are asked -- each the most
+    decisive one left once the answers before it are known -- ending at the first
+    one not answered yet (or when no answer could change a verdict any more).
+    ``counts``: per question, how many studies depended on it when it was chosen.
+    ``more``: how many other questions could still follow the last one (an upper
+    bound: an answer often settles several).
+    """
+
+    sequence: list[Step]
+    counts: dict[str, int]
+    more: int
+    profile: dict
+
+
+def trials_in_play() -> list:
+    """The trials the results page groups by verdict: curated and registry, open to
+    enrollment (none outside an app, e.g. a bare unit test)."""
+    if not has_app_context():
+        return []
+    from ..trials.catalog import catalog
+    return [t for t in catalog().all() if t.recruiting]
+
+
+def _candidates(open_results: list, answers: Answers, asked: set) -> list[tuple[Step, int]]:
+    """Adaptive questions that could settle an open trial, most decisive first."""
+    found: list[tuple[Step, int]] = []
+    seen = set(asked)
+    for question in open_questions(open_results):
+        for step in QUESTIONS_FOR.get(question.path, ()):
+            if step.name in seen or not step.applies(answers):
+                continue
+            if step.relevant is not None and not step.relevant(open_results):
+                continue
+            seen.add(step.name)
+            found.append((step, question.count))
+    return found
+
+
+#: Recent screenings for the replay, (profile, trials) -> results in review: each page of
+#: a draft replays the same first steps (GET, then POST, then the next page), so only
+#: the step after the newest answer is screened anew. Bounded; guarded by a lock.
+_REVIEWED: OrderedDict = OrderedDict()
+_REVIEWED_SIZE = 128
+_REVIEWED_LOCK = threading.Lock()
+
+
+def _in_review(profile: dict, trials: list) -> list:
+    """The screening results of the trials still in review: the verdict first on the
+    engine's compiled fast path (most trials are settled by age or type of ALL), the
+    full screening (for the missing answers) only for those it leaves open.
+
+    Remembered per (profile, trials): the entry keeps the very trial objects it was
+    made from and is used only for those same objects, so a catalog reloaded with
+    changed criteria is screened afresh. The results are read, never changed.
+    """
+    frozen = json.dumps(profile, sort_keys=True)
+    # Privacy: the key is a digest and the entry drops its profile (below), so no answer
+    # stays in memory after the request.
+    key = (hashlib.sha256(frozen.encode()).hexdigest(), tuple(map(id, trials)))
+    with _REVIEWED_LOCK:
+        hit = _REVIEWED.get(key)
+        if hit is not None and len(hit[0]) == len(trials) and all(
+                a is b for a, b in zip(hit[0], trials, strict=True)):
+            _REVIEWED.move_to_end(key)
+            return hit[1]
+    fixed = json.loads(frozen)  # screened on a copy: the caller goes on adding answers
+    results = [screen(fixed, t) for t in trials if quick_verdict(fixed, t) == NEEDS_REVIEW]
+    for result in results:  # the plan reads outcomes and missing answers, never "because"
+        for criterion in result.criteria:
+            criterion._profile = None
+    with _REVIEWED_LOCK:
+        _REVIEWED[key] = (list(trials), results)
+        while len(_REVIEWED) > _REVIEWED_SIZE:
+            _REVIEWED.popitem(last=False)
+    return results
+
+
+def make_plan(answers: Answers, trials: list | None = None) -> Plan:
+    """Replay the adaptive questions: rank, take the best, add its answer, rank again.
+
+    Only trials still in review are screened again after each answer: one more
+    answer never reopens a trial already ruled out or already matching (Kleene
+    logic only settles unknowns). Deterministic, so it needs no stored order:
+    Back, refresh and a changed earlier answer all replay the same way.
+    """
+    profile = Profile(profile_version=1)
+    for step in CORE:
+        if step.applies(answers) and step.profile is not None:
+            step.profile(answers, profile)
+    if LOCATION.profile is not None:
+        LOCATION.profile(answers, profile)
+    trials = trials_in_play() if trials is None else trials
+    results = _in_review(profile, trials)
+    sequence: list[Step] = []
+    counts: dict[str, int] = {}
+    more = 0
+    while True:
+        open_results = results  # only trials in review: one answer never reopens another
+        found = _candidates(open_results, answers, {s.name for s in sequence})
+        if not found:
+            break
+        step, count = found[0]
+        sequence.append(step)
+        counts[step.name] = count
+        if answers.clean(step.name) is None:
+            more = len(found) - 1
+            break
+        step.profile(answers, profile)
+        results = _in_review(profile, [r.trial for r in open_results])
+    return Plan(sequence, counts, more, json.loads(json.dumps(profile)))
 
 
 def applicable(answers: Answers) -> list[Step]:
-    """The steps that apply given the answers so far, in order."""
-    return [s for s in STEPS if s.applies(answers)]
+    """The steps that apply given the answers so far, in order: the core steps, where
+    you live, then the adaptive questions chosen for these answers (``Answers.plan``)."""
+    return [s for s in CORE if s.applies(answers)] + [LOCATION] + answers.plan().sequence
 
 
 def first_incomplete(answers: Answers) -> Step | None:
@@ -337,6 +836,13 @@ def first_incomplete(answers: Answers) -> Step | None:
         if answers.clean(step.name) is None:
             return step
     return None
+
+
+def pages_left(answers: Answers, name: str) -> int:
+    """About how many pages follow ``name``: the steps after it, and the adaptive
+    questions that could still follow (an upper bound: one answer often settles several)."""
+    names = [s.name for s in applicable(answers)]
+    return len(names) - names.index(name) - 1 + answers.plan().more
 
 
 def neighbours(answers: Answers, name: str) -> tuple[Step | None, Step | None]:
@@ -349,116 +855,11 @@ def neighbours(answers: Answers, name: str) -> tuple[Step | None, Step | None]:
     return (steps[i - 1] if i > 0 else None), (steps[i + 1] if i + 1 < len(steps) else None)
 
 
-def _yes_no(value):
-    return {"yes": True, "no": False}.get(value)
-
-
-def _known(value):
-    return None if value in (None, f.UNKNOWN, "") else value
-
-
 def build_profile(answers: Answers) -> dict:
-    """The contract profile from the applicable steps' cleaned answers.
-
-    Every "I don't know" (and every blank optional number) leaves its field
-    absent: absent means unknown to the engine, never "no".
-    """
-    profile: dict = {"profile_version": 1}
-    applies = {s.name for s in applicable(answers)}
-
-    def put(path: str, value) -> None:
-        if value is None:
-            return
-        *parents, leaf = path.split(".")
-        node = profile
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[leaf] = value
-
-    years = answers.age
-    if years is not None:
-        profile["age"] = {"years": years}
-        if "months" in applies and answers.get("months", "months") is not None:
-            profile["age"]["months"] = answers.get("months", "months")
-    put("sex", _known(answers.sex))
-
-    put("diagnosis", _known(answers.get("diagnosis", "diagnosis")))
-    put("disease_status", _known(answers.get("diagnosis", "status")))
-    if answers.get("diagnosis", "age_at_diagnosis") is not None:
-        profile["age_at_diagnosis"] = {"years": answers.get("diagnosis", "age_at_diagnosis")}
-
-    if profile.get("disease_status") == "newly_diagnosed":
-        # Newly diagnosed (no treatment yet, or still in first-line therapy) means
-        # no relapse so far: said by the person's answer, so recorded, and a
-        # trial's relapse rule is decided instead of asking the care team "how
-        # many times has it come back" after they said it is new.
-        profile["relapse_count"] = 0
-    if "relapse" in applies:
-        count = _known(answers.get("relapse", "relapse_count"))
-        # "Three times or more" is recorded as 3: a rule "at least 2" or "at
-        # least 3" is then decided correctly; "at most 2" correctly fails.
-        # "It never went away" (refractory only) is 0: never in remission, so the
-        # time to a relapse and where it came back do not apply and stay absent.
-        put("relapse_count", int(count) if count else None)
-        if count != f.NEVER_IN_REMISSION:
-            put("months_from_diagnosis_to_relapse",
-                answers.get("relapse", "first_remission_months"))
-            put("isolated_extramedullary_relapse",
-                _yes_no(answers.get("relapse", "extramedullary")))
-
-    chosen = answers.get("treatments", "treatments") or []
-    if chosen == [f.NONE_YET]:
-        profile["prior_therapies"] = []
-    elif chosen and f.NOT_SURE not in chosen and all(f.TREATMENTS.get(k) for k in chosen):
-        # A present list is complete (contract). So any answer that leaves out
-        # something the person had ("not sure which transplant/CAR-T", "another
-        # medicine not listed") leaves the whole list absent (unknown) rather
-        # than telling a trial the person never had what they may have had.
-        timing = answers.clean("timing") or {}
-        therapies = []
-        for key in chosen:
-            item = {"therapy": f.TREATMENTS[key]}
-            months = timing.get(f"months_{key}")
-            if months is not None:
-                item["months_since_last_dose"] = months
-            if item not in therapies:
-                therapies.append(item)
-        profile["prior_therapies"] = therapies
-
-    put("philadelphia_chromosome", _known(answers.get("tests", "philadelphia")))
-    put("cd19", _known(answers.get("tests", "cd19")))
-    put("cd22", _known(answers.get("tests", "cd22")))
-    put("mrd.status", _known(answers.get("tests", "mrd")))
-    put("in_remission", _yes_no(answers.get("tests", "in_remission")))
-    # One of the two is on the page (prepare_form): at diagnosis, or the latest spinal tap.
-    put("cns_status", _known(answers.get("tests", "cns") or
-                             answers.get("tests", "cns_at_diagnosis")))
-
-    put("down_syndrome", _yes_no(answers.get("health", "down_syndrome")))
-    if _pregnancy_applies(answers):
-        put("pregnant_or_breastfeeding", _yes_no(answers.get("health", "pregnant")))
-    elif answers.clean("age") is not None:
-        # Not asked because it cannot apply (male, or a girl under 10): false.
-        profile["pregnant_or_breastfeeding"] = False
-    put("infections.hiv", _yes_no(answers.get("health", "hiv")))
-    put("infections.hepatitis_b", _yes_no(answers.get("health", "hepatitis_b")))
-    put("infections.hepatitis_c", _yes_no(answers.get("health", "hepatitis_c")))
-    put("infections.uncontrolled_infection", _yes_no(answers.get("health", "infection")))
-
-    level = _known(answers.get("daily", "activity"))
-    if level is not None and years is not None:
-        # The ECOG grade at every age; for a child it stands for a Lansky range
-        # (see LANSKY_FOR_LEVEL), never for one guessed Lansky score.
-        profile["performance_status"] = {"scale": "ecog", "score": int(level)}
-
-    zip_code = _known(answers.get("location", "zip"))
-    if zip_code:
-        put("location.zip", zip_code)
-        put("location.country", "United States")
-    travel = answers.get("location", "travel")
-    if travel and travel != "any":
-        put("location.max_travel_miles", int(travel))
-    return profile
+    """The contract profile from the applicable steps' cleaned answers (each step's
+    ``profile``). Every "I don't know" (and every blank optional number) leaves its field
+    absent: absent means unknown to the engine, never "no"."""
+    return json.loads(json.dumps(answers.plan().profile))
 
 
 def display(form: f.StepForm) -> list[tuple[str, str, str]]:
@@ -475,6 +876,8 @@ def display(form: f.StepForm) -> list[tuple[str, str, str]]:
         elif field.type == "MultiCheckboxField":
             labels = f.labels(field)
             text = "; ".join(str(labels[k]) for k in (data or []) if k in labels)
+        elif isinstance(data, float) or (field.type == "CountField" and data is not None):
+            text = format_decimal(data)  # 12,5 and 50.000 in Spanish
         else:
             text = "" if data in (None, "") else str(data)
         rows.append((_anchor(field), field.label.text, text or _l("Not answered (unknown)")))

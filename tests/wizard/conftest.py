@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from browser_fixtures import browser, page, server  # noqa: F401 -- fixtures for every module
 from wizard_pages import WizardActions
 
 from screener import create_app

@@ -9,8 +9,8 @@ real HTTPS, as it is deployed.
 from __future__ import annotations
 
 import importlib.util
-import logging
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -18,58 +18,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from browser_fixtures import OPT_OUT, PHONE, axe_api
 from werkzeug.serving import make_server
-from wizard_pages import ADULT, CHILD
+from wizard_pages import ADAPTIVE, ADULT, CHILD
 
 pytestmark = pytest.mark.browser
 
-try:
-    import axe_playwright_python.sync_playwright as axe_api
-    import playwright.sync_api as playwright_api
-except ImportError as exc:  # the browser fixture fails on it: a missing tool never skips
-    playwright_api = axe_api = None
-    MISSING_MODULE = f"{exc.name} is not installed (pip install -e '.[test]')"
-
-CHROMIUM = "/usr/bin/chromium"
 OPENSSL = "/usr/bin/openssl"
-OPT_OUT = 'install it (make test does), or leave the browser tests out: -m "not browser"'
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PHONE = {"width": 375, "height": 740}
-
-
-@pytest.fixture(scope="session")
-def server(app):
-    """The app on an ephemeral loopback port, for the length of the session."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for all browser tests (missing Playwright or Chromium fails)."""
-    if playwright_api is None:
-        pytest.fail(f"{MISSING_MODULE}; {OPT_OUT}", pytrace=False)
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing; {OPT_OUT}", pytrace=False)
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh phone-sized page (own cookies) in English."""
-    context = browser.new_context(viewport=PHONE, locale="en-US")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    yield tab
-    context.close()
 
 
 _AXE = None
@@ -125,7 +80,24 @@ def walk(page, base, answers, check_axe=False, continue_label="Continue",
         assert fits_width(page), page.url
         fill(page, fields)
         submit(page, continue_label)
+    dont_know_rest(page, check_axe, continue_label)
     assert page.url.endswith("/screen/review")
+
+
+def dont_know_rest(page, check_axe=False, continue_label="Continue", answers=None):
+    """Answer the adaptive questions asked after the core pages: from ``answers`` (step
+    name -> fields) when given there, else "I don't know" (an empty box for a number)."""
+    answers = answers or {}
+    while (name := page.url.rsplit("/screen/step/", 1)[-1].split("?")[0]) in ADAPTIVE:
+        if check_axe:
+            assert_accessible(page)
+        assert fits_width(page), page.url
+        if name in answers:
+            fill(page, answers[name])
+        else:
+            for group in page.locator("input[type=radio][value=unknown]").all():
+                group.check()
+        submit(page, continue_label)
 
 
 def test_parent_of_newly_diagnosed_four_year_old(page, server):
@@ -160,7 +132,7 @@ def test_adult_in_second_relapse_after_car_t_without_javascript(browser, server)
         felix = page.locator("article", has=page.locator("#trial-NCT04404660"))
         assert felix.locator("xpath=ancestor::section").get_attribute("class").endswith(
             "group-not_eligible")
-        assert "You told us: treatments: chemotherapy, Blincyto (blinatumomab)" in (
+        assert "You told us: treatments received: multi-drug chemotherapy, blinatumomab (Blincyto)" in (
             felix.locator("ul.lines-out").inner_text())
     finally:
         context.close()
@@ -190,7 +162,8 @@ def test_back_three_steps_and_change_an_answer(page, server):
     for step in ("who", "age", "diagnosis", "relapse", "treatments"):
         fill(page, ADULT[step])
         submit(page)
-    assert page.locator("p.progress").inner_text() == "Step 6 of 10"  # timing
+    on_timing = page.locator("p.progress").inner_text()  # timing
+    assert re.fullmatch(r"About \d+ more pages after this one", on_timing)
     for _ in range(3):
         submit(page, "Back")
     assert page.get_by_role("heading", level=1).inner_text() == "The diagnosis"
@@ -199,14 +172,20 @@ def test_back_three_steps_and_change_an_answer(page, server):
     submit(page)
     # refractory: the relapse step too, with "never in remission" first and the answer kept
     assert page.get_by_role("heading", level=1).inner_text() == "About the relapse"
-    assert page.locator("p.progress").inner_text() == "Step 4 of 10"
+    on_relapse = page.locator("p.progress").inner_text()
     assert page.locator("input[name=relapse_count]").first.get_attribute("value") == "0"
     assert page.is_checked("input[name=relapse_count][value='2']")
     submit(page)
     # the treatments page comes back as ticked
     assert page.get_by_role("heading", level=1).inner_text() == "Treatments so far"
-    assert page.locator("p.progress").inner_text() == "Step 5 of 10"
+    on_treatments = page.locator("p.progress").inner_text()
     assert page.is_checked("input[value=blinatumomab]") and page.is_checked("input[value=chemo]")
+    submit(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "When the treatments were"
+    # relapse, treatments, timing: one page fewer left each time (the same answers apply)
+    again = page.locator("p.progress").inner_text()
+    left = [int(re.search(r"\d+", t).group()) for t in (on_relapse, on_treatments, again)]
+    assert left[0] == left[1] + 1 == left[2] + 2, left
 
 
 def test_validation_error_summary_takes_focus_and_links_to_the_field(page, server):
@@ -268,6 +247,12 @@ def test_keyboard_only_completion(page, server):
     for step, fields in ADULT.items():
         _keyboard_answer(page, fields)
         assert page.locator(".error-summary").count() == 0, step
+    # then the adaptive questions, each answered "I don't know" (or a number left empty)
+    while (name := page.url.rsplit("/screen/step/", 1)[-1]) in ADAPTIVE:
+        radios = page.locator("input[type=radio]")
+        _keyboard_answer(page, {radios.first.get_attribute("name"): "unknown"}
+                         if radios.count() else {})
+        assert page.locator(".error-summary").count() == 0, name
     assert page.url.endswith("/screen/review")
     _tab_to(page, "a.button.primary")
     with page.expect_navigation():

@@ -16,14 +16,26 @@ def test_every_input_has_a_label_and_radio_groups_have_legends(client, wizard):
             assert el.attrs["id"] in labels, (step, el.attrs)
         for fieldset in page.find_all("fieldset"):
             assert fieldset.find("legend").text
-        assert page.find("p", class_="progress").text.startswith("Step ")
+        assert page.find("p", class_="progress").text.startswith("About ")
 
 
 def test_progress_counts_only_the_steps_that_apply(client, wizard):
-    """The child path shows 'Step 3 of 8' on the diagnosis page (no relapse or timing step)."""
-    wizard.complete(CHILD)
+    """On the child path (no relapse or timing step) the diagnosis page counts the pages
+    that follow it: treatments, tests, health, daily life, where you live, and the
+    adaptive questions the child's answers lead to."""
+    wizard.complete(CHILD)  # and "I don't know" to every adaptive question
+    later = ["treatments", "tests", "health", "daily", "location"]
     page = parse(client.get("/screen/step/diagnosis"))
-    assert page.find("p", class_="progress").text == "Step 3 of 8"
+    n = len(later) + len(_adaptive_answered(client))
+    assert page.find("p", class_="progress").text == f"About {n} more pages after this one"
+
+
+def _adaptive_answered(client):
+    """The adaptive questions on the review page (sections after 'Where you live')."""
+    page = parse(client.get("/screen/review"))
+    names = [s.attrs["aria-labelledby"].removeprefix("review-")
+             for s in page.find_all("section", class_="review-section")]
+    return names[names.index("location") + 1:]
 
 
 def test_wording_addresses_a_parent_as_your_child(client, wizard):
@@ -125,6 +137,7 @@ def test_unknown_zip_code_keeps_the_page_and_empty_is_still_allowed(client, wiza
     assert "checked" in page.find("input", id="travel-1").attrs
     assert client.get("/screen/results").status_code == 302  # not finished
     assert wizard.answer("location", zip="", travel="50").status_code == 302
+    wizard.dont_know_rest()
     assert client.get("/screen/results").status_code == 200
     assert wizard.answer("location", zip="10016", travel="50").status_code == 302
 

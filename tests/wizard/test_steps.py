@@ -151,11 +151,18 @@ def test_t_cell_all_skips_cd19_and_cd22(app):
 
 @pytest.mark.parametrize("vague", ["transplant_unsure", "car_t_unsure", "chemo_unsure", "other"])
 def test_a_treatment_list_that_may_be_incomplete_is_left_unknown(app, vague):
-    """A "not sure which" treatment leaves prior_therapies absent, never a partial list."""
-    steps = dict(ADULT, treatments={"treatments": ["chemo", vague]})
-    steps.pop("timing")
-    assert "timing" not in _step_names(app, steps)
+    """A "not sure which" treatment leaves prior_therapies absent, never a partial list; the
+    timing page is still asked (never dropped silently) and says where its answers go."""
+    steps = dict(ADULT, treatments={"treatments": ["chemo", vague]},
+                 timing={"months_chemo": "3"})
+    assert "timing" in _step_names(app, steps)
     assert "prior_therapies" not in _profile(app, steps)
+    with app.test_request_context():
+        from screener.wizard import forms
+        from screener.wizard.steps import STEP_BY_NAME
+        form = _answers(steps).form(STEP_BY_NAME["timing"])
+        assert form.page_note is forms.TIMING_INCOMPLETE
+        assert list(form.data) == ["months_chemo"]
 
 
 def test_chemotherapy_medicines_are_recorded_one_by_one(app):

@@ -10,6 +10,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from screener.wizard.steps import ADAPTIVE as _ADAPTIVE
+
+#: Names of the adaptive questions (asked after the core steps when they could settle a study).
+ADAPTIVE = {s.name for s in _ADAPTIVE}
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
 
@@ -125,14 +130,43 @@ class WizardActions:
         data.update(fields)
         return self.client.post(f"/screen/step/{step}{query}", data=data)
 
-    def complete(self, answers: dict[str, dict]):
-        """Start and answer every step in ``answers`` in order; return the last response."""
+    def complete(self, answers: dict[str, dict], dont_know: bool = True):
+        """Start and answer every step in ``answers`` in order, then (``dont_know``) every
+        adaptive question asked after them with "I don't know"; return the last response."""
         self.start()
         response = None
         for step, fields in answers.items():
             response = self.answer(step, **fields)
             assert response.status_code == 302, (step, response.get_data(as_text=True)[:2000])
+        if dont_know:
+            response = self.dont_know_rest() or response
         return response
+
+    def pending(self) -> str | None:
+        """The name of the step the wizard sends the person to, or None at the review."""
+        # (a GET of the review page redirects to the first unanswered step)
+        location = self.client.get("/screen/review").headers.get("Location", "")
+        match = re.search(r"/screen/step/([a-z_0-9]+)", location)
+        return match.group(1) if match else None
+
+    def dont_know_rest(self, limit: int = 30):
+        """Answer every adaptive question still pending with "I don't know" (radios) or an
+        empty box (numbers); the last response, or None when none was pending."""
+        response = None
+        for _ in range(limit):
+            name = self.pending()
+            if name not in ADAPTIVE:
+                return response
+            page = parse(self.client.get(f"/screen/step/{name}"))
+            fields = {}
+            for el in page.find_all("input"):
+                if el.attrs.get("type") == "radio":
+                    fields[el.attrs["name"]] = "unknown"
+                elif el.attrs.get("type") == "text":
+                    fields[el.attrs["name"]] = ""
+            response = self.answer(name, **fields)
+            assert response.status_code == 302, (name, response.get_data(as_text=True)[:2000])
+        raise AssertionError("the wizard kept asking")
 
 
 #: A parent of a newly diagnosed 4-year-old girl who knows little beyond the diagnosis.
