@@ -14,6 +14,7 @@ requires, excludes or permits the condition: ``templates`` does.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -812,6 +813,69 @@ def therapies_named(text: str) -> tuple[set[str], str]:
         text = re.sub(pattern, take, text, flags=re.I)
     return named, text
 
+#: Profile therapies that are classes of products ("CD19 CAR-T": tisagenlecleucel, obe-cel,
+#: ...): an exception naming one product leaves the rest of the class to the study team.
+_CLASS_VALUES = frozenset({"cd19_car_t", "cd22_car_t", "other_car_t", "anthracycline",
+                           "asparaginase", "corticosteroids", "multiagent_chemotherapy",
+                           "cranial_radiation", "allogeneic_hsct", "autologous_hsct",
+                           "intrathecal_chemotherapy", "investigational_agent"})
+_EXCEPT_WORDS = re.compile(
+    r"\s*,?\s*\(?\s*(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|besides|"
+    r"with\s+the\s+exception\s+of)\s+(?:(?:prior|previous|the|a|an)\s+)*", re.IGNORECASE)
+_EXCEPT_JOIN = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+(?:or|and|and/or)\s+)", re.IGNORECASE)
+_EXCEPT_END = re.compile(r"\s*(?:\((?:[^()]{1,30})\)\s*)?(?:(?:therapy|treatment|products?)\s*)?"
+                         r"\)?\s*(?=$|[;,.:]|\s+(?:within|in\s+the\s+(?:last|past)|at\s+any\s+time|"
+                         r"or\s+(?:any|other)\b|(?:is|are|will|must|should)\b))", re.IGNORECASE)
+
+
+def _class_exception(text: str, found: list[tuple[int, int, list[str]]]):
+    """"Prior CD19-directed therapy other than blinatumomab", "any CAR-T except tisagenlecleucel":
+    the class without what the exception names.
+
+    Returns None (no exception), False (an exception we cannot place: not read), or
+    (mentions left, therapies removed, therapies left to the study team, the excepted
+    words, span of the exception words). A drug the profile holds as its own value is
+    taken out of the class; one product of a class value ("tisagenlecleucel" of CD19
+    CAR-T) leaves that value to the study team (another product of it still counts).
+    """
+    m = re.search(r"\b(?:other\s+than|except|excluding|apart\s+from|besides|"
+                  r"with\s+the\s+exception\s+of)\b", text, re.IGNORECASE)
+    if m is None:
+        return None
+    ordered = sorted(found)
+    for i, (s_, e_, cls) in enumerate(ordered):
+        w = _EXCEPT_WORDS.match(text, e_)
+        if w is None or not (w.start() <= m.start() < w.end()):
+            continue
+        pos, ex = w.end(), []
+        for s2, e2, names in ordered[i + 1:]:
+            if s2 != pos:
+                break
+            ex.append((s2, e2, names))
+            j = _EXCEPT_JOIN.match(text, e2)
+            pos = j.end() if j else e2
+        if not ex:
+            return False
+        tail = _EXCEPT_END.match(text, ex[-1][1])
+        if tail is None:
+            return False
+        removed, unsure = set(), set()
+        for s2, e2, names in ex:
+            words = text[s2:e2]
+            product = not re.search(r"car|chimeric|directed|targeted|anti|class|inhibitor|tki",
+                                    words, re.I)
+            for t in names:
+                (unsure if t in _CLASS_VALUES and product else removed).add(t)
+        # (an exception naming nothing the class holds -- "chemotherapy other than
+        # steroids" -- takes nothing from it)
+        left = [(s_, e_, [t for t in cls if t not in removed | unsure])] + [
+            f for f in ordered if f[0] < s_ or f[0] >= tail.end()]
+        left = [f for f in left if f[2] or f[0] == s_]  # the class mention holds the span
+        said = text[ex[0][0]:ex[-1][1]]
+        return (left, removed - unsure, sorted(set(cls) & unsure), said,
+                (w.start(), tail.end()))
+    return False
+
 
 @recogniser
 def _therapies(text: str) -> list[Reading]:
@@ -879,7 +943,20 @@ def _therapies(text: str) -> list[Reading]:
             found.append((s_, e_, names))
     if not found:
         return []
-    therapies = sorted({t for _, _, names in found for t in names})
+    excepted = _class_exception(text, found)
+    if excepted is False:
+        return [Reading({}, 0, 0, "", narrow=True)]  # an exception we cannot place
+    settled: list[Reading] = []
+    if excepted:
+        found, removed, unsure, said, (ex_start, ex_end) = excepted
+        doubts = {t: d for t, d in doubts.items() if t not in removed}
+        for t in unsure:
+            doubts[t] = f"whether it was other than {said}"
+        settled.append(Reading({"__span__": True, "__settles__": True}, ex_start, ex_end, ""))
+    therapies = sorted({t for _, _, names in found for t in names}
+                       - (set(excepted[2]) if excepted else set()))
+    if not therapies and not doubts:
+        return [Reading({}, 0, 0, "", narrow=True)]
     doubts = {t: d for t, d in doubts.items() if t not in therapies}
 
     def rule_of(make) -> dict:
@@ -901,6 +978,11 @@ def _therapies(text: str) -> list[Reading]:
                        r"(?:since|after|from|following|post)\b",
                        text, re.I)
     since = _SINCE.search(text) or _TIME_FROM.search(text)
+    if re.search(r"\bhalf[- ]?li(?:fe|ves)\b|\bwash[- ]?out\b", text, re.I) or (
+            not since and not window and re.search(r"\b(?:since|elapsed)\b", text, re.I)):
+        # a wait we cannot count ("5 half-lives", "a washout", "since the last dose"):
+        # the study team's, and the therapy named is no requirement of its own
+        return [Reading({}, 0, 0, "", narrow=True)]
     words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
     timed = since or window
     if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()],
@@ -926,7 +1008,7 @@ def _therapies(text: str) -> list[Reading]:
                         excluding_only=True),
                 *[Reading({"__span__": True}, s_, e_, "") for s_, e_, _ in found
                   if s_ != first[0]],
-                Reading({"__span__": True}, current.start(), current.end(), "")]
+                *settled, Reading({"__span__": True}, current.start(), current.end(), "")]
     # One reading on the first mention; the other mentions and the time phrase are
     # marked as read, so words between them (a "not") still count.
     first = min(found)
@@ -957,13 +1039,13 @@ def _therapies(text: str) -> list[Reading]:
             extra.append(Reading({"__span__": True}, recovered.start(), recovered.end(), ""))
         return [Reading(rule, first[0], first[1],
                         f"{words} at least {since.group(1)} {since.group(2)} ago (or never)"),
-                *extra, Reading({"__span__": True}, since.start(), since.end(), "")]
+                *extra, *settled, Reading({"__span__": True}, since.start(), since.end(), "")]
     if window:
         groups = [g for g in window.groups() if g]
         rule = rule_of(lambda ts: _within(ts, _duration_months(groups[0], groups[1]),
                                           f"{groups[0]} {groups[1]}"))
         return [Reading(rule, first[0], first[1], f"{words} in the last {groups[0]} {groups[1]}"),
-                *extra, Reading({"__span__": True}, window.start(), window.end(), "")]
+                *extra, *settled, Reading({"__span__": True}, window.start(), window.end(), "")]
     if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a timing we could not place
     if not re.search(r"\b(prior|previous|previously|received|treatment with|treated with|"
@@ -978,9 +1060,9 @@ def _therapies(text: str) -> list[Reading]:
             # "at least two different TKIs": that many of the class
             return [Reading(_leaf("prior_therapies", "received_at_least",
                                   {"therapies": therapies, "count": n}),
-                            count.start(), first[1], f"at least {n} of {words}"), *extra]
+                            count.start(), first[1], f"at least {n} of {words}"), *extra, *settled]
     return [Reading(rule_of(lambda ts: _leaf("prior_therapies", "received", ts)),
-                    first[0], first[1], f"earlier treatment with {words}"), *extra]
+                    first[0], first[1], f"earlier treatment with {words}"), *extra, *settled]
 
 
 #: Words that make a GVHD mention narrower than the profile's yes/no (a grade, an extent,
@@ -1488,7 +1570,7 @@ def _infections(text: str) -> list[Reading]:
 
 _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institutional\s+)?"
         r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*\(uln\))?|"
-        r"normal\b(?:\s+for\s+age\b)?)")
+        r"normal\b)(?:\s+for\s+age\b)?")
 
 
 @recogniser
@@ -1534,7 +1616,8 @@ def _organ(text: str) -> list[Reading]:
     for m in re.finditer(rf"\b(?P<what>(?:total\s+|serum\s+)?bilirubin)"
                          rf"(?:\s+(?:level|must\s+be|of))?"
                          rf"\s*{_CMP}\s*{_NUM}\s*{_ULN}", text, re.I):
-        if re.search(r"direct|conjugated|gilbert", text, re.I):
+        if re.search(r"direct|conjugated", text, re.I) or (
+                re.search(r"gilbert", text, re.I) and not _LAB_EXCEPT.match(text, m.end())):
             continue
         out.append(Reading(_leaf("organ_function.bilirubin_x_uln", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(), "bilirubin level"))
@@ -1546,9 +1629,13 @@ def _organ(text: str) -> list[Reading]:
     method = (r"(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
               r"estimated\s+by|calculated\s+by)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(?:collection|"
               r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)")
-    for m in re.finditer(rf"\b(?:creatinine\s+clearance|crcl|cr\s*cl)(?:\s*\(crcl\))?"
+    # (an estimated or measured GFR is read as the profile's creatinine clearance: both
+    # stand for the same kidney function in mL/min, and trials give them as alternatives)
+    for m in re.finditer(rf"\b(?:creatinine\s+clearance|crcl|cr\s*cl|e?gfr|(?:estimated\s+|"
+                         rf"radioisotope\s+|measured\s+)?glomerular\s+filtration\s+rate)"
+                         rf"(?:\s*\((?:crcl|e?gfr)\))?"
                          rf"(?:\s*\({method}(?:\s+or\s+[\w'-]+)?\))?"
-                         rf"(?:\s+or\s+(?:radioisotope\s+|estimated\s+)?(?:gfr|glomerular\s+"
+                         rf"(?:\s+or\s+(?:radioisotope\s+|estimated\s+)?(?:e?gfr|glomerular\s+"
                          rf"filtration\s+rate)(?:\s*\((?:e?gfr)\))?)?(?:\s+(?:must\s+be|of))?"
                          rf"\s*{_CMP}\s*{_NUM}\s*(?:ml|cc)\s*/\s*min(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?"
                          rf"(?:\s+{method})?", text, re.I):
@@ -1561,7 +1648,64 @@ def _organ(text: str) -> list[Reading]:
         out.append(Reading(_leaf("organ_function.lvef_percent", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(),
                            "heart pumping function (LVEF)"))
-    return out
+    return [_lab_exception(text, r) for r in out] + [
+        Reading({"__span__": True, "__settles__": True}, e.start(), e.end(), "")
+        for r in out for e in [_LAB_EXCEPT.match(text, r.end)] if e and _liver_test(r.rule)]
+
+
+def _liver_test(rule: dict) -> bool:
+    """Only bilirubin and the liver enzymes (limits in times the ULN) have such causes."""
+    return all(leaf["field"] in _LIVER_TESTS for leaf in _all_leaves(rule))
+
+
+_LIVER_TESTS = frozenset({"organ_function.alt_x_uln", "organ_function.ast_x_uln",
+                          "organ_function.bilirubin_x_uln"})
+
+
+#: "... unless due to leukemia", "(<= 5 x ULN if due to leukemic involvement)", "unless the
+#: patient has Gilbert's syndrome": a lab limit that a cause the profile does not hold lifts.
+_LAB_EXCEPT = re.compile(
+    r"\s*[,;]?\s*\(?\s*(?:(?:or\s+)?(?:[<>≤≥]=?|</=|<=|=<)\s*\d+(?:\.\d+)?\s*(?:x|×|times)\s*"
+    r"(?:the\s+)?(?:uln|upper\s+limit\s+of\s+normal)(?:\s+for\s+age)?\s*,?\s+)?"
+    r"(?:unless|except(?:\s+(?:if|when|in))?|if|when|in\s+(?:patients|subjects|participants|"
+    r"the\s+(?:case|setting|presence)\s+of))\s+"
+    r"(?:(?:it\s+is|they\s+are|(?:the\s+)?(?:patient|subject|participant)s?\s+(?:has|have)|"
+    r"patients\s+with|subjects\s+with|participants\s+with|there\s+is|considered|thought\s+to\s+be|"
+    r"felt\s+to\s+be|judged\s+to\s+be|believed\s+to\s+be|clearly|documented|known|presumed|"
+    r"(?:due|related|secondary|attributable|attributed)\s+to|the|underlying|by\s+the\s+"
+    r"investigator)\s+)*"
+    r"(?P<why>(?:leuka?emi\w*|disease|malignan\w*|(?:liver|hepatic)\s+(?:involvement|infiltration)|"
+    r"gilbert\W?s?|ha?emoly\w+|(?-i:ALL)|organ\s+involvement)"
+    r"(?:\s+(?:involvement|infiltration|syndrome|disease|of\s+the\s+liver|by\s+(?:the\s+)?"
+    r"(?:leuka?emia|disease)))*)\s*\)?(?=\s*(?:$|[;,.]|and\b|or\b))", re.IGNORECASE)
+
+
+def _lab_exception(text: str, r: Reading) -> Reading:
+    """A lab limit with a cause that lifts it: never decides against the person alone.
+
+    A limit within ("ALT <= 5 x ULN unless due to leukemia") is any[limit, not_screened]; a
+    limit beyond ("bilirubin > 3 x ULN unless Gilbert's") is all[limit, not_screened]: a
+    value within clears it, a value beyond goes to the study team.
+    """
+    e = _LAB_EXCEPT.match(text, r.end)
+    if e is None or not _liver_test(r.rule):
+        return r
+    # (within the limit: at most so many times the upper limit of normal)
+    ops = {leaf.get("op") for leaf in _all_leaves(r.rule)}
+    member = {"not_screened": f"whether a value beyond the limit is due to {e.group('why')}"}
+    if ops <= {"lte", "lt"}:
+        rule = {"any": [r.rule, member]}
+    elif ops <= {"gte", "gt"}:
+        rule = {"all": [r.rule, member]}
+    else:
+        return Reading({}, 0, 0, "", narrow=True)
+    return dataclasses.replace(r, rule=rule, end=e.end(), covers=True)
+
+
+def _all_leaves(rule: dict) -> list[dict]:
+    if "field" in rule:
+        return [rule]
+    return [x for key in ("all", "any") for sub in rule.get(key, []) for x in _all_leaves(sub)]
 
 
 
@@ -1592,7 +1736,7 @@ _KEYWORDS = {
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
     "_organ": ("alt", "ast", "sgot", "sgpt", "got", "gpt", "aminotransferase", "transaminase",
                "bilirubin",
-               "creatinine", "crcl", "cr cl", "ejection", "lvef"),
+               "creatinine", "crcl", "cr cl", "ejection", "lvef", "gfr", "glomerular"),
 }
 
 
@@ -1623,7 +1767,7 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
             return None
         out.extend(found)
     covering = [r for r in out if r.covers]
-    out = [r for r in out if r.covers or not any(
+    out = [r for r in out if r.covers or r.rule.get("__settles__") or not any(
         c.start <= r.start and r.end <= c.end for c in covering)]
     spans = [r for r in out if r.rule.get("__span__")]
     rules = [r for r in out if not r.rule.get("__span__")]

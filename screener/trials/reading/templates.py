@@ -124,13 +124,18 @@ def _joiner(text: str, rules: list[Reading], excluding: bool = False,
     ..." in an inclusion), where a list in any form means any of them excludes.
     """
     ordered = sorted(rules, key=lambda r: r.start)
+    outside = text
+    for r in ordered:
+        outside = outside[:r.start] + " " * (r.end - r.start) + outside[r.end:]
     kinds = set()
     for a, b in zip(ordered, ordered[1:], strict=False):
         if (a.start, a.end) == (b.start, b.end):
             kinds.add("or")  # one phrase, two fields: "hepatitis B or C", "AST/ALT"
             continue
         gap = text[a.end:b.start] if b.start >= a.end else ""
-        if re.search(r"\bor\b|and/or|[,;]|/", gap, re.I):
+        if re.fullmatch(r"\s*,\s*and\s+", gap, re.I) and not _OR.search(outside):
+            kinds.add("and")  # "bilirubin <= 1.5 x ULN, and ALT <= 5 x ULN": both
+        elif re.search(r"\bor\b|and/or|[,;]|/", gap, re.I):
             tight = re.fullmatch(r"[\s,;/]*(?:(?:and/)?or\b)?[\s,;/]*(?:\(\w+\))?[\s,;/]*", gap,
                                  re.I)
             kinds.add("or" if tight or excluding else "loose-or")
@@ -461,7 +466,13 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     rules = [r for r in readings if not r.rule.get("__span__")]
     if not rules:
         return None
-    if clauses.doubtful(text, [(r.start, r.end) for r in rules]):
+    # An exception the recogniser has read whole ("CD19-directed therapy other than
+    # blinatumomab", "ALT <= 3 x ULN unless due to leukemia") is no doubt over the clause.
+    settled = text
+    for r in readings:
+        if r.rule.get("__settles__"):
+            settled = settled[:r.start] + " " * (r.end - r.start) + settled[r.end:]
+    if clauses.doubtful(settled, [(r.start, r.end) for r in rules]):
         return None
     ages = [r for r in rules if _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
     if ages and len(ages) < len(rules) and (kind == EXCLUSION or (

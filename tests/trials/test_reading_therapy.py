@@ -1,0 +1,159 @@
+"""Therapy, finding and age readings of issue 7, each on registry wording.
+
+Every test screens a profile against a study record built from the text (the way a
+ClinicalTrials.gov record reaches the screener), so what is asserted is the outcome a
+patient would see: an exception inside a class of therapies, a lab limit that a named
+cause lifts, a wait we cannot count, an age for two groups of people.
+"""
+
+import pytest
+
+from screener.eligibility import screen
+from screener.profile import validate_profile
+from screener.trials.study import trial_from_study
+
+
+def study(text: str) -> dict:
+    return {"protocolSection": {"identificationModule": {"nctId": "NCT09999999",
+                                                         "briefTitle": "A study"},
+                                "eligibilityModule": {"eligibilityCriteria": text}}}
+
+
+def outcome(kind: str, item: str, profile: dict) -> str:
+    """The outcome of the one criterion ``item`` (under an Inclusion/Exclusion heading)."""
+    text = f"{kind} Criteria:\n\n* {item}\n"
+    trial = trial_from_study(study(text))
+    result = screen(validate_profile({"profile_version": 1, **profile}), trial)
+    (criterion,) = [c for c in result.criteria if c.text == item]
+    return criterion.outcome
+
+
+def had(*therapies: str, months: float = 6) -> dict:
+    return {"prior_therapies": [{"therapy": t, "months_since_last_dose": months}
+                                for t in therapies]}
+
+
+# ------------------------------------------------------------------ exceptions in a class
+@pytest.mark.parametrize("item", [
+    "Prior CD19-directed therapy other than blinatumomab",
+    "Prior treatment with any anti-CD19 therapy other than blinatumomab",
+    "Prior CD19-directed therapy, with the exception of blinatumomab",
+])
+def test_a_class_without_the_drug_it_excepts(item):
+    """Blinatumomab alone does not exclude; a CD19 CAR-T does."""
+    assert outcome("Exclusion", item, had("blinatumomab")) == "met"
+    assert outcome("Exclusion", item, had("cd19_car_t")) == "not_met"
+
+
+def test_an_excepted_product_leaves_the_rest_of_its_class_to_the_study_team():
+    """'Any prior CAR-T therapy except tisagenlecleucel': another CD19 CAR-T may be it or not."""
+    item = "Any prior CAR-T therapy except tisagenlecleucel"
+    assert outcome("Exclusion", item, had("cd19_car_t")) == "not_screened"
+    assert outcome("Exclusion", item, had("cd22_car_t")) == "not_met"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+
+
+def test_any_tki_other_than_imatinib():
+    """Imatinib is allowed, dasatinib is not."""
+    item = "Prior treatment with any TKI other than imatinib"
+    assert outcome("Exclusion", item, had("imatinib")) == "met"
+    assert outcome("Exclusion", item, had("dasatinib")) == "not_met"
+
+
+def test_an_exception_that_names_no_therapy_is_left_to_the_study_team():
+    """'other than as part of this study' is no drug: the criterion is not read."""
+    item = "Prior treatment with inotuzumab, other than as part of this study"
+    assert outcome("Exclusion", item, had("inotuzumab_ozogamicin")) == "not_screened"
+
+
+# ------------------------------------------------------------------ names and classes
+@pytest.mark.parametrize(("item", "therapy"), [
+    ("Prior treatment with obecabtagene autoleucel (obe-cel)", "cd19_car_t"),
+    ("Prior treatment with Aucatzyl", "cd19_car_t"),
+    ("Prior CD22-directed CAR T-cell therapy", "cd22_car_t"),
+    ("Prior treatment with a second-generation TKI", "dasatinib"),
+])
+def test_brand_and_class_names_of_prior_therapies(item, therapy):
+    """Brand names, short names and TKI generations are the profile's therapies."""
+    assert outcome("Exclusion", item, had(therapy)) == "not_met"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+
+
+def test_second_generation_tki_is_not_imatinib():
+    """Imatinib is a first-generation TKI: it does not exclude from a second-generation limit."""
+    item = "Prior treatment with a second-generation TKI"
+    assert outcome("Exclusion", item, had("imatinib")) == "met"
+
+
+def test_asciminib_as_a_third_generation_tki_is_for_the_study_team():
+    """Ponatinib is third-generation; whether asciminib counts, the study team says."""
+    item = "Prior treatment with a third-generation TKI"
+    assert outcome("Exclusion", item, had("ponatinib")) == "not_met"
+    assert outcome("Exclusion", item, had("asciminib")) == "not_screened"
+
+
+# ------------------------------------------------------------------ waits
+@pytest.mark.parametrize("item", [
+    "At least 3 half-lives must have elapsed since prior therapy that included a monoclonal "
+    "antibody with the exception of blinatumomab",
+    "Washout of 5 half-lives from any investigational agent",
+])
+def test_a_wait_in_half_lives_is_never_a_requirement_to_have_had_the_drug(item):
+    """Someone who never had an antibody is not ruled out by a washout in half-lives."""
+    assert outcome("Inclusion", item, had("multiagent_chemotherapy")) == "not_screened"
+
+
+# ------------------------------------------------------------------ liver tests
+@pytest.mark.parametrize("item", [
+    "Bilirubin <= 2 x ULN unless due to leukemia",
+    "Total bilirubin ≤ 1.5 × ULN (unless the patient has Gilbert's syndrome)",
+    "AST and ALT ≤ 3 × ULN (≤ 5 × ULN if due to leukemic involvement)",
+    "ALT/AST <= 2.5 x ULN unless considered due to leukemic involvement",
+])
+def test_a_liver_limit_a_named_cause_lifts_never_rules_out_alone(item):
+    """Within the limit it is met; beyond it the study team checks the cause."""
+    within = {"organ_function": {"bilirubin_x_uln": 1, "alt_x_uln": 1, "ast_x_uln": 1}}
+    beyond = {"organ_function": {"bilirubin_x_uln": 4, "alt_x_uln": 8, "ast_x_uln": 8}}
+    assert outcome("Inclusion", item, within) == "met"
+    assert outcome("Inclusion", item, beyond) == "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Total bilirubin > 3 times ULN unless due to Gilbert's syndrome",
+    "ALT or AST > 5 x ULN unless due to leukemia",
+])
+def test_a_liver_exclusion_a_named_cause_lifts_never_excludes_alone(item):
+    """A value within clears the exclusion; a value beyond goes to the study team."""
+    within = {"organ_function": {"bilirubin_x_uln": 1, "alt_x_uln": 1, "ast_x_uln": 1}}
+    beyond = {"organ_function": {"bilirubin_x_uln": 4, "alt_x_uln": 8, "ast_x_uln": 8}}
+    assert outcome("Exclusion", item, within) == "met"
+    assert outcome("Exclusion", item, beyond) == "not_screened"
+
+
+def test_an_exception_to_a_heart_limit_is_not_read_as_a_liver_one():
+    """'LVEF >= 45% (unless due to leukemia)': the cause is not one that lifts a heart limit."""
+    item = "Creatinine clearance >= 60 mL/min; LVEF >= 45% (unless due to leukemia)"
+    assert outcome("Inclusion", item, {"organ_function": {"creatinine_clearance_ml_min": 90,
+                                                          "lvef_percent": 60}}) != "not_met"
+
+
+@pytest.mark.parametrize("item", [
+    "eGFR >= 60 mL/min/1.73m2",
+    "Estimated glomerular filtration rate >= 60 mL/min",
+    "Creatinine clearance or eGFR >= 60 mL/min/1.73 m2",
+])
+def test_an_estimated_gfr_is_the_kidney_function_the_profile_holds(item):
+    """A clearance of 40 mL/min is below a GFR limit of 60; 90 is above it."""
+    assert outcome("Inclusion", item, {"organ_function": {
+        "creatinine_clearance_ml_min": 40}}) == "not_met"
+    assert outcome("Inclusion", item, {"organ_function": {
+        "creatinine_clearance_ml_min": 90}}) == "met"
+
+
+def test_limits_joined_by_comma_and_are_all_required():
+    """'Total bilirubin <= 1.5 x ULN for age, and ALT <= 5 x ULN for age': both, each for age."""
+    item = "Total bilirubin <= 1.5 x ULN for age, and ALT <= 5 x ULN for age"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1,
+                                                          "alt_x_uln": 7}}) == "not_met"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1,
+                                                          "alt_x_uln": 2}}) == "met"
