@@ -157,3 +157,87 @@ def test_limits_joined_by_comma_and_are_all_required():
                                                           "alt_x_uln": 7}}) == "not_met"
     assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1,
                                                           "alt_x_uln": 2}}) == "met"
+
+
+# ------------------------------------------------------------------ infections
+@pytest.mark.parametrize("item", [
+    "Active uncontrolled bacterial, fungal or viral infection",
+    "Any uncontrolled active systemic infection",
+    "Ongoing uncontrolled infection",
+    "Uncontrolled infection (bacterial, viral or fungal)",
+    "Any active uncontrolled infection, including fungal, bacterial, or viral infection",
+    "Systemic fungal, bacterial, viral or other infection not controlled (defined as exhibiting "
+    "ongoing signs/symptoms related to the infection and without improvement, despite "
+    "appropriate antibiotics or other treatment)",
+])
+def test_an_uncontrolled_infection_in_its_wordings_excludes(item):
+    """An uncontrolled infection excludes; none clears the criterion."""
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_met"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Severe uncontrolled infection",
+    "Uncontrolled infection requiring intravenous antibiotics",
+])
+def test_an_uncontrolled_infection_said_to_be_more_never_excludes_alone(item):
+    """'Severe', 'requiring IV antibiotics': an uncontrolled infection goes to the study team."""
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Active infection requiring systemic therapy",
+    "Uncontrolled or active bacterial, viral, or fungal infection",
+])
+def test_an_active_infection_needing_treatment_excludes_the_uncontrolled_one(item):
+    """An uncontrolled infection surely is one; a controlled one is for the study team."""
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_met"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == \
+        "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Known HIV/AIDS",
+    "HIV infection (testing not required)",
+    "Known acquired immunodeficiency syndrome (AIDS)",
+])
+def test_hiv_in_more_wordings(item):
+    """HIV excludes; no HIV clears it."""
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False}}) == "met"
+
+
+def test_no_aids_is_not_no_hiv():
+    """'No known AIDS' as a requirement: someone with HIV (not AIDS) is not ruled out."""
+    assert outcome("Inclusion", "No known AIDS", {"infections": {"hiv": True}}) != "not_met"
+
+
+@pytest.mark.parametrize(("item", "field"), [
+    ("Active hepatitis C (HCV RNA positive)", "hepatitis_c"),
+    ("Detectable HCV RNA", "hepatitis_c"),
+    ("HBV DNA positive", "hepatitis_b"),
+    ("Known active hepatitis B (HBsAg positive) or hepatitis C (HCV RNA positive)", "hepatitis_c"),
+    ("Known HIV infection, or active hepatitis B (HBsAg positive or HBV DNA detectable) or "
+     "hepatitis C (HCV RNA detectable)", "hepatitis_b"),
+])
+def test_the_virus_in_the_blood_is_active_hepatitis(item, field):
+    """An HCV RNA or HBV DNA that is positive is active hepatitis: it excludes."""
+    assert outcome("Exclusion", item, {"infections": {field: True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": False}}) == "met"
+
+
+def test_a_surface_antigen_alone_may_be_a_carrier():
+    """'Hepatitis B (HBsAg positive)': active hepatitis B excludes; no active one is for the team."""
+    item = "Hepatitis B (HBsAg positive)"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": False}}) == "not_screened"
+
+
+def test_a_past_infection_antibody_is_not_read():
+    """'Hepatitis B core antibody positive' is a past infection the profile does not hold."""
+    item = "Hepatitis B core antibody positive"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": True}}) == "not_screened"

@@ -1446,6 +1446,9 @@ def _pregnancy_part(text: str, start: int, end: int) -> str:
 
 
 _ANTIMICROBIAL = r"(?:antibiotics?|antimicrobials?|anti-?infectives?|antifungals?|antivirals?)"
+#: "bacterial, viral, or fungal": the kinds of infection, in any order.
+_ORGANISMS = (r"(?:(?:bacterial|viral|fungal|protozoal|parasitic|mycobacterial|other)\s*,?\s*"
+              r"(?:(?:or|and/or|and)\s+)?){1,5}")
 #: What may follow "uncontrolled infection" inside the same condition: how it is not
 #: controlled ("by oral or intravenous antibiotics"), or an alternative the profile cannot
 #: see ("or requiring IV antimicrobials for management").
@@ -1455,7 +1458,15 @@ _UNCONTROLLED_AFTER = (
     rf"(?:{_ANTIMICROBIAL}(?:\s*(?:,|or|and/or|and)\s*{_ANTIMICROBIAL})*|"
     rf"(?:anti-?infective\s+)?(?:treatment|therapy|medications?)))?"
     rf"(?P<alt>\s+or\s+(?:requiring|that\s+requires?|needing)\s+[^.;()]{{3,80}}?"
-    rf"(?=[.;]|\s*$))?")
+    rf"(?=[.;]|\s*$))?"
+    # "(bacterial, viral or fungal)", ", including fungal, bacterial, or viral infection",
+    # "(defined as exhibiting ongoing signs/symptoms ... despite appropriate antibiotics)"
+    rf"(?P<kinds>\s*\((?:e\.g\.,?\s*|i\.e\.,?\s*|including\s+)?{_ORGANISMS}\)|\s*,?\s*(?:including|"
+    rf"such\s+as)\s+{_ORGANISMS}(?:\s+infections?)?)?"
+    rf"(?P<defn>\s*\(defined\s+as\s+[^()]{{3,200}}\))?"
+    rf"(?P<req>\s+(?:requiring|that\s+requires?|needing)\s+(?:(?:systemic|intravenous|iv|"
+    rf"parenteral)\s+)?(?:(?:anti-?infective|antimicrobial)\s+)?(?:therapy|treatment|"
+    rf"{_ANTIMICROBIAL})\b)?")
 #: "Active serious infection not controlled by oral or intravenous antibiotics", "Presence or
 #: suspicion of fungal, bacterial, viral, or other infection that is uncontrolled or requiring
 #: IV antimicrobials for management".
@@ -1479,12 +1490,18 @@ def _uncontrolled(m: re.Match, text: str) -> Reading:
     """An uncontrolled infection, with what the wording around it adds."""
     leaf = _leaf("infections.uncontrolled_infection", "is", True)
     pre = (m.groupdict().get("pre") or "").lower()
-    if m.groupdict().get("alt") or m.groupdict().get("susp"):
+    req = (m.groupdict().get("req") or "").lower()
+    if re.search(r"antibiotic|antifungal|antiviral", req):
+        # "requiring IV antibiotics": an uncontrolled viral infection may need none
+        rule = {"all": [leaf, {"not_screened": "whether the infection needs the treatment the "
+                                               "text names"}]}
+    elif m.groupdict().get("alt") or m.groupdict().get("susp"):
         # an alternative the profile cannot see: an uncontrolled one excludes, a "no"
         # leaves the rest (suspected, needing IV treatment) to the study team
         rule = {"any": [leaf, {"not_screened": "an infection that is suspected, or that needs "
                                                "the treatment the text names"}]}
-    elif re.search(r"\b(?:serious|severe)\b", pre):
+    elif re.search(r"\b(?:serious|severe)\b", pre + " " + (m.groupdict().get("lead") or ""),
+                   re.I):
         rule = {"all": [leaf, {"not_screened": "whether the infection is serious"}]}
     else:
         rule = leaf
@@ -1494,11 +1511,62 @@ def _uncontrolled(m: re.Match, text: str) -> Reading:
 @recogniser
 def _infections(text: str) -> list[Reading]:
     out = []
-    for m in re.finditer(r"\bhiv\b(?:[- ](?:1|2|1/2))?(?:\s+(?:infection|positiv\w*|"
-                         r"seropositiv\w*|antibod\w*))?|\bhuman\s+immunodeficiency\s+virus"
-                         r"(?:\s+\(hiv\))?(?:\s+infection)?", text, re.I):
+    untested = (r"(?:\s*\((?:hiv\s+)?(?:testing|test|screening)\s+(?:is\s+)?not\s+(?:required|"
+                r"mandatory|necessary|needed)[^()]*\))?")
+    for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1|2|1/2))?(?:\s*/\s*aids\b)?(?:\s+(?:infection|"
+                         r"positiv\w*|seropositiv\w*|antibod\w*))?|\bhuman\s+immunodeficiency\s+"
+                         r"virus(?:\s+\(hiv\))?(?:\s+infection)?)" + untested, text, re.I):
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
-    for m in re.finditer(r"\b(?:(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\s+|active\s+|"
+    if not out:
+        # AIDS is HIV grown worse: it excludes people with HIV, but "no AIDS" is no "no HIV"
+        for m in re.finditer(r"\bacquired\s+immun[eo]\s*deficiency\s+syndrome(?:\s*\(aids\))?|"
+                             r"(?-i:\bAIDS\b)", text, re.I):
+            out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "AIDS",
+                               excluding_only=True))
+    # "hepatitis B (HBsAg positive or HBV DNA detectable)", "active hepatitis C (HCV RNA
+    # positive)": the bracket says which test makes it; a blood test of the virus itself (DNA,
+    # RNA) or the word active is active hepatitis, a surface antigen alone may be a carrier
+    for m in re.finditer(
+            r"\b(?P<active>active\s+|chronic\s+active\s+|chronic\s+)?(?:viral\s+)?(?:hepatitis\s+"
+            r"(?P<l>[bc])|(?P<v>hbv|hcv))\b(?:\s+virus)?(?:\s*\((?:hbv|hcv)\))?(?:\s+infection)?\s*"
+            r"\((?:as\s+)?(?:defined\s+(?:as|by)\s+)?(?:an?\s+)?(?P<d>[^()]{4,90})\)", text, re.I):
+        d = m.group("d")
+        if re.search(r"antibod|core|anti-?hb|undetectable|negative|\bor\s+(?!hbv|hcv|hbsag|"
+                     r"hepatitis)|\band\b", d, re.I) or not re.fullmatch(
+                r"(?:(?:positive\s+|detectable\s+)?(?:hbsag|hepatitis\s+b\s+surface\s+antigen|"
+                r"hbv\s+dna|hcv\s+rna|hcv\s+pcr)(?:\s+(?:\+|positive|positivity|detectable|"
+                r"detected))?\s*(?:,|or|and/or)?\s*)+", d.strip(), re.I):
+            continue
+        if not re.search(r"positiv|detect|\+", d, re.I):
+            continue
+        letter = (m.group("l") or m.group("v")[1]).lower()
+        field = "infections.hepatitis_b" if letter == "b" else "infections.hepatitis_c"
+        active = (m.group("active") or "").lower().startswith("active") or (
+            m.group("active") or "").lower().startswith("chronic active") or not re.search(
+                r"hbsag|surface", d, re.I)
+        leaf = _leaf(field, "is", True)
+        rule = leaf if active else {"any": [leaf, {"not_screened": "hepatitis that is not "
+                                                                  "active (past or latent)"}]}
+        out.append(Reading(rule, m.start(), m.end(), "active hepatitis" if active else "hepatitis",
+                           covers=True))
+    # "HCV RNA positive", "detectable HBV DNA": the virus in the blood now, active hepatitis
+    viremia = (r"(?:hbv|hepatitis\s+b(?:\s+virus)?)\s*(?:\(hbv\)\s*)?dna|(?:hcv|hepatitis\s+c"
+               r"(?:\s+virus)?)\s*(?:\(hcv\)\s*)?(?:rna|ribonucleic\s+acid(?:\s*\(hcv\s+rna\))?)")
+    for m in re.finditer(rf"(?<!un)(?:detectable|positive|quantifiable)\s+(?:for\s+|serum\s+)?"
+                         rf"(?P<a>{viremia})|(?P<b>{viremia})(?:\s+(?:level|test|pcr))?\s*"
+                         rf"(?:\+|positive|positivity|(?<!un)detectable|(?<!un)detected)\b", text, re.I):
+        if any(r.covers and r.start <= m.start() < r.end for r in out):
+            continue  # the bracket of a hepatitis just read
+        which = (m.group("a") or m.group("b")).lower()
+        field = "infections.hepatitis_b" if re.search(r"hbv|hepatitis\s+b", which) else \
+            "infections.hepatitis_c"
+        out.append(Reading(_leaf(field, "is", True), m.start(), m.end(), "active hepatitis",
+                           covers=True))
+    viral = [(r.start, r.end) for r in out if r.covers]
+    text = "".join(" " if any(s_ <= i < e_ for s_, e_ in viral) else ch
+                   for i, ch in enumerate(text))  # (read: not read again, nor a doubt)
+    for m in re.finditer(r"\b(?:(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\s+|active\s+"
+                         r"(?:viral\s+)?|"
                          r"chronic\s+|latent\s+|active\s+or\s+latent\s+|"
                          r"active\s+or\s+chronic\s+)?(?:hepatitis\s+b\s+surface\s+antigen(?:\s*\(hbsag\))?|"
                          r"hepatitis\s+c\s+(?:virus\s+)?(?:antibod(?:y|ies)|rna)|"
@@ -1524,10 +1592,27 @@ def _infections(text: str) -> list[Reading]:
                 out.append(Reading({"any": [leaf, {"not_screened": "hepatitis that is not "
                                                                    "active (past or latent)"}]},
                                    m.start(), m.end(), "hepatitis"))
-    for m in re.finditer(r"\buncontrolled\s+(?:active\s+|systemic\s+|serious\s+|significant\s+)?"
-                         r"(?:(?:bacterial|viral|fungal|bacterial,\s*viral,?\s*(?:or|and/or)\s*"
-                         r"fungal)\s+)?infections?\b" + _UNCONTROLLED_AFTER, text, re.I):
+    for m in re.finditer(r"(?P<lead>\b(?:(?:any|active|ongoing|severe|serious|clinically|"
+                         r"significant|documented|known|current)\s*,?\s+(?:and\s+)?)*)"
+                         r"\buncontrolled\s+(?:(?:active|systemic|serious|significant|severe|"
+                         r"invasive)\s*,?\s+)*"
+                         r"(?:" + _ORGANISMS + r"\s*)?infections?\b" + _UNCONTROLLED_AFTER,
+                         text, re.I):
+        if re.search(r"\bor\s+active\b|\bactive\s+or\b", text, re.I):
+            # "uncontrolled or active infection": an active one under control excludes too
+            out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
+                                        {"not_screened": "an active infection under control"}]},
+                               m.start(), m.end(), "an active infection"))
+            continue
         out.append(_uncontrolled(m, text))
+    if not out:
+        # "Uncontrolled or active bacterial, viral, or fungal infection"
+        for m in re.finditer(r"\b(?:uncontrolled\s+or\s+active|active\s+or\s+uncontrolled)\s+"
+                             r"(?:systemic\s+)?(?:" + _ORGANISMS + r"\s*)?infections?\b",
+                             text, re.I):
+            out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
+                                        {"not_screened": "an active infection under control"}]},
+                               m.start(), m.end(), "an active infection"))
     if not out:
         for m in re.finditer(_INFECTION_NOT_CONTROLLED, text, re.I):
             out.append(_uncontrolled(m, text))
@@ -1549,8 +1634,12 @@ def _infections(text: str) -> list[Reading]:
         for m in re.finditer(r"\b(?P<grave>(?:clinically\s+)?(?:significant|serious|severe)\s+)?"
                              r"(?:(?:systemic|concurrent|ongoing)\s+)?(?:active|untreated|"
                              r"progressive)\s+(?:(?:systemic|bacterial|viral|fungal|invasive)\s+)?"
-                             r"infections?\b(?!\s+(?:with|requiring|needing|that|which|despite))",
+                             r"infections?\b(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
+                             r"intravenous|iv|parenteral)\s+(?:(?:anti-?infective|antimicrobial)\s+)?"
+                             r"(?:therapy|treatment)\b)?"
+                             r"(?!\s+(?:with|requiring|needing|that|which|despite))",
                              text, re.I):
+            # ("requiring systemic therapy": an infection not under control surely needs it)
             leaf = _leaf("infections.uncontrolled_infection", "is", True)
             # "Significant": an uncontrolled infection surely is one. "Serious" or "severe"
             # may say more than "not under control": then it never excludes alone.
