@@ -241,3 +241,26 @@ def test_a_past_infection_antibody_is_not_read():
     """'Hepatitis B core antibody positive' is a past infection the profile does not hold."""
     item = "Hepatitis B core antibody positive"
     assert outcome("Exclusion", item, {"infections": {"hepatitis_b": True}}) == "not_screened"
+
+
+# ------------------------------------------------------------------ whom a requirement is for
+@pytest.mark.parametrize("item", [
+    "Ph+ patients must have failed bosutinib",
+    "Ph+ patients must have received a TKI-containing regimen for at least 2 cycles",
+    "CD19+ patients must have had a response to prior blinatumomab therapy",
+])
+def test_the_people_a_requirement_is_for_are_never_required_of_everyone(item):
+    """A Ph-negative (CD19-negative) patient is not ruled out by what Ph+ patients must have."""
+    profile = {"philadelphia_chromosome": "negative", "cd19": "negative",
+               "prior_therapies": [{"therapy": "blinatumomab", "months_since_last_dose": 3}]}
+    assert outcome("Inclusion", item, profile) != "not_met"
+
+
+def test_what_ph_positive_patients_must_have_failed_is_for_them():
+    """'Ph+ patients must have failed at least one second-generation TKI': Ph- passes, Ph+ with
+    imatinib only does not."""
+    item = "Ph+ patients must have failed at least one second-generation TKI"
+    assert outcome("Inclusion", item, {"philadelphia_chromosome": "negative",
+                                       "prior_therapies": []}) == "met"
+    assert outcome("Inclusion", item, {"philadelphia_chromosome": "positive",
+                                       **had("imatinib")}) == "not_met"

@@ -247,6 +247,15 @@ _A_LIST = re.compile(r"\bor\b|\bone\s+of\b|\bany\s+of\b|\bfollowing\b|(?:^|\s)(?
                      r"\bdefined\b", re.IGNORECASE)
 
 
+def _names_whom(text: str) -> bool:
+    """"Ph+ patients must have failed bosutinib": the head names the people the requirement
+    is for. When the requirement was not read (the implication above answered nothing), the
+    head must not be read as a requirement of everyone."""
+    m = _WHOM_MUST.match(text)
+    return bool(m and re.search(r"[A-Z]", m.group("cond"))
+                and read_text(INCLUSION, m.group("cond").strip(), strict=True) is not None)
+
+
 def _colon_scope(kind: str, text: str) -> tuple[dict, str] | tuple[()] | None:
     """A requirement (exclusion) for the people a head names, read as scoped to them.
 
@@ -746,7 +755,7 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     if scoped is not None:
         return scoped or None
     if not strict and (_REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
-                       or _AGE_COLON.match(text)):
+                       or _AGE_COLON.match(text) or _names_whom(text)):
         return None  # required of some people only, and we could not read whom: never of all
     if kind == INCLUSION and _PLAN.search(text):
         return None
