@@ -264,3 +264,50 @@ def test_what_ph_positive_patients_must_have_failed_is_for_them():
                                        "prior_therapies": []}) == "met"
     assert outcome("Inclusion", item, {"philadelphia_chromosome": "positive",
                                        **had("imatinib")}) == "not_met"
+
+
+# ------------------------------------------------------------------ GVHD, anthracycline dose
+def test_immunosuppression_for_gvhd_raises_the_question_of_active_gvhd():
+    """'Patients receiving immunosuppression for GVHD': active GVHD goes to the study team,
+    none clears it; a window ('within 4 weeks') is not read."""
+    item = "Patients receiving immunosuppression for GVHD"
+    assert outcome("Exclusion", item, {"active_gvhd": True}) == "not_screened"
+    assert outcome("Exclusion", item, {"active_gvhd": False}) == "met"
+    windowed = "Patients receiving systemic immunosuppressive therapy for GVHD within 4 weeks"
+    assert outcome("Exclusion", windowed, {"active_gvhd": False}) == "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Cumulative anthracycline dose > 400 mg/m2",
+    "Prior anthracycline exposure of > 300 mg/m2 doxorubicin equivalent",
+])
+def test_a_cumulative_anthracycline_limit_clears_those_who_never_had_one(item):
+    """Never an anthracycline: clear. Some anthracycline: the dose is the study team's."""
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+    assert outcome("Exclusion", item, had("anthracycline")) == "not_screened"
+
+
+def test_a_cumulative_anthracycline_maximum_as_a_requirement():
+    """'Cumulative anthracycline exposure <= 360 mg/m2': never ruled out on the dose alone."""
+    item = "Cumulative anthracycline exposure <= 360 mg/m2 doxorubicin equivalent"
+    assert outcome("Inclusion", item, had("multiagent_chemotherapy")) == "met"
+    assert outcome("Inclusion", item, had("anthracycline")) == "not_screened"
+
+
+# ------------------------------------------------------------------ ages of two groups
+@pytest.mark.parametrize("item", [
+    "Children 1-17 years and adults 18-25 years",
+    "Pediatric patients aged 1 to 17 years and adult patients aged 18 to 39 years",
+    "Age 1 to 21 years (Part 1) and 1 to 30 years (Part 2)",
+])
+def test_two_age_groups_take_either(item):
+    """A 20-year-old fits the second group; a 50-year-old fits neither."""
+    assert outcome("Inclusion", item, {"age": {"years": 20, "months": 0}}) == "met"
+    assert outcome("Inclusion", item, {"age": {"years": 50, "months": 0}}) == "not_met"
+
+
+def test_two_limits_sharing_one_unit():
+    """'>= 1 and <= 30 years of age': an infant of 6 months is below it."""
+    item = "Patients must be >= 1 and <= 30 years of age at time of enrollment"
+    assert outcome("Inclusion", item, {"age": {"years": 0, "months": 6}}) == "not_met"
+    assert outcome("Inclusion", item, {"age": {"years": 12, "months": 0}}) == "met"

@@ -877,6 +877,27 @@ def _class_exception(text: str, found: list[tuple[int, int, list[str]]]):
     return False
 
 
+def _anthracycline_dose(text: str) -> list[Reading] | None:
+    """"Cumulative anthracycline dose > 400 mg/m2": the profile holds that one was given, not
+    how much. Over a limit: all[received, not_screened] (never excludes alone, and someone who
+    never had one is clear); within it: any[not received, not_screened]."""
+    m = re.search(rf"{_CMP}\s*{_NUM}\s*mg\s*/\s*m\s*(?:2|²|\^2)", text, re.I)
+    if m is None or not re.search(r"anthracyclin|doxorubicin|daunorubicin|idarubicin|epirubicin|"
+                                  r"mitoxantrone", text, re.I):
+        return None
+    named, _ = therapies_named(text)
+    if named != {"anthracycline"} or _CURRENT.search(text) or re.search(
+            r"\b\d+\s+(?:days?|weeks?|months?|years?)\b|\bradiat|\birradiat|\bor\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # more than a dose of one class
+    doubt = {"not_screened": "the cumulative anthracycline dose the text names"}
+    if _op(m.group("cmp")) in ("gt", "gte"):
+        rule = {"all": [_leaf("prior_therapies", "received", ["anthracycline"]), doubt]}
+    else:
+        rule = {"any": [_leaf("prior_therapies", "not_received", ["anthracycline"]), doubt]}
+    return [Reading(rule, 0, len(text.rstrip(" .;,")), "an earlier anthracycline dose",
+                    covers=True)]
+
+
 @recogniser
 def _therapies(text: str) -> list[Reading]:
     current = _CURRENT.search(text)
@@ -916,6 +937,9 @@ def _therapies(text: str) -> list[Reading]:
                         0, len(text.rstrip(" .;,")),
                         "a complication of earlier " + ", ".join(
                             sorted(n.replace("_", " ") for n in named)), excluding_only=True)]
+    dose = _anthracycline_dose(text)
+    if dose is not None:
+        return dose
     recovered = _RECOVERED.search(text) if _SINCE.search(text) else None
     if recovered:
         # "At least 8 weeks since prior cranial irradiation and recovered": the wait is
@@ -1109,8 +1133,12 @@ def _gvhd(text: str) -> list[Reading]:
         # "Grade 2 to 4 acute or extensive chronic GVHD", "active GVHD requiring systemic
         # steroids within 4 weeks": active GVHD of a kind the profile cannot tell apart.
         # An active GVHD answer raises the question and never excludes alone.
+        # (immunosuppression or steroids "for GVHD" now treat a GVHD that is there)
         if not re.search(r"\b(?:active|acute|chronic|grade|presence|current\w*|ongoing)\b",
-                         text, re.I):
+                         text, re.I) and (re.search(r"\bwithin\b|\blast\b|\bprior\b", text, re.I)
+                                          or not re.search(
+                r"\b(?:receiving|(?:on|requiring|needing)\s+(?:\w+\s+){0,2}?(?:immunosuppress\w*|"
+                r"steroids?|corticosteroids?|treatment|therapy))\b", text, re.I)):
             return [Reading({}, 0, 0, "", narrow=True)]
         end = region_end
         before = re.compile(r"(?:[≤<]|</=|<=|=<)?\s*" + _GVHD_NARROW.pattern, re.I).search(
@@ -1913,6 +1941,9 @@ _AGE_BOUND = {
     "lte": ("age_at_most", 0), "lt": ("age_at_most", -1),
 }
 _AGE_PATTERNS = [
+    # ">= 1 and <= 30 years of age": two limits sharing the unit at the end
+    (rf"(?P<c1>{_GTE}|{_GT})\s*(?P<lo>\d{{1,3}})\s*(?:and|,)\s*(?P<c2>{_LTE}|{_LT})\s*"
+     rf"(?P<hi>\d{{1,3}})\s*{_UNIT}(?:\s+(?:old|of\s+age))?", "pair"),
     # "1 year and less than 10 years of age", "2 years to less than 18 years"
     (rf"(?P<lo>\d{{1,3}})\s*(?P<lounit>years?|months?|days?)\s*(?:and|to|up\s+to)\s+"
      rf"(?:less\s+than|under|younger\s+than|<)\s*(?P<hi>\d{{1,3}})\s*{_UNIT}", "range_lt"),
@@ -1940,6 +1971,7 @@ _AGE_PATTERNS = [
      rf"(?P<num>\d{{1,3}})\s*{_UNIT}?", "dir2"),
 ]
 _AGE_CONTEXT = re.compile(r"\bage[sd]?\b|\baged\b|\byears?\s+(?:old|of\s+age)|\bold\b|\byrs?\b|"
+                          r"\b(?:children|adults?|adolescents?|infants?)\s+\d|"
                           r"\by\.?o\.?\b|\bmonths?\s+(?:old|of\s+age)|\bdays?\s+(?:old|of\s+age)",
                           re.IGNORECASE)
 
@@ -1981,7 +2013,14 @@ def _age(text: str) -> list[Reading]:
                 continue
             unit = _unit(m.groupdict().get("unit"))
             leaves = []
-            if shape == "range_lt":
+            if shape == "pair":
+                lo = int(m.group("lo")) + (1 if _op(m.group("c1")) == "gt" else 0)
+                hi = int(m.group("hi")) - (1 if _op(m.group("c2")) == "lt" else 0)
+                if lo > hi:
+                    continue
+                leaves = [_age_leaf(field, "age_at_least", lo, unit),
+                          _age_leaf(field, "age_at_most", hi, unit)]
+            elif shape == "range_lt":
                 lo, hi = int(m.group("lo")), int(m.group("hi")) - 1
                 if _days(lo, _unit(m.group("lounit"))) > _days(hi, unit):
                     continue
@@ -2022,6 +2061,21 @@ def _age(text: str) -> list[Reading]:
             out.append(Reading(rule, m.start(), m.end(), words))
     if out and time_span:
         return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
+    ranges = [r for r in out if len(r.rule.get("all", [])) == 2]
+    if len(ranges) > 1:
+        # "Children 1-17 years and adults 18-25 years", "1 to 21 years (Part 1) and 1 to 30
+        # years (Part 2)": two groups of people, each with its range -- any of them, never
+        # both (that would take no one, or only the narrower group)
+        if len(ranges) != len(out) or len({field for r in out for field in _rule_fields(r.rule)}) > 1:
+            return [Reading({}, 0, 0, "", narrow=True)]
+        start, end = min(r.start for r in out), max(r.end for r in out)
+        lead = re.search(r"(?:\b(?:children|paediatric|pediatric|adolescents?|adults?|young\s+adults?|"
+                         r"infants?)\s+(?:(?:patients|participants|subjects)\s+)?(?:aged?\s+)?)$",
+                         text[:start], re.I)
+        tail = re.match(r"\s*\([^()]{1,40}\)", text[end:])
+        return [Reading({"any": [r.rule for r in out]}, lead.start() if lead else start,
+                        end + (tail.end() if tail else 0), " or ".join(r.words for r in out),
+                        covers=True)]
     if len(out) > 1:
         # "> 30 days and < 21 years": both limits of one age
         leaves = [leaf for r in out for leaf in (r.rule.get("all") or [r.rule])]
