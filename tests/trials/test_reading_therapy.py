@@ -311,3 +311,47 @@ def test_two_limits_sharing_one_unit():
     item = "Patients must be >= 1 and <= 30 years of age at time of enrollment"
     assert outcome("Inclusion", item, {"age": {"years": 0, "months": 6}}) == "not_met"
     assert outcome("Inclusion", item, {"age": {"years": 12, "months": 0}}) == "met"
+
+
+# ------------------------------------------------------------------ outcomes, lists, regimens
+@pytest.mark.parametrize("item", [
+    "Intolerant or resistant to dasatinib or nilotinib",
+    "Resistance or intolerance to at least one prior second-generation TKI",
+])
+def test_resistant_or_intolerant_takes_either_outcome(item):
+    """Intolerance of nilotinib meets it; imatinib alone does not."""
+    nilotinib = {"prior_therapies": [{"therapy": "nilotinib", "months_since_last_dose": 2,
+                                      "outcome": "intolerant"}]}
+    imatinib = {"prior_therapies": [{"therapy": "imatinib", "months_since_last_dose": 2,
+                                     "outcome": "refractory"}]}
+    assert outcome("Inclusion", item, nilotinib) == "met"
+    assert outcome("Inclusion", item, imatinib) == "not_met"
+
+
+def test_a_window_before_or_belongs_to_the_transplant_not_the_gvhd():
+    """'Prior allogeneic transplant within 6 months or active GVHD': either one excludes."""
+    item = "Prior allogeneic transplant within 6 months or active GVHD"
+    assert outcome("Exclusion", item, {"active_gvhd": True, **had("allogeneic_hsct", months=20)}) \
+        == "not_met"
+    assert outcome("Exclusion", item, {"active_gvhd": False, **had("allogeneic_hsct", months=2)}) \
+        == "not_met"
+
+
+@pytest.mark.parametrize(("item", "therapy"), [
+    ("Prior exposure to asparaginase-containing regimens", "asparaginase"),
+    ("Prior clofarabine-containing regimen", "clofarabine"),
+    ("Prior anti-CD20 therapy", "rituximab"),
+    ("Prior anti-CD38 monoclonal antibody therapy", "daratumumab"),
+    ("Prior treatment with a proteasome inhibitor", "bortezomib"),
+])
+def test_regimens_and_classes_with_one_profile_member(item, therapy):
+    """The profile's member of the class (or the drug of the regimen) excludes."""
+    assert outcome("Exclusion", item, had(therapy)) == "not_met"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+
+
+def test_a_complication_of_a_drug_asks_only_those_who_had_it():
+    """'Previous history of pancreatitis related to asparaginase': no asparaginase, clear."""
+    item = "Previous history of pancreatitis related to asparaginase"
+    assert outcome("Exclusion", item, had("blinatumomab")) == "met"
+    assert outcome("Exclusion", item, had("asparaginase")) == "not_screened"

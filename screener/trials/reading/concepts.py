@@ -704,14 +704,17 @@ _COUNT = (r"(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?(?P<n>one|two|three|[1
           r"(?:or\s+more\s+)?(?:different\s+|prior\s+|previous\s+|distinct\s+)*")
 #: "Intolerant to", "refractory to", "failed" a therapy: how it went.
 _OUTCOME = re.compile(
-    r"\b(?P<what>intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing|"
+    r"\b(?P<what>(?:intoleran(?:t|ce)|resistan(?:t|ce)|refractory)\s*(?:/|or|and/or)\s*"
+    r"(?:intoleran(?:t|ce)|resistan(?:t|ce)|refractory)|"
+    r"intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing|"
     r"(?:(?:relapsed|refractory|recurrent|progressive|resistant)(?:\s*(?:/|or|and/or)\s*"
     r"(?:relapsed|refractory))?\s+(?:disease|leuka?emia|all)\s+)?despite)\s+"
     r"(?:to\s+|of\s+|on\s+)?(?:(?:prior|previous)\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?"
     r"(?:" + _COUNT + r")?", re.IGNORECASE)
 _COMPLICATION_OF = re.compile(
     r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"
-    r"(?:previous|prior|earlier)\s+", re.IGNORECASE)
+    r"(?:(?:previous|prior|earlier)\s+|(?=[\w-]+\s*(?:therapy|treatment|use|exposure|"
+    r"administration)?\s*[.;,)]?\s*$))", re.IGNORECASE)
 #: "≥ 90 days after <therapy>": the wait is since the therapy named right after it.
 _WAIT_BEFORE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*\d+\s+"
                           r"(?:days?|weeks?|months?|years?)\s+(?:after|following)\s+"
@@ -758,6 +761,17 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
     if hit is None:
         return []
     names, t = hit
+    # "resistant to dasatinib or nilotinib": any of a list joined by "or"
+    end = t.end()
+    while True:
+        j = re.match(r"\s*(?:,\s*(?:or\s+)?|\s+or\s+|\s+and/or\s+)", rest[end:], re.I)
+        more = j and next(((n2, re.match(p, rest[end + j.end():], re.I)) for p, n2 in _THERAPIES
+                           if re.match(p, rest[end + j.end():], re.I)), None)
+        if not more:
+            break
+        names = sorted(set(names) | set(more[0]))
+        end += j.end() + more[1].end()
+    t = re.match(r"[\s\S]{%d}" % end, rest)
     if "multiagent_chemotherapy" in names or set(names) <= _ONE_OFF:
         # "refractory to (induction) chemotherapy" is the disease status, read as such;
         # a transplant that "failed" is a relapse after it
@@ -776,7 +790,11 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
         return [Reading({}, 0, 0, "", narrow=True)]
     therapies = sorted(names)
     said = " ".join(n_.replace("_", " ") for n_ in therapies)
-    if word.startswith("intoleran"):
+    if "intoleran" in word and re.search(r"resistan|refractory", word):
+        # "resistant or intolerant to": either outcome
+        rule = _leaf("prior_therapies", "received_with_outcome",
+                     {"therapies": therapies, "outcomes": ["refractory", "intolerant"]})
+    elif word.startswith("intoleran"):
         rule = _leaf("prior_therapies", "received_with_outcome",
                      {"therapies": therapies, "outcomes": ["intolerant"]})
     else:
@@ -925,6 +943,9 @@ def _therapies(text: str) -> list[Reading]:
     if outcome:
         return _therapy_outcome(text, outcome)
     complication = _COMPLICATION_OF.search(text)
+    if complication and not re.search(r"previous|prior|earlier", complication.group(0), re.I) and \
+            not therapies_named(text[complication.end():])[0]:
+        complication = None  # "due to leukemia": a cause, no therapy
     if complication:
         # "History of CRS grade 4 related to previous CAR T cell therapy": a complication the
         # profile does not hold, after a therapy it does -- the therapy raises the question
@@ -1038,6 +1059,11 @@ def _therapies(text: str) -> list[Reading]:
     first = min(found)
     extra = [Reading({"__span__": True}, s_, e_, "") for s_, e_, _ in found if s_ != first[0]]
     for _, e_, _ in found:
+        # "asparaginase-containing regimens", "a clofarabine-based therapy": the drug given
+        suffix = re.match(r"[- ](?:containing|based)\s+(?:regimens?|therap\w+|chemotherap\w+|"
+                          r"treatments?|protocols?)\b", text[e_:], re.I)
+        if suffix:
+            extra.append(Reading({"__span__": True}, e_, e_ + suffix.end(), ""))
         # "monoclonal antibodies (rituximab, alemtuzumab)": examples of the class just named
         ex = re.match(r"\s*\((?:e\.g\.,?\s*|such\s+as\s+|including\s+)?([^()]*)\)", text[e_:])
         if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|and|or", w)
@@ -1113,6 +1139,12 @@ def _gvhd(text: str) -> list[Reading]:
     # The words around the GVHD up to the nearest comma, semicolon or full stop are what
     # qualifies it (a "within 6 months" of another condition in the list does not).
     region_start = max(text.rfind(c, 0, m.start()) for c in ",;.") + 1
+    # "Prior allogeneic transplant within 6 months or active GVHD": what comes before the
+    # "or" qualifies the other alternative, not the GVHD
+    alone = re.search(r"\bor\s+(?=(?:(?:active|acute|chronic|current|ongoing|and|or|/)\s*)*$)",
+                      text[region_start:m.start()], re.I)
+    if alone:
+        region_start += alone.end()
     ends = [i for i in (text.find(",", m.end()), text.find(";", m.end()),
                         text.find(". ", m.end())) if i >= 0]
     region_end = min(ends) if ends else len(text.rstrip(" .;,"))
