@@ -355,3 +355,18 @@ def test_a_complication_of_a_drug_asks_only_those_who_had_it():
     item = "Previous history of pancreatitis related to asparaginase"
     assert outcome("Exclusion", item, had("blinatumomab")) == "met"
     assert outcome("Exclusion", item, had("asparaginase")) == "not_screened"
+
+
+# ------------------------------------------------------------------ pregnancy
+@pytest.mark.parametrize("item", [
+    "Is pregnant or breastfeeding or planning to become pregnant during the study",
+    "Women who are pregnant or breastfeeding, or who plan to become pregnant within 12 months",
+    "Female subjects who are pregnant, breastfeeding, or of childbearing potential not using "
+    "effective contraception",
+    "Pregnancy (positive serum or urine pregnancy test) or breastfeeding",
+    "Currently pregnant or lactating, or planning pregnancy",
+])
+def test_pregnancy_beside_a_plan_or_contraception_still_excludes(item):
+    """Pregnant or breastfeeding excludes; the plan or contraception part is the study team's."""
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": True}) == "not_met"
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": False}) == "met"

@@ -1464,6 +1464,9 @@ def _pregnancy(text: str) -> list[Reading]:
     and a "no" still clears it).
     """
     preg = re.search(r"\b(?:positive\s+(?:serum\s+|urine\s+)?)?pregnan(?:t|cy)\b"
+                     # "pregnant (positive beta-hCG test)": how it is known, the same answer
+                     r"(?:\s*\((?:as\s+(?:confirmed|determined|evidenced|shown)\s+by\s+)?(?:an?\s+)?"
+                     r"positive\s+[^()]{0,40}?\btest\b[^()]{0,30}\))?"
                      r"(?:\s+or\s+(?:a\s+)?positive\s+(?:serum\s+|urine\s+)?pregnancy\s+test"
                      r"(?:\s*\((?:urine|serum|blood)\s[^()]{0,60}\))?)?",
                      text, re.I)
@@ -1475,7 +1478,10 @@ def _pregnancy(text: str) -> list[Reading]:
     # plan) count in the part of the text that holds the mention: "Nursing women or women
     # of childbearing potential not willing to use contraception" names nursing plainly,
     # and the contraception is another alternative, about other people.
-    local = _pregnancy_part(text, min(m.start() for m in found), max(m.end() for m in found))
+    masked = text
+    for m in found:  # (what the mentions hold -- "(positive beta-hCG test)" -- is theirs)
+        masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+    local = _pregnancy_part(masked, min(m.start() for m in found), max(m.end() for m in found))
     local = re.sub(r"\bpositive\s+(?:serum\s+|urine\s+)?pregnancy\s+test\b", " ", local,
                    flags=re.I)  # a positive pregnancy test is being pregnant
     if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
@@ -1493,8 +1499,8 @@ def _pregnancy(text: str) -> list[Reading]:
 #: Where another alternative about other people (or another sentence) begins.
 _PREGNANCY_PARTS = re.compile(
     r"[;(]|\.(?:\s|$)|\bor\s+(?=(?:\w+\s+){0,3}?(?:of\s+(?:child[- ]?bearing|reproductive)|"
-    r"males?\b|men\b|sexually\b|(?:planning|plan|plans|intend\w*|wish\w*|expect\w*)\s+to\s+"
-    r"(?:become|get)\s+pregnant\b))", re.IGNORECASE)
+    r"males?\b|men\b|sexually\b|(?:planning|plan|plans|intend\w*|intent\w*|wish\w*|expect\w*)\s+to\s+"
+    r"(?:become|get)\s+pregnant\b|planning\s+(?:a\s+)?pregnancy\b))", re.IGNORECASE)
 
 
 def _pregnancy_part(text: str, start: int, end: int) -> str:

@@ -175,6 +175,15 @@ _OTHER_PEOPLE = re.compile(
     r"whose|unwilling|unable|refusing))", re.IGNORECASE)
 
 
+#: "... or planning to become pregnant during the study", "..., or of childbearing potential
+#: not using contraception": another excluding alternative, about a plan (left unread).
+_PLANS = re.compile(
+    r"[,;]?\s*\bor\s+(?:who\s+|are\s+|is\s+|who\s+(?:are|is)\s+)?(?:(?:planning|plans?|intend\w*|intent\w*|"
+    r"intention|wish\w*|expect\w*|desire\w*)\s+(?:to\s+)?(?:become|get)\s+pregnant\b|planning\s+"
+    r"(?:a\s+)?pregnancy\b|(?:women\s+|females\s+)?of\s+child[- ]?bearing\s+potential\b)",
+    re.IGNORECASE)
+
+
 _REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:potential|possible|"
                      r"unknown)|given\s+the\s+(?:potential|possible)|since(?=\s+(?:\w+\s+){0,3}?"
                      r"(?:toxicit\w+|teratogen\w+|harm\w*|risks?)\b))\b.*$", re.IGNORECASE)
@@ -481,6 +490,9 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     for r in readings:
         if r.rule.get("__settles__"):
             settled = settled[:r.start] + " " * (r.end - r.start) + settled[r.end:]
+    plans = _PLANS.search(text, max(r.end for r in rules)) if kind == EXCLUSION else None
+    if plans:  # ("or who plan to become pregnant": the alternative left unread below)
+        settled = settled[:plans.start()] + " " * (len(settled) - plans.start())
     if clauses.doubtful(settled, [(r.start, r.end) for r in rules]):
         return None
     ages = [r for r in rules if _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
@@ -516,7 +528,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # starts another excluding alternative; each alternative excludes on its own,
         # so what we read excludes whatever that one says (and it is left unread).
         last = max(r.end for r in readings)
-        other = _OTHER_PEOPLE.search(text, last)
+        other = _OTHER_PEOPLE.search(text, last) or _PLANS.search(text, last)
         if other:
             text = text[:other.start()] + " " * (len(text) - other.start())
     says_excluded = bool(_SAYS_EXCLUDED.search(text))
