@@ -370,3 +370,21 @@ def test_pregnancy_beside_a_plan_or_contraception_still_excludes(item):
     """Pregnant or breastfeeding excludes; the plan or contraception part is the study team's."""
     assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": True}) == "not_met"
     assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": False}) == "met"
+
+
+# ------------------------------------------------------------------ seizures, CNS disorders
+@pytest.mark.parametrize("item", [
+    "Known CNS disorders such as seizure disorder, cerebrovascular ischemia/hemorrhage, dementia",
+    "Presence of CNS pathology including seizure disorder",
+    "Pre-existing CNS disorder",
+])
+def test_a_cns_disorder_with_examples_asks_those_with_one(item):
+    """A brain disease goes to the study team (which kind, they say); none clears it."""
+    assert outcome("Exclusion", item, {"seizure_disorder": True}) == "not_screened"
+    assert outcome("Exclusion", item, {"seizure_disorder": False}) == "met"
+
+
+def test_examples_beside_leukemia_in_the_cns_are_not_read_as_one_list():
+    """'... such as seizure disorder, or CNS involvement': the list holds another condition."""
+    item = "Presence of CNS disorder, such as seizure disorder, dementia, or CNS involvement"
+    assert outcome("Exclusion", item, {"seizure_disorder": False, "cns_status": "cns3"}) != "met"

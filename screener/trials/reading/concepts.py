@@ -1293,13 +1293,28 @@ def _seizure(text: str) -> list[Reading]:
                           "seizures (a seizure disorder)", excluding_only=True))
     if not found:
         return []
-    if re.search(r"\bgrade|\buncontrolled|\brequir|\bpersistent|\bclinically|\bsevere|"
-                 r"\bsignificant|\brelevant|\bunrelated|\bsecondary|\bdue\s+to|leuk", text, re.I):
+    # "CNS disorders such as seizure disorder, cerebrovascular ischemia, dementia": examples
+    # of the kind the study means; a "yes" may be another kind (the study team's)
+    # -- only where the disorder opens the clause: after another condition ("CNS leukemia, or
+    # ..."), the list may not be all the clause says
+    opens = re.fullmatch(r"\W*(?:(?:known|presence|history|pre-?existing|prior|current|active|or|"
+                         r"of|any|a|an|the|patients?|subjects?|with|significant|clinically|"
+                         r"relevant)\W+)*", text[:found[0].start], re.I)
+    examples = re.search(r"[,(]?\s*\b(?:such\s+as|including|e\.g\.,?|i\.e\.,?)\s", text[found[0].start:],
+                         re.I) if opens and not re.search(
+        r"leuk|cns\s*-?[123]\b|\bcsf\b|cerebrospinal|blast|malignan|lymphoma|involvement|"
+        r"(?:cns|nervous\s+system)\s+disease",
+        text, re.I) else None
+    if re.search(r"\bgrade|\buncontrolled|\bnot\s+controlled|\brequir|\bpersistent|\bclinically|"
+                 r"\bsevere|\bsignificant|\brelevant|\bunrelated|\bsecondary|\bdue\s+to|leuk",
+                 text, re.I) or examples or (opens and re.search(r"\bpre-?existing", text, re.I)):
         first = found[0]
+        settles = [Reading({"__span__": True, "__settles__": True},
+                           found[0].start + examples.start(), len(text), "")] if examples else []
         return [Reading({"all": [first.rule, {"not_screened": "whether it is the kind the "
                                                               "study means"}]},
                         first.start, first.end, first.words, whole=True,
-                        excluding_only=first.excluding_only)]
+                        excluding_only=first.excluding_only), *settles]
     return _merge_same(found)
 
 
