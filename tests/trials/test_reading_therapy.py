@@ -388,3 +388,36 @@ def test_examples_beside_leukemia_in_the_cns_are_not_read_as_one_list():
     """'... such as seizure disorder, or CNS involvement': the list holds another condition."""
     item = "Presence of CNS disorder, such as seizure disorder, dementia, or CNS involvement"
     assert outcome("Exclusion", item, {"seizure_disorder": False, "cns_status": "cns3"}) != "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Patients with known HIV infection are ineligible because of the increased risk of lethal "
+    "infections when treated with marrow-suppressive therapy",
+    "HIV 1/2 antibody positive",
+    "Positive for human immunodeficiency virus (HIV) antibody",
+])
+def test_hiv_in_cooperative_group_wordings(item):
+    """HIV excludes (the reason after 'because' adds no condition); no HIV clears it."""
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": False}}) == "met"
+
+
+def test_a_reason_that_opens_a_sentence_is_not_cut_from_what_follows():
+    """'Because ... breastfeeding should be discontinued if ...': no exclusion of breastfeeding."""
+    item = ("Pregnant women are excluded from this study because many of the agents used have "
+            "potential for teratogenic effects. Because there is an unknown but potential risk of "
+            "adverse events in nursing infants, breastfeeding should be discontinued if the mother "
+            "is enrolled.")
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": True}) == "not_screened"
+
+
+def test_infectious_hepatitis_type_b_or_c():
+    """'Known positive for HIV or infectious hepatitis, type B or C' (COG): HIV or hepatitis B
+    excludes; without either, whether a past hepatitis counts is for the study team."""
+    item = "Known positive for HIV or infectious hepatitis, type B or C"
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": True,
+                                                      "hepatitis_c": False}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": False}}) == "not_screened"

@@ -1592,11 +1592,17 @@ def _uncontrolled(m: re.Match, text: str) -> Reading:
 @recogniser
 def _infections(text: str) -> list[Reading]:
     out = []
+    # "... are ineligible because of the increased risk of lethal infections when treated with
+    # marrow-suppressive therapy": the reason says nothing more of the condition
+    reason = re.search(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:increased\s+|potential\s+)?risk|"
+                       r"given\s+the\s+(?:increased\s+)?risk)\b.*$", text, re.I)
+    if reason and re.search(r"hiv|hepatitis|hbv|hcv|infect", text[:reason.start()], re.I):
+        text = text[:reason.start()] + " " * (len(text) - reason.start())
     untested = (r"(?:\s*\((?:hiv\s+)?(?:testing|test|screening)\s+(?:is\s+)?not\s+(?:required|"
                 r"mandatory|necessary|needed)[^()]*\))?")
-    for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1|2|1/2))?(?:\s*/\s*aids\b)?(?:\s+(?:infection|"
-                         r"positiv\w*|seropositiv\w*|antibod\w*))?|\bhuman\s+immunodeficiency\s+"
-                         r"virus(?:\s+\(hiv\))?(?:\s+infection)?)" + untested, text, re.I):
+    for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1/2|1|2))?(?:\s*/\s*aids\b)?|\bhuman\s+immunodeficiency\s+"
+                         r"virus(?:\s+\(hiv(?:-?[12])?\))?)(?:\s+(?:infection|antibod\w*|test))?"
+                         r"(?:\s+(?:positiv\w*|seropositiv\w*|\+))?" + untested, text, re.I):
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
     if not out:
         # AIDS is HIV grown worse: it excludes people with HIV, but "no AIDS" is no "no HIV"
@@ -1604,6 +1610,14 @@ def _infections(text: str) -> list[Reading]:
                              r"(?-i:\bAIDS\b)", text, re.I):
             out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "AIDS",
                                excluding_only=True))
+    # "infectious hepatitis, type B or C" (COG): hepatitis B or C, active or not unsaid
+    for m in re.finditer(r"\binfectious\s+hepatitis,?\s+(?:types?\s+)?b\s*(?:,|or|and|and/or)\s*c\b",
+                         text, re.I):
+        for field in ("infections.hepatitis_b", "infections.hepatitis_c"):
+            out.append(Reading({"any": [_leaf(field, "is", True),
+                                        {"not_screened": "hepatitis that is not active (past or "
+                                                         "latent)"}]},
+                               m.start(), m.end(), "hepatitis", covers=True))
     # "hepatitis B (HBsAg positive or HBV DNA detectable)", "active hepatitis C (HCV RNA
     # positive)": the bracket says which test makes it; a blood test of the virus itself (DNA,
     # RNA) or the word active is active hepatitis, a surface antigen alone may be a carrier

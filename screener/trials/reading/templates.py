@@ -490,6 +490,9 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     for r in readings:
         if r.rule.get("__settles__"):
             settled = settled[:r.start] + " " * (r.end - r.start) + settled[r.end:]
+    reason = _REASON.search(settled, max(r.end for r in rules))
+    if reason:  # ("... because of the risk ... when treated with ...": no condition of its own)
+        settled = settled[:reason.start()] + " " * (len(settled) - reason.start())
     plans = _PLANS.search(text, max(r.end for r in rules)) if kind == EXCLUSION else None
     if plans:  # ("or who plan to become pregnant": the alternative left unread below)
         settled = settled[:plans.start()] + " " * (len(settled) - plans.start())
