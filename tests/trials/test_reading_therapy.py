@@ -421,3 +421,14 @@ def test_infectious_hepatitis_type_b_or_c():
                                                       "hepatitis_c": False}}) == "not_met"
     assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
                                                       "hepatitis_c": False}}) == "not_screened"
+
+
+def test_a_transplant_heading_over_its_wait():
+    """'Stem cell transplant or rescue: At least 3 months must have elapsed since HSCT and no
+    evidence of active GVHD': a transplant 1 month ago rules out, one 2 years ago does not."""
+    item = ("Stem cell transplant or rescue: At least 3 months must have elapsed since HSCT and no "
+            "evidence of active GVHD")
+    assert outcome("Inclusion", item, {"active_gvhd": False,
+                                       **had("allogeneic_hsct", months=1)}) == "not_met"
+    assert outcome("Inclusion", item, {"active_gvhd": False,
+                                       **had("allogeneic_hsct", months=24)}) == "met"

@@ -256,6 +256,18 @@ _A_LIST = re.compile(r"\bor\b|\bone\s+of\b|\bany\s+of\b|\bfollowing\b|(?:^|\s)(?
                      r"\bdefined\b", re.IGNORECASE)
 
 
+_THERAPY_LABEL = re.compile(r"^\W*(?P<label>[A-Za-z][\w\s()/-]{2,60}?)\s*:\s*(?P<body>\S.*)$")
+
+
+def _label_of(label: str, body: str) -> bool:
+    """A heading that only names the transplant its body speaks of (and nothing else)."""
+    named, left = therapies_named(label)
+    words = re.findall(r"[a-z]+", left.lower())
+    return bool(named) and named <= {"allogeneic_hsct", "autologous_hsct"} and all(
+        w in ("or", "and", "rescue", "infusion", "infusions", "prior", "previous", "hsct", "sct")
+        for w in words) and named <= therapies_named(body)[0]
+
+
 def _names_whom(text: str) -> bool:
     """"Ph+ patients must have failed bosutinib": the head names the people the requirement
     is for. When the requirement was not read (the implication above answered nothing), the
@@ -769,6 +781,13 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     scoped = _colon_scope(kind, text) if not strict else None
     if scoped is not None:
         return scoped or None
+    label = _THERAPY_LABEL.match(text) if not strict else None
+    if label and _label_of(label.group("label"), label.group("body")):
+        # "Stem cell transplant or rescue: At least 3 months must have elapsed since HSCT":
+        # the label names what the body says again (COG's prior-therapy headings)
+        body = read_text(kind, label.group("body"))
+        if body is not None:
+            return body
     if not strict and (_REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
                        or _AGE_COLON.match(text) or _names_whom(text)):
         return None  # required of some people only, and we could not read whom: never of all
