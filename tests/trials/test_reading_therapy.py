@@ -432,3 +432,12 @@ def test_a_transplant_heading_over_its_wait():
                                        **had("allogeneic_hsct", months=1)}) == "not_met"
     assert outcome("Inclusion", item, {"active_gvhd": False,
                                        **had("allogeneic_hsct", months=24)}) == "met"
+
+
+def test_a_karnofsky_score_of_a_range():
+    """'ECOG 0 to 2, or Karnofsky score of 60-100%': Karnofsky 70 meets it, 40 does not."""
+    item = "ECOG performance status of 0 to 2, or Karnofsky score of 60-100%"
+    assert outcome("Inclusion", item, {"performance_status": {"scale": "karnofsky",
+                                                              "score": 70}}) == "met"
+    assert outcome("Inclusion", item, {"performance_status": {"scale": "karnofsky",
+                                                              "score": 40}}) == "not_met"

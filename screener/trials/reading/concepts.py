@@ -1226,7 +1226,7 @@ def _performance(text: str) -> list[Reading]:
     kps = (r"\b(?:karnofsky|karnovsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?"
            r"(?:\s*(?:or|and/or|/)\s*(?:karnofsky|karnovsky|lansky|kps|lps)"
            r"(?:\s*\((?:kps|lps|age[^)]*)\))?)?"
-           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s+(?:score|of|is|must\s+be))?"
+           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s+(?:score|of|is|must\s+be)){0,2}"
            r"\s*")
     for m in re.finditer(kps + rf"(?:{_CMP}\s*(?P<num>\d{{2,3}})\s*%?|(?P<lo>\d{{2}})\s*%?\s*"
                          rf"(?:-|–|to)\s*100\s*%?)", text, re.I):
