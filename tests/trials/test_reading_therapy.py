@@ -441,3 +441,32 @@ def test_a_karnofsky_score_of_a_range():
                                                               "score": 70}}) == "met"
     assert outcome("Inclusion", item, {"performance_status": {"scale": "karnofsky",
                                                               "score": 40}}) == "not_met"
+
+
+@pytest.mark.parametrize(("item", "value"), [
+    ("Creatinine clearance ≥ 60 mL/min/1.73 m2 by Schwartz formula", 60),
+    ("Estimated creatinine clearance ≥ 60 mL/min (Cockcroft-Gault)", 60),
+    ("Adequate renal function defined as creatinine clearance ≥ 60 mL/min", 60),
+])
+def test_kidney_function_with_its_method(item, value):
+    """The formula named is how it is measured: 40 mL/min is below, 90 above."""
+    assert outcome("Inclusion", item, {"organ_function": {
+        "creatinine_clearance_ml_min": 40}}) == "not_met"
+    assert outcome("Inclusion", item, {"organ_function": {
+        "creatinine_clearance_ml_min": 90}}) == "met"
+
+
+def test_the_long_name_of_alt_is_not_ast():
+    """'Serum glutamic pyruvic transaminase (SGPT) (ALT) <= 5 x ULN' limits ALT only."""
+    item = "Serum glutamic pyruvic transaminase (SGPT) (ALT) ≤ 5 x ULN"
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 2, "ast_x_uln": 9}}) == \
+        "met"
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 7}}) == "not_met"
+
+
+def test_a_limit_lifted_when_elevated_by_leukemic_infiltration():
+    """'Bilirubin <= 3 x ULN for age (unless elevated due to leukemic infiltration)'."""
+    item = "Bilirubin ≤ 3 x ULN for age (unless elevated due to leukemic infiltration)"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 5}}) == \
+        "not_screened"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1}}) == "met"

@@ -1761,9 +1761,9 @@ _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institution
 def _organ(text: str) -> list[Reading]:
     out = []
     lab = (r"(?:serum\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|aspartate\s+"
-           r"aminotransferase|transaminases?|serum\s+glutamate\s+pyruvate\s+transaminase|"
-           r"serum\s+glutamic\s+oxaloacetic\s+transaminase)"
-           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)\))?")
+           r"aminotransferase|transaminases?|serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)\s+"
+           r"transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
+           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)\)){0,2}")
     # Liver tests the profile does not hold, named in the same breath: never converted,
     # left to the study team beside the ALT/AST the profile holds.
     other = (r"(?:ggt|gamma[- ]?gt|gamma[- ]?glutamyl\s*transferase|alkaline\s+phosphatase|"
@@ -1775,6 +1775,10 @@ def _organ(text: str) -> list[Reading]:
                          text, re.I):
         what = m.group("what").lower()
         named = re.sub(other, " ", what, flags=re.I)
+        unheld = named != what  # a liver test the profile does not hold is named too
+        # (the long names say which transaminase: pyruvic is ALT, oxaloacetic is AST)
+        named = re.sub(r"serum\s+glutam\w+[- ]pyruv\w+\s+transaminase", "alt", named)
+        named = re.sub(r"serum\s+glutam\w+[- ]oxaloacetic\s+transaminase", "ast", named)
         fields = []
         if re.search(r"alt|sgpt|\bgpt|alanine|transaminase", named):
             fields.append("organ_function.alt_x_uln")
@@ -1784,7 +1788,7 @@ def _organ(text: str) -> list[Reading]:
             continue
         cmp = _op(m.group("cmp"))
         leaves = [_leaf(f, cmp, _num(m.group("num"))) for f in fields]
-        if named != what:
+        if unheld:
             leaves.append({"not_screened": "the other liver tests named (not in the profile)"})
         if len(leaves) == 1:
             out.append(Reading(leaves[0], m.start(), m.end(), "liver enzyme level"))
@@ -1810,12 +1814,15 @@ def _organ(text: str) -> list[Reading]:
         if not re.search(r"direct|conjugated|gilbert|\bmg\b|μmol|umol", text, re.I):
             out.append(Reading(_leaf("organ_function.bilirubin_x_uln", "lte", 1), m.start(),
                                m.end(), "bilirubin level"))
-    method = (r"(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
+    method = (r"(?:(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
               r"estimated\s+by|calculated\s+by)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(?:collection|"
-              r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)")
+              r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)"
+              r"(?:\s+(?:formula|equation|method))?|\((?:cockcroft[- ]gault|schwartz|mdrd|"
+              r"ckd-?epi)(?:\s+(?:formula|equation|method))?\))")
     # (an estimated or measured GFR is read as the profile's creatinine clearance: both
     # stand for the same kidney function in mL/min, and trials give them as alternatives)
-    for m in re.finditer(rf"\b(?:creatinine\s+clearance|crcl|cr\s*cl|e?gfr|(?:estimated\s+|"
+    for m in re.finditer(rf"\b(?:(?:estimated|calculated|measured)\s+)?(?:creatinine\s+clearance|"
+                         rf"crcl|cr\s*cl|e?gfr|(?:estimated\s+|"
                          rf"radioisotope\s+|measured\s+)?glomerular\s+filtration\s+rate)"
                          rf"(?:\s*\((?:crcl|e?gfr)\))?"
                          rf"(?:\s*\({method}(?:\s+or\s+[\w'-]+)?\))?"
@@ -1854,13 +1861,14 @@ _LAB_EXCEPT = re.compile(
     r"(?:unless|except(?:\s+(?:if|when|in))?|if|when|in\s+(?:patients|subjects|participants|"
     r"the\s+(?:case|setting|presence)\s+of))\s+"
     r"(?:(?:it\s+is|they\s+are|(?:the\s+)?(?:patient|subject|participant)s?\s+(?:has|have)|"
+    r"elevated|increased|raised|abnormal|(?:this\s+)?(?:is\s+)?|"
     r"patients\s+with|subjects\s+with|participants\s+with|there\s+is|considered|thought\s+to\s+be|"
     r"felt\s+to\s+be|judged\s+to\s+be|believed\s+to\s+be|clearly|documented|known|presumed|"
     r"(?:due|related|secondary|attributable|attributed)\s+to|the|underlying|by\s+the\s+"
     r"investigator)\s+)*"
     r"(?P<why>(?:leuka?emi\w*|disease|malignan\w*|(?:liver|hepatic)\s+(?:involvement|infiltration)|"
     r"gilbert\W?s?|ha?emoly\w+|(?-i:ALL)|organ\s+involvement)"
-    r"(?:\s+(?:involvement|infiltration|syndrome|disease|of\s+the\s+liver|by\s+(?:the\s+)?"
+    r"(?:\s+(?:organ|involvement|infiltration|syndrome|disease|of\s+the\s+liver|by\s+(?:the\s+)?"
     r"(?:leuka?emia|disease)))*)\s*\)?(?=\s*(?:$|[;,.]|and\b|or\b))", re.IGNORECASE)
 
 

@@ -54,6 +54,7 @@ negative mutation mutations echocardiogram echocardiography echo muga radionucli
 scan ventriculography gated
 fluorescent polymerase chain reaction rearrangement rearrangements rearranged fusion
 local institutional central laboratory lab sample aspirate biopsy
+adequate renal cardiac kidney function multigated acquisition
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
