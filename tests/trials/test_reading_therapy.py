@@ -470,3 +470,12 @@ def test_a_limit_lifted_when_elevated_by_leukemic_infiltration():
     assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 5}}) == \
         "not_screened"
     assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1}}) == "met"
+
+
+def test_failed_or_intolerant():
+    """'Failed or intolerant of imatinib': intolerance meets it; never having had it does not."""
+    item = "Failed or intolerant of imatinib"
+    intolerant = {"prior_therapies": [{"therapy": "imatinib", "months_since_last_dose": 2,
+                                       "outcome": "intolerant"}]}
+    assert outcome("Inclusion", item, intolerant) == "met"
+    assert outcome("Inclusion", item, had("dasatinib")) == "not_met"

@@ -706,6 +706,7 @@ _COUNT = (r"(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?(?P<n>one|two|three|[1
 _OUTCOME = re.compile(
     r"\b(?P<what>(?:intoleran(?:t|ce)|resistan(?:t|ce)|refractory)\s*(?:/|or|and/or)\s*"
     r"(?:intoleran(?:t|ce)|resistan(?:t|ce)|refractory)|"
+    r"(?:failed|failure\s+of)\s+or\s+(?:(?:be|been|are|is|were|was)\s+)?intoleran(?:t|ce)|"
     r"intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing|"
     r"(?:(?:relapsed|refractory|recurrent|progressive|resistant)(?:\s*(?:/|or|and/or)\s*"
     r"(?:relapsed|refractory))?\s+(?:disease|leuka?emia|all)\s+)?despite)\s+"
@@ -790,10 +791,15 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
         return [Reading({}, 0, 0, "", narrow=True)]
     therapies = sorted(names)
     said = " ".join(n_.replace("_", " ") for n_ in therapies)
-    if "intoleran" in word and re.search(r"resistan|refractory", word):
-        # "resistant or intolerant to": either outcome
+    if "intoleran" in word and re.search(r"resistan|refractory|fail", word):
+        # "resistant or intolerant to": either outcome ("failed": a relapse after a response
+        # to it too, which the study team tells apart)
         rule = _leaf("prior_therapies", "received_with_outcome",
                      {"therapies": therapies, "outcomes": ["refractory", "intolerant"]})
+        if word.startswith("fail"):
+            rule = {"any": [rule, {"all": [
+                _leaf("prior_therapies", "received", therapies),
+                {"not_screened": "a relapse after a response to it"}]}]}
     elif word.startswith("intoleran"):
         rule = _leaf("prior_therapies", "received_with_outcome",
                      {"therapies": therapies, "outcomes": ["intolerant"]})
