@@ -772,7 +772,7 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
             break
         names = sorted(set(names) | set(more[0]))
         end += j.end() + more[1].end()
-    t = re.match(r"[\s\S]{%d}" % end, rest)
+    t = re.match(rf"[\s\S]{{{end}}}", rest)
     if "multiagent_chemotherapy" in names or set(names) <= _ONE_OFF:
         # "refractory to (induction) chemotherapy" is the disease status, read as such;
         # a transplant that "failed" is a relapse after it
@@ -1306,8 +1306,8 @@ def _seizure(text: str) -> list[Reading]:
     opens = re.fullmatch(r"\W*(?:(?:known|presence|history|pre-?existing|prior|current|active|or|"
                          r"of|any|a|an|the|patients?|subjects?|with|significant|clinically|"
                          r"relevant)\W+)*", text[:found[0].start], re.I)
-    examples = re.search(r"[,(]?\s*\b(?:such\s+as|including|e\.g\.,?|i\.e\.,?)\s", text[found[0].start:],
-                         re.I) if opens and not re.search(
+    examples = re.search(r"[,(]?\s*\b(?:such\s+as|including|e\.g\.,?|i\.e\.,?)\s",
+                         text[found[0].start:], re.I) if opens and not re.search(
         r"leuk|cns\s*-?[123]\b|\bcsf\b|cerebrospinal|blast|malignan|lymphoma|involvement|"
         r"(?:cns|nervous\s+system)\s+disease",
         text, re.I) else None
@@ -1606,8 +1606,8 @@ def _infections(text: str) -> list[Reading]:
         text = text[:reason.start()] + " " * (len(text) - reason.start())
     untested = (r"(?:\s*\((?:hiv\s+)?(?:testing|test|screening)\s+(?:is\s+)?not\s+(?:required|"
                 r"mandatory|necessary|needed)[^()]*\))?")
-    for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1/2|1|2))?(?:\s*/\s*aids\b)?|\bhuman\s+immunodeficiency\s+"
-                         r"virus(?:\s+\(hiv(?:-?[12])?\))?)(?:\s+(?:infection|antibod\w*|test))?"
+    for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1/2|1|2))?(?:\s*/\s*aids\b)?|"
+                         r"\bhuman\s+immunodeficiency\s+virus(?:\s+\(hiv(?:-?[12])?\))?)(?:\s+(?:infection|antibod\w*|test))?"
                          r"(?:\s+(?:positiv\w*|seropositiv\w*|\+))?" + untested, text, re.I):
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
     if not out:
@@ -1617,8 +1617,8 @@ def _infections(text: str) -> list[Reading]:
             out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "AIDS",
                                excluding_only=True))
     # "infectious hepatitis, type B or C" (COG): hepatitis B or C, active or not unsaid
-    for m in re.finditer(r"\binfectious\s+hepatitis,?\s+(?:types?\s+)?b\s*(?:,|or|and|and/or)\s*c\b",
-                         text, re.I):
+    for m in re.finditer(r"\binfectious\s+hepatitis,?\s+(?:types?\s+)?b\s*"
+                         r"(?:,|or|and|and/or)\s*c\b", text, re.I):
         for field in ("infections.hepatitis_b", "infections.hepatitis_c"):
             out.append(Reading({"any": [_leaf(field, "is", True),
                                         {"not_screened": "hepatitis that is not active (past or "
@@ -1655,7 +1655,8 @@ def _infections(text: str) -> list[Reading]:
                r"(?:\s+virus)?)\s*(?:\(hcv\)\s*)?(?:rna|ribonucleic\s+acid(?:\s*\(hcv\s+rna\))?)")
     for m in re.finditer(rf"(?<!un)(?:detectable|positive|quantifiable)\s+(?:for\s+|serum\s+)?"
                          rf"(?P<a>{viremia})|(?P<b>{viremia})(?:\s+(?:level|test|pcr))?\s*"
-                         rf"(?:\+|positive|positivity|(?<!un)detectable|(?<!un)detected)\b", text, re.I):
+                         rf"(?:\+|positive|positivity|(?<!un)detectable|(?<!un)detected)\b",
+                         text, re.I):
         if any(r.covers and r.start <= m.start() < r.end for r in out):
             continue  # the bracket of a hepatitis just read
         which = (m.group("a") or m.group("b")).lower()
@@ -2147,11 +2148,12 @@ def _age(text: str) -> list[Reading]:
         # "Children 1-17 years and adults 18-25 years", "1 to 21 years (Part 1) and 1 to 30
         # years (Part 2)": two groups of people, each with its range -- any of them, never
         # both (that would take no one, or only the narrower group)
-        if len(ranges) != len(out) or len({field for r in out for field in _rule_fields(r.rule)}) > 1:
+        fields = {field for r in out for field in _rule_fields(r.rule)}
+        if len(ranges) != len(out) or len(fields) > 1:
             return [Reading({}, 0, 0, "", narrow=True)]
         start, end = min(r.start for r in out), max(r.end for r in out)
-        lead = re.search(r"(?:\b(?:children|paediatric|pediatric|adolescents?|adults?|young\s+adults?|"
-                         r"infants?)\s+(?:(?:patients|participants|subjects)\s+)?(?:aged?\s+)?)$",
+        lead = re.search(r"(?:\b(?:children|paediatric|pediatric|adolescents?|adults?|"
+                         r"young\s+adults?|infants?)\s+(?:(?:patients|participants|subjects)\s+)?(?:aged?\s+)?)$",
                          text[:start], re.I)
         tail = re.match(r"\s*\([^()]{1,40}\)", text[end:])
         return [Reading({"any": [r.rule for r in out]}, lead.start() if lead else start,
