@@ -44,7 +44,15 @@ from ...eligibility.rules import RuleError, build_node
 from . import clauses
 from .concepts import Reading, _disease_status, _philadelphia, _readings
 from .segment import _LEAD_ALTERNATIVES, EXCLUSION, INCLUSION, Item
-from .templates import _A_LIST, _HARMLESS, _NEGATION, _implication, plain_list_words, read_text
+from .templates import (
+    _A_LIST,
+    _HARMLESS,
+    _NEGATION,
+    _implication,
+    _names_whom,
+    plain_list_words,
+    read_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -599,8 +607,9 @@ def _core_reading(item: Item) -> dict | None:
     a match never makes it "met" on its own.
     """
     text = item.text if not item.subs else " ".join([item.head, *item.subs])
-    if item.kind != INCLUSION or clauses.says_doubt(text) or _NOT_A_CORE.search(text):
-        return None
+    if item.kind != INCLUSION or clauses.says_doubt(text) or _NOT_A_CORE.search(text) or (
+            _names_whom(text)):
+        return None  # ("Ph+ patients must have ...": Ph+ says whom, it is no core)
     leaves, spans = [], []
     for found in (_disease_status(text), _philadelphia(text)):
         spans += found

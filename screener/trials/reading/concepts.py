@@ -14,6 +14,7 @@ requires, excludes or permits the condition: ``templates`` does.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -703,14 +704,18 @@ _COUNT = (r"(?:(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*)?(?P<n>one|two|three|[1
           r"(?:or\s+more\s+)?(?:different\s+|prior\s+|previous\s+|distinct\s+)*")
 #: "Intolerant to", "refractory to", "failed" a therapy: how it went.
 _OUTCOME = re.compile(
-    r"\b(?P<what>intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing|"
+    r"\b(?P<what>(?:intoleran(?:t|ce)|resistan(?:t|ce)|refractory)\s*(?:/|or|and/or)\s*"
+    r"(?:intoleran(?:t|ce)|resistan(?:t|ce)|refractory)|"
+    r"(?:failed|failure\s+of)\s+or\s+(?:(?:be|been|are|is|were|was)\s+)?intoleran(?:t|ce)|"
+    r"intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing|"
     r"(?:(?:relapsed|refractory|recurrent|progressive|resistant)(?:\s*(?:/|or|and/or)\s*"
     r"(?:relapsed|refractory))?\s+(?:disease|leuka?emia|all)\s+)?despite)\s+"
     r"(?:to\s+|of\s+|on\s+)?(?:(?:prior|previous)\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?"
     r"(?:" + _COUNT + r")?", re.IGNORECASE)
 _COMPLICATION_OF = re.compile(
     r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"
-    r"(?:previous|prior|earlier)\s+", re.IGNORECASE)
+    r"(?:(?:previous|prior|earlier)\s+|(?=[\w-]+\s*(?:therapy|treatment|use|exposure|"
+    r"administration)?\s*[.;,)]?\s*$))", re.IGNORECASE)
 #: "≥ 90 days after <therapy>": the wait is since the therapy named right after it.
 _WAIT_BEFORE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*\d+\s+"
                           r"(?:days?|weeks?|months?|years?)\s+(?:after|following)\s+"
@@ -757,6 +762,17 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
     if hit is None:
         return []
     names, t = hit
+    # "resistant to dasatinib or nilotinib": any of a list joined by "or"
+    end = t.end()
+    while True:
+        j = re.match(r"\s*(?:,\s*(?:or\s+)?|\s+or\s+|\s+and/or\s+)", rest[end:], re.I)
+        more = j and next(((n2, re.match(p, rest[end + j.end():], re.I)) for p, n2 in _THERAPIES
+                           if re.match(p, rest[end + j.end():], re.I)), None)
+        if not more:
+            break
+        names = sorted(set(names) | set(more[0]))
+        end += j.end() + more[1].end()
+    t = re.match(rf"[\s\S]{{{end}}}", rest)
     if "multiagent_chemotherapy" in names or set(names) <= _ONE_OFF:
         # "refractory to (induction) chemotherapy" is the disease status, read as such;
         # a transplant that "failed" is a relapse after it
@@ -775,7 +791,16 @@ def _therapy_outcome(text: str, m: re.Match) -> list[Reading]:
         return [Reading({}, 0, 0, "", narrow=True)]
     therapies = sorted(names)
     said = " ".join(n_.replace("_", " ") for n_ in therapies)
-    if word.startswith("intoleran"):
+    if "intoleran" in word and re.search(r"resistan|refractory|fail", word):
+        # "resistant or intolerant to": either outcome ("failed": a relapse after a response
+        # to it too, which the study team tells apart)
+        rule = _leaf("prior_therapies", "received_with_outcome",
+                     {"therapies": therapies, "outcomes": ["refractory", "intolerant"]})
+        if word.startswith("fail"):
+            rule = {"any": [rule, {"all": [
+                _leaf("prior_therapies", "received", therapies),
+                {"not_screened": "a relapse after a response to it"}]}]}
+    elif word.startswith("intoleran"):
         rule = _leaf("prior_therapies", "received_with_outcome",
                      {"therapies": therapies, "outcomes": ["intolerant"]})
     else:
@@ -812,6 +837,90 @@ def therapies_named(text: str) -> tuple[set[str], str]:
         text = re.sub(pattern, take, text, flags=re.I)
     return named, text
 
+#: Profile therapies that are classes of products ("CD19 CAR-T": tisagenlecleucel, obe-cel,
+#: ...): an exception naming one product leaves the rest of the class to the study team.
+_CLASS_VALUES = frozenset({"cd19_car_t", "cd22_car_t", "other_car_t", "anthracycline",
+                           "asparaginase", "corticosteroids", "multiagent_chemotherapy",
+                           "cranial_radiation", "allogeneic_hsct", "autologous_hsct",
+                           "intrathecal_chemotherapy", "investigational_agent"})
+_EXCEPT_WORDS = re.compile(
+    r"\s*,?\s*\(?\s*(?:other\s+than|except(?:\s+for)?|excluding|apart\s+from|besides|"
+    r"with\s+the\s+exception\s+of)\s+(?:(?:prior|previous|the|a|an)\s+)*", re.IGNORECASE)
+_EXCEPT_JOIN = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|\s+(?:or|and|and/or)\s+)", re.IGNORECASE)
+_EXCEPT_END = re.compile(r"\s*(?:\((?:[^()]{1,30})\)\s*)?(?:(?:therapy|treatment|products?)\s*)?"
+                         r"\)?\s*(?=$|[;,.:]|\s+(?:within|in\s+the\s+(?:last|past)|at\s+any\s+time|"
+                         r"or\s+(?:any|other)\b|(?:is|are|will|must|should)\b))", re.IGNORECASE)
+
+
+def _class_exception(text: str, found: list[tuple[int, int, list[str]]]):
+    """"Prior CD19-directed therapy other than blinatumomab", "any CAR-T except tisagenlecleucel":
+    the class without what the exception names.
+
+    Returns None (no exception), False (an exception we cannot place: not read), or
+    (mentions left, therapies removed, therapies left to the study team, the excepted
+    words, span of the exception words). A drug the profile holds as its own value is
+    taken out of the class; one product of a class value ("tisagenlecleucel" of CD19
+    CAR-T) leaves that value to the study team (another product of it still counts).
+    """
+    m = re.search(r"\b(?:other\s+than|except|excluding|apart\s+from|besides|"
+                  r"with\s+the\s+exception\s+of)\b", text, re.IGNORECASE)
+    if m is None:
+        return None
+    ordered = sorted(found)
+    for i, (s_, e_, cls) in enumerate(ordered):
+        w = _EXCEPT_WORDS.match(text, e_)
+        if w is None or not (w.start() <= m.start() < w.end()):
+            continue
+        pos, ex = w.end(), []
+        for s2, e2, names in ordered[i + 1:]:
+            if s2 != pos:
+                break
+            ex.append((s2, e2, names))
+            j = _EXCEPT_JOIN.match(text, e2)
+            pos = j.end() if j else e2
+        if not ex:
+            return False
+        tail = _EXCEPT_END.match(text, ex[-1][1])
+        if tail is None:
+            return False
+        removed, unsure = set(), set()
+        for s2, e2, names in ex:
+            words = text[s2:e2]
+            product = not re.search(r"car|chimeric|directed|targeted|anti|class|inhibitor|tki",
+                                    words, re.I)
+            for t in names:
+                (unsure if t in _CLASS_VALUES and product else removed).add(t)
+        # (an exception naming nothing the class holds -- "chemotherapy other than
+        # steroids" -- takes nothing from it)
+        left = [(s_, e_, [t for t in cls if t not in removed | unsure])] + [
+            f for f in ordered if f[0] < s_ or f[0] >= tail.end()]
+        left = [f for f in left if f[2] or f[0] == s_]  # the class mention holds the span
+        said = text[ex[0][0]:ex[-1][1]]
+        return (left, removed - unsure, sorted(set(cls) & unsure), said,
+                (w.start(), tail.end()))
+    return False
+
+
+def _anthracycline_dose(text: str) -> list[Reading] | None:
+    """"Cumulative anthracycline dose > 400 mg/m2": the profile holds that one was given, not
+    how much. Over a limit: all[received, not_screened] (never excludes alone, and someone who
+    never had one is clear); within it: any[not received, not_screened]."""
+    m = re.search(rf"{_CMP}\s*{_NUM}\s*mg\s*/\s*m\s*(?:2|²|\^2)", text, re.I)
+    if m is None or not re.search(r"anthracyclin|doxorubicin|daunorubicin|idarubicin|epirubicin|"
+                                  r"mitoxantrone", text, re.I):
+        return None
+    named, _ = therapies_named(text)
+    if named != {"anthracycline"} or _CURRENT.search(text) or re.search(
+            r"\b\d+\s+(?:days?|weeks?|months?|years?)\b|\bradiat|\birradiat|\bor\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # more than a dose of one class
+    doubt = {"not_screened": "the cumulative anthracycline dose the text names"}
+    if _op(m.group("cmp")) in ("gt", "gte"):
+        rule = {"all": [_leaf("prior_therapies", "received", ["anthracycline"]), doubt]}
+    else:
+        rule = {"any": [_leaf("prior_therapies", "not_received", ["anthracycline"]), doubt]}
+    return [Reading(rule, 0, len(text.rstrip(" .;,")), "an earlier anthracycline dose",
+                    covers=True)]
+
 
 @recogniser
 def _therapies(text: str) -> list[Reading]:
@@ -840,6 +949,9 @@ def _therapies(text: str) -> list[Reading]:
     if outcome:
         return _therapy_outcome(text, outcome)
     complication = _COMPLICATION_OF.search(text)
+    if complication and not re.search(r"previous|prior|earlier", complication.group(0), re.I) and \
+            not therapies_named(text[complication.end():])[0]:
+        complication = None  # "due to leukemia": a cause, no therapy
     if complication:
         # "History of CRS grade 4 related to previous CAR T cell therapy": a complication the
         # profile does not hold, after a therapy it does -- the therapy raises the question
@@ -852,6 +964,9 @@ def _therapies(text: str) -> list[Reading]:
                         0, len(text.rstrip(" .;,")),
                         "a complication of earlier " + ", ".join(
                             sorted(n.replace("_", " ") for n in named)), excluding_only=True)]
+    dose = _anthracycline_dose(text)
+    if dose is not None:
+        return dose
     recovered = _RECOVERED.search(text) if _SINCE.search(text) else None
     if recovered:
         # "At least 8 weeks since prior cranial irradiation and recovered": the wait is
@@ -879,7 +994,20 @@ def _therapies(text: str) -> list[Reading]:
             found.append((s_, e_, names))
     if not found:
         return []
-    therapies = sorted({t for _, _, names in found for t in names})
+    excepted = _class_exception(text, found)
+    if excepted is False:
+        return [Reading({}, 0, 0, "", narrow=True)]  # an exception we cannot place
+    settled: list[Reading] = []
+    if excepted:
+        found, removed, unsure, said, (ex_start, ex_end) = excepted
+        doubts = {t: d for t, d in doubts.items() if t not in removed}
+        for t in unsure:
+            doubts[t] = f"whether it was other than {said}"
+        settled.append(Reading({"__span__": True, "__settles__": True}, ex_start, ex_end, ""))
+    therapies = sorted({t for _, _, names in found for t in names}
+                       - (set(excepted[2]) if excepted else set()))
+    if not therapies and not doubts:
+        return [Reading({}, 0, 0, "", narrow=True)]
     doubts = {t: d for t, d in doubts.items() if t not in therapies}
 
     def rule_of(make) -> dict:
@@ -901,6 +1029,11 @@ def _therapies(text: str) -> list[Reading]:
                        r"(?:since|after|from|following|post)\b",
                        text, re.I)
     since = _SINCE.search(text) or _TIME_FROM.search(text)
+    if re.search(r"\bhalf[- ]?li(?:fe|ves)\b|\bwash[- ]?out\b", text, re.I) or (
+            not since and not window and re.search(r"\b(?:since|elapsed)\b", text, re.I)):
+        # a wait we cannot count ("5 half-lives", "a washout", "since the last dose"):
+        # the study team's, and the therapy named is no requirement of its own
+        return [Reading({}, 0, 0, "", narrow=True)]
     words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
     timed = since or window
     if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()],
@@ -926,12 +1059,17 @@ def _therapies(text: str) -> list[Reading]:
                         excluding_only=True),
                 *[Reading({"__span__": True}, s_, e_, "") for s_, e_, _ in found
                   if s_ != first[0]],
-                Reading({"__span__": True}, current.start(), current.end(), "")]
+                *settled, Reading({"__span__": True}, current.start(), current.end(), "")]
     # One reading on the first mention; the other mentions and the time phrase are
     # marked as read, so words between them (a "not") still count.
     first = min(found)
     extra = [Reading({"__span__": True}, s_, e_, "") for s_, e_, _ in found if s_ != first[0]]
     for _, e_, _ in found:
+        # "asparaginase-containing regimens", "a clofarabine-based therapy": the drug given
+        suffix = re.match(r"[- ](?:containing|based)\s+(?:regimens?|therap\w+|chemotherap\w+|"
+                          r"treatments?|protocols?)\b", text[e_:], re.I)
+        if suffix:
+            extra.append(Reading({"__span__": True}, e_, e_ + suffix.end(), ""))
         # "monoclonal antibodies (rituximab, alemtuzumab)": examples of the class just named
         ex = re.match(r"\s*\((?:e\.g\.,?\s*|such\s+as\s+|including\s+)?([^()]*)\)", text[e_:])
         if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|and|or", w)
@@ -957,13 +1095,13 @@ def _therapies(text: str) -> list[Reading]:
             extra.append(Reading({"__span__": True}, recovered.start(), recovered.end(), ""))
         return [Reading(rule, first[0], first[1],
                         f"{words} at least {since.group(1)} {since.group(2)} ago (or never)"),
-                *extra, Reading({"__span__": True}, since.start(), since.end(), "")]
+                *extra, *settled, Reading({"__span__": True}, since.start(), since.end(), "")]
     if window:
         groups = [g for g in window.groups() if g]
         rule = rule_of(lambda ts: _within(ts, _duration_months(groups[0], groups[1]),
                                           f"{groups[0]} {groups[1]}"))
         return [Reading(rule, first[0], first[1], f"{words} in the last {groups[0]} {groups[1]}"),
-                *extra, Reading({"__span__": True}, window.start(), window.end(), "")]
+                *extra, *settled, Reading({"__span__": True}, window.start(), window.end(), "")]
     if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a timing we could not place
     if not re.search(r"\b(prior|previous|previously|received|treatment with|treated with|"
@@ -978,9 +1116,9 @@ def _therapies(text: str) -> list[Reading]:
             # "at least two different TKIs": that many of the class
             return [Reading(_leaf("prior_therapies", "received_at_least",
                                   {"therapies": therapies, "count": n}),
-                            count.start(), first[1], f"at least {n} of {words}"), *extra]
+                            count.start(), first[1], f"at least {n} of {words}"), *extra, *settled]
     return [Reading(rule_of(lambda ts: _leaf("prior_therapies", "received", ts)),
-                    first[0], first[1], f"earlier treatment with {words}"), *extra]
+                    first[0], first[1], f"earlier treatment with {words}"), *extra, *settled]
 
 
 #: Words that make a GVHD mention narrower than the profile's yes/no (a grade, an extent,
@@ -1007,6 +1145,12 @@ def _gvhd(text: str) -> list[Reading]:
     # The words around the GVHD up to the nearest comma, semicolon or full stop are what
     # qualifies it (a "within 6 months" of another condition in the list does not).
     region_start = max(text.rfind(c, 0, m.start()) for c in ",;.") + 1
+    # "Prior allogeneic transplant within 6 months or active GVHD": what comes before the
+    # "or" qualifies the other alternative, not the GVHD
+    alone = re.search(r"\bor\s+(?=(?:(?:active|acute|chronic|current|ongoing|and|or|/)\s*)*$)",
+                      text[region_start:m.start()], re.I)
+    if alone:
+        region_start += alone.end()
     ends = [i for i in (text.find(",", m.end()), text.find(";", m.end()),
                         text.find(". ", m.end())) if i >= 0]
     region_end = min(ends) if ends else len(text.rstrip(" .;,"))
@@ -1027,8 +1171,12 @@ def _gvhd(text: str) -> list[Reading]:
         # "Grade 2 to 4 acute or extensive chronic GVHD", "active GVHD requiring systemic
         # steroids within 4 weeks": active GVHD of a kind the profile cannot tell apart.
         # An active GVHD answer raises the question and never excludes alone.
+        # (immunosuppression or steroids "for GVHD" now treat a GVHD that is there)
         if not re.search(r"\b(?:active|acute|chronic|grade|presence|current\w*|ongoing)\b",
-                         text, re.I):
+                         text, re.I) and (re.search(r"\bwithin\b|\blast\b|\bprior\b", text, re.I)
+                                          or not re.search(
+                r"\b(?:receiving|(?:on|requiring|needing)\s+(?:\w+\s+){0,2}?(?:immunosuppress\w*|"
+                r"steroids?|corticosteroids?|treatment|therapy))\b", text, re.I)):
             return [Reading({}, 0, 0, "", narrow=True)]
         end = region_end
         before = re.compile(r"(?:[≤<]|</=|<=|=<)?\s*" + _GVHD_NARROW.pattern, re.I).search(
@@ -1084,7 +1232,7 @@ def _performance(text: str) -> list[Reading]:
     kps = (r"\b(?:karnofsky|karnovsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?"
            r"(?:\s*(?:or|and/or|/)\s*(?:karnofsky|karnovsky|lansky|kps|lps)"
            r"(?:\s*\((?:kps|lps|age[^)]*)\))?)?"
-           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s+(?:score|of|is|must\s+be))?"
+           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s+(?:score|of|is|must\s+be)){0,2}"
            r"\s*")
     for m in re.finditer(kps + rf"(?:{_CMP}\s*(?P<num>\d{{2,3}})\s*%?|(?P<lo>\d{{2}})\s*%?\s*"
                          rf"(?:-|–|to)\s*100\s*%?)", text, re.I):
@@ -1151,13 +1299,28 @@ def _seizure(text: str) -> list[Reading]:
                           "seizures (a seizure disorder)", excluding_only=True))
     if not found:
         return []
-    if re.search(r"\bgrade|\buncontrolled|\brequir|\bpersistent|\bclinically|\bsevere|"
-                 r"\bsignificant|\brelevant|\bunrelated|\bsecondary|\bdue\s+to|leuk", text, re.I):
+    # "CNS disorders such as seizure disorder, cerebrovascular ischemia, dementia": examples
+    # of the kind the study means; a "yes" may be another kind (the study team's)
+    # -- only where the disorder opens the clause: after another condition ("CNS leukemia, or
+    # ..."), the list may not be all the clause says
+    opens = re.fullmatch(r"\W*(?:(?:known|presence|history|pre-?existing|prior|current|active|or|"
+                         r"of|any|a|an|the|patients?|subjects?|with|significant|clinically|"
+                         r"relevant)\W+)*", text[:found[0].start], re.I)
+    examples = re.search(r"[,(]?\s*\b(?:such\s+as|including|e\.g\.,?|i\.e\.,?)\s",
+                         text[found[0].start:], re.I) if opens and not re.search(
+        r"leuk|cns\s*-?[123]\b|\bcsf\b|cerebrospinal|blast|malignan|lymphoma|involvement|"
+        r"(?:cns|nervous\s+system)\s+disease",
+        text, re.I) else None
+    if re.search(r"\bgrade|\buncontrolled|\bnot\s+controlled|\brequir|\bpersistent|\bclinically|"
+                 r"\bsevere|\bsignificant|\brelevant|\bunrelated|\bsecondary|\bdue\s+to|leuk",
+                 text, re.I) or examples or (opens and re.search(r"\bpre-?existing", text, re.I)):
         first = found[0]
+        settles = [Reading({"__span__": True, "__settles__": True},
+                           found[0].start + examples.start(), len(text), "")] if examples else []
         return [Reading({"all": [first.rule, {"not_screened": "whether it is the kind the "
                                                               "study means"}]},
                         first.start, first.end, first.words, whole=True,
-                        excluding_only=first.excluding_only)]
+                        excluding_only=first.excluding_only), *settles]
     return _merge_same(found)
 
 
@@ -1322,6 +1485,9 @@ def _pregnancy(text: str) -> list[Reading]:
     and a "no" still clears it).
     """
     preg = re.search(r"\b(?:positive\s+(?:serum\s+|urine\s+)?)?pregnan(?:t|cy)\b"
+                     # "pregnant (positive beta-hCG test)": how it is known, the same answer
+                     r"(?:\s*\((?:as\s+(?:confirmed|determined|evidenced|shown)\s+by\s+)?(?:an?\s+)?"
+                     r"positive\s+[^()]{0,40}?\btest\b[^()]{0,30}\))?"
                      r"(?:\s+or\s+(?:a\s+)?positive\s+(?:serum\s+|urine\s+)?pregnancy\s+test"
                      r"(?:\s*\((?:urine|serum|blood)\s[^()]{0,60}\))?)?",
                      text, re.I)
@@ -1333,7 +1499,10 @@ def _pregnancy(text: str) -> list[Reading]:
     # plan) count in the part of the text that holds the mention: "Nursing women or women
     # of childbearing potential not willing to use contraception" names nursing plainly,
     # and the contraception is another alternative, about other people.
-    local = _pregnancy_part(text, min(m.start() for m in found), max(m.end() for m in found))
+    masked = text
+    for m in found:  # (what the mentions hold -- "(positive beta-hCG test)" -- is theirs)
+        masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+    local = _pregnancy_part(masked, min(m.start() for m in found), max(m.end() for m in found))
     local = re.sub(r"\bpositive\s+(?:serum\s+|urine\s+)?pregnancy\s+test\b", " ", local,
                    flags=re.I)  # a positive pregnancy test is being pregnant
     if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
@@ -1351,8 +1520,8 @@ def _pregnancy(text: str) -> list[Reading]:
 #: Where another alternative about other people (or another sentence) begins.
 _PREGNANCY_PARTS = re.compile(
     r"[;(]|\.(?:\s|$)|\bor\s+(?=(?:\w+\s+){0,3}?(?:of\s+(?:child[- ]?bearing|reproductive)|"
-    r"males?\b|men\b|sexually\b|(?:planning|plan|plans|intend\w*|wish\w*|expect\w*)\s+to\s+"
-    r"(?:become|get)\s+pregnant\b))", re.IGNORECASE)
+    r"males?\b|men\b|sexually\b|(?:planning|plan|plans|intend\w*|intent\w*|wish\w*|expect\w*)\s+to\s+"
+    r"(?:become|get)\s+pregnant\b|planning\s+(?:a\s+)?pregnancy\b))", re.IGNORECASE)
 
 
 def _pregnancy_part(text: str, start: int, end: int) -> str:
@@ -1364,6 +1533,9 @@ def _pregnancy_part(text: str, start: int, end: int) -> str:
 
 
 _ANTIMICROBIAL = r"(?:antibiotics?|antimicrobials?|anti-?infectives?|antifungals?|antivirals?)"
+#: "bacterial, viral, or fungal": the kinds of infection, in any order.
+_ORGANISMS = (r"(?:(?:bacterial|viral|fungal|protozoal|parasitic|mycobacterial|other)\s*,?\s*"
+              r"(?:(?:or|and/or|and)\s+)?){1,5}")
 #: What may follow "uncontrolled infection" inside the same condition: how it is not
 #: controlled ("by oral or intravenous antibiotics"), or an alternative the profile cannot
 #: see ("or requiring IV antimicrobials for management").
@@ -1373,7 +1545,15 @@ _UNCONTROLLED_AFTER = (
     rf"(?:{_ANTIMICROBIAL}(?:\s*(?:,|or|and/or|and)\s*{_ANTIMICROBIAL})*|"
     rf"(?:anti-?infective\s+)?(?:treatment|therapy|medications?)))?"
     rf"(?P<alt>\s+or\s+(?:requiring|that\s+requires?|needing)\s+[^.;()]{{3,80}}?"
-    rf"(?=[.;]|\s*$))?")
+    rf"(?=[.;]|\s*$))?"
+    # "(bacterial, viral or fungal)", ", including fungal, bacterial, or viral infection",
+    # "(defined as exhibiting ongoing signs/symptoms ... despite appropriate antibiotics)"
+    rf"(?P<kinds>\s*\((?:e\.g\.,?\s*|i\.e\.,?\s*|including\s+)?{_ORGANISMS}\)|\s*,?\s*(?:including|"
+    rf"such\s+as)\s+{_ORGANISMS}(?:\s+infections?)?)?"
+    rf"(?P<defn>\s*\(defined\s+as\s+[^()]{{3,200}}\))?"
+    rf"(?P<req>\s+(?:requiring|that\s+requires?|needing)\s+(?:(?:systemic|intravenous|iv|"
+    rf"parenteral)\s+)?(?:(?:anti-?infective|antimicrobial)\s+)?(?:therapy|treatment|"
+    rf"{_ANTIMICROBIAL})\b)?")
 #: "Active serious infection not controlled by oral or intravenous antibiotics", "Presence or
 #: suspicion of fungal, bacterial, viral, or other infection that is uncontrolled or requiring
 #: IV antimicrobials for management".
@@ -1397,12 +1577,18 @@ def _uncontrolled(m: re.Match, text: str) -> Reading:
     """An uncontrolled infection, with what the wording around it adds."""
     leaf = _leaf("infections.uncontrolled_infection", "is", True)
     pre = (m.groupdict().get("pre") or "").lower()
-    if m.groupdict().get("alt") or m.groupdict().get("susp"):
+    req = (m.groupdict().get("req") or "").lower()
+    if re.search(r"antibiotic|antifungal|antiviral", req):
+        # "requiring IV antibiotics": an uncontrolled viral infection may need none
+        rule = {"all": [leaf, {"not_screened": "whether the infection needs the treatment the "
+                                               "text names"}]}
+    elif m.groupdict().get("alt") or m.groupdict().get("susp"):
         # an alternative the profile cannot see: an uncontrolled one excludes, a "no"
         # leaves the rest (suspected, needing IV treatment) to the study team
         rule = {"any": [leaf, {"not_screened": "an infection that is suspected, or that needs "
                                                "the treatment the text names"}]}
-    elif re.search(r"\b(?:serious|severe)\b", pre):
+    elif re.search(r"\b(?:serious|severe)\b", pre + " " + (m.groupdict().get("lead") or ""),
+                   re.I):
         rule = {"all": [leaf, {"not_screened": "whether the infection is serious"}]}
     else:
         rule = leaf
@@ -1412,11 +1598,77 @@ def _uncontrolled(m: re.Match, text: str) -> Reading:
 @recogniser
 def _infections(text: str) -> list[Reading]:
     out = []
-    for m in re.finditer(r"\bhiv\b(?:[- ](?:1|2|1/2))?(?:\s+(?:infection|positiv\w*|"
-                         r"seropositiv\w*|antibod\w*))?|\bhuman\s+immunodeficiency\s+virus"
-                         r"(?:\s+\(hiv\))?(?:\s+infection)?", text, re.I):
+    # "... are ineligible because of the increased risk of lethal infections when treated with
+    # marrow-suppressive therapy": the reason says nothing more of the condition
+    reason = re.search(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:increased\s+|potential\s+)?risk|"
+                       r"given\s+the\s+(?:increased\s+)?risk)\b.*$", text, re.I)
+    if reason and re.search(r"hiv|hepatitis|hbv|hcv|infect", text[:reason.start()], re.I):
+        text = text[:reason.start()] + " " * (len(text) - reason.start())
+    untested = (r"(?:\s*\((?:hiv\s+)?(?:testing|test|screening)\s+(?:is\s+)?not\s+(?:required|"
+                r"mandatory|necessary|needed)[^()]*\))?")
+    for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1/2|1|2))?(?:\s*/\s*aids\b)?|"
+                         r"\bhuman\s+immunodeficiency\s+virus(?:\s+\(hiv(?:-?[12])?\))?)(?:\s+(?:infection|antibod\w*|test))?"
+                         r"(?:\s+(?:positiv\w*|seropositiv\w*|\+))?" + untested, text, re.I):
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
-    for m in re.finditer(r"\b(?:(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\s+|active\s+|"
+    if not out:
+        # AIDS is HIV grown worse: it excludes people with HIV, but "no AIDS" is no "no HIV"
+        for m in re.finditer(r"\bacquired\s+immun[eo]\s*deficiency\s+syndrome(?:\s*\(aids\))?|"
+                             r"(?-i:\bAIDS\b)", text, re.I):
+            out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "AIDS",
+                               excluding_only=True))
+    # "infectious hepatitis, type B or C" (COG): hepatitis B or C, active or not unsaid
+    for m in re.finditer(r"\binfectious\s+hepatitis,?\s+(?:types?\s+)?b\s*"
+                         r"(?:,|or|and|and/or)\s*c\b", text, re.I):
+        for field in ("infections.hepatitis_b", "infections.hepatitis_c"):
+            out.append(Reading({"any": [_leaf(field, "is", True),
+                                        {"not_screened": "hepatitis that is not active (past or "
+                                                         "latent)"}]},
+                               m.start(), m.end(), "hepatitis", covers=True))
+    # "hepatitis B (HBsAg positive or HBV DNA detectable)", "active hepatitis C (HCV RNA
+    # positive)": the bracket says which test makes it; a blood test of the virus itself (DNA,
+    # RNA) or the word active is active hepatitis, a surface antigen alone may be a carrier
+    for m in re.finditer(
+            r"\b(?P<active>active\s+|chronic\s+active\s+|chronic\s+)?(?:viral\s+)?(?:hepatitis\s+"
+            r"(?P<l>[bc])|(?P<v>hbv|hcv))\b(?:\s+virus)?(?:\s*\((?:hbv|hcv)\))?(?:\s+infection)?\s*"
+            r"\((?:as\s+)?(?:defined\s+(?:as|by)\s+)?(?:an?\s+)?(?P<d>[^()]{4,90})\)", text, re.I):
+        d = m.group("d")
+        if re.search(r"antibod|core|anti-?hb|undetectable|negative|\bor\s+(?!hbv|hcv|hbsag|"
+                     r"hepatitis)|\band\b", d, re.I) or not re.fullmatch(
+                r"(?:(?:positive\s+|detectable\s+)?(?:hbsag|hepatitis\s+b\s+surface\s+antigen|"
+                r"hbv\s+dna|hcv\s+rna|hcv\s+pcr)(?:\s+(?:\+|positive|positivity|detectable|"
+                r"detected))?\s*(?:,|or|and/or)?\s*)+", d.strip(), re.I):
+            continue
+        if not re.search(r"positiv|detect|\+", d, re.I):
+            continue
+        letter = (m.group("l") or m.group("v")[1]).lower()
+        field = "infections.hepatitis_b" if letter == "b" else "infections.hepatitis_c"
+        active = (m.group("active") or "").lower().startswith("active") or (
+            m.group("active") or "").lower().startswith("chronic active") or not re.search(
+                r"hbsag|surface", d, re.I)
+        leaf = _leaf(field, "is", True)
+        rule = leaf if active else {"any": [leaf, {"not_screened": "hepatitis that is not "
+                                                                  "active (past or latent)"}]}
+        out.append(Reading(rule, m.start(), m.end(), "active hepatitis" if active else "hepatitis",
+                           covers=True))
+    # "HCV RNA positive", "detectable HBV DNA": the virus in the blood now, active hepatitis
+    viremia = (r"(?:hbv|hepatitis\s+b(?:\s+virus)?)\s*(?:\(hbv\)\s*)?dna|(?:hcv|hepatitis\s+c"
+               r"(?:\s+virus)?)\s*(?:\(hcv\)\s*)?(?:rna|ribonucleic\s+acid(?:\s*\(hcv\s+rna\))?)")
+    for m in re.finditer(rf"(?<!un)(?:detectable|positive|quantifiable)\s+(?:for\s+|serum\s+)?"
+                         rf"(?P<a>{viremia})|(?P<b>{viremia})(?:\s+(?:level|test|pcr))?\s*"
+                         rf"(?:\+|positive|positivity|(?<!un)detectable|(?<!un)detected)\b",
+                         text, re.I):
+        if any(r.covers and r.start <= m.start() < r.end for r in out):
+            continue  # the bracket of a hepatitis just read
+        which = (m.group("a") or m.group("b")).lower()
+        field = "infections.hepatitis_b" if re.search(r"hbv|hepatitis\s+b", which) else \
+            "infections.hepatitis_c"
+        out.append(Reading(_leaf(field, "is", True), m.start(), m.end(), "active hepatitis",
+                           covers=True))
+    viral = [(r.start, r.end) for r in out if r.covers]
+    text = "".join(" " if any(s_ <= i < e_ for s_, e_ in viral) else ch
+                   for i, ch in enumerate(text))  # (read: not read again, nor a doubt)
+    for m in re.finditer(r"\b(?:(?:acute\s*(?:/|or|and/or)\s*)?chronic\s+active\s+|active\s+"
+                         r"(?:viral\s+)?|"
                          r"chronic\s+|latent\s+|active\s+or\s+latent\s+|"
                          r"active\s+or\s+chronic\s+)?(?:hepatitis\s+b\s+surface\s+antigen(?:\s*\(hbsag\))?|"
                          r"hepatitis\s+c\s+(?:virus\s+)?(?:antibod(?:y|ies)|rna)|"
@@ -1442,10 +1694,27 @@ def _infections(text: str) -> list[Reading]:
                 out.append(Reading({"any": [leaf, {"not_screened": "hepatitis that is not "
                                                                    "active (past or latent)"}]},
                                    m.start(), m.end(), "hepatitis"))
-    for m in re.finditer(r"\buncontrolled\s+(?:active\s+|systemic\s+|serious\s+|significant\s+)?"
-                         r"(?:(?:bacterial|viral|fungal|bacterial,\s*viral,?\s*(?:or|and/or)\s*"
-                         r"fungal)\s+)?infections?\b" + _UNCONTROLLED_AFTER, text, re.I):
+    for m in re.finditer(r"(?P<lead>\b(?:(?:any|active|ongoing|severe|serious|clinically|"
+                         r"significant|documented|known|current)\s*,?\s+(?:and\s+)?)*)"
+                         r"\buncontrolled\s+(?:(?:active|systemic|serious|significant|severe|"
+                         r"invasive)\s*,?\s+)*"
+                         r"(?:" + _ORGANISMS + r"\s*)?infections?\b" + _UNCONTROLLED_AFTER,
+                         text, re.I):
+        if re.search(r"\bor\s+active\b|\bactive\s+or\b", text, re.I):
+            # "uncontrolled or active infection": an active one under control excludes too
+            out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
+                                        {"not_screened": "an active infection under control"}]},
+                               m.start(), m.end(), "an active infection"))
+            continue
         out.append(_uncontrolled(m, text))
+    if not out:
+        # "Uncontrolled or active bacterial, viral, or fungal infection"
+        for m in re.finditer(r"\b(?:uncontrolled\s+or\s+active|active\s+or\s+uncontrolled)\s+"
+                             r"(?:systemic\s+)?(?:" + _ORGANISMS + r"\s*)?infections?\b",
+                             text, re.I):
+            out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
+                                        {"not_screened": "an active infection under control"}]},
+                               m.start(), m.end(), "an active infection"))
     if not out:
         for m in re.finditer(_INFECTION_NOT_CONTROLLED, text, re.I):
             out.append(_uncontrolled(m, text))
@@ -1467,8 +1736,12 @@ def _infections(text: str) -> list[Reading]:
         for m in re.finditer(r"\b(?P<grave>(?:clinically\s+)?(?:significant|serious|severe)\s+)?"
                              r"(?:(?:systemic|concurrent|ongoing)\s+)?(?:active|untreated|"
                              r"progressive)\s+(?:(?:systemic|bacterial|viral|fungal|invasive)\s+)?"
-                             r"infections?\b(?!\s+(?:with|requiring|needing|that|which|despite))",
+                             r"infections?\b(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
+                             r"intravenous|iv|parenteral)\s+(?:(?:anti-?infective|antimicrobial)\s+)?"
+                             r"(?:therapy|treatment)\b)?"
+                             r"(?!\s+(?:with|requiring|needing|that|which|despite))",
                              text, re.I):
+            # ("requiring systemic therapy": an infection not under control surely needs it)
             leaf = _leaf("infections.uncontrolled_infection", "is", True)
             # "Significant": an uncontrolled infection surely is one. "Serious" or "severe"
             # may say more than "not under control": then it never excludes alone.
@@ -1488,16 +1761,16 @@ def _infections(text: str) -> list[Reading]:
 
 _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institutional\s+)?"
         r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*\(uln\))?|"
-        r"normal\b(?:\s+for\s+age\b)?)")
+        r"normal\b)(?:\s+for\s+age\b)?")
 
 
 @recogniser
 def _organ(text: str) -> list[Reading]:
     out = []
     lab = (r"(?:serum\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|aspartate\s+"
-           r"aminotransferase|transaminases?|serum\s+glutamate\s+pyruvate\s+transaminase|"
-           r"serum\s+glutamic\s+oxaloacetic\s+transaminase)"
-           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)\))?")
+           r"aminotransferase|transaminases?|serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)\s+"
+           r"transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
+           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)\)){0,2}")
     # Liver tests the profile does not hold, named in the same breath: never converted,
     # left to the study team beside the ALT/AST the profile holds.
     other = (r"(?:ggt|gamma[- ]?gt|gamma[- ]?glutamyl\s*transferase|alkaline\s+phosphatase|"
@@ -1509,6 +1782,10 @@ def _organ(text: str) -> list[Reading]:
                          text, re.I):
         what = m.group("what").lower()
         named = re.sub(other, " ", what, flags=re.I)
+        unheld = named != what  # a liver test the profile does not hold is named too
+        # (the long names say which transaminase: pyruvic is ALT, oxaloacetic is AST)
+        named = re.sub(r"serum\s+glutam\w+[- ]pyruv\w+\s+transaminase", "alt", named)
+        named = re.sub(r"serum\s+glutam\w+[- ]oxaloacetic\s+transaminase", "ast", named)
         fields = []
         if re.search(r"alt|sgpt|\bgpt|alanine|transaminase", named):
             fields.append("organ_function.alt_x_uln")
@@ -1518,7 +1795,7 @@ def _organ(text: str) -> list[Reading]:
             continue
         cmp = _op(m.group("cmp"))
         leaves = [_leaf(f, cmp, _num(m.group("num"))) for f in fields]
-        if named != what:
+        if unheld:
             leaves.append({"not_screened": "the other liver tests named (not in the profile)"})
         if len(leaves) == 1:
             out.append(Reading(leaves[0], m.start(), m.end(), "liver enzyme level"))
@@ -1534,7 +1811,8 @@ def _organ(text: str) -> list[Reading]:
     for m in re.finditer(rf"\b(?P<what>(?:total\s+|serum\s+)?bilirubin)"
                          rf"(?:\s+(?:level|must\s+be|of))?"
                          rf"\s*{_CMP}\s*{_NUM}\s*{_ULN}", text, re.I):
-        if re.search(r"direct|conjugated|gilbert", text, re.I):
+        if re.search(r"direct|conjugated", text, re.I) or (
+                re.search(r"gilbert", text, re.I) and not _LAB_EXCEPT.match(text, m.end())):
             continue
         out.append(Reading(_leaf("organ_function.bilirubin_x_uln", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(), "bilirubin level"))
@@ -1543,12 +1821,19 @@ def _organ(text: str) -> list[Reading]:
         if not re.search(r"direct|conjugated|gilbert|\bmg\b|μmol|umol", text, re.I):
             out.append(Reading(_leaf("organ_function.bilirubin_x_uln", "lte", 1), m.start(),
                                m.end(), "bilirubin level"))
-    method = (r"(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
+    method = (r"(?:(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
               r"estimated\s+by|calculated\s+by)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(?:collection|"
-              r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)")
-    for m in re.finditer(rf"\b(?:creatinine\s+clearance|crcl|cr\s*cl)(?:\s*\(crcl\))?"
+              r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)"
+              r"(?:\s+(?:formula|equation|method))?|\((?:cockcroft[- ]gault|schwartz|mdrd|"
+              r"ckd-?epi)(?:\s+(?:formula|equation|method))?\))")
+    # (an estimated or measured GFR is read as the profile's creatinine clearance: both
+    # stand for the same kidney function in mL/min, and trials give them as alternatives)
+    for m in re.finditer(rf"\b(?:(?:estimated|calculated|measured)\s+)?(?:creatinine\s+clearance|"
+                         rf"crcl|cr\s*cl|e?gfr|(?:estimated\s+|"
+                         rf"radioisotope\s+|measured\s+)?glomerular\s+filtration\s+rate)"
+                         rf"(?:\s*\((?:crcl|e?gfr)\))?"
                          rf"(?:\s*\({method}(?:\s+or\s+[\w'-]+)?\))?"
-                         rf"(?:\s+or\s+(?:radioisotope\s+|estimated\s+)?(?:gfr|glomerular\s+"
+                         rf"(?:\s+or\s+(?:radioisotope\s+|estimated\s+)?(?:e?gfr|glomerular\s+"
                          rf"filtration\s+rate)(?:\s*\((?:e?gfr)\))?)?(?:\s+(?:must\s+be|of))?"
                          rf"\s*{_CMP}\s*{_NUM}\s*(?:ml|cc)\s*/\s*min(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?"
                          rf"(?:\s+{method})?", text, re.I):
@@ -1561,7 +1846,65 @@ def _organ(text: str) -> list[Reading]:
         out.append(Reading(_leaf("organ_function.lvef_percent", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(),
                            "heart pumping function (LVEF)"))
-    return out
+    return [_lab_exception(text, r) for r in out] + [
+        Reading({"__span__": True, "__settles__": True}, e.start(), e.end(), "")
+        for r in out for e in [_LAB_EXCEPT.match(text, r.end)] if e and _liver_test(r.rule)]
+
+
+def _liver_test(rule: dict) -> bool:
+    """Only bilirubin and the liver enzymes (limits in times the ULN) have such causes."""
+    return all(leaf["field"] in _LIVER_TESTS for leaf in _all_leaves(rule))
+
+
+_LIVER_TESTS = frozenset({"organ_function.alt_x_uln", "organ_function.ast_x_uln",
+                          "organ_function.bilirubin_x_uln"})
+
+
+#: "... unless due to leukemia", "(<= 5 x ULN if due to leukemic involvement)", "unless the
+#: patient has Gilbert's syndrome": a lab limit that a cause the profile does not hold lifts.
+_LAB_EXCEPT = re.compile(
+    r"\s*[,;]?\s*\(?\s*(?:(?:or\s+)?(?:[<>≤≥]=?|</=|<=|=<)\s*\d+(?:\.\d+)?\s*(?:x|×|times)\s*"
+    r"(?:the\s+)?(?:uln|upper\s+limit\s+of\s+normal)(?:\s+for\s+age)?\s*,?\s+)?"
+    r"(?:unless|except(?:\s+(?:if|when|in))?|if|when|in\s+(?:patients|subjects|participants|"
+    r"the\s+(?:case|setting|presence)\s+of))\s+"
+    r"(?:(?:it\s+is|they\s+are|(?:the\s+)?(?:patient|subject|participant)s?\s+(?:has|have)|"
+    r"elevated|increased|raised|abnormal|(?:this\s+)?(?:is\s+)?|"
+    r"patients\s+with|subjects\s+with|participants\s+with|there\s+is|considered|thought\s+to\s+be|"
+    r"felt\s+to\s+be|judged\s+to\s+be|believed\s+to\s+be|clearly|documented|known|presumed|"
+    r"(?:due|related|secondary|attributable|attributed)\s+to|the|underlying|by\s+the\s+"
+    r"investigator)\s+)*"
+    r"(?P<why>(?:leuka?emi\w*|disease|malignan\w*|(?:liver|hepatic)\s+(?:involvement|infiltration)|"
+    r"gilbert\W?s?|ha?emoly\w+|(?-i:ALL)|organ\s+involvement)"
+    r"(?:\s+(?:organ|involvement|infiltration|syndrome|disease|of\s+the\s+liver|by\s+(?:the\s+)?"
+    r"(?:leuka?emia|disease)))*)\s*\)?(?=\s*(?:$|[;,.]|and\b|or\b))", re.IGNORECASE)
+
+
+def _lab_exception(text: str, r: Reading) -> Reading:
+    """A lab limit with a cause that lifts it: never decides against the person alone.
+
+    A limit within ("ALT <= 5 x ULN unless due to leukemia") is any[limit, not_screened]; a
+    limit beyond ("bilirubin > 3 x ULN unless Gilbert's") is all[limit, not_screened]: a
+    value within clears it, a value beyond goes to the study team.
+    """
+    e = _LAB_EXCEPT.match(text, r.end)
+    if e is None or not _liver_test(r.rule):
+        return r
+    # (within the limit: at most so many times the upper limit of normal)
+    ops = {leaf.get("op") for leaf in _all_leaves(r.rule)}
+    member = {"not_screened": f"whether a value beyond the limit is due to {e.group('why')}"}
+    if ops <= {"lte", "lt"}:
+        rule = {"any": [r.rule, member]}
+    elif ops <= {"gte", "gt"}:
+        rule = {"all": [r.rule, member]}
+    else:
+        return Reading({}, 0, 0, "", narrow=True)
+    return dataclasses.replace(r, rule=rule, end=e.end(), covers=True)
+
+
+def _all_leaves(rule: dict) -> list[dict]:
+    if "field" in rule:
+        return [rule]
+    return [x for key in ("all", "any") for sub in rule.get(key, []) for x in _all_leaves(sub)]
 
 
 
@@ -1592,7 +1935,7 @@ _KEYWORDS = {
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
     "_organ": ("alt", "ast", "sgot", "sgpt", "got", "gpt", "aminotransferase", "transaminase",
                "bilirubin",
-               "creatinine", "crcl", "cr cl", "ejection", "lvef"),
+               "creatinine", "crcl", "cr cl", "ejection", "lvef", "gfr", "glomerular"),
 }
 
 
@@ -1623,7 +1966,7 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
             return None
         out.extend(found)
     covering = [r for r in out if r.covers]
-    out = [r for r in out if r.covers or not any(
+    out = [r for r in out if r.covers or r.rule.get("__settles__") or not any(
         c.start <= r.start and r.end <= c.end for c in covering)]
     spans = [r for r in out if r.rule.get("__span__")]
     rules = [r for r in out if not r.rule.get("__span__")]
@@ -1680,6 +2023,9 @@ _AGE_BOUND = {
     "lte": ("age_at_most", 0), "lt": ("age_at_most", -1),
 }
 _AGE_PATTERNS = [
+    # ">= 1 and <= 30 years of age": two limits sharing the unit at the end
+    (rf"(?P<c1>{_GTE}|{_GT})\s*(?P<lo>\d{{1,3}})\s*(?:and|,)\s*(?P<c2>{_LTE}|{_LT})\s*"
+     rf"(?P<hi>\d{{1,3}})\s*{_UNIT}(?:\s+(?:old|of\s+age))?", "pair"),
     # "1 year and less than 10 years of age", "2 years to less than 18 years"
     (rf"(?P<lo>\d{{1,3}})\s*(?P<lounit>years?|months?|days?)\s*(?:and|to|up\s+to)\s+"
      rf"(?:less\s+than|under|younger\s+than|<)\s*(?P<hi>\d{{1,3}})\s*{_UNIT}", "range_lt"),
@@ -1707,6 +2053,7 @@ _AGE_PATTERNS = [
      rf"(?P<num>\d{{1,3}})\s*{_UNIT}?", "dir2"),
 ]
 _AGE_CONTEXT = re.compile(r"\bage[sd]?\b|\baged\b|\byears?\s+(?:old|of\s+age)|\bold\b|\byrs?\b|"
+                          r"\b(?:children|adults?|adolescents?|infants?)\s+\d|"
                           r"\by\.?o\.?\b|\bmonths?\s+(?:old|of\s+age)|\bdays?\s+(?:old|of\s+age)",
                           re.IGNORECASE)
 
@@ -1748,7 +2095,14 @@ def _age(text: str) -> list[Reading]:
                 continue
             unit = _unit(m.groupdict().get("unit"))
             leaves = []
-            if shape == "range_lt":
+            if shape == "pair":
+                lo = int(m.group("lo")) + (1 if _op(m.group("c1")) == "gt" else 0)
+                hi = int(m.group("hi")) - (1 if _op(m.group("c2")) == "lt" else 0)
+                if lo > hi:
+                    continue
+                leaves = [_age_leaf(field, "age_at_least", lo, unit),
+                          _age_leaf(field, "age_at_most", hi, unit)]
+            elif shape == "range_lt":
                 lo, hi = int(m.group("lo")), int(m.group("hi")) - 1
                 if _days(lo, _unit(m.group("lounit"))) > _days(hi, unit):
                     continue
@@ -1789,6 +2143,22 @@ def _age(text: str) -> list[Reading]:
             out.append(Reading(rule, m.start(), m.end(), words))
     if out and time_span:
         return [Reading({}, 0, 0, "", narrow=True)]  # a time span, not (only) an age
+    ranges = [r for r in out if len(r.rule.get("all", [])) == 2]
+    if len(ranges) > 1:
+        # "Children 1-17 years and adults 18-25 years", "1 to 21 years (Part 1) and 1 to 30
+        # years (Part 2)": two groups of people, each with its range -- any of them, never
+        # both (that would take no one, or only the narrower group)
+        fields = {field for r in out for field in _rule_fields(r.rule)}
+        if len(ranges) != len(out) or len(fields) > 1:
+            return [Reading({}, 0, 0, "", narrow=True)]
+        start, end = min(r.start for r in out), max(r.end for r in out)
+        lead = re.search(r"(?:\b(?:children|paediatric|pediatric|adolescents?|adults?|"
+                         r"young\s+adults?|infants?)\s+(?:(?:patients|participants|subjects)\s+)?(?:aged?\s+)?)$",
+                         text[:start], re.I)
+        tail = re.match(r"\s*\([^()]{1,40}\)", text[end:])
+        return [Reading({"any": [r.rule for r in out]}, lead.start() if lead else start,
+                        end + (tail.end() if tail else 0), " or ".join(r.words for r in out),
+                        covers=True)]
     if len(out) > 1:
         # "> 30 days and < 21 years": both limits of one age
         leaves = [leaf for r in out for leaf in (r.rule.get("all") or [r.rule])]

@@ -54,6 +54,7 @@ negative mutation mutations echocardiogram echocardiography echo muga radionucli
 scan ventriculography gated
 fluorescent polymerase chain reaction rearrangement rearrangements rearranged fusion
 local institutional central laboratory lab sample aspirate biopsy
+adequate renal cardiac kidney function multigated acquisition
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
@@ -124,13 +125,18 @@ def _joiner(text: str, rules: list[Reading], excluding: bool = False,
     ..." in an inclusion), where a list in any form means any of them excludes.
     """
     ordered = sorted(rules, key=lambda r: r.start)
+    outside = text
+    for r in ordered:
+        outside = outside[:r.start] + " " * (r.end - r.start) + outside[r.end:]
     kinds = set()
     for a, b in zip(ordered, ordered[1:], strict=False):
         if (a.start, a.end) == (b.start, b.end):
             kinds.add("or")  # one phrase, two fields: "hepatitis B or C", "AST/ALT"
             continue
         gap = text[a.end:b.start] if b.start >= a.end else ""
-        if re.search(r"\bor\b|and/or|[,;]|/", gap, re.I):
+        if re.fullmatch(r"\s*,\s*and\s+", gap, re.I) and not _OR.search(outside):
+            kinds.add("and")  # "bilirubin <= 1.5 x ULN, and ALT <= 5 x ULN": both
+        elif re.search(r"\bor\b|and/or|[,;]|/", gap, re.I):
             tight = re.fullmatch(r"[\s,;/]*(?:(?:and/)?or\b)?[\s,;/]*(?:\(\w+\))?[\s,;/]*", gap,
                                  re.I)
             kinds.add("or" if tight or excluding else "loose-or")
@@ -168,6 +174,15 @@ _OTHER_PEOPLE = re.compile(
     r"[,;]?\s*\bor\s+(?:(?:female|male|sexually\s+active|fertile)\s+)?(?:patients|women|men|"
     r"males|females|subjects|participants|persons|individuals|those)\b(?=\s+(?:who|of|not|with|"
     r"whose|unwilling|unable|refusing))", re.IGNORECASE)
+
+
+#: "... or planning to become pregnant during the study", "..., or of childbearing potential
+#: not using contraception": another excluding alternative, about a plan (left unread).
+_PLANS = re.compile(
+    r"[,;]?\s*\bor\s+(?:who\s+|are\s+|is\s+|who\s+(?:are|is)\s+)?(?:(?:planning|plans?|intend\w*|intent\w*|"
+    r"intention|wish\w*|expect\w*|desire\w*)\s+(?:to\s+)?(?:become|get)\s+pregnant\b|planning\s+"
+    r"(?:a\s+)?pregnancy\b|(?:women\s+|females\s+)?of\s+child[- ]?bearing\s+potential\b)",
+    re.IGNORECASE)
 
 
 _REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:potential|possible|"
@@ -240,6 +255,27 @@ _AGE_COLON = re.compile(
 _COLON_SCOPE = re.compile(r"^\W*(?P<cond>[^:;]{2,80}?)\s*:\s*(?P<req>[^:;]{2,200})$")
 _A_LIST = re.compile(r"\bor\b|\bone\s+of\b|\bany\s+of\b|\bfollowing\b|(?:^|\s)(?:\d+[.)]|-)\s|"
                      r"\bdefined\b", re.IGNORECASE)
+
+
+_THERAPY_LABEL = re.compile(r"^\W*(?P<label>[A-Za-z][\w\s()/-]{2,60}?)\s*:\s*(?P<body>\S.*)$")
+
+
+def _label_of(label: str, body: str) -> bool:
+    """A heading that only names the transplant its body speaks of (and nothing else)."""
+    named, left = therapies_named(label)
+    words = re.findall(r"[a-z]+", left.lower())
+    return bool(named) and named <= {"allogeneic_hsct", "autologous_hsct"} and all(
+        w in ("or", "and", "rescue", "infusion", "infusions", "prior", "previous", "hsct", "sct")
+        for w in words) and named <= therapies_named(body)[0]
+
+
+def _names_whom(text: str) -> bool:
+    """"Ph+ patients must have failed bosutinib": the head names the people the requirement
+    is for. When the requirement was not read (the implication above answered nothing), the
+    head must not be read as a requirement of everyone."""
+    m = _WHOM_MUST.match(text)
+    return bool(m and re.search(r"[A-Z]", m.group("cond"))
+                and read_text(INCLUSION, m.group("cond").strip(), strict=True) is not None)
 
 
 def _colon_scope(kind: str, text: str) -> tuple[dict, str] | tuple[()] | None:
@@ -461,7 +497,19 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     rules = [r for r in readings if not r.rule.get("__span__")]
     if not rules:
         return None
-    if clauses.doubtful(text, [(r.start, r.end) for r in rules]):
+    # An exception the recogniser has read whole ("CD19-directed therapy other than
+    # blinatumomab", "ALT <= 3 x ULN unless due to leukemia") is no doubt over the clause.
+    settled = text
+    for r in readings:
+        if r.rule.get("__settles__"):
+            settled = settled[:r.start] + " " * (r.end - r.start) + settled[r.end:]
+    reason = _REASON.search(settled, max(r.end for r in rules))
+    if reason:  # ("... because of the risk ... when treated with ...": no condition of its own)
+        settled = settled[:reason.start()] + " " * (len(settled) - reason.start())
+    plans = _PLANS.search(text, max(r.end for r in rules)) if kind == EXCLUSION else None
+    if plans:  # ("or who plan to become pregnant": the alternative left unread below)
+        settled = settled[:plans.start()] + " " * (len(settled) - plans.start())
+    if clauses.doubtful(settled, [(r.start, r.end) for r in rules]):
         return None
     ages = [r for r in rules if _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
     if ages and len(ages) < len(rules) and (kind == EXCLUSION or (
@@ -496,7 +544,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # starts another excluding alternative; each alternative excludes on its own,
         # so what we read excludes whatever that one says (and it is left unread).
         last = max(r.end for r in readings)
-        other = _OTHER_PEOPLE.search(text, last)
+        other = _OTHER_PEOPLE.search(text, last) or _PLANS.search(text, last)
         if other:
             text = text[:other.start()] + " " * (len(text) - other.start())
     says_excluded = bool(_SAYS_EXCLUDED.search(text))
@@ -734,8 +782,15 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     scoped = _colon_scope(kind, text) if not strict else None
     if scoped is not None:
         return scoped or None
+    label = _THERAPY_LABEL.match(text) if not strict else None
+    if label and _label_of(label.group("label"), label.group("body")):
+        # "Stem cell transplant or rescue: At least 3 months must have elapsed since HSCT":
+        # the label names what the body says again (COG's prior-therapy headings)
+        body = read_text(kind, label.group("body"))
+        if body is not None:
+            return body
     if not strict and (_REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
-                       or _AGE_COLON.match(text)):
+                       or _AGE_COLON.match(text) or _names_whom(text)):
         return None  # required of some people only, and we could not read whom: never of all
     if kind == INCLUSION and _PLAN.search(text):
         return None

@@ -1,0 +1,481 @@
+"""Therapy, finding and age readings of issue 7, each on registry wording.
+
+Every test screens a profile against a study record built from the text (the way a
+ClinicalTrials.gov record reaches the screener), so what is asserted is the outcome a
+patient would see: an exception inside a class of therapies, a lab limit that a named
+cause lifts, a wait we cannot count, an age for two groups of people.
+"""
+
+import pytest
+
+from screener.eligibility import screen
+from screener.profile import validate_profile
+from screener.trials.study import trial_from_study
+
+
+def study(text: str) -> dict:
+    return {"protocolSection": {"identificationModule": {"nctId": "NCT09999999",
+                                                         "briefTitle": "A study"},
+                                "eligibilityModule": {"eligibilityCriteria": text}}}
+
+
+def outcome(kind: str, item: str, profile: dict) -> str:
+    """The outcome of the one criterion ``item`` (under an Inclusion/Exclusion heading)."""
+    text = f"{kind} Criteria:\n\n* {item}\n"
+    trial = trial_from_study(study(text))
+    result = screen(validate_profile({"profile_version": 1, **profile}), trial)
+    (criterion,) = [c for c in result.criteria if c.text == item]
+    return criterion.outcome
+
+
+def had(*therapies: str, months: float = 6) -> dict:
+    return {"prior_therapies": [{"therapy": t, "months_since_last_dose": months}
+                                for t in therapies]}
+
+
+# ------------------------------------------------------------------ exceptions in a class
+@pytest.mark.parametrize("item", [
+    "Prior CD19-directed therapy other than blinatumomab",
+    "Prior treatment with any anti-CD19 therapy other than blinatumomab",
+    "Prior CD19-directed therapy, with the exception of blinatumomab",
+])
+def test_a_class_without_the_drug_it_excepts(item):
+    """Blinatumomab alone does not exclude; a CD19 CAR-T does."""
+    assert outcome("Exclusion", item, had("blinatumomab")) == "met"
+    assert outcome("Exclusion", item, had("cd19_car_t")) == "not_met"
+
+
+def test_an_excepted_product_leaves_the_rest_of_its_class_to_the_study_team():
+    """'Any prior CAR-T therapy except tisagenlecleucel': another CD19 CAR-T may be it or not."""
+    item = "Any prior CAR-T therapy except tisagenlecleucel"
+    assert outcome("Exclusion", item, had("cd19_car_t")) == "not_screened"
+    assert outcome("Exclusion", item, had("cd22_car_t")) == "not_met"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+
+
+def test_any_tki_other_than_imatinib():
+    """Imatinib is allowed, dasatinib is not."""
+    item = "Prior treatment with any TKI other than imatinib"
+    assert outcome("Exclusion", item, had("imatinib")) == "met"
+    assert outcome("Exclusion", item, had("dasatinib")) == "not_met"
+
+
+def test_an_exception_that_names_no_therapy_is_left_to_the_study_team():
+    """'other than as part of this study' is no drug: the criterion is not read."""
+    item = "Prior treatment with inotuzumab, other than as part of this study"
+    assert outcome("Exclusion", item, had("inotuzumab_ozogamicin")) == "not_screened"
+
+
+# ------------------------------------------------------------------ names and classes
+@pytest.mark.parametrize(("item", "therapy"), [
+    ("Prior treatment with obecabtagene autoleucel (obe-cel)", "cd19_car_t"),
+    ("Prior treatment with Aucatzyl", "cd19_car_t"),
+    ("Prior CD22-directed CAR T-cell therapy", "cd22_car_t"),
+    ("Prior treatment with a second-generation TKI", "dasatinib"),
+])
+def test_brand_and_class_names_of_prior_therapies(item, therapy):
+    """Brand names, short names and TKI generations are the profile's therapies."""
+    assert outcome("Exclusion", item, had(therapy)) == "not_met"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+
+
+def test_second_generation_tki_is_not_imatinib():
+    """Imatinib is a first-generation TKI: it does not exclude from a second-generation limit."""
+    item = "Prior treatment with a second-generation TKI"
+    assert outcome("Exclusion", item, had("imatinib")) == "met"
+
+
+def test_asciminib_as_a_third_generation_tki_is_for_the_study_team():
+    """Ponatinib is third-generation; whether asciminib counts, the study team says."""
+    item = "Prior treatment with a third-generation TKI"
+    assert outcome("Exclusion", item, had("ponatinib")) == "not_met"
+    assert outcome("Exclusion", item, had("asciminib")) == "not_screened"
+
+
+# ------------------------------------------------------------------ waits
+@pytest.mark.parametrize("item", [
+    "At least 3 half-lives must have elapsed since prior therapy that included a monoclonal "
+    "antibody with the exception of blinatumomab",
+    "Washout of 5 half-lives from any investigational agent",
+])
+def test_a_wait_in_half_lives_is_never_a_requirement_to_have_had_the_drug(item):
+    """Someone who never had an antibody is not ruled out by a washout in half-lives."""
+    assert outcome("Inclusion", item, had("multiagent_chemotherapy")) == "not_screened"
+
+
+# ------------------------------------------------------------------ liver tests
+@pytest.mark.parametrize("item", [
+    "Bilirubin <= 2 x ULN unless due to leukemia",
+    "Total bilirubin ≤ 1.5 × ULN (unless the patient has Gilbert's syndrome)",
+    "AST and ALT ≤ 3 × ULN (≤ 5 × ULN if due to leukemic involvement)",
+    "ALT/AST <= 2.5 x ULN unless considered due to leukemic involvement",
+])
+def test_a_liver_limit_a_named_cause_lifts_never_rules_out_alone(item):
+    """Within the limit it is met; beyond it the study team checks the cause."""
+    within = {"organ_function": {"bilirubin_x_uln": 1, "alt_x_uln": 1, "ast_x_uln": 1}}
+    beyond = {"organ_function": {"bilirubin_x_uln": 4, "alt_x_uln": 8, "ast_x_uln": 8}}
+    assert outcome("Inclusion", item, within) == "met"
+    assert outcome("Inclusion", item, beyond) == "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Total bilirubin > 3 times ULN unless due to Gilbert's syndrome",
+    "ALT or AST > 5 x ULN unless due to leukemia",
+])
+def test_a_liver_exclusion_a_named_cause_lifts_never_excludes_alone(item):
+    """A value within clears the exclusion; a value beyond goes to the study team."""
+    within = {"organ_function": {"bilirubin_x_uln": 1, "alt_x_uln": 1, "ast_x_uln": 1}}
+    beyond = {"organ_function": {"bilirubin_x_uln": 4, "alt_x_uln": 8, "ast_x_uln": 8}}
+    assert outcome("Exclusion", item, within) == "met"
+    assert outcome("Exclusion", item, beyond) == "not_screened"
+
+
+def test_an_exception_to_a_heart_limit_is_not_read_as_a_liver_one():
+    """'LVEF >= 45% (unless due to leukemia)': the cause is not one that lifts a heart limit."""
+    item = "Creatinine clearance >= 60 mL/min; LVEF >= 45% (unless due to leukemia)"
+    assert outcome("Inclusion", item, {"organ_function": {"creatinine_clearance_ml_min": 90,
+                                                          "lvef_percent": 60}}) != "not_met"
+
+
+@pytest.mark.parametrize("item", [
+    "eGFR >= 60 mL/min/1.73m2",
+    "Estimated glomerular filtration rate >= 60 mL/min",
+    "Creatinine clearance or eGFR >= 60 mL/min/1.73 m2",
+])
+def test_an_estimated_gfr_is_the_kidney_function_the_profile_holds(item):
+    """A clearance of 40 mL/min is below a GFR limit of 60; 90 is above it."""
+    assert outcome("Inclusion", item, {"organ_function": {
+        "creatinine_clearance_ml_min": 40}}) == "not_met"
+    assert outcome("Inclusion", item, {"organ_function": {
+        "creatinine_clearance_ml_min": 90}}) == "met"
+
+
+def test_limits_joined_by_comma_and_are_all_required():
+    """'Total bilirubin <= 1.5 x ULN for age, and ALT <= 5 x ULN for age': both, each for age."""
+    item = "Total bilirubin <= 1.5 x ULN for age, and ALT <= 5 x ULN for age"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1,
+                                                          "alt_x_uln": 7}}) == "not_met"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1,
+                                                          "alt_x_uln": 2}}) == "met"
+
+
+# ------------------------------------------------------------------ infections
+@pytest.mark.parametrize("item", [
+    "Active uncontrolled bacterial, fungal or viral infection",
+    "Any uncontrolled active systemic infection",
+    "Ongoing uncontrolled infection",
+    "Uncontrolled infection (bacterial, viral or fungal)",
+    "Any active uncontrolled infection, including fungal, bacterial, or viral infection",
+    "Systemic fungal, bacterial, viral or other infection not controlled (defined as exhibiting "
+    "ongoing signs/symptoms related to the infection and without improvement, despite "
+    "appropriate antibiotics or other treatment)",
+])
+def test_an_uncontrolled_infection_in_its_wordings_excludes(item):
+    """An uncontrolled infection excludes; none clears the criterion."""
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_met"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Severe uncontrolled infection",
+    "Uncontrolled infection requiring intravenous antibiotics",
+])
+def test_an_uncontrolled_infection_said_to_be_more_never_excludes_alone(item):
+    """'Severe', 'requiring IV antibiotics': an uncontrolled infection goes to the study team."""
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Active infection requiring systemic therapy",
+    "Uncontrolled or active bacterial, viral, or fungal infection",
+])
+def test_an_active_infection_needing_treatment_excludes_the_uncontrolled_one(item):
+    """An uncontrolled infection surely is one; a controlled one is for the study team."""
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_met"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == \
+        "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Known HIV/AIDS",
+    "HIV infection (testing not required)",
+    "Known acquired immunodeficiency syndrome (AIDS)",
+])
+def test_hiv_in_more_wordings(item):
+    """HIV excludes; no HIV clears it."""
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False}}) == "met"
+
+
+def test_no_aids_is_not_no_hiv():
+    """'No known AIDS' as a requirement: someone with HIV (not AIDS) is not ruled out."""
+    assert outcome("Inclusion", "No known AIDS", {"infections": {"hiv": True}}) != "not_met"
+
+
+@pytest.mark.parametrize(("item", "field"), [
+    ("Active hepatitis C (HCV RNA positive)", "hepatitis_c"),
+    ("Detectable HCV RNA", "hepatitis_c"),
+    ("HBV DNA positive", "hepatitis_b"),
+    ("Known active hepatitis B (HBsAg positive) or hepatitis C (HCV RNA positive)", "hepatitis_c"),
+    ("Known HIV infection, or active hepatitis B (HBsAg positive or HBV DNA detectable) or "
+     "hepatitis C (HCV RNA detectable)", "hepatitis_b"),
+])
+def test_the_virus_in_the_blood_is_active_hepatitis(item, field):
+    """An HCV RNA or HBV DNA that is positive is active hepatitis: it excludes."""
+    assert outcome("Exclusion", item, {"infections": {field: True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": False}}) == "met"
+
+
+def test_a_surface_antigen_alone_may_be_a_carrier():
+    """'Hepatitis B (HBsAg positive)': active hepatitis B excludes; no active one is for the team."""
+    item = "Hepatitis B (HBsAg positive)"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": False}}) == "not_screened"
+
+
+def test_a_past_infection_antibody_is_not_read():
+    """'Hepatitis B core antibody positive' is a past infection the profile does not hold."""
+    item = "Hepatitis B core antibody positive"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": True}}) == "not_screened"
+
+
+# ------------------------------------------------------------------ whom a requirement is for
+@pytest.mark.parametrize("item", [
+    "Ph+ patients must have failed bosutinib",
+    "Ph+ patients must have received a TKI-containing regimen for at least 2 cycles",
+    "CD19+ patients must have had a response to prior blinatumomab therapy",
+])
+def test_the_people_a_requirement_is_for_are_never_required_of_everyone(item):
+    """A Ph-negative (CD19-negative) patient is not ruled out by what Ph+ patients must have."""
+    profile = {"philadelphia_chromosome": "negative", "cd19": "negative",
+               "prior_therapies": [{"therapy": "blinatumomab", "months_since_last_dose": 3}]}
+    assert outcome("Inclusion", item, profile) != "not_met"
+
+
+def test_what_ph_positive_patients_must_have_failed_is_for_them():
+    """'Ph+ patients must have failed at least one second-generation TKI': Ph- passes, Ph+ with
+    imatinib only does not."""
+    item = "Ph+ patients must have failed at least one second-generation TKI"
+    assert outcome("Inclusion", item, {"philadelphia_chromosome": "negative",
+                                       "prior_therapies": []}) == "met"
+    assert outcome("Inclusion", item, {"philadelphia_chromosome": "positive",
+                                       **had("imatinib")}) == "not_met"
+
+
+# ------------------------------------------------------------------ GVHD, anthracycline dose
+def test_immunosuppression_for_gvhd_raises_the_question_of_active_gvhd():
+    """'Patients receiving immunosuppression for GVHD': active GVHD goes to the study team,
+    none clears it; a window ('within 4 weeks') is not read."""
+    item = "Patients receiving immunosuppression for GVHD"
+    assert outcome("Exclusion", item, {"active_gvhd": True}) == "not_screened"
+    assert outcome("Exclusion", item, {"active_gvhd": False}) == "met"
+    windowed = "Patients receiving systemic immunosuppressive therapy for GVHD within 4 weeks"
+    assert outcome("Exclusion", windowed, {"active_gvhd": False}) == "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Cumulative anthracycline dose > 400 mg/m2",
+    "Prior anthracycline exposure of > 300 mg/m2 doxorubicin equivalent",
+])
+def test_a_cumulative_anthracycline_limit_clears_those_who_never_had_one(item):
+    """Never an anthracycline: clear. Some anthracycline: the dose is the study team's."""
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+    assert outcome("Exclusion", item, had("anthracycline")) == "not_screened"
+
+
+def test_a_cumulative_anthracycline_maximum_as_a_requirement():
+    """'Cumulative anthracycline exposure <= 360 mg/m2': never ruled out on the dose alone."""
+    item = "Cumulative anthracycline exposure <= 360 mg/m2 doxorubicin equivalent"
+    assert outcome("Inclusion", item, had("multiagent_chemotherapy")) == "met"
+    assert outcome("Inclusion", item, had("anthracycline")) == "not_screened"
+
+
+# ------------------------------------------------------------------ ages of two groups
+@pytest.mark.parametrize("item", [
+    "Children 1-17 years and adults 18-25 years",
+    "Pediatric patients aged 1 to 17 years and adult patients aged 18 to 39 years",
+    "Age 1 to 21 years (Part 1) and 1 to 30 years (Part 2)",
+])
+def test_two_age_groups_take_either(item):
+    """A 20-year-old fits the second group; a 50-year-old fits neither."""
+    assert outcome("Inclusion", item, {"age": {"years": 20, "months": 0}}) == "met"
+    assert outcome("Inclusion", item, {"age": {"years": 50, "months": 0}}) == "not_met"
+
+
+def test_two_limits_sharing_one_unit():
+    """'>= 1 and <= 30 years of age': an infant of 6 months is below it."""
+    item = "Patients must be >= 1 and <= 30 years of age at time of enrollment"
+    assert outcome("Inclusion", item, {"age": {"years": 0, "months": 6}}) == "not_met"
+    assert outcome("Inclusion", item, {"age": {"years": 12, "months": 0}}) == "met"
+
+
+# ------------------------------------------------------------------ outcomes, lists, regimens
+@pytest.mark.parametrize("item", [
+    "Intolerant or resistant to dasatinib or nilotinib",
+    "Resistance or intolerance to at least one prior second-generation TKI",
+])
+def test_resistant_or_intolerant_takes_either_outcome(item):
+    """Intolerance of nilotinib meets it; imatinib alone does not."""
+    nilotinib = {"prior_therapies": [{"therapy": "nilotinib", "months_since_last_dose": 2,
+                                      "outcome": "intolerant"}]}
+    imatinib = {"prior_therapies": [{"therapy": "imatinib", "months_since_last_dose": 2,
+                                     "outcome": "refractory"}]}
+    assert outcome("Inclusion", item, nilotinib) == "met"
+    assert outcome("Inclusion", item, imatinib) == "not_met"
+
+
+def test_a_window_before_or_belongs_to_the_transplant_not_the_gvhd():
+    """'Prior allogeneic transplant within 6 months or active GVHD': either one excludes."""
+    item = "Prior allogeneic transplant within 6 months or active GVHD"
+    assert outcome("Exclusion", item, {"active_gvhd": True, **had("allogeneic_hsct", months=20)}) \
+        == "not_met"
+    assert outcome("Exclusion", item, {"active_gvhd": False, **had("allogeneic_hsct", months=2)}) \
+        == "not_met"
+
+
+@pytest.mark.parametrize(("item", "therapy"), [
+    ("Prior exposure to asparaginase-containing regimens", "asparaginase"),
+    ("Prior clofarabine-containing regimen", "clofarabine"),
+    ("Prior anti-CD20 therapy", "rituximab"),
+    ("Prior anti-CD38 monoclonal antibody therapy", "daratumumab"),
+    ("Prior treatment with a proteasome inhibitor", "bortezomib"),
+])
+def test_regimens_and_classes_with_one_profile_member(item, therapy):
+    """The profile's member of the class (or the drug of the regimen) excludes."""
+    assert outcome("Exclusion", item, had(therapy)) == "not_met"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+
+
+def test_a_complication_of_a_drug_asks_only_those_who_had_it():
+    """'Previous history of pancreatitis related to asparaginase': no asparaginase, clear."""
+    item = "Previous history of pancreatitis related to asparaginase"
+    assert outcome("Exclusion", item, had("blinatumomab")) == "met"
+    assert outcome("Exclusion", item, had("asparaginase")) == "not_screened"
+
+
+# ------------------------------------------------------------------ pregnancy
+@pytest.mark.parametrize("item", [
+    "Is pregnant or breastfeeding or planning to become pregnant during the study",
+    "Women who are pregnant or breastfeeding, or who plan to become pregnant within 12 months",
+    "Female subjects who are pregnant, breastfeeding, or of childbearing potential not using "
+    "effective contraception",
+    "Pregnancy (positive serum or urine pregnancy test) or breastfeeding",
+    "Currently pregnant or lactating, or planning pregnancy",
+])
+def test_pregnancy_beside_a_plan_or_contraception_still_excludes(item):
+    """Pregnant or breastfeeding excludes; the plan or contraception part is the study team's."""
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": True}) == "not_met"
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": False}) == "met"
+
+
+# ------------------------------------------------------------------ seizures, CNS disorders
+@pytest.mark.parametrize("item", [
+    "Known CNS disorders such as seizure disorder, cerebrovascular ischemia/hemorrhage, dementia",
+    "Presence of CNS pathology including seizure disorder",
+    "Pre-existing CNS disorder",
+])
+def test_a_cns_disorder_with_examples_asks_those_with_one(item):
+    """A brain disease goes to the study team (which kind, they say); none clears it."""
+    assert outcome("Exclusion", item, {"seizure_disorder": True}) == "not_screened"
+    assert outcome("Exclusion", item, {"seizure_disorder": False}) == "met"
+
+
+def test_examples_beside_leukemia_in_the_cns_are_not_read_as_one_list():
+    """'... such as seizure disorder, or CNS involvement': the list holds another condition."""
+    item = "Presence of CNS disorder, such as seizure disorder, dementia, or CNS involvement"
+    assert outcome("Exclusion", item, {"seizure_disorder": False, "cns_status": "cns3"}) != "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Patients with known HIV infection are ineligible because of the increased risk of lethal "
+    "infections when treated with marrow-suppressive therapy",
+    "HIV 1/2 antibody positive",
+    "Positive for human immunodeficiency virus (HIV) antibody",
+])
+def test_hiv_in_cooperative_group_wordings(item):
+    """HIV excludes (the reason after 'because' adds no condition); no HIV clears it."""
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": False}}) == "met"
+
+
+def test_a_reason_that_opens_a_sentence_is_not_cut_from_what_follows():
+    """'Because ... breastfeeding should be discontinued if ...': no exclusion of breastfeeding."""
+    item = ("Pregnant women are excluded from this study because many of the agents used have "
+            "potential for teratogenic effects. Because there is an unknown but potential risk of "
+            "adverse events in nursing infants, breastfeeding should be discontinued if the mother "
+            "is enrolled.")
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": True}) == "not_screened"
+
+
+def test_infectious_hepatitis_type_b_or_c():
+    """'Known positive for HIV or infectious hepatitis, type B or C' (COG): HIV or hepatitis B
+    excludes; without either, whether a past hepatitis counts is for the study team."""
+    item = "Known positive for HIV or infectious hepatitis, type B or C"
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": True,
+                                                      "hepatitis_c": False}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": False}}) == "not_screened"
+
+
+def test_a_transplant_heading_over_its_wait():
+    """'Stem cell transplant or rescue: At least 3 months must have elapsed since HSCT and no
+    evidence of active GVHD': a transplant 1 month ago rules out, one 2 years ago does not."""
+    item = ("Stem cell transplant or rescue: At least 3 months must have elapsed since HSCT and no "
+            "evidence of active GVHD")
+    assert outcome("Inclusion", item, {"active_gvhd": False,
+                                       **had("allogeneic_hsct", months=1)}) == "not_met"
+    assert outcome("Inclusion", item, {"active_gvhd": False,
+                                       **had("allogeneic_hsct", months=24)}) == "met"
+
+
+def test_a_karnofsky_score_of_a_range():
+    """'ECOG 0 to 2, or Karnofsky score of 60-100%': Karnofsky 70 meets it, 40 does not."""
+    item = "ECOG performance status of 0 to 2, or Karnofsky score of 60-100%"
+    assert outcome("Inclusion", item, {"performance_status": {"scale": "karnofsky",
+                                                              "score": 70}}) == "met"
+    assert outcome("Inclusion", item, {"performance_status": {"scale": "karnofsky",
+                                                              "score": 40}}) == "not_met"
+
+
+@pytest.mark.parametrize(("item", "value"), [
+    ("Creatinine clearance ≥ 60 mL/min/1.73 m2 by Schwartz formula", 60),
+    ("Estimated creatinine clearance ≥ 60 mL/min (Cockcroft-Gault)", 60),
+    ("Adequate renal function defined as creatinine clearance ≥ 60 mL/min", 60),
+])
+def test_kidney_function_with_its_method(item, value):
+    """The formula named is how it is measured: 40 mL/min is below, 90 above."""
+    assert outcome("Inclusion", item, {"organ_function": {
+        "creatinine_clearance_ml_min": 40}}) == "not_met"
+    assert outcome("Inclusion", item, {"organ_function": {
+        "creatinine_clearance_ml_min": 90}}) == "met"
+
+
+def test_the_long_name_of_alt_is_not_ast():
+    """'Serum glutamic pyruvic transaminase (SGPT) (ALT) <= 5 x ULN' limits ALT only."""
+    item = "Serum glutamic pyruvic transaminase (SGPT) (ALT) ≤ 5 x ULN"
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 2, "ast_x_uln": 9}}) == \
+        "met"
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 7}}) == "not_met"
+
+
+def test_a_limit_lifted_when_elevated_by_leukemic_infiltration():
+    """'Bilirubin <= 3 x ULN for age (unless elevated due to leukemic infiltration)'."""
+    item = "Bilirubin ≤ 3 x ULN for age (unless elevated due to leukemic infiltration)"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 5}}) == \
+        "not_screened"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1}}) == "met"
+
+
+def test_failed_or_intolerant():
+    """'Failed or intolerant of imatinib': intolerance meets it; never having had it does not."""
+    item = "Failed or intolerant of imatinib"
+    intolerant = {"prior_therapies": [{"therapy": "imatinib", "months_since_last_dose": 2,
+                                       "outcome": "intolerant"}]}
+    assert outcome("Inclusion", item, intolerant) == "met"
+    assert outcome("Inclusion", item, had("dasatinib")) == "not_met"
