@@ -157,22 +157,105 @@ def _is_the_diagnosis(text: str, start: int, end: int) -> bool:
                           before, re.I))
 
 
+_B_ALL = (r"\bb[- ]?(?:cell|lineage|precursor|cell precursor)?[- ]?(?:line\s+)?(?:acute\s+)?"
+          r"(?:lymphoblastic|lymphoid|lymphocytic)\s+leuka?emia\b|\bb[- ]?all\b|\bbcp[- ]all\b|"
+          r"\bprecursor[- ]b[- ]?(?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
+          r"\bb[- ]lineage\s+all\b|\bb[- ]cell\s+all\b|"
+          r"\bb[- ]precursor\s+(?:ph[+-]\s+|philadelphia[- ](?:positive|negative)\s+)?all\b|"
+          r"\bb-?lymphoblastic\s+leuka?emia\b|\bb[- ]cell[- ]precursor\s+all\b|"
+          r"\bpre-?b[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
+          r"\bcommon\s+(?:b[- ])?all\b")
+_T_ALL = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:precursor\s+)?(?:acute\s+)?(?:lymphoblastic|lymphoid|"
+          r"lymphocytic)"
+          r"\s+leuka?emia\b|\bt[- ]?all\b|\bt[- ]lineage\s+all\b|"
+          r"\bt[- ]cell\s+(?:precursor\s+)?all\b|"
+          r"\bprecursor[- ]t[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b")
+_MPAL = (r"mixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|mpal|(?:acute\s+)?"
+         r"leuka?emias?\s+of\s+ambiguous\s+lineage(?:\s*\(alal\))?|(?:biphenotypic|bilineal)\s+"
+         r"(?:acute\s+)?leuka?emia")
+_LBL = (r"(?:(?P<lbl_lin>[bt])[- ](?:cell\s+|lineage\s+)?|precursor\s+(?P<lbl_lin2>[bt])[- ](?:cell\s+)?)?"
+        r"lymphoblastic\s+lymphoma(?:\s*\((?:lbl|lly|ll|[bt]-?(?:lbl|lly|ll))\))?|"
+        r"(?P<lbl_lin3>[bt])-?(?:lbl|lly)\b|lbl\b|lly\b")
+_DIAGNOSIS_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b|and\b)?|\bor\b|\band/or\b|\band\b|/)\s*",
+                               re.IGNORECASE)
+
+
+_DIAGNOSIS_KINDS = [
+    (re.compile(rf"(?:{_B_ALL})", re.I), "b_all"), (re.compile(rf"(?:{_T_ALL})", re.I), "t_all"),
+    (re.compile(r"(?:precursor[- ])?b[- ]?(?:cell)?\s*(?:or|and|and/or|/)\s*(?:precursor[- ])?t[- ]?"
+                r"(?:cell)?[- ]?(?:lineage\s+)?(?:acute\s+lymphoblastic\s+leuka?emia|all)\b", re.I),
+     "b_all,t_all"),
+    (re.compile(rf"(?:{_MPAL})\b", re.I), "mixed_phenotype"),
+    (re.compile(rf"(?:{_LBL})", re.I), "lymphoblastic_lymphoma")]
+#: Where a member of a list of diagnoses may start.
+_DIAGNOSIS_START = re.compile(r"\b(?=[bt][- ]|precursor|pre-?b|common|bcp|mixed|mpal|acute|leuka?em|"
+                              r"biphenotypic|bilineal|lymphoblastic|lbl|lly)", re.IGNORECASE)
+
+
+def _diagnosis_list(text: str, b: str, t: str) -> Reading | None:
+    """"B-ALL, T-ALL, or mixed phenotype acute leukemia", "B-ALL or B-LBL or MPAL": any of them.
+
+    Only lists that name mixed-phenotype leukemia or lymphoblastic lymphoma beside ALL (the
+    others are read below); a lymphoma named with a lineage ("T-LBL") is lymphoblastic
+    lymphoma whose lineage the study team checks. A list member that is not one of these
+    ends the list, and an unread "or" after it leaves the rest to the study team.
+    """
+    if not re.search(r"lymphoma|\blbl\b|\blly\b|mixed|mpal|ambiguous|biphenotypic|bilineal", text,
+                     re.I):
+        return None
+    kinds = _DIAGNOSIS_KINDS
+    best = None
+    for start in _DIAGNOSIS_START.finditer(text):
+        if re.search(r"\b[bt][- ]?(?:cell|lineage)?\s*(?:or|and|and/or|/)\s*$", text[:start.start()],
+                     re.I):
+            continue  # "B- or T-ALL or LLy": the list began before the words we know
+        members, at, joined = [], start.start(), False
+        while True:
+            hit = None
+            for pattern, value in kinds:
+                m = pattern.match(text, at)
+                if m and m.end() > at and (hit is None or m.end() > hit[0].end()):
+                    hit = (m, value)
+            if hit is None:
+                break
+            members.append(hit)
+            at = hit[0].end()
+            j = _DIAGNOSIS_JOINER.match(text, at)
+            if j is None or j.end() == at:
+                break
+            nxt = any(p.match(text, j.end()) for p, _ in kinds)
+            if not nxt:
+                break
+            joined = joined or bool(re.search(r"or|and|/", j.group(0), re.I))
+            at = j.end()
+        values = {x for _, v in members for x in v.split(",")}
+        if len(members) > 1 and joined and values & {"mixed_phenotype", "lymphoblastic_lymphoma"} \
+                and values & {"b_all", "t_all"}:
+            best = (start.start(), members)
+            break
+    if best is None:
+        return None
+    plain, parts = [], []
+    for m, value in best[1]:
+        lineage = next((m.group(g) for g in ("lbl_lin", "lbl_lin2", "lbl_lin3")
+                        if value == "lymphoblastic_lymphoma" and m.groupdict().get(g)), None)
+        if lineage:
+            parts.append({"all": [_leaf("diagnosis", "eq", "lymphoblastic_lymphoma"),
+                                  {"not_screened": f"that the lymphoblastic lymphoma is of "
+                                                   f"{lineage.upper()}-cell lineage"}]})
+        else:
+            plain += [v for v in value.split(",") if v not in plain]
+    rule_parts = ([_leaf("diagnosis", "in", plain)] if plain else []) + [
+        p for n, p in enumerate(parts) if p not in parts[:n]]
+    rule = rule_parts[0] if len(rule_parts) == 1 else {"any": rule_parts}
+    return Reading(rule, best[0], best[1][-1][0].end(), "one of the leukemias or lymphomas listed",
+                   covers=True)
+
+
 @recogniser
 def _lineage(text: str) -> list[Reading]:
     out = []
-    b = (r"\bb[- ]?(?:cell|lineage|precursor|cell precursor)?[- ]?(?:line\s+)?(?:acute\s+)?"
-         r"(?:lymphoblastic|lymphoid|lymphocytic)\s+leuka?emia\b|\bb[- ]?all\b|\bbcp[- ]all\b|"
-         r"\bprecursor[- ]b[- ]?(?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
-         r"\bb[- ]lineage\s+all\b|\bb[- ]cell\s+all\b|"
-         r"\bb[- ]precursor\s+(?:ph[+-]\s+|philadelphia[- ](?:positive|negative)\s+)?all\b|"
-         r"\bb-?lymphoblastic\s+leuka?emia\b|\bb[- ]cell[- ]precursor\s+all\b|"
-         r"\bpre-?b[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
-         r"\bcommon\s+(?:b[- ])?all\b")
-    t = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:precursor\s+)?(?:acute\s+)?(?:lymphoblastic|lymphoid|"
-         r"lymphocytic)"
-         r"\s+leuka?emia\b|\bt[- ]?all\b|\bt[- ]lineage\s+all\b|"
-         r"\bt[- ]cell\s+(?:precursor\s+)?all\b|"
-         r"\bprecursor[- ]t[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b")
+    b, t = _B_ALL, _T_ALL
     combo = re.search(r"\b(?P<lin>t|b)[- ](?:cell\s+|lineage\s+)?(?:precursor\s+)?"
                       r"(?:acute\s+lymphoblastic\s+leuka?emia|all)"
                       r"(?:\s*\((?:all|[tb]-all)\))?\s*(?:or|and/or|/)\s*"
@@ -194,6 +277,20 @@ def _lineage(text: str) -> list[Reading]:
         return [Reading({"any": [_leaf("diagnosis", "eq", lineage), lymphoma]},
                         combo.start(), combo.end(),
                         "ALL or lymphoblastic lymphoma of this lineage")]
+    listed = _diagnosis_list(text, b, t)
+    if listed is not None:
+        return [listed]
+    # "ALL of B- or T-cell lineage", "ALL (B-cell or T-cell precursor)": either lineage
+    lineages = re.search(r"(?:\bacute\s+lymphoblastic\s+leuka?emia|(?-i:\bALL\b))(?:\s*\(all\))?"
+                         r"(?:\s+(?:according\s+to|per)\s+(?:the\s+)?(?:who|world\s+health\s+"
+                         r"organization)(?:\s+\d{4})?\s+(?:classification|criteria))?\s*"
+                         r"(?:\(\s*|,?\s*of\s+(?:the\s+)?|,\s*)(?:precursor[- ])?b[- ]?(?:cell)?\s*(?:or|and|"
+                         r"and/or|/)\s*(?:precursor[- ])?t[- ]?(?:cell)?\s*(?:lineage|precursor|phenotype|"
+                         r"origin)?\s*\)?", text, re.I)
+    if lineages and not re.search(r"lymphoma|\blly\b|\blbl\b|mixed|bilineal|biphenotypic|"
+                                  r"ambiguous|burkitt|myeloid|\baml\b|\bcml\b", text, re.I):
+        return [Reading(_leaf("diagnosis", "in", ["b_all", "t_all"]), lineages.start(),
+                        lineages.end(), "B-cell or T-cell ALL")]
     mixed = re.search(r"lymphoma|\blly\b|\blbl\b|\bb-?ll\b|\bt-?ll\b|mixed|bilineal|biphenotypic|"
                       r"ambiguous|mature\s+b|burkitt|myeloid|\baml\b|\bcml\b", text, re.I)
     both = re.search(r"\b(?:precursor[- ])?(?P<x>[bt])[- ]?(?:cell|lineage)?(?:[- ]precursor)?"
@@ -450,11 +547,23 @@ _SETTINGS = [
     (_NOT_RESPONDING, _REFRACTORY_AS_DEFINED, "leukemia that did not respond to treatment", True),
     (rf"(?:{_REFRACTORY_WORDS}){_DEFINITION}", _REFRACTORY_AS_DEFINED,
      "leukemia that did not respond to treatment", True),
-    (_REFRACTORY_WORDS, _REFRACTORY, "leukemia that did not respond to treatment", True),
+    # (a relapse that did not respond may have been answered "relapsed": never ruled out)
+    (_REFRACTORY_WORDS, {"any": [_REFRACTORY, {"all": [
+        _leaf("disease_status", "eq", "relapsed"),
+        {"not_screened": "that the relapse did not respond to treatment"}]}]},
+     "leukemia that did not respond to treatment", True),
     (r"(?:refractory|resistant)\s+relapse", {"all": [_REFRACTORY, _leaf("relapse_count", "gte", 1)]},
      "a relapse that did not respond to treatment", True),
     (r"(?:in\s+)?(?:first|1st)\s+(?:(?:bone\s+marrow|bm|marrow|combined|medullary)\s+)?relapse",
      _leaf("relapse_count", "between", [1, 1]), "a first relapse", False),
+    (r"(?:in\s+)?(?:first|1st)\s*(?:or|/|,)\s*(?:second|2nd)\s+(?:(?:bone\s+marrow|bm|marrow)\s+)?"
+     r"relapse", {"any": [_leaf("relapse_count", "between", [1, 2]),
+                          {"all": [_leaf("relapse_count", "gte", 3),
+                                   {"not_screened": "whether a later relapse counts"}]}]},
+     "a first or second relapse", True),
+    (r"(?:in\s+)?(?:first|1st)\s+or\s+(?:greater|later|subsequent|higher)\s+(?:(?:bone\s+marrow|"
+     r"bm|marrow)\s+)?relapse|(?:≥|>=)\s*(?:1st|first|1)\s+relapse",
+     _RELAPSED, "leukemia that has come back (relapsed)", False),
     (r"(?:≥|>=)\s*(?:2nd|second|2)\s+(?:(?:bone\s+marrow|bm|marrow)\s+)?relapse|"
      r"(?:in\s+)?(?:2nd|second)\s+(?:or\s+(?:greater|later|subsequent|higher|more)\s+|\+\s*)"
      r"(?:(?:bone\s+marrow|bm|marrow)\s+)?relapse|(?:two|2)\s+or\s+more\s+(?:prior\s+)?relapses|"
@@ -542,8 +651,9 @@ def _settings(text: str) -> list[Reading]:
     out: list[Reading] = []
     at = 0
     for start in _SETTING_START.finditer(text):
-        if start.start() < at:
-            continue
+        if start.start() < at or _NOT_A_RELAPSE_BEFORE.search(text[max(0, start.start() - 30):
+                                                                  start.start()]):
+            continue  # "time from relapse after HSCT", "history of refractory disease"
         first = _setting_at(text, start.start())
         if first is None:
             continue
@@ -1522,8 +1632,23 @@ _FIRST_REMISSION = {"all": [
                                        "induction"}]}]}]}
 
 
+#: "Complete remission with MRD >= 0.01%", "MRD-negative CR", "Morphologic complete remission
+#: (< 5% blasts)": a remission named as what the item requires, at its start.
+_REMISSION_NAMED = re.compile(
+    r"^\W*(?:(?:mrd|measurable\s+residual\s+disease|minimal\s+residual\s+disease)[- ]?"
+    r"(?:positive|negative|\+|-)\s+)?(?:(?:morphologic(?:al)?|hematologic(?:al)?|haematologic(?:al)?)"
+    r"\s+)?(?:complete\s+remission|cr)\b(?:\s*\((?:cr|m1)\))?(?=\s*(?:\(|with\b|and\b|,|;|$))",
+    re.IGNORECASE)
+
+
 @recogniser
 def _remission(text: str) -> list[Reading]:
+    named = _REMISSION_NAMED.match(text)
+    if named is not None:
+        start = re.search(r"(?:morphologic|hematologic|haematologic|complete|cr\b)", named.group(0),
+                          re.I).start()
+        return [Reading(_leaf("in_remission", "is", True), start, named.end(),
+                        "being in remission now")]
     either = _find(r"\bin\s+(?:a\s+|their\s+)?(?:first|1st)\s*(?:or|and/or|/|,)\s*(?:second|2nd)"
                    r"(?:\s*(?:or|,)\s*(?:third|3rd|later|subsequent))?\s+(?:complete\s+)?"
                    r"(?:(?:hematologic(?:al)?|morphologic(?:al)?)\s+)?(?:complete\s+)?"
@@ -1881,7 +2006,7 @@ _KEYWORDS = {
     "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilineal", "ambiguous"),
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification",
-                  "etv6", "runx1", "tel", "tcf3", "pbx1", "12;21", "1;19", "hyperdiploid",
+                  "etv6", "runx1", "aml1", "tcf3", "pbx1", "12;21", "1;19", "hyperdiploid",
                   "11q23"),
     "_down_syndrome": ("down", "trisomy", "ds"),
     "_pregnancy": ("pregnan", "breast", "nursing", "lactat"),

@@ -277,21 +277,22 @@ _PLAN = re.compile(r"\bwill\s+(?:also\s+)?(?:be\s+)?(?:receive|received|treated|
 
 #: "B-ALL patients without DS must have an initial WBC < 50,000/uL": the same shape.
 _WHOM_MUST = re.compile(
-    r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){1,4}?)(?:patients|subjects|participants)"
+    r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){0,4}?)(?:patients|subjects|participants)"
     r"(?:\s+(?P<with>with|without)\s+(?P<what>[^,:;]{2,40}?))?\s+must\s+(?:also\s+)?"
     r"(?:have|be)\s+(?P<req>\S.*)$", re.IGNORECASE)
 
 
 def _whom(m: re.Match) -> tuple[dict, str] | None:
     """The people an implication is about: the head, with or without a finding."""
-    parts = [read_text(INCLUSION, m.group("cond").strip(), strict=True)]
+    parts = [read_text(INCLUSION, m.group("cond").strip(), strict=True)] if m.group(
+        "cond").strip() else []
     if m.groupdict().get("what"):
         finding = read_text(INCLUSION, m.group("what"), strict=True)
         if finding is None or m.group("with").lower() == "without" and not _flips(finding[0]):
             return None
         parts.append((_negate(finding[0]), finding[1]) if m.group("with").lower() == "without"
                      else finding)
-    if any(p is None for p in parts):
+    if not parts or any(p is None for p in parts):
         return None
     rule = parts[0][0] if len(parts) == 1 else {"all": [p[0] for p in parts]}
     return rule, " ".join(p[1] for p in parts)
@@ -383,7 +384,7 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
             who = read_text(INCLUSION, "age " + condition, strict=True)
     else:
         m = _WHOM_MUST.match(text)
-        if m is None or not re.search(r"[A-Z]", m.group("cond")):
+        if m is None or not (re.search(r"[A-Z]", m.group("cond")) or m.group("what")):
             return None  # "All patients must have ..." names no one in particular
         who = _whom(m)
     from .assemble import read_clauses  # (assemble reads through this module)
@@ -740,6 +741,8 @@ def _except_therapies(kind: str, m: re.Match) -> tuple[dict, str] | None:
 _DEFINITION = re.compile(r"^\W*(?:[\w/()+-]+\s+){0,5}?(?:is|are|will\s+be|being)\s+defined\s+"
                          r"(?:as|by)\b|^\W*(?:[\w/()+-]+\s+){0,4}?[\w/()+-]+\s*:\s*defined\s+"
                          r"(?:as|by)\b", re.IGNORECASE)
+_EITHER_WAY = re.compile(r"[,;]?\s*\(?\b(?:with\s+or\s+without|regardless\s+of|irrespective\s+of)\s+"
+                         r"[^,;.()]{1,60}?(?=\s*(?:[,;.)]|$))\)?", re.IGNORECASE)
 _DEFINITION_AFTER = re.compile(r"(?<=[.;])\s+(?:[\w/()+-]+\s+){0,5}?(?:is|are)\s+defined\s+"
                                r"(?:as|by)\b.*$", re.IGNORECASE | re.DOTALL)
 _MATURE_B = (r"(?:mature\s+b[- ]?(?:cell)?(?:[- ]all)?|burkitt'?s?(?:[- ]type)?|(?:fab\s+)?l3"
@@ -760,6 +763,8 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     ``strict``: the reading must cover the whole text (used for alternatives).
     """
     text = plain_list_words(text)
+    # "with or without extramedullary disease", "regardless of Ph status": nothing asked of it
+    text = _EITHER_WAY.sub(lambda m: " " * len(m.group(0)), text)
     if _DEFINITION.match(text):
         return None  # "Refractory is defined as ...": what a word means, not a requirement
     defined = _DEFINITION_AFTER.search(text)
