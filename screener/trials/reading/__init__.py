@@ -34,7 +34,7 @@ from .templates import read_text
 
 __all__ = [
     "EXCLUSION", "INCLUSION", "NOTE", "NOTE_CORE", "NOTE_NONE", "PLAIN_NONE", "Item",
-    "alternatives_in_context", "cns_in_remission", "describe", "drop_excepted", "fold", "lineage_in_context",
-    "pregnancy_with_breastfeeding", "read_item", "read_rule", "read_text", "rule_fields",
-    "split", "text_age_band", "unescape",
+    "alternatives_in_context", "cns_in_remission", "describe", "drop_excepted", "fold",
+    "lineage_in_context", "pregnancy_with_breastfeeding", "read_item", "read_rule", "read_text",
+    "rule_fields", "split", "text_age_band", "unescape",
 ]

@@ -173,22 +173,26 @@ _T_ALL = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:precursor\s+)?(?:acute\s+)?(?:lymph
 _MPAL = (r"mixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|mpal|(?:acute\s+)?"
          r"leuka?emias?\s+of\s+ambiguous\s+lineage(?:\s*\(alal\))?|(?:biphenotypic|bilineal)\s+"
          r"(?:acute\s+)?leuka?emia")
-_LBL = (r"(?:(?P<lbl_lin>[bt])[- ](?:cell\s+|lineage\s+)?|precursor\s+(?P<lbl_lin2>[bt])[- ](?:cell\s+)?)?"
+_LBL = (r"(?:(?P<lbl_lin>[bt])[- ](?:cell\s+|lineage\s+)?|precursor\s+(?P<lbl_lin2>[bt])[- ]"
+        r"(?:cell\s+)?)?"
         r"lymphoblastic\s+lymphoma(?:\s*\((?:lbl|lly|ll|[bt]-?(?:lbl|lly|ll))\))?|"
         r"(?P<lbl_lin3>[bt])-?(?:lbl|lly)\b|lbl\b|lly\b")
-_DIAGNOSIS_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b|and\b)?|\bor\b|\band/or\b|\band\b|/)\s*",
+_DIAGNOSIS_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b|and\b)?|\bor\b|\band/or\b|\band\b|/)"
+                               r"\s*",
                                re.IGNORECASE)
 
 
 _DIAGNOSIS_KINDS = [
     (re.compile(rf"(?:{_B_ALL})", re.I), "b_all"), (re.compile(rf"(?:{_T_ALL})", re.I), "t_all"),
-    (re.compile(r"(?:precursor[- ])?b[- ]?(?:cell)?\s*(?:or|and|and/or|/)\s*(?:precursor[- ])?t[- ]?"
+    (re.compile(r"(?:precursor[- ])?b[- ]?(?:cell)?\s*(?:or|and|and/or|/)\s*(?:precursor[- ])?"
+                r"t[- ]?"
                 r"(?:cell)?[- ]?(?:lineage\s+)?(?:acute\s+lymphoblastic\s+leuka?emia|all)\b", re.I),
      "b_all,t_all"),
     (re.compile(rf"(?:{_MPAL})\b", re.I), "mixed_phenotype"),
     (re.compile(rf"(?:{_LBL})", re.I), "lymphoblastic_lymphoma")]
 #: Where a member of a list of diagnoses may start.
-_DIAGNOSIS_START = re.compile(r"\b(?=[bt][- ]|precursor|pre-?b|common|bcp|mixed|mpal|acute|leuka?em|"
+_DIAGNOSIS_START = re.compile(r"\b(?=[bt][- ]|precursor|pre-?b|common|bcp|mixed|mpal|acute|"
+                              r"leuka?em|"
                               r"biphenotypic|bilineal|lymphoblastic|lbl|lly)", re.IGNORECASE)
 
 
@@ -206,8 +210,8 @@ def _diagnosis_list(text: str, b: str, t: str) -> Reading | None:
     kinds = _DIAGNOSIS_KINDS
     best = None
     for start in _DIAGNOSIS_START.finditer(text):
-        if re.search(r"\b[bt][- ]?(?:cell|lineage)?\s*(?:or|and|and/or|/)\s*$", text[:start.start()],
-                     re.I):
+        if re.search(r"\b[bt][- ]?(?:cell|lineage)?\s*(?:or|and|and/or|/)\s*$",
+                     text[:start.start()], re.I):
             continue  # "B- or T-ALL or LLy": the list began before the words we know
         members, at, joined = [], start.start(), False
         while True:
@@ -284,8 +288,9 @@ def _lineage(text: str) -> list[Reading]:
     lineages = re.search(r"(?:\bacute\s+lymphoblastic\s+leuka?emia|(?-i:\bALL\b))(?:\s*\(all\))?"
                          r"(?:\s+(?:according\s+to|per)\s+(?:the\s+)?(?:who|world\s+health\s+"
                          r"organization)(?:\s+\d{4})?\s+(?:classification|criteria))?\s*"
-                         r"(?:\(\s*|,?\s*of\s+(?:the\s+)?|,\s*)(?:precursor[- ])?b[- ]?(?:cell)?\s*(?:or|and|"
-                         r"and/or|/)\s*(?:precursor[- ])?t[- ]?(?:cell)?\s*(?:lineage|precursor|phenotype|"
+                         r"(?:\(\s*|,?\s*of\s+(?:the\s+)?|,\s*)(?:precursor[- ])?b[- ]?(?:cell)?"
+                         r"\s*(?:or|and|and/or|/)\s*(?:precursor[- ])?t[- ]?(?:cell)?\s*"
+                         r"(?:lineage|precursor|phenotype|"
                          r"origin)?\s*\)?", text, re.I)
     if lineages and not re.search(r"lymphoma|\blly\b|\blbl\b|mixed|bilineal|biphenotypic|"
                                   r"ambiguous|burkitt|myeloid|\baml\b|\bcml\b", text, re.I):
@@ -552,7 +557,8 @@ _SETTINGS = [
         _leaf("disease_status", "eq", "relapsed"),
         {"not_screened": "that the relapse did not respond to treatment"}]}]},
      "leukemia that did not respond to treatment", True),
-    (r"(?:refractory|resistant)\s+relapse", {"all": [_REFRACTORY, _leaf("relapse_count", "gte", 1)]},
+    (r"(?:refractory|resistant)\s+relapse",
+     {"all": [_REFRACTORY, _leaf("relapse_count", "gte", 1)]},
      "a relapse that did not respond to treatment", True),
     (r"(?:in\s+)?(?:first|1st)\s+(?:(?:bone\s+marrow|bm|marrow|combined|medullary)\s+)?relapse",
      _leaf("relapse_count", "between", [1, 1]), "a first relapse", False),
@@ -570,8 +576,10 @@ _SETTINGS = [
      r"multiply\s+relapsed" + _NOUN,
      _leaf("relapse_count", "gte", 2), "a second or later relapse", False),
     (r"(?:in\s+)?(?:third|3rd)\s+or\s+(?:greater|later|subsequent|higher)\s+(?:(?:bone\s+marrow|"
-     r"bm|marrow)\s+)?relapse", _leaf("relapse_count", "gte", 3), "a third or later relapse", False),
-    (r"(?:any\s+)?(?:relapsed|recurrent)" + _NOUN + r"|any\s+(?:bone\s+marrow\s+|marrow\s+)?relapse",
+     r"bm|marrow)\s+)?relapse", _leaf("relapse_count", "gte", 3), "a third or later relapse",
+     False),
+    (r"(?:any\s+)?(?:relapsed|recurrent)" + _NOUN +
+     r"|any\s+(?:bone\s+marrow\s+|marrow\s+)?relapse",
      _RELAPSED, "leukemia that has come back (relapsed)", False),
     (rf"newly[- ]diagnosed{_NOUN}|de\s+novo{_NOUN}",
      _leaf("disease_status", "eq", "newly_diagnosed"),
@@ -751,8 +759,16 @@ def _marrow(text: str) -> list[Reading]:
             out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")), value),
                                m.start(), m.end(), "the share of leukemia cells (blasts) in "
                                "the bone marrow"))
-    if re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I):
-        return []  # marrow or blood: the profile holds the marrow figure only
+    blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
+    if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"
+                                   r"(?:in\s+)?"
+                                   r"(?:the\s+)?(?:peripheral\s+blood|pb)\b", text, re.I):
+        # "blasts in the bone marrow or peripheral blood": the marrow figure the profile holds
+        # is one way to meet it; blasts counted in the blood are the study team's
+        return [Reading({"any": [r.rule, {"not_screened": "blasts counted in the blood"}]}, r.start,
+                        max(r.end, blood.end()), r.words) for r in out[:1]]
+    if blood:
+        return []  # marrow and blood, or blood alone: the profile holds the marrow figure only
     return out
 
 
@@ -1249,6 +1265,16 @@ def _therapies(text: str) -> list[Reading]:
     since = _SINCE.search(text) or _TIME_FROM.search(text)
     words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
     timed = since or window
+    if timed and re.search(r"relaps|recurr", text[:timed.start()], re.I) and not re.search(
+            r"remission|diagnos|progress", text[:timed.end()], re.I):
+        # "relapsed within 6 months of blinatumomab": when the leukemia came back, counted
+        # from a treatment -- no profile field holds it, so it is the study team's, and the
+        # words around it (a relapse, a lineage) are still read
+        start = min(timed.start(), *(s_ for s_, _, _ in found))
+        end = max(timed.end(), *(e_ for _, e_, _ in found))
+        return [Reading({"not_screened": "when the leukemia came back, counted from the "
+                                         "treatment the text names"}, start, end,
+                        "when the leukemia came back after a treatment")]
     if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()],
                            re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # when the disease came back, not a wait
@@ -1649,7 +1675,8 @@ def _remission(text: str) -> list[Reading]:
                           re.I).start()
         return [Reading(_leaf("in_remission", "is", True), start, named.end(),
                         "being in remission now")]
-    either = _find(r"\bin\s+(?:a\s+|their\s+)?(?:first|1st)\s*(?:or|and/or|/|,)\s*(?:second|2nd)"
+    either = _find(r"(?:\bin\s+(?:a\s+|their\s+)?|^\W*)(?:first|1st)\s*(?:or|and/or|/|,)\s*"
+                   r"(?:second|2nd)"
                    r"(?:\s*(?:or|,)\s*(?:third|3rd|later|subsequent))?\s+(?:complete\s+)?"
                    r"(?:(?:hematologic(?:al)?|morphologic(?:al)?)\s+)?(?:complete\s+)?"
                    r"(?:remission|cr)\b|\bin\s+cr1\s*(?:or|and/or|/|,)\s*cr2\b", text,
@@ -1700,14 +1727,23 @@ _GENETICS = [
 
 @recogniser
 def _genetics(text: str) -> list[Reading]:
-    # the fields' own definitions are no narrowing ("hypodiploidy (< 44 chromosomes)")
-    text = re.sub(r"\(?\s*(?:(?:modal\s+(?:chromosome\s+)?number\s*)?(?:<|fewer\s+than|less\s+"
-                  r"than)\s*44|(?:51|>\s*50|more\s+than\s+50)\s*(?:-|–|to)?\s*(?:65|67)?)\s+"
-                  r"chromosomes\s*\)?", lambda m: " " * len(m.group(0)), text, flags=re.I)
+    # the fields' own definitions are no narrowing ("hypodiploidy (< 44 chromosomes)"): they
+    # are read as part of what they define
+    defined = list(re.finditer(
+        r"\s*\(?\s*(?:(?:modal\s+(?:chromosome\s+)?number\s*)?(?:<|fewer\s+than|less\s+than)\s*44|"
+        r"(?:51|>\s*50|more\s+than\s+50)\s*(?:-|–|to)?\s*(?:65|67)?)\s+chromosomes\s*\)?", text,
+        re.I))
+    for m in reversed(defined):
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
     out = []
     for pattern, field, words in _GENETICS:
         out += _merge_same(_find(pattern, text, lambda m, f=field, w=words: Reading(
             _leaf(f, "is", True), m.start(), m.end(), w)))
+    for r in out:
+        after = next((m for m in defined if 0 <= m.start() - r.end <= 6
+                      and not text[r.end:m.start()].strip(" -") .replace("ALL", "")), None)
+        if after is not None:
+            r.end = after.end()
     if out and re.search(r"\bnear[- ]|\bhigh[- ]hypodiploid|\blow[- ]hypodiploid|"
                          r"chromosomes|dna\s+index|\bor\s+other\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a narrower definition than the field

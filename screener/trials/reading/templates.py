@@ -54,7 +54,7 @@ negative mutation mutations echocardiogram echocardiography echo muga radionucli
 scan ventriculography gated
 fluorescent polymerase chain reaction rearrangement rearrangements rearranged fusion
 local institutional central laboratory lab sample aspirate biopsy
-ngs next-generation sequencing qpcr rq-pcr phenotype immunophenotype immunophenotypic
+ngs next-generation sequencing qpcr rq-pcr phenotype immunophenotype immunophenotypic least
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
@@ -473,7 +473,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     if excluding:
         readings = [_strictly_over(r, text) for r in readings]
     rules = [r for r in readings if not r.rule.get("__span__")]
-    if not rules:
+    if not rules or all(set(r.rule) == {"not_screened"} for r in rules):
         return None
     if clauses.doubtful(text, [(r.start, r.end) for r in rules]):
         return None
@@ -741,7 +741,8 @@ def _except_therapies(kind: str, m: re.Match) -> tuple[dict, str] | None:
 _DEFINITION = re.compile(r"^\W*(?:[\w/()+-]+\s+){0,5}?(?:is|are|will\s+be|being)\s+defined\s+"
                          r"(?:as|by)\b|^\W*(?:[\w/()+-]+\s+){0,4}?[\w/()+-]+\s*:\s*defined\s+"
                          r"(?:as|by)\b", re.IGNORECASE)
-_EITHER_WAY = re.compile(r"[,;]?\s*\(?\b(?:with\s+or\s+without|regardless\s+of|irrespective\s+of)\s+"
+_EITHER_WAY = re.compile(r"[,;]?\s*\(?\b(?:with\s+or\s+without|regardless\s+of|irrespective\s+of)"
+                         r"\s+"
                          r"[^,;.()]{1,60}?(?=\s*(?:[,;.)]|$))\)?", re.IGNORECASE)
 _DEFINITION_AFTER = re.compile(r"(?<=[.;])\s+(?:[\w/()+-]+\s+){0,5}?(?:is|are)\s+defined\s+"
                                r"(?:as|by)\b.*$", re.IGNORECASE | re.DOTALL)
@@ -779,8 +780,8 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     if mature_b is not None:
         # what the text says of everything else is read; that it is not a mature B-cell
         # leukemia is the study team's (someone with one may answer "B-ALL")
-        reading = read_text(kind, text[:mature_b.start()] + " " * (mature_b.end() - mature_b.start())
-                            + text[mature_b.end():], strict)
+        blank = " " * (mature_b.end() - mature_b.start())
+        reading = read_text(kind, text[:mature_b.start()] + blank + text[mature_b.end():], strict)
         if reading is None:
             return None
         return ({"all": [reading[0], {"not_screened": "that it is not a mature B-cell "
