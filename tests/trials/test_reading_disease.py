@@ -426,6 +426,11 @@ CASES += [
     (E, "Bone marrow blasts ≥ 5% in the bone marrow or peripheral blood",
      ANY(blasts("gte", 5), ns("blood"))),
     (E, "CNS3 or symptomatic CNS involvement", CNS3),
+    (E, "Presence of active central nervous system (CNS) leukemia, defined as CNS3 per NCCN "
+        "guidelines", CNS3),
+    # "without marrow involvement" says what "isolated" means, never that it is absent
+    (E, "Patients with isolated extramedullary disease without bone marrow involvement", IEM),
+    (I, "No isolated extramedullary relapse", NOT(IEM)),
 ]
 
 

@@ -904,7 +904,9 @@ def _cns(text: str) -> list[Reading]:
 @recogniser
 def _isolated_em(text: str) -> list[Reading]:
     out = _find(r"\bisolated\s+extra-?\s?medullary\s+(?:disease\s+)?(?:relapse|disease|"
-                r"involvement)\b", text, lambda m: Reading(
+                r"involvement)\b(?:\s*\(?\s*(?:without|with\s+no|and\s+no)\s+(?:concurrent\s+)?"
+                r"(?:bone\s+)?marrow\s+(?:involvement|disease|relapse)\s*\)?)?",
+                text, lambda m: Reading(
                     _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
                     "a relapse only outside the bone marrow"))
     # "isolated CNS relapse", "isolated testicular or CNS relapse": a relapse outside the

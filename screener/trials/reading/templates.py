@@ -55,6 +55,7 @@ scan ventriculography gated
 fluorescent polymerase chain reaction rearrangement rearrangements rearranged fusion
 local institutional central laboratory lab sample aspirate biopsy
 ngs next-generation sequencing qpcr rq-pcr phenotype immunophenotype immunophenotypic least
+nervous system
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
@@ -534,8 +535,11 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # around it only narrows it ("History of relevant CNS pathology (grade 2 ...)")
         all(r.whole for r in rules) and (kind == EXCLUSION or negated or says_excluded))
     if kind == EXCLUSION:
-        if negated and covered and len(rules) == 1 and _ABSENCE.search(text) and (
-                _flips(inner)):
+        # (the absence must be of what was read: "isolated extramedullary disease without
+        # bone marrow involvement" is extramedullary disease, not its absence)
+        if negated and covered and len(rules) == 1 and _flips(inner) and any(
+                m.end() <= rules[0].start and len(text[m.end():rules[0].start].split()) <= 3
+                for m in _ABSENCE.finditer(text)):
             # "Patients with known absence of KMT2A rearrangement": those without it
             return _negate(inner), f"Not for people without: {words}."
         if negated or not covered:
