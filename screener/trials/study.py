@@ -211,7 +211,7 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
         out[0] = _age_at_diagnosis_too(out[0], maximum)
     read = reading.pregnancy_with_breastfeeding(
         reading.cns_in_remission(reading.drop_excepted(read)))
-    read = reading.lineage_in_context(read, text)
+    read = reading.alternatives_in_context(reading.lineage_in_context(read, text))
     disputes: dict[str, str] = {}
     read = [_structured_ages_win(c, minimum, maximum, disputes) for c in read]
     inclusions = "\n".join(item.text for item in items if item.kind == "inclusion")

@@ -96,9 +96,14 @@ CASES = [
     (I, "ETP-ALL newly diagnosed;",
      [leaf("early_t_precursor", "is", True), leaf("diagnosis", "eq", "t_all"),
       leaf("disease_status", "eq", "newly_diagnosed")]),
-    (I, "Diagnosis of B- or T-ALL or LLy by immunophenotyping:", None),
+    # a list of diagnoses that names lymphoblastic lymphoma: any of them
+    (I, "Diagnosis of B- or T-ALL or LLy by immunophenotyping:",
+     [leaf("diagnosis", "in", ["b_all", "t_all", "lymphoblastic_lymphoma"])]),
     (E, "Philadelphia chromosome positive ALL", [leaf("philadelphia_chromosome", "eq", "positive")]),
-    (I, "Philadelphia chromosome negative ALL", [leaf("philadelphia_chromosome", "eq", "negative")]),
+    # the "negative" is the Ph reading's own: "ALL" is still the diagnosis required
+    (I, "Philadelphia chromosome negative ALL",
+     [leaf("philadelphia_chromosome", "eq", "negative"), leaf("diagnosis", "in", ["b_all", "t_all"]),
+      leaf("diagnosis", "in", ["mixed_phenotype", "lymphoblastic_lymphoma"])]),
     (E, "CD19-negative B-cell leukemia", [leaf("cd19", "eq", "negative")]),
     (I, "B cells are positive for CD19 expression;", [leaf("cd19", "eq", "positive")]),
     (E, "Patients with Ph+ ALL and the T315I mutation",

@@ -379,6 +379,15 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         reading = combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1)
                                              for sub in item.subs])
         return reading if reading is not None and _may_apply(reading[0]) else None
+    defined = _DEFINED_AS_LIST.search(head)
+    head_reading = read_clauses(item.kind, head[:defined.start()].strip(" ,;:")) if (
+        defined is not None and item.kind == INCLUSION and head[:defined.start()].strip(" ,;:")
+        and not re.search(r"\b(?:all|each|both)\s+of\b", head, re.I)) else None
+    if head_reading is not None and _fields(head_reading[0]) & {"disease_status", "relapse_count"}:
+        # "Relapsed or refractory ALL, defined as: - second or later relapse - failure to
+        # achieve CR after 2 cycles": the list says which disease settings the head takes,
+        # any one of them (a list defining organ function is every one of them, below)
+        return _read_alternatives(item, head_reading)
     if re.search(r"\b(all of|each of|following (?:criteria|requirements|conditions)?)\b|"
                  r"defined (?:as|below)|as follows|adequate", head, re.I) is None:
         # A bare heading ("Postinduction therapy:") may name a later phase of the
@@ -389,6 +398,9 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
     return combine_pieces(item.kind, pieces)
 
 
+#: A head that says its list defines it ("... as defined below:", ", defined as:").
+_DEFINED_AS_LIST = re.compile(r"[,;(]?\s*(?:as\s+)?defined\s+(?:as|below|by)(?:\s+(?:the\s+)?"
+                              r"following)?\s*\)?\s*:?\s*$", re.IGNORECASE)
 _SUB_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,2}\))\s*")
 #: A sub-item that opens a list of its own, whose members the flat text no longer
 #: tells apart from the sub-items that follow it.

@@ -95,8 +95,9 @@ def _find(pattern: str, text: str, make) -> list[Reading]:
 
 @recogniser
 def _philadelphia(text: str) -> list[Reading]:
-    if re.search(r"ph-?like|bcr-?abl1?-?like|ph\s*like|philadelphia[- ]like", text, re.I):
-        return []  # Ph-like is another field; mixing them is a doubt
+    # Ph-like is another field (genetics.ph_like): its words are not read here
+    text = re.sub(r"ph-?like|bcr\s*(?:[-/]|::)?\s*abl1?-?like|ph\s*like|philadelphia[- ]like",
+                  lambda m: " " * len(m.group(0)), text, flags=re.I)
     pos = (r"\bbcr[- ]?abl1?\s+(?:fusion|rearrangement|translocation)(?:\s+gene)?|"
            r"philadelphia\s+chromosome\s+positive\s*/\s*breakpoint\s+cluster\s+region[^+]{0,120}"
            r"\(abl1?\)\s*\+|"
@@ -104,10 +105,12 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome[- ]positive|"
            r"philadelphia\s+chromosome\s*\(ph\+?\)\s*positive|"
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
-           r"bcr[-/]?abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|bcr::abl1\s*(?:\+|positive)|"
-           r"\bt\(9;22\)|bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)")
+           r"bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|"
+           r"\bt\(9;22\)(?:\s*\(q34(?:\.\d)?;\s*q11(?:\.\d)?\))?|"
+           r"bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)")
     neg = (r"philadelphia\s+chromosome[- ]?negative|philadelphia[- ]negative|\bph-negative|"
-           r"\bph\s+negative|\bph-(?=\s|\)|,|$)|bcr-?abl1?\s*(?:-|negative)(?=\s|\)|,|$)")
+           r"\bph\s+negative|\bph-(?=\s|\)|,|$)|"
+           r"bcr\s*(?:[-/]|::)?\s*abl1?[-\s]*(?:-|negative)(?=\s|\)|,|\.|;|$)")
     out = _find(pos, text, lambda m: Reading(
         _leaf("philadelphia_chromosome", "eq", "positive"), m.start(), m.end(),
         "Philadelphia chromosome-positive (Ph+) leukemia"))
@@ -150,39 +153,155 @@ def _is_the_diagnosis(text: str, start: int, end: int) -> bool:
         return False
     return bool(re.search(r"(?:diagnos\w+|confirmed|proven|documented|evidence|with|have|has|"
                           r"having|untreated|relapsed|refractory|recurrent|newly|de\s+novo|"
-                          r"ph\+?|positive|negative|precursor|lineage)\W*(?:\w+\W+){0,4}$|^\W*$",
+                          r"ph\+?|positive|negative|precursor|lineage|rearranged|like|fusion|"
+                          r"mutated|hypodiploid|hyperdiploid|cd\d\d\+?)\W*(?:\w+\W+){0,4}$|^\W*$",
                           before, re.I))
+
+
+_B_ALL = (r"\bb[- ]?(?:cell|lineage|precursor|cell precursor)?[- ]?(?:line\s+)?(?:acute\s+)?"
+          r"(?:lymphoblastic|lymphoid|lymphocytic)\s+leuka?emia\b|\bb[- ]?all\b|\bbcp[- ]all\b|"
+          r"\bprecursor[- ]b[- ]?(?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
+          r"\bb[- ]lineage\s+all\b|\bb[- ]cell\s+all\b|"
+          r"\bb[- ]precursor\s+(?:ph[+-]\s+|philadelphia[- ](?:positive|negative)\s+)?all\b|"
+          r"\bb-?lymphoblastic\s+leuka?emia\b|\bb[- ]cell[- ]precursor\s+all\b|"
+          r"\bpre-?b[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
+          r"\bcommon\s+(?:b[- ])?all\b")
+_T_ALL = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:precursor\s+)?(?:acute\s+)?(?:lymphoblastic|lymphoid|"
+          r"lymphocytic)"
+          r"\s+leuka?emia\b|\bt[- ]?all\b|\bt[- ]lineage\s+all\b|"
+          r"\bt[- ]cell\s+(?:precursor\s+)?all\b|"
+          r"\bprecursor[- ]t[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b")
+_MPAL = (r"mixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|mpal|(?:acute\s+)?"
+         r"leuka?emias?\s+of\s+ambiguous\s+lineage(?:\s*\(alal\))?|(?:biphenotypic|bilineal)\s+"
+         r"(?:acute\s+)?leuka?emia")
+_LBL = (r"(?:(?P<lbl_lin>[bt])[- ](?:cell\s+|lineage\s+)?|precursor\s+(?P<lbl_lin2>[bt])[- ]"
+        r"(?:cell\s+)?)?"
+        r"lymphoblastic\s+lymphoma(?:\s*\((?:lbl|lly|ll|[bt]-?(?:lbl|lly|ll))\))?|"
+        r"(?P<lbl_lin3>[bt])-?(?:lbl|lly)\b|lbl\b|lly\b")
+_DIAGNOSIS_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b|and\b)?|\bor\b|\band/or\b|\band\b|/)"
+                               r"\s*",
+                               re.IGNORECASE)
+
+
+_DIAGNOSIS_KINDS = [
+    (re.compile(rf"(?:{_B_ALL})", re.I), "b_all"), (re.compile(rf"(?:{_T_ALL})", re.I), "t_all"),
+    (re.compile(r"(?:precursor[- ])?b[- ]?(?:cell)?\s*(?:or|and|and/or|/)\s*(?:precursor[- ])?"
+                r"t[- ]?"
+                r"(?:cell)?[- ]?(?:lineage\s+)?(?:acute\s+lymphoblastic\s+leuka?emia|all)\b", re.I),
+     "b_all,t_all"),
+    (re.compile(rf"(?:{_MPAL})\b", re.I), "mixed_phenotype"),
+    (re.compile(rf"(?:{_LBL})", re.I), "lymphoblastic_lymphoma")]
+#: Where a member of a list of diagnoses may start.
+_DIAGNOSIS_START = re.compile(r"\b(?=[bt][- ]|precursor|pre-?b|common|bcp|mixed|mpal|acute|"
+                              r"leuka?em|"
+                              r"biphenotypic|bilineal|lymphoblastic|lbl|lly)", re.IGNORECASE)
+
+
+def _diagnosis_list(text: str, b: str, t: str) -> Reading | None:
+    """"B-ALL, T-ALL, or mixed phenotype acute leukemia", "B-ALL or B-LBL or MPAL": any of them.
+
+    Only lists that name mixed-phenotype leukemia or lymphoblastic lymphoma beside ALL (the
+    others are read below); a lymphoma named with a lineage ("T-LBL") is lymphoblastic
+    lymphoma whose lineage the study team checks. A list member that is not one of these
+    ends the list, and an unread "or" after it leaves the rest to the study team.
+    """
+    if not re.search(r"lymphoma|\blbl\b|\blly\b|mixed|mpal|ambiguous|biphenotypic|bilineal", text,
+                     re.I):
+        return None
+    kinds = _DIAGNOSIS_KINDS
+    best = None
+    for start in _DIAGNOSIS_START.finditer(text):
+        if re.search(r"\b[bt][- ]?(?:cell|lineage)?\s*(?:or|and|and/or|/)\s*$",
+                     text[:start.start()], re.I):
+            continue  # "B- or T-ALL or LLy": the list began before the words we know
+        members, at, joined = [], start.start(), False
+        while True:
+            hit = None
+            for pattern, value in kinds:
+                m = pattern.match(text, at)
+                if m and m.end() > at and (hit is None or m.end() > hit[0].end()):
+                    hit = (m, value)
+            if hit is None:
+                break
+            members.append(hit)
+            at = hit[0].end()
+            j = _DIAGNOSIS_JOINER.match(text, at)
+            if j is None or j.end() == at:
+                break
+            nxt = any(p.match(text, j.end()) for p, _ in kinds)
+            if not nxt:
+                break
+            joined = joined or bool(re.search(r"or|and|/", j.group(0), re.I))
+            at = j.end()
+        values = {x for _, v in members for x in v.split(",")}
+        if len(members) > 1 and joined and values & {"mixed_phenotype", "lymphoblastic_lymphoma"} \
+                and values & {"b_all", "t_all"}:
+            best = (start.start(), members)
+            break
+    if best is None:
+        return None
+    plain, parts = [], []
+    for m, value in best[1]:
+        lineage = next((m.group(g) for g in ("lbl_lin", "lbl_lin2", "lbl_lin3")
+                        if value == "lymphoblastic_lymphoma" and m.groupdict().get(g)), None)
+        if lineage:
+            parts.append({"all": [_leaf("diagnosis", "eq", "lymphoblastic_lymphoma"),
+                                  {"not_screened": f"that the lymphoblastic lymphoma is of "
+                                                   f"{lineage.upper()}-cell lineage"}]})
+        else:
+            plain += [v for v in value.split(",") if v not in plain]
+    rule_parts = ([_leaf("diagnosis", "in", plain)] if plain else []) + [
+        p for n, p in enumerate(parts) if p not in parts[:n]]
+    rule = rule_parts[0] if len(rule_parts) == 1 else {"any": rule_parts}
+    return Reading(rule, best[0], best[1][-1][0].end(), "one of the leukemias or lymphomas listed",
+                   covers=True)
 
 
 @recogniser
 def _lineage(text: str) -> list[Reading]:
     out = []
-    b = (r"\bb[- ]?(?:cell|lineage|precursor|cell precursor)?[- ]?(?:line\s+)?(?:acute\s+)?"
-         r"(?:lymphoblastic|lymphoid|lymphocytic)\s+leuka?emia\b|\bb[- ]?all\b|\bbcp[- ]all\b|"
-         r"\bprecursor[- ]b[- ]?(?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
-         r"\bb[- ]lineage\s+all\b|\bb[- ]cell\s+all\b|"
-         r"\bb[- ]precursor\s+(?:ph[+-]\s+|philadelphia[- ](?:positive|negative)\s+)?all\b|"
-         r"\bb-?lymphoblastic\s+leuka?emia\b|\bb[- ]cell[- ]precursor\s+all\b|"
-         r"\bpre-?b[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b|"
-         r"\bcommon\s+(?:b[- ])?all\b")
-    t = (r"\bt[- ]?(?:cell|lineage)?[- ]?(?:precursor\s+)?(?:acute\s+)?(?:lymphoblastic|lymphoid|"
-         r"lymphocytic)"
-         r"\s+leuka?emia\b|\bt[- ]?all\b|\bt[- ]lineage\s+all\b|"
-         r"\bt[- ]cell\s+(?:precursor\s+)?all\b|"
-         r"\bprecursor[- ]t[- ](?:cell\s+)?(?:all|acute\s+lymphoblastic\s+leuka?emia)\b")
-    combo = re.search(r"\b(?P<lin>t|b)[- ](?:cell\s+)?(?:acute\s+lymphoblastic\s+leuka?emia|all)"
-                      r"(?:\s*\((?:all|[tb]-all)\))?\s+(?:or|and/or)\s+"
-                      r"(?:[tb][- ])?lymphoblastic\s+"
-                      r"lymphoma(?:\s*\((?:lbl|lly|[tb]-?ll)\))?", text, re.I)
+    b, t = _B_ALL, _T_ALL
+    combo = re.search(r"\b(?P<lin>t|b)[- ](?:cell\s+|lineage\s+)?(?:precursor\s+)?"
+                      r"(?:acute\s+lymphoblastic\s+leuka?emia|all)"
+                      r"(?:\s*\((?:all|[tb]-all)\))?\s*(?:or|and/or|/)\s*"
+                      r"(?:(?P<lbl>(?P<lin2>[tb])[- ](?:cell\s+|lineage\s+)?)?lymphoblastic\s+"
+                      r"lymphoma(?:\s*\((?:lbl|lly|ll|[tb]-?(?:lbl|lly|ll))\))?|"
+                      r"(?P<abbr>(?P<lin3>[tb])-?(?:lbl|lly|ll))\b)", text, re.I)
     if combo:
         lineage = "t_all" if combo.group("lin").lower() == "t" else "b_all"
-        return [Reading(_leaf("diagnosis", "in", [lineage, "lymphoblastic_lymphoma"]),
+        named = (combo.group("lin2") or combo.group("lin3") or "").lower()
+        if named and named != combo.group("lin").lower():
+            return [Reading({}, 0, 0, "", narrow=True)]  # "B-ALL or T-LBL": not one lineage
+        # "T-ALL or lymphoblastic lymphoma": either, of the lineage named. The profile holds
+        # lymphoblastic lymphoma without its lineage, so someone with it meets the diagnosis
+        # and which lineage the lymphoma is (a B-LBL in a T-cell study) is the study team's.
+        lymphoma = {"all": [_leaf("diagnosis", "eq", "lymphoblastic_lymphoma"),
+                            {"not_screened": f"that the lymphoblastic lymphoma is of "
+                                             f"{named.upper() or combo.group('lin').upper()}"
+                                             f"-cell lineage"}]}
+        return [Reading({"any": [_leaf("diagnosis", "eq", lineage), lymphoma]},
                         combo.start(), combo.end(),
                         "ALL or lymphoblastic lymphoma of this lineage")]
+    listed = _diagnosis_list(text, b, t)
+    if listed is not None:
+        return [listed]
+    # "ALL of B- or T-cell lineage", "ALL (B-cell or T-cell precursor)": either lineage
+    lineages = re.search(r"(?:\bacute\s+lymphoblastic\s+leuka?emia|(?-i:\bALL\b))(?:\s*\(all\))?"
+                         r"(?:\s+(?:according\s+to|per)\s+(?:the\s+)?(?:who|world\s+health\s+"
+                         r"organization)(?:\s+\d{4})?\s+(?:classification|criteria))?\s*"
+                         r"(?:\(\s*|,?\s*of\s+(?:the\s+)?|,\s*)(?:precursor[- ])?b[- ]?(?:cell)?"
+                         r"\s*(?:or|and|and/or|/)\s*(?:precursor[- ])?t[- ]?(?:cell)?\s*"
+                         r"(?:lineage|precursor|phenotype|"
+                         r"origin)?\s*\)?", text, re.I)
+    if lineages and not re.search(r"lymphoma|\blly\b|\blbl\b|mixed|bilineal|biphenotypic|"
+                                  r"ambiguous|burkitt|myeloid|\baml\b|\bcml\b", text, re.I):
+        return [Reading(_leaf("diagnosis", "in", ["b_all", "t_all"]), lineages.start(),
+                        lineages.end(), "B-cell or T-cell ALL")]
     mixed = re.search(r"lymphoma|\blly\b|\blbl\b|\bb-?ll\b|\bt-?ll\b|mixed|bilineal|biphenotypic|"
                       r"ambiguous|mature\s+b|burkitt|myeloid|\baml\b|\bcml\b", text, re.I)
-    both = re.search(r"\b(?:precursor[- ])?(?P<x>[bt])[- ]?(?:cell|lineage)?(?:[- ]precursor)?\s*"
-                     r"(?:or|and/or|/)\s*(?:precursor[- ])?(?!(?P=x))[bt][- ]?"
+    both = re.search(r"\b(?:precursor[- ])?(?P<x>[bt])[- ]?(?:cell|lineage)?(?:[- ]precursor)?"
+                     r"(?:[- ]?all\b|\s+(?:acute\s+)?lymphoblastic\s+leuka?emia\b)?\s*"
+                     r"(?:or|and/or|/|and)\s*(?:precursor[- ])?(?!(?P=x))[bt][- ]?"
                      r"(?:cell|lineage)?[- ]?\s*"
                      r"(?:acute\s+)?(?:lymphoblastic\s+leuka?emia|all)\b", text, re.I)
     if both and not mixed:
@@ -378,6 +497,235 @@ def _relapse_number(text: str) -> list[Reading]:
     return _merge_same(out)
 
 
+_RELAPSED = {"any": [_leaf("disease_status", "eq", "relapsed"),
+                     {"all": [_leaf("disease_status", "eq", "refractory"),
+                              _leaf("relapse_count", "gte", 1)]}]}
+#: Refractory as a text defines it ("failure to achieve CR after 2 cycles", "refractory to
+#: salvage therapy"): a refractory answer never meets it alone, and someone whose relapse
+#: did not respond may have answered "relapsed" -- the study team tells them apart.
+_REFRACTORY_AS_DEFINED = {"any": [
+    {"all": [_leaf("disease_status", "eq", "refractory"),
+             {"not_screened": "refractory in the way the text defines it"}]},
+    {"all": [_leaf("disease_status", "eq", "relapsed"),
+             {"not_screened": "that the relapse did not respond to the treatment the text "
+                              "names"}]}]}
+_NOUN = r"(?:\s+(?:disease|all|leuka?emia|b-all|t-all))?"
+#: What may follow a definition of refractory disease ("after 2 cycles of induction"), up
+#: to the end of the member of a list.
+_DEFINED_BY = r"(?:\s+(?:after|following|despite|with)\s+[^,;.()]{1,60}?(?=\s*(?:[,;.)]|$|\bor\b)))"
+_NO_CR = (r"(?:an?\s+)?(?:(?:morphologic(?:al)?|hematologic(?:al)?)\s+)?(?:complete\s+"
+          r"(?:remission|response)|cr|remission)(?:\s*\(cr\))?")
+#: Refractory disease as a text defines it: no remission after some treatment, persistent
+#: disease, refractory to a kind of treatment.
+_NOT_RESPONDING = (
+    rf"fail(?:ure|ed)\s+to\s+(?:achieve|attain|obtain|reach)\s+{_NO_CR}{_DEFINED_BY}?|"
+    rf"(?:not|never)\s+(?:having\s+)?(?:achieving|achieved|attaining|attained|reaching|in)\s+"
+    rf"{_NO_CR}{_DEFINED_BY}|persistent\s+(?:disease|leuka?emia|all){_DEFINED_BY}?|"
+    rf"(?:chemo-?)?(?:refractory|resistant)\s+to\s+(?:at\s+least\s+)?(?:(?:one|two|three|\d)\s+)?"
+    rf"(?:(?:the|most|recent|last|latest|prior|previous|salvage|standard|conventional|"
+    rf"multi-?agent|intensive|combination|\w+[- ]line|lines?|of)\s+)*(?:chemo-?therapy|"
+    rf"therapy|treatment|regimens?|re-?induction(?:\s+(?:chemotherapy|therapy|attempts?))?)")
+#: ", defined as <refractory as defined>" after the word it defines.
+_DEFINITION = rf"\s*[,(]?\s*(?:as\s+)?defined\s+(?:as|by)\s+(?:{_NOT_RESPONDING})\)?"
+#: The disease settings a study may offer as alternatives, each as a profile rule: a list
+#: of them ("refractory disease or second or greater relapse") is any of them.
+_REFRACTORY = _leaf("disease_status", "eq", "refractory")
+_PRIMARY_REFRACTORY = {"all": [_REFRACTORY,
+                               {"not_screened": "that it never reached a first remission"}]}
+_PRIMARY = (r"(?:primary|induction)[- ](?:refractory|resistant|failure)" + _NOUN +
+            r"|primary\s+induction\s+failure|(?:refractory|resistant)\s+to\s+(?:initial\s+|"
+            r"first[- ]line\s+|primary\s+)?induction(?:\s+(?:chemotherapy|therapy|treatment))?"
+            r"(?!\s+or)")
+_REFRACTORY_WORDS = (r"chemo-?refractory" + _NOUN + r"|(?:refractory|resistant)\s+(?:disease|all|"
+                     r"leuka?emia|b-all|t-all)")
+#: The disease settings a study may offer as alternatives: (pattern, rule, plain words, read
+#: here even alone). A list of them ("refractory disease or second or greater relapse") is
+#: any of them; alone, most are read by the recognisers above.
+_SETTINGS = [
+    (rf"(?:(?:relapsed|recurrent)\s*(?:/|or|and/or|,)\s*(?:primary\s+)?(?:refractory|resistant)"
+     rf"{_NOUN}|(?:primary\s+)?(?:refractory|resistant)\s*(?:/|or|and/or|,)\s*(?:relapsed|"
+     rf"recurrent){_NOUN}|r/r{_NOUN})(?:{_DEFINITION})?",
+     _leaf("disease_status", "in", ["relapsed", "refractory"]), "relapsed or refractory leukemia",
+     False),
+    # "primary refractory disease, defined as ...": what the definition adds is the study team's
+    (rf"(?:{_PRIMARY})(?:{_DEFINITION})?", _PRIMARY_REFRACTORY,
+     "leukemia that did not respond to first treatment", False),
+    (_NOT_RESPONDING, _REFRACTORY_AS_DEFINED, "leukemia that did not respond to treatment", True),
+    (rf"(?:{_REFRACTORY_WORDS}){_DEFINITION}", _REFRACTORY_AS_DEFINED,
+     "leukemia that did not respond to treatment", True),
+    # (a relapse that did not respond may have been answered "relapsed": never ruled out)
+    (_REFRACTORY_WORDS, {"any": [_REFRACTORY, {"all": [
+        _leaf("disease_status", "eq", "relapsed"),
+        {"not_screened": "that the relapse did not respond to treatment"}]}]},
+     "leukemia that did not respond to treatment", True),
+    (r"(?:refractory|resistant)\s+relapse",
+     {"all": [_REFRACTORY, _leaf("relapse_count", "gte", 1)]},
+     "a relapse that did not respond to treatment", True),
+    (r"(?:in\s+)?(?:first|1st)\s+(?:(?:bone\s+marrow|bm|marrow|combined|medullary)\s+)?relapse",
+     _leaf("relapse_count", "between", [1, 1]), "a first relapse", False),
+    (r"(?:in\s+)?(?:first|1st)\s*(?:or|/|,)\s*(?:second|2nd)\s+(?:(?:bone\s+marrow|bm|marrow)\s+)?"
+     r"relapse", {"any": [_leaf("relapse_count", "between", [1, 2]),
+                          {"all": [_leaf("relapse_count", "gte", 3),
+                                   {"not_screened": "whether a later relapse counts"}]}]},
+     "a first or second relapse", True),
+    (r"(?:in\s+)?(?:first|1st)\s+or\s+(?:greater|later|subsequent|higher)\s+(?:(?:bone\s+marrow|"
+     r"bm|marrow)\s+)?relapse|(?:≥|>=)\s*(?:1st|first|1)\s+relapse",
+     _RELAPSED, "leukemia that has come back (relapsed)", False),
+    (r"(?:≥|>=)\s*(?:2nd|second|2)\s+(?:(?:bone\s+marrow|bm|marrow)\s+)?relapse|"
+     r"(?:in\s+)?(?:2nd|second)\s+(?:or\s+(?:greater|later|subsequent|higher|more)\s+|\+\s*)"
+     r"(?:(?:bone\s+marrow|bm|marrow)\s+)?relapse|(?:two|2)\s+or\s+more\s+(?:prior\s+)?relapses|"
+     r"multiply\s+relapsed" + _NOUN,
+     _leaf("relapse_count", "gte", 2), "a second or later relapse", False),
+    (r"(?:in\s+)?(?:third|3rd)\s+or\s+(?:greater|later|subsequent|higher)\s+(?:(?:bone\s+marrow|"
+     r"bm|marrow)\s+)?relapse", _leaf("relapse_count", "gte", 3), "a third or later relapse",
+     False),
+    (r"(?:any\s+)?(?:relapsed|recurrent)" + _NOUN +
+     r"|any\s+(?:bone\s+marrow\s+|marrow\s+)?relapse",
+     _RELAPSED, "leukemia that has come back (relapsed)", False),
+    (rf"newly[- ]diagnosed{_NOUN}|de\s+novo{_NOUN}",
+     _leaf("disease_status", "eq", "newly_diagnosed"),
+     "newly diagnosed leukemia (no earlier ALL treatment)", False),
+    (r"isolated\s+extra-?\s?medullary\s+(?:disease|relapse)",
+     _leaf("isolated_extramedullary_relapse", "is", True), "a relapse only outside the marrow",
+     False),
+    (r"mrd[- ]?(?:positive|\+)(?:\s+disease)?", _leaf("mrd.status", "eq", "positive"),
+     "MRD-positive leukemia", False),
+]
+_RELAPSE_AFTER_THERAPY = re.compile(
+    r"(?:any\s+)?(?:(?:bone\s+marrow|marrow|bm)\s+)?(?:relapse[sd]?|recurrence|relapsed\s+disease)"
+    r"\s+(?:after|following|post)[- ]\s*(?:an?\s+|the\s+|prior\s+|previous\s+)?", re.IGNORECASE)
+_SETTING_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b)?|\bor\b|\band/or\b|/)\s*", re.IGNORECASE)
+
+
+def _relapse_after_therapy(text: str, at: int) -> tuple[int, dict, str] | None:
+    """"(Any) relapse after allogeneic HSCT" at ``at``: relapsed, and that therapy received.
+
+    That the relapse came after it (not before) is for the study team."""
+    m = _RELAPSE_AFTER_THERAPY.match(text, at)
+    if m is None:
+        return None
+    best = None
+    for pattern, names in _THERAPIES:
+        if pattern in _DOUBTFUL:
+            continue
+        t = re.compile(pattern, re.IGNORECASE).match(text, m.end())
+        if t and (best is None or t.end() > best[0]):
+            best = (t.end(), names)
+    if best is None:
+        return None
+    end = best[0]
+    tail = re.match(r"\s*\((?:allo-?)?(?:hsct|sct|bmt|hct|car[- ]?t)\)", text[end:], re.I)
+    end += tail.end() if tail else 0
+    names = sorted(best[1])
+    rule = {"all": [_RELAPSED, _leaf("prior_therapies", "received", names),
+                    {"not_screened": "that the leukemia came back after "
+                                     + ", ".join(n.replace("_", " ") for n in names)}]}
+    return end, rule, "a relapse after " + ", ".join(n.replace("_", " ") for n in names)
+
+
+_SETTING_PATTERNS = [re.compile(rf"(?:{pattern})(?![\w-])", re.IGNORECASE)
+                     for pattern, *_ in _SETTINGS]
+
+
+def _setting_at(text: str, at: int) -> tuple[int, dict, str, int] | None:
+    """The longest disease setting that starts at ``at``: (end, rule, words, index)."""
+    best = None
+    after = _relapse_after_therapy(text, at)
+    if after is not None:
+        best = (after[0], after[1], after[2], -1)
+    for n, (_, rule, words, _alone) in enumerate(_SETTINGS):
+        m = _SETTING_PATTERNS[n].match(text, at)
+        if m and (best is None or m.end() > best[0]):
+            best = (m.end(), rule, words, n)
+    return best
+
+
+_SETTING_START = re.compile(
+    r"(?<![\w/-])(?=relaps|recurr|refract|resist|primary|induction|fail|not\b|never\b|"
+    r"persist|chemo|first|1st|second|2nd|third|3rd|≥|>=|two\b|2\b|multiply|any\b|newly|de\s+novo|"
+    r"isolated|mrd|r/r|in\s+(?:first|1st|second|2nd|third|3rd)\b|(?:bone\s+marrow|marrow|bm)\s+"
+    r"relapse)", re.IGNORECASE)
+
+
+@recogniser
+def _settings(text: str) -> list[Reading]:
+    """Disease settings offered as alternatives, and those read nowhere else.
+
+    "Refractory disease or second or greater relapse", "first relapse or any relapse
+    after HSCT": any of them (a setting the list names that is not read ends the list,
+    and the "or" after it leaves the rest to the study team). Alone: refractory disease
+    as the text defines it ("failure to achieve CR after 2 induction cycles",
+    "persistent disease after induction"), a relapse after a treatment.
+    """
+    out: list[Reading] = []
+    at = 0
+    for start in _SETTING_START.finditer(text):
+        if start.start() < at or _NOT_A_RELAPSE_BEFORE.search(text[max(0, start.start() - 30):
+                                                                  start.start()]):
+            continue  # "time from relapse after HSCT", "history of refractory disease"
+        first = _setting_at(text, start.start())
+        if first is None:
+            continue
+        members = [first]
+        end = first[0]
+        joined_by_or = False
+        while True:
+            j = _SETTING_JOINER.match(text, end)
+            if j is None or j.end() == end:
+                break
+            member = _setting_at(text, j.end())
+            if member is None:
+                break
+            joined_by_or = joined_by_or or bool(re.search(r"or|/", j.group(0), re.I))
+            members.append(member)
+            end = member[0]
+        at = end
+        if len(members) > 1 and joined_by_or:
+            rules = list({json.dumps(m[1], sort_keys=True): m[1] for m in members}.values())
+            out.append(Reading({"any": rules} if len(rules) > 1 else rules[0], start.start(), end,
+                               " or ".join(m[2] for m in members), covers=True))
+        elif len(members) == 1 and (first[3] == -1 or _SETTINGS[first[3]][3]):
+            # a relapse after a treatment, read as a requirement (as an excluding condition,
+            # the treatment recogniser reads it: leukemia back after a donor transplant)
+            out.append(Reading(first[1], start.start(), first[0], first[2], covers=True,
+                               requiring_only=first[3] == -1))
+    return out
+
+
+#: A relapse named as such, not numbered nor placed ("bone marrow relapse", "morphologic
+#: relapse", "prior relapse", "in relapse"): the leukemia has come back.
+_A_RELAPSE = re.compile(
+    r"(?<![\w-])(?:(?:a|any)\s+)?(?:(?:bone\s+marrow(?:\s*\(bm\))?|marrow|bm|morphologic(?:al)?|"
+    r"hematologic(?:al)?|combined|medullary|systemic|overt|frank)\s+)?relapse\b(?![\s-]*free)"
+    r"(?!\s+(?:rate|risk|prevention|prophylaxis))(?:\s*\((?:isolated|combined)(?:\s+or\s+"
+    r"(?:isolated|combined))?\))?", re.IGNORECASE)
+_NOT_A_RELAPSE_BEFORE = re.compile(
+    r"(?:\b(?:first|1st|second|2nd|third|3rd|fourth|4th|greater|later|higher|more|\+|"
+    r"early|late|very|isolated|cns|testicular|disease|site|"
+    r"extra-?\s?medullary|molecular|mrd|immunophenotypic|cytogenetic|subsequent|next|the|"
+    r"at|since|from|until|before|to|risk\s+of|time\s+of|of|\d+|one|two|three)\s+|\w-|"
+    r"\b(?:\d+|one|two|three|single)\s+(?:prior|previous)\s+)$",
+    re.IGNORECASE)
+
+
+@recogniser
+def _relapse_named(text: str) -> list[Reading]:
+    """"Bone marrow relapse", "morphologic relapse", "prior relapse", "in relapse": relapsed.
+
+    "History of relapse" and "evidence of relapse" are relapses too; a time of relapse, a
+    risk of it, an ordinal ("first relapse") or a site ("isolated CNS relapse") are read
+    elsewhere or not at all."""
+    out = []
+    for m in _A_RELAPSE.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()]
+        if _NOT_A_RELAPSE_BEFORE.search(before) and not re.search(
+                r"\b(?:history|evidence)\s+of\s+$", before, re.I):
+            continue
+        out.append(Reading(_RELAPSED, m.start(), m.end(), "leukemia that has come back (relapsed)",
+                           covers=True))
+    return _merge_same(out)
+
+
 @recogniser
 def _marrow(text: str) -> list[Reading]:
     out = []
@@ -412,8 +760,16 @@ def _marrow(text: str) -> list[Reading]:
             out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")), value),
                                m.start(), m.end(), "the share of leukemia cells (blasts) in "
                                "the bone marrow"))
-    if re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I):
-        return []  # marrow or blood: the profile holds the marrow figure only
+    blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
+    if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"
+                                   r"(?:in\s+)?"
+                                   r"(?:the\s+)?(?:peripheral\s+blood|pb)\b", text, re.I):
+        # "blasts in the bone marrow or peripheral blood": the marrow figure the profile holds
+        # is one way to meet it; blasts counted in the blood are the study team's
+        return [Reading({"any": [r.rule, {"not_screened": "blasts counted in the blood"}]}, r.start,
+                        max(r.end, blood.end()), r.words) for r in out[:1]]
+    if blood:
+        return []  # marrow and blood, or blood alone: the profile holds the marrow figure only
     return out
 
 
@@ -439,12 +795,17 @@ def _mrd(text: str) -> list[Reading]:
                            m.start(), m.end(), "the MRD level"))
     if out:
         return out
+    residual = r"(?:mrd|(?:minimal|measurable)\s+residual\s+disease(?:\s*\(mrd\))?)"
     for m in re.finditer(r"\bmrd[- ]?(?:\+|positive|positivity)|\bmrd\s+(?:≥|>=)\s*"
-                         r"|\bpositive\s+mrd\b", text, re.I):
+                         r"|\bpositive\s+mrd\b|(?<!un)\bdetectable\s+" + residual +
+                         r"|\bresidual\s+disease(?:\s*\(mrd\))?[- ](?:positive|positivity)\b",
+                         text, re.I):
         out.append(Reading(_leaf("mrd.status", "eq", "positive"), m.start(), m.end(),
                            "MRD-positive leukemia"))
     for m in re.finditer(r"\bmrd[- ]?(?:-|negative|negativity)(?=\s|\)|,|\.|$)|"
-                         r"\bnegative\s+mrd\b", text, re.I):
+                         r"\bnegative\s+mrd\b|\bundetectable\s+" + residual +
+                         r"|\bresidual\s+disease(?:\s*\(mrd\))?[- ](?:negative|negativity)\b",
+                         text, re.I):
         out.append(Reading(_leaf("mrd.status", "eq", "negative"), m.start(), m.end(),
                            "MRD-negative leukemia"))
     kinds = {r.rule["value"] for r in out}
@@ -480,7 +841,8 @@ def _cns(text: str) -> list[Reading]:
                            "leukemia in the spinal fluid (CNS3)"))
     if out:
         return _merge_same(out)
-    for m in re.finditer(r"(?:\bcentral\s+nervous\s+system\s*[\[(]cns[\])]|\bcns\]?)[- ]?([123])"
+    for m in re.finditer(r"(?:\bcentral\s+nervous\s+system\s*[\[(]cns[\])]|\bcns\]?)"
+                         r"(?:\s+status(?:\s+(?:of|is|=))?\s*)?[- ]?([123])"
                          r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
                          r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?\b", text, re.I):
         grades = sorted({f"cns{g}" for g in m.groups() if g})
@@ -543,7 +905,9 @@ def _cns(text: str) -> list[Reading]:
 @recogniser
 def _isolated_em(text: str) -> list[Reading]:
     out = _find(r"\bisolated\s+extra-?\s?medullary\s+(?:disease\s+)?(?:relapse|disease|"
-                r"involvement)\b", text, lambda m: Reading(
+                r"involvement)\b(?:\s*\(?\s*(?:without|with\s+no|and\s+no)\s+(?:concurrent\s+)?"
+                r"(?:bone\s+)?marrow\s+(?:involvement|disease|relapse)\s*\)?)?",
+                text, lambda m: Reading(
                     _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
                     "a relapse only outside the bone marrow"))
     # "isolated CNS relapse", "isolated testicular or CNS relapse": a relapse outside the
@@ -565,7 +929,7 @@ def _cd_markers(text: str) -> list[Reading]:
         pos = (rf"\bcd{marker}\s*(?:(?:tumou?r|surface|antigen)\s+)?(?:\+|positive|positivity|"
                rf"expressing|expression)|"
                rf"\bcd{marker}[- ](?:positive|expressing)\b|\b(?:surface\s+)?expression\s+of\s+"
-               rf"cd{marker}\b|\bexpressing\s+(?:the\s+)?"
+               rf"cd{marker}\b|\bexpress(?:es|ing)?\s+(?:the\s+)?"
                rf"cd{marker}\b(?:\s+antigen)?|\bpositive\s+for\s+cd{marker}\b(?:\s+expression)?")
         neg = (rf"\bcd{marker}[\s-]*(?:negative|negativity)\b|\bcd{marker}\s*-(?=\s|\)|,|\.|$)|"
                rf"\bnegative\s+for\s+cd{marker}\b")
@@ -1036,6 +1400,16 @@ def _therapies(text: str) -> list[Reading]:
         return [Reading({}, 0, 0, "", narrow=True)]
     words = ", ".join(sorted({n.replace("_", " ") for n in therapies}))
     timed = since or window
+    if timed and re.search(r"relaps|recurr", text[:timed.start()], re.I) and not re.search(
+            r"remission|diagnos|progress", text[:timed.end()], re.I):
+        # "relapsed within 6 months of blinatumomab": when the leukemia came back, counted
+        # from a treatment -- no profile field holds it, so it is the study team's, and the
+        # words around it (a relapse, a lineage) are still read
+        start = min(timed.start(), *(s_ for s_, _, _ in found))
+        end = max(timed.end(), *(e_ for _, e_, _ in found))
+        return [Reading({"not_screened": "when the leukemia came back, counted from the "
+                                         "treatment the text names"}, start, end,
+                        "when the leukemia came back after a treatment")]
     if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()],
                            re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # when the disease came back, not a wait
@@ -1324,6 +1698,11 @@ def _seizure(text: str) -> list[Reading]:
     return _merge_same(found)
 
 
+_WBC = (r"(?:wbc|white\s+blood\s+(?:cell\s+)?count|(?:leu[ck]ocyte|white\s+(?:blood\s+)?cell)\s+"
+        r"count)")
+_GIGA = r"[x×]\s*10\s*(?:\^|e)?\s*(?:9|⁹)\s*/\s*l"
+
+
 @recogniser
 def _wbc_at_diagnosis(text: str) -> list[Reading]:
     """The white count at diagnosis ("initial WBC >= 50,000/µL", "WBC < 50 x 10^9/L at diagnosis").
@@ -1336,9 +1715,9 @@ def _wbc_at_diagnosis(text: str) -> list[Reading]:
         return []
     out = []
     for m in re.finditer(
-            rf"\b(?:wbc|white\s+blood\s+(?:cell\s+)?count)(?:\s*\(wbc\))?(?:\s+(?:count|of|at\s+"
-            rf"diagnosis))?\s*{_CMP}\s*(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(?:(?P<giga>x\s*10\s*"
-            rf"(?:\^|e)?\s*9\s*/\s*l)|/\s*(?:u|μ|µ)l|/\s*mm\^?3|/\s*cmm|cells)?", text, re.I):
+            rf"\b{_WBC}(?:\s*\(wbc\))?(?:\s+(?:count|of|at\s+(?:the\s+time\s+of\s+)?"
+            rf"diagnosis))*\s*{_CMP}\s*(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(?:(?P<giga>{_GIGA})|"
+            rf"/\s*(?:u|μ|µ)l|/\s*mm\^?3|/\s*cmm|cells)?", text, re.I):
         n = float(m.group("n").replace(",", ""))
         if m.group("giga"):
             n *= 1000
@@ -1348,9 +1727,9 @@ def _wbc_at_diagnosis(text: str) -> list[Reading]:
                            m.start(), m.end(), "white blood cell count at diagnosis"))
     # "initial WBC of 50,000/mm3 or greater": the comparison after the number
     for m in re.finditer(
-            r"\b(?:wbc|white\s+blood\s+(?:cell\s+)?count)(?:\s*\(wbc\))?(?:\s+(?:count|at\s+"
-            r"diagnosis))?\s+(?:of\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:(?P<giga>x\s*10"
-            r"\s*(?:\^|e)?\s*9\s*/\s*l)|/\s*(?:u|μ|µ)l|/\s*mm\^?3|/\s*cmm|cells)?\s+or\s+"
+            rf"\b{_WBC}(?:\s*\(wbc\))?(?:\s+(?:count|at\s+(?:the\s+time\s+of\s+)?"
+            rf"diagnosis))*\s+(?:of\s+)?(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(?:(?P<giga>{_GIGA})|"
+            r"/\s*(?:u|μ|µ)l|/\s*mm\^?3|/\s*cmm|cells)?\s+or\s+"
             r"(?P<dir>greater|more|higher|above|less|lower|below)\b", text, re.I):
         if any(r.start <= m.start() < r.end for r in out):
             continue
@@ -1365,21 +1744,57 @@ def _wbc_at_diagnosis(text: str) -> list[Reading]:
     return out
 
 
+#: "within 36 months of diagnosis", "≥ 36 months from initial diagnosis", "18 months or more
+#: after diagnosis": how long after the diagnosis something (a relapse) came.
+_FROM_DIAGNOSIS = re.compile(
+    rf"(?:(?P<within>within|in\s+the\s+first)\s+|{_CMP}\s*)?\(?(?P<n>\d{{1,3}})\s*months?"
+    rf"(?:\s+or\s+(?P<dir>more|longer|greater|later|less|fewer|earlier|sooner))?\s+"
+    rf"(?:of|from|after|since|following)\s+(?:the\s+)?(?:time\s+of\s+|date\s+of\s+)?"
+    rf"(?:(?:initial|original|first)\s+)?(?:diagnosis|dx)\b", re.IGNORECASE)
+#: "first remission < 18 months", "CR1 duration ≥ 12 months", "duration of first complete
+#: remission of less than 18 months".
+_REMISSION_LASTED = re.compile(
+    rf"(?<!second )(?<!2nd )(?<!third )\b(?:(?:first\s+)?(?:complete\s+)?remission|cr1)"
+    rf"(?:\s*\((?:cr1?)\))?\s+(?:duration\s+|lasting\s+|length\s+)?(?:of\s+|was\s+|is\s+)?"
+    rf"{_CMP}\s*(?P<n>\d{{1,3}})\s*months?\b|"
+    rf"\bduration\s+of\s+(?:the\s+)?(?:first\s+(?:complete\s+)?remission|cr1)(?:\s*\(cr1?\))?"
+    rf"\s+(?:of\s+|was\s+|is\s+)?(?P<cmp2>{_GTE}|{_LTE}|{_GT}|{_LT})\s*(?P<n2>\d{{1,3}})\s*"
+    rf"months?\b", re.IGNORECASE)
+
+
 @recogniser
 def _remission_length(text: str) -> list[Reading]:
     """How long the first remission lasted ("first remission < 18 months", "relapse within 36
-    months of diagnosis"): the profile's months from diagnosis to first relapse."""
+    months of diagnosis"): the profile's months from diagnosis to first relapse.
+
+    A relapse timed from the end of therapy, a transplant or a drug ("within 6 months of
+    completing therapy") is not this field: not read here (the study team's)."""
     out = []
-    for m in re.finditer(rf"\b(?:first\s+)?(?:complete\s+)?remission\s+(?:duration\s+)?(?:of\s+|"
-                         rf"lasting\s+)?{_CMP}\s*(?P<n>\d{{1,3}})\s*months?\b|\brelapse\w*\s+within\s+"
-                         rf"(?P<w>\d{{1,3}})\s*months?\s+(?:of|from|after)\s+(?:the\s+)?(?:initial\s+|first\s+)?"
-                         rf"diagnosis\b", text, re.I):
-        if m.group("w"):  # "a relapse within N months": there was a relapse, and early
-            leaf = {"all": [_leaf("relapse_count", "gte", 1),
-                            _leaf("months_from_diagnosis_to_relapse", "lt", int(m.group("w")))]}
+    for m in _REMISSION_LASTED.finditer(text):
+        cmp, n = (m.group("cmp"), m.group("n")) if m.group("n") else (m.group("cmp2"),
+                                                                        m.group("n2"))
+        out.append(Reading(_leaf("months_from_diagnosis_to_relapse", _op(cmp), int(n)),
+                           m.start(), m.end(), "how long the first remission lasted",
+                           covers=True))
+    if out:
+        return out
+    relapse = re.search(r"\b(?:relaps\w*|recurr\w*)", text, re.I)
+    if relapse is None or re.search(r"\b(?:second|2nd|third|3rd|later|subsequent)\s+(?:or\s+\w+"
+                                    r"\s+)?(?:bone\s+marrow\s+|marrow\s+)?relapse", text, re.I):
+        return []  # a time from diagnosis to what, or to which relapse, is unsaid
+    for m in _FROM_DIAGNOSIS.finditer(text, relapse.start()):
+        n = int(m.group("n"))
+        if m.group("within"):
+            op = "lt"
+        elif m.group("cmp"):
+            op = _op(m.group("cmp"))
+        elif m.group("dir"):
+            op = "gte" if m.group("dir").lower() in ("more", "longer", "greater", "later") \
+                else "lte"
         else:
-            leaf = _leaf("months_from_diagnosis_to_relapse", _op(m.group("cmp")), int(m.group("n")))
-        out.append(Reading(leaf, m.start(), m.end(), "how long the first remission lasted"))
+            continue  # "36 months from diagnosis": before or after, unsaid
+        out.append(Reading(_leaf("months_from_diagnosis_to_relapse", op, n), m.start(), m.end(),
+                           "how long after the diagnosis the leukemia came back", covers=True))
     return out
 
 
@@ -1408,9 +1823,25 @@ _FIRST_REMISSION = {"all": [
                                        "induction"}]}]}]}
 
 
+#: "Complete remission with MRD >= 0.01%", "MRD-negative CR", "Morphologic complete remission
+#: (< 5% blasts)": a remission named as what the item requires, at its start.
+_REMISSION_NAMED = re.compile(
+    r"^\W*(?:(?:mrd|measurable\s+residual\s+disease|minimal\s+residual\s+disease)[- ]?"
+    r"(?:positive|negative|\+|-)\s+)?(?:(?:morphologic(?:al)?|hematologic(?:al)?|haematologic(?:al)?)"
+    r"\s+)?(?:complete\s+remission|cr)\b(?:\s*\((?:cr|m1)\))?(?=\s*(?:\(|with\b|and\b|,|;|$))",
+    re.IGNORECASE)
+
+
 @recogniser
 def _remission(text: str) -> list[Reading]:
-    either = _find(r"\bin\s+(?:a\s+|their\s+)?(?:first|1st)\s*(?:or|and/or|/|,)\s*(?:second|2nd)"
+    named = _REMISSION_NAMED.match(text)
+    if named is not None:
+        start = re.search(r"(?:morphologic|hematologic|haematologic|complete|cr\b)", named.group(0),
+                          re.I).start()
+        return [Reading(_leaf("in_remission", "is", True), start, named.end(),
+                        "being in remission now")]
+    either = _find(r"(?:\bin\s+(?:a\s+|their\s+)?|^\W*)(?:first|1st)\s*(?:or|and/or|/|,)\s*"
+                   r"(?:second|2nd)"
                    r"(?:\s*(?:or|,)\s*(?:third|3rd|later|subsequent))?\s+(?:complete\s+)?"
                    r"(?:(?:hematologic(?:al)?|morphologic(?:al)?)\s+)?(?:complete\s+)?"
                    r"(?:remission|cr)\b|\bin\s+cr1\s*(?:or|and/or|/|,)\s*cr2\b", text,
@@ -1438,9 +1869,19 @@ def _remission(text: str) -> list[Reading]:
 _GENETICS = [
     (r"\bhypodiploid(?:y)?\b|\bhypodiploid\s+(?:all|clone)\b", "genetics.hypodiploid",
      "hypodiploid leukemia"),
-    (r"\b(?:kmt2a|mll)(?:\s+gene)?[- ](?:rearrange\w*|r\b)|\b(?:kmt2a|mll)-r\b|"
-     r"\brearrangements?\s+of\s+(?:the\s+)?(?:kmt2a|mll)\b", "genetics.kmt2a_rearranged",
+    (r"\b(?:kmt2a|mll)(?:\s*\((?:kmt2a|mll)\))?(?:\s+gene)?[- ](?:rearrange\w*|r\b)|"
+     r"\b(?:kmt2a|mll)-?r\b|\b(?:kmt2a|mll)(?:\s*\((?:kmt2a|mll)\))?\s+(?:gene\s+)?"
+     r"(?:rearrange\w*|translocations?|fusions?)|"
+     r"\brearrangements?\s+of\s+(?:the\s+)?(?:kmt2a|mll)\b|\b11q23\s+rearrange\w*",
+     "genetics.kmt2a_rearranged",
      "a KMT2A (MLL) rearrangement"),
+    (r"\betv6\s*(?:[-/:]|::)?\s*runx1\b(?:\s*\(tel\s*[-/:]?\s*aml1\))?|\btel\s*[-/:]?\s*aml1\b"
+     r"(?:\s*\(etv6\s*(?:[-/:]|::)?\s*runx1\))?|\bt\(12;21\)(?:\s*\(p13;\s*q22\))?",
+     "genetics.etv6_runx1", "an ETV6::RUNX1 (TEL-AML1) fusion"),
+    (r"\btcf3\s*(?:[-/:]|::)?\s*pbx1\b(?:\s*\(e2a\s*[-/:]?\s*pbx1\))?|\be2a\s*[-/:]?\s*pbx1\b|"
+     r"\bt\(1;19\)(?:\s*\(q23;\s*p13(?:\.3)?\))?", "genetics.tcf3_pbx1",
+     "a TCF3::PBX1 (E2A-PBX1) fusion"),
+    (r"\bhigh[- ]hyperdiploid(?:y)?\b", "genetics.high_hyperdiploid", "high hyperdiploid leukemia"),
     (r"\biamp21\b|\bintrachromosomal\s+amplification\s+of\s+chromosome\s+21\b",
      "genetics.iamp21", "iAMP21"),
     (r"\bt315i\b", "genetics.abl1_t315i", "the T315I mutation"),
@@ -1451,10 +1892,23 @@ _GENETICS = [
 
 @recogniser
 def _genetics(text: str) -> list[Reading]:
+    # the fields' own definitions are no narrowing ("hypodiploidy (< 44 chromosomes)"): they
+    # are read as part of what they define
+    defined = list(re.finditer(
+        r"\s*\(?\s*(?:(?:modal\s+(?:chromosome\s+)?number\s*)?(?:<|fewer\s+than|less\s+than)\s*44|"
+        r"(?:51|>\s*50|more\s+than\s+50)\s*(?:-|–|to)?\s*(?:65|67)?)\s+chromosomes\s*\)?", text,
+        re.I))
+    for m in reversed(defined):
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
     out = []
     for pattern, field, words in _GENETICS:
         out += _merge_same(_find(pattern, text, lambda m, f=field, w=words: Reading(
             _leaf(f, "is", True), m.start(), m.end(), w)))
+    for r in out:
+        after = next((m for m in defined if 0 <= m.start() - r.end <= 6
+                      and not text[r.end:m.start()].strip(" -") .replace("ALL", "")), None)
+        if after is not None:
+            r.end = after.end()
     if out and re.search(r"\bnear[- ]|\bhigh[- ]hypodiploid|\blow[- ]hypodiploid|"
                          r"chromosomes|dna\s+index|\bor\s+other\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a narrower definition than the field
@@ -1915,6 +2369,9 @@ _KEYWORDS = {
     "_disease_status": ("relaps", "refract", "recurr", "r/r", "newly", "untreated", "de novo",
                         "resistant", "remission", "cr2", "cr3", "cr 2", "cr 3"),
     "_relapse_number": ("relapse",),
+    "_settings": ("relaps", "recurr", "refract", "resist", "fail", "persist", "remission",
+                  "induction", "newly", "novo", "medullary", "mrd", "r/r"),
+    "_relapse_named": ("relapse",),
     "_marrow": ("marrow", "bm"),
     "_mrd": ("mrd", "residual"),
     "_cns": ("cns", "central nervous", "csf", "cerebrospinal"),
@@ -1925,11 +2382,13 @@ _KEYWORDS = {
                      "performance", "swog", "gog",
                      "eastern"),
     "_remission": ("remission", "cr"),
-    "_wbc_at_diagnosis": ("wbc", "white"),
-    "_remission_length": ("remission", "relapse"),
+    "_wbc_at_diagnosis": ("wbc", "white", "leukocyte", "leucocyte"),
+    "_remission_length": ("remission", "relaps", "recurr", "cr1"),
     "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilineal", "ambiguous"),
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
-    "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification"),
+    "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification",
+                  "etv6", "runx1", "aml1", "tcf3", "pbx1", "12;21", "1;19", "hyperdiploid",
+                  "11q23"),
     "_down_syndrome": ("down", "trisomy", "ds"),
     "_pregnancy": ("pregnan", "breast", "nursing", "lactat"),
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
@@ -1966,8 +2425,11 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
             return None
         out.extend(found)
     covering = [r for r in out if r.covers]
-    out = [r for r in out if r.covers or r.rule.get("__settles__") or not any(
-        c.start <= r.start and r.end <= c.end for c in covering)]
+    # (a covering reading inside a longer one is part of it too: "any relapse" inside
+    # "first relapse or any relapse after HSCT"; a reading that settles an exception stays)
+    out = [r for r in out if r.rule.get("__settles__") or not any(
+        c is not r and c.start <= r.start and r.end <= c.end
+        and (not r.covers or c.end - c.start > r.end - r.start) for c in covering)]
     spans = [r for r in out if r.rule.get("__span__")]
     rules = [r for r in out if not r.rule.get("__span__")]
     if not rules:

@@ -59,6 +59,66 @@ def lineage_in_context(criteria: list[dict], text: str) -> list[dict]:
     return criteria
 
 
+#: Fields whose values no one holds two of at once: an item that requires one value while
+#: another inclusion speaks of people with another is one situation among several.
+_EXCLUSIVE = ("diagnosis", "philadelphia_chromosome", "disease_status", "cd19", "cd22")
+OTHER_SITUATION = "another situation the study lists beside this one (a separate item)"
+
+
+def _required(rule: dict, field: str) -> set | None:
+    """The values of ``field`` the rule cannot be met without (None: any value may do)."""
+    if rule.get("field") == field and rule.get("op") in ("eq", "in"):
+        value = rule["value"]
+        return {value} if isinstance(value, str) else set(value)
+    if "all" in rule:
+        sets = [x for x in (_required(r, field) for r in rule["all"]) if x is not None]
+        return set.intersection(*sets) if sets else None
+    if "any" in rule:
+        sets = [_required(r, field) for r in rule["any"]]
+        return None if any(x is None for x in sets) else set().union(*sets)
+    return None
+
+
+def _named(rule: dict, field: str) -> set:
+    """Values of ``field`` the rule names as people's own (a plain "not" names nobody; the
+    "whom" of an implication, any[not whom, requirement], names people who may join)."""
+    if rule.get("field") == field and rule.get("op") == "eq":
+        return {rule["value"]}
+    out: set = set()
+    for key in ("all", "any"):
+        for r in rule.get(key, []):
+            if key == "any" and set(r) == {"not"} and len(rule["any"]) > 1:
+                out |= _named(r["not"], field)
+            else:
+                out |= _named(r, field)
+    return out
+
+
+def alternatives_in_context(criteria: list[dict]) -> list[dict]:
+    """Inclusions that require what another inclusion says some participants do not have.
+
+    "Ph-positive ALL in first relapse" and "Ph-negative ALL in second relapse" as two
+    items are two situations, one of which each participant is in (the text lists them
+    as bullets with no "or"): neither is required of everyone. An item that requires one
+    value of a field no one holds two of (lineage, Ph, disease state, CD19/CD22) while
+    another inclusion names people with another value leaves the rest to the study team:
+    any[rule, not_screened] -- it can still be met, never rule anyone out alone.
+    """
+    inclusions = [c for c in criteria if c["kind"] == "inclusion" and c.get("rule")
+                  and c["id"] not in ("age", "sex")]
+    for crit in inclusions:
+        for field in _EXCLUSIVE:
+            needs = _required(crit["rule"], field)
+            if not needs:
+                continue
+            others = set().union(*(_named(o["rule"], field) for o in inclusions if o is not crit))
+            if others - needs:
+                rule = {"any": [crit["rule"], {"not_screened": OTHER_SITUATION}]}
+                crit["rule"], crit["plain"] = rule, _plain(rule)
+                break
+    return criteria
+
+
 _UPPER = (r"<|≤|=<|<=|</=|less\s+than|under|younger\s+than|up\s+to|below|not\s+older\s+than|"
           r"no\s+older\s+than|at\s+most|maximum(?:\s+of)?")
 _LOWER = (r">|≥|>=|=>|>/=|greater\s+than|over|older\s+than|at\s+least|above|minimum(?:\s+of)?|"

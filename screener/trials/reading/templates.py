@@ -55,6 +55,8 @@ scan ventriculography gated
 fluorescent polymerase chain reaction rearrangement rearrangements rearranged fusion
 local institutional central laboratory lab sample aspirate biopsy
 adequate renal cardiac kidney function multigated acquisition
+ngs next-generation sequencing qpcr rq-pcr phenotype immunophenotype immunophenotypic least
+nervous system
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
@@ -304,27 +306,30 @@ def _colon_scope(kind: str, text: str) -> tuple[dict, str] | tuple[()] | None:
 #: What the study will do ("Patients with CNS3 disease will receive cranial radiation"): a
 #: plan, not a criterion -- never read as a requirement.
 _PLAN = re.compile(r"\bwill\s+(?:also\s+)?(?:be\s+)?(?:receive|received|treated|assigned|"
-                   r"randomi[sz]ed|stratified|given|undergo|allocated|followed|offered|get)\b",
+                   r"randomi[sz]ed|stratified|given|undergo|allocated|followed|offered|get|"
+                   r"result|lead|removed|taken\s+off|withdrawn|discontinued|(?:come|go)\s+off|"
+                   r"proceed|continue|move|cross)\b",
                    re.IGNORECASE)
 
 
 #: "B-ALL patients without DS must have an initial WBC < 50,000/uL": the same shape.
 _WHOM_MUST = re.compile(
-    r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){1,4}?)(?:patients|subjects|participants)"
+    r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){0,4}?)(?:patients|subjects|participants)"
     r"(?:\s+(?P<with>with|without)\s+(?P<what>[^,:;]{2,40}?))?\s+must\s+(?:also\s+)?"
     r"(?:have|be)\s+(?P<req>\S.*)$", re.IGNORECASE)
 
 
 def _whom(m: re.Match) -> tuple[dict, str] | None:
     """The people an implication is about: the head, with or without a finding."""
-    parts = [read_text(INCLUSION, m.group("cond").strip(), strict=True)]
+    parts = [read_text(INCLUSION, m.group("cond").strip(), strict=True)] if m.group(
+        "cond").strip() else []
     if m.groupdict().get("what"):
         finding = read_text(INCLUSION, m.group("what"), strict=True)
         if finding is None or m.group("with").lower() == "without" and not _flips(finding[0]):
             return None
         parts.append((_negate(finding[0]), finding[1]) if m.group("with").lower() == "without"
                      else finding)
-    if any(p is None for p in parts):
+    if not parts or any(p is None for p in parts):
         return None
     rule = parts[0][0] if len(parts) == 1 else {"all": [p[0] for p in parts]}
     return rule, " ".join(p[1] for p in parts)
@@ -416,7 +421,7 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
             who = read_text(INCLUSION, "age " + condition, strict=True)
     else:
         m = _WHOM_MUST.match(text)
-        if m is None or not re.search(r"[A-Z]", m.group("cond")):
+        if m is None or not (re.search(r"[A-Z]", m.group("cond")) or m.group("what")):
             return None  # "All patients must have ..." names no one in particular
         who = _whom(m)
     from .assemble import read_clauses  # (assemble reads through this module)
@@ -488,14 +493,24 @@ def _restated(text: str, rules: list[Reading]) -> bool:
 
 def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None:
     """The criterion rule for one piece of text, or None when it is not certain."""
-    if kind == EXCLUSION or _NEGATION.search(text) or _SAYS_EXCLUDED.search(text):
+    # A "negative" inside a reading ("Ph-negative ALL") is the reading's own, not a "no"
+    outside = text
+    for r in readings:
+        outside = outside[:r.start] + " " * (r.end - r.start) + outside[r.end:]
+    excluding = kind == EXCLUSION or bool(_NEGATION.search(outside) or _SAYS_EXCLUDED.search(text))
+    if excluding:
         readings = [r for r in readings if not r.requiring_only]
     if kind == EXCLUSION:
         readings = [r for r in readings if not r.inclusion_only]
-    if kind == EXCLUSION or _NEGATION.search(text) or _SAYS_EXCLUDED.search(text):
+    else:
+        # one phrase read as a requirement and as an excluding condition ("relapse after a
+        # donor transplant"): a plain requirement takes the first
+        readings = [r for r in readings if not (r.excluding_only and not excluding and any(
+            o.requiring_only and (o.start, o.end) == (r.start, r.end) for o in readings))]
+    if excluding:
         readings = [_strictly_over(r, text) for r in readings]
     rules = [r for r in readings if not r.rule.get("__span__")]
-    if not rules:
+    if not rules or all(set(r.rule) == {"not_screened"} for r in rules):
         return None
     # An exception the recogniser has read whole ("CD19-directed therapy other than
     # blinatumomab", "ALT <= 3 x ULN unless due to leukemia") is no doubt over the clause.
@@ -568,8 +583,11 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # around it only narrows it ("History of relevant CNS pathology (grade 2 ...)")
         all(r.whole for r in rules) and (kind == EXCLUSION or negated or says_excluded))
     if kind == EXCLUSION:
-        if negated and covered and len(rules) == 1 and _ABSENCE.search(text) and (
-                _flips(inner)):
+        # (the absence must be of what was read: "isolated extramedullary disease without
+        # bone marrow involvement" is extramedullary disease, not its absence)
+        if negated and covered and len(rules) == 1 and _flips(inner) and any(
+                m.end() <= rules[0].start and len(text[m.end():rules[0].start].split()) <= 3
+                for m in _ABSENCE.finditer(text)):
             # "Patients with known absence of KMT2A rearrangement": those without it
             return _negate(inner), f"Not for people without: {words}."
         if negated or not covered:
@@ -770,12 +788,56 @@ def _except_therapies(kind: str, m: re.Match) -> tuple[dict, str] | None:
     return rest
 
 
+#: "Refractory disease is defined as ...", "Relapse: defined as ...": a definition of a word
+#: the criteria use, which requires nothing by itself.
+_DEFINITION = re.compile(r"^\W*(?:[\w/()+-]+\s+){0,5}?(?:is|are|will\s+be|being)\s+defined\s+"
+                         r"(?:as|by)\b|^\W*(?:[\w/()+-]+\s+){0,4}?[\w/()+-]+\s*:\s*defined\s+"
+                         r"(?:as|by)\b", re.IGNORECASE)
+_EITHER_WAY = re.compile(r"[,;]?\s*\(?\b(?:with\s+or\s+without|regardless\s+of|irrespective\s+of)"
+                         r"\s+"
+                         r"[^,;.()]{1,60}?(?=\s*(?:[,;.)]|$))\)?", re.IGNORECASE)
+_DEFINITION_AFTER = re.compile(r"(?<=[.;])\s+(?:[\w/()+-]+\s+){0,5}?(?:is|are)\s+defined\s+"
+                               r"(?:as|by)\b.*$", re.IGNORECASE | re.DOTALL)
+_MATURE_B = (r"(?:mature\s+b[- ]?(?:cell)?(?:[- ]all)?|burkitt'?s?(?:[- ]type)?|(?:fab\s+)?l3"
+             r"(?:\s+morphology)?)(?:\s+(?:acute\s+lymphoblastic\s+)?(?:leuka?emia|lymphoma|all))?")
+#: "B-ALL (excluding mature B-cell / Burkitt leukemia)", "non-Burkitt B-ALL": the mature
+#: B-cell leukemia the profile does not tell apart from B-ALL, set aside by the text.
+_NOT_MATURE_B = re.compile(
+    rf"[,;]?\s*\(?\s*(?:(?:excluding|except(?:\s+for)?|other\s+than|but\s+not|not|no)\s+"
+    rf"(?:the\s+)?|non-?\s*){_MATURE_B}(?:\s*(?:/|,|or|and)\s*{_MATURE_B})*"
+    rf"(?:\s+(?:is|are)\s+(?:excluded|not\s+eligible|ineligible))?\s*\)?|"
+    rf"\(\s*{_MATURE_B}(?:\s*(?:/|,|or|and)\s*{_MATURE_B})*\s+(?:is\s+|are\s+)?"
+    rf"(?:excluded|not\s+eligible|ineligible)\s*\)", re.IGNORECASE)
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
     ``strict``: the reading must cover the whole text (used for alternatives).
     """
     text = plain_list_words(text)
+    # "with or without extramedullary disease", "regardless of Ph status": nothing asked of it
+    text = _EITHER_WAY.sub(lambda m: " " * len(m.group(0)), text)
+    if _DEFINITION.match(text):
+        return None  # "Refractory is defined as ...": what a word means, not a requirement
+    defined = _DEFINITION_AFTER.search(text)
+    if defined is not None:
+        # "Relapsed or refractory ALL. Refractory is defined as persistent disease after 2
+        # courses": the definition narrows what is read before it (the study team's)
+        reading = read_text(kind, text[:defined.start()], strict)
+        if reading is None:
+            return None
+        return ({"all": [reading[0], {"not_screened": "as the text defines it"}]}, reading[1])
+    mature_b = _NOT_MATURE_B.search(text) if kind == INCLUSION else None
+    if mature_b is not None:
+        # what the text says of everything else is read; that it is not a mature B-cell
+        # leukemia is the study team's (someone with one may answer "B-ALL")
+        blank = " " * (mature_b.end() - mature_b.start())
+        reading = read_text(kind, text[:mature_b.start()] + blank + text[mature_b.end():], strict)
+        if reading is None:
+            return None
+        return ({"all": [reading[0], {"not_screened": "that it is not a mature B-cell "
+                                                      "(Burkitt) leukemia"}]}, reading[1])
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
