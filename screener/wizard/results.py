@@ -562,7 +562,8 @@ def results_page(profile: dict, trials: list[Trial], lang: str) -> dict:
         summary.append(("closed", ngettext(
             "%(num)d study not taking new patients", "%(num)d studies not taking new patients",
             len(closed))))
-    return {"groups": groups, "checklist_shown": CHECKLIST_SHOWN, "closed": closed, "unknown_status": unknown_status,
-            "checklist": checklist, "summary": summary, "counts": counts,
+    return {"groups": groups, "closed": closed, "unknown_status": unknown_status,
+            "checklist": checklist, "checklist_shown": CHECKLIST_SHOWN, "summary": summary,
+            "counts": counts,
             "answers": answers_given(profile, lang),
             "today": format_date(date.today(), "long")}
