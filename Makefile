@@ -48,3 +48,4 @@ bench: setup  ## print the benchmark figures (about ten minutes, eight of them b
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/wizard_load.py $(BENCH_FLAGS)
 	$(BIN)/python bench/load.py $(BENCH_FLAGS)
+	$(BIN)/python bench/results_height.py --lang both $(BENCH_FLAGS)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 from wizard_pages import WizardActions
 
 from screener import create_app
@@ -62,3 +65,38 @@ def registry_client(registry_app):
 @pytest.fixture
 def registry_wizard(registry_client):
     return WizardActions(registry_client)
+
+
+# -- real Chromium: one browser and one server for every browser test module (Playwright's
+# sync API allows one instance at a time, so two modules cannot each start their own).
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+OPT_OUT = 'install it (make test does), or leave the browser tests out: -m "not browser"'
+
+
+@pytest.fixture(scope="session")
+def server(app):
+    """The app on an ephemeral loopback port, for the length of the session."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for all browser tests (missing Playwright or Chromium fails)."""
+    try:
+        import playwright.sync_api as playwright_api
+    except ImportError as exc:  # a missing tool fails, never skips
+        pytest.fail(f"{exc.name} is not installed (pip install -e '.[test]'); {OPT_OUT}",
+                    pytrace=False)
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing; {OPT_OUT}", pytrace=False)
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
+        yield chromium
+        chromium.close()

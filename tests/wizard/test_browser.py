@@ -9,7 +9,6 @@ real HTTPS, as it is deployed.
 from __future__ import annotations
 
 import importlib.util
-import logging
 import os
 import secrets
 import shutil
@@ -37,29 +36,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 375, "height": 740}
 
 
-@pytest.fixture(scope="session")
-def server(app):
-    """The app on an ephemeral loopback port, for the length of the session."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for all browser tests (missing Playwright or Chromium fails)."""
-    if playwright_api is None:
-        pytest.fail(f"{MISSING_MODULE}; {OPT_OUT}", pytrace=False)
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing; {OPT_OUT}", pytrace=False)
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+# ``server`` and ``browser`` (one Chromium for every browser test module) are in conftest.py.
 
 
 @pytest.fixture
@@ -160,8 +137,9 @@ def test_adult_in_second_relapse_after_car_t_without_javascript(browser, server)
         felix = page.locator("article", has=page.locator("#trial-NCT04404660"))
         assert felix.locator("xpath=ancestor::section").get_attribute("class").endswith(
             "group-not_eligible")
-        assert "You told us: treatments: chemotherapy, Blincyto (blinatumomab)" in (
-            felix.locator("ul.lines-out").inner_text())
+        page.locator("section.group-not_eligible summary").first.click()  # folded group
+        assert ("You told us: treatments received: multi-drug chemotherapy, blinatumomab "
+                "(Blincyto)") in felix.locator("ul.lines-out").inner_text()
     finally:
         context.close()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from pdf_text import page_texts, squash
-from test_browser import assert_accessible, browser, server, walk  # noqa: F401 (fixtures)
+from test_browser import assert_accessible, walk
 from wizard_pages import CHILD
 
 from screener.profile import validate_profile
@@ -36,7 +36,7 @@ def _profile(name: str) -> dict:
     return profile
 
 
-def _show(browser, server, app, name, lang="en"):  # noqa: F811 (fixture values)
+def _show(browser, server, app, name, lang="en"):
     """A phone-sized tab showing the results page for the example profile ``name``."""
     with app.test_request_context("/screen/results", headers={"Accept-Language": lang}):
         html = render_results(_profile(name))
@@ -58,7 +58,7 @@ def _bottom(tab, selector: str) -> float:
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_results_fit_six_phone_screens_with_summary_and_checklist_first(
-        browser, server, app, name, lang):  # noqa: F811
+        browser, server, app, name, lang):
     """At 390 x 844, details folded, the page is at most 6 screens long and the summary and the
     care-team checklist end within the first screen."""
     context, tab = _show(browser, server, app, name, lang)
@@ -73,7 +73,7 @@ def test_results_fit_six_phone_screens_with_summary_and_checklist_first(
         context.close()
 
 
-def test_details_open_by_keyboard_and_the_criteria_are_one_click_away(browser, server, app):  # noqa: F811
+def test_details_open_by_keyboard_and_the_criteria_are_one_click_away(browser, server, app):
     """A card's 'Why, in detail' opens with Enter from the keyboard and shows what to ask;
     'Full criteria' opens with one click and shows the study's own words."""
     context, tab = _show(browser, server, app, "child-newly-diagnosed")
@@ -95,7 +95,7 @@ def test_details_open_by_keyboard_and_the_criteria_are_one_click_away(browser, s
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_results_page_passes_axe_folded_and_unfolded(browser, server, app, lang):  # noqa: F811
+def test_results_page_passes_axe_folded_and_unfolded(browser, server, app, lang):
     """axe-core finds nothing serious on the results page in English and Spanish, with the
     details folded and with every one of them open."""
     context, tab = _show(browser, server, app, "age-only", lang)
@@ -113,7 +113,7 @@ def _text(value: str) -> str:
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_printed_page_one_has_the_date_the_answers_and_the_checklist(browser, server, app,  # noqa: F811
+def test_printed_page_one_has_the_date_the_answers_and_the_checklist(browser, server, app,
                                                                      name):
     """Printed to PDF: page 1 has the date, every answer given and every checklist question;
     no page before the last is left nearly blank; the text keeps a margin of at least 0.5 in."""
@@ -141,7 +141,7 @@ def test_printed_page_one_has_the_date_the_answers_and_the_checklist(browser, se
     assert lefts and min(lefts) >= 36, min(lefts)  # links' boxes: 72 pt to the inch
 
 
-def test_review_rows_and_change_links_are_44_px_tall_and_trials_is_styled(browser, server):  # noqa: F811
+def test_review_rows_and_change_links_are_44_px_tall_and_trials_is_styled(browser, server):
     """On a phone, each answer row and each 'Change' link is at least 44 px tall; the /trials
     page loads the site's stylesheet like every other page."""
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="en-US")
