@@ -49,3 +49,4 @@ bench: setup  ## print the benchmark figures (about ten minutes, eight of them b
 	$(BIN)/python bench/questions.py $(BENCH_FLAGS)
 	$(BIN)/python bench/wizard_load.py $(BENCH_FLAGS)
 	$(BIN)/python bench/load.py $(BENCH_FLAGS)
+	$(BIN)/python bench/results_height.py --lang both $(BENCH_FLAGS)

@@ -37,7 +37,8 @@ TRIAL_LABELS = {
         "status_checked": {"type": ["string", "null"], "format": "date",
                            "description": "ISO date the status was last checked: the "
                            "registry snapshot's data date for registry trials, the curated "
-                           "file's status_checked for curated trials."},
+                           "file's status_checked for curated trials (or the snapshot's, with "
+                           "its status, when the snapshot checked it later)."},
         "recruiting": {"type": "boolean",
                        "description": "True when the trial is open to enrollment (RECRUITING, "
                        "NOT_YET_RECRUITING or ENROLLING_BY_INVITATION)."},

@@ -8,11 +8,14 @@ Registry trials come from the local ClinicalTrials.gov snapshot (snapshot.py),
 read into rules by study.py. They are loaded on first use, not at start-up, so
 the app starts fast, and reloaded when a newer sync has finished. A curated
 file takes precedence over the registry record for the same NCT id: a person
-read it. The live API is never called from here.
+read it. The live API is never called from here. Its *status*, though, is a
+fact of the registry: when the snapshot checked it later than the file says, the
+curated trial takes the snapshot's status and date.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -33,7 +36,8 @@ class TrialCatalog:
 
     def __init__(self, trials: list[Trial], *, registry: bool = False,
                  clock=time.monotonic):
-        self._curated = list(trials)
+        self._curated_files = list(trials)  # as the files say
+        self._curated = list(trials)  # with any newer status from the snapshot
         self._curated_by_id = {t.id: t for t in self._curated}
         self._registry_enabled = registry
         self._registry: list[Trial] = []
@@ -112,6 +116,9 @@ class TrialCatalog:
             trial.status_checked = checked
             converted[key] = trial
         self._converted = converted
+        self._curated = _newer_statuses(self._curated_files,
+                                        {t.id: t for t in converted.values()})
+        self._curated_by_id = {t.id: t for t in self._curated}
         self._registry = [t for t in converted.values() if t.id not in self._curated_by_id]
         self._registry_by_id = {t.id: t for t in self._registry}
         self.unreadable = unreadable
@@ -151,15 +158,34 @@ class TrialCatalog:
 
     def curated(self) -> list[Trial]:
         """Only the curated trials."""
+        self.refresh()
         return list(self._curated)
 
     def get(self, trial_id: str) -> Trial | None:
         """The trial with this NCT id (the curated one if both exist), or None."""
+        self.refresh()  # (also brings a curated trial's newer status from the snapshot)
         found = self._curated_by_id.get(trial_id)
         if found is not None:
             return found
-        self.refresh()
         return self._registry_by_id.get(trial_id)
+
+
+def _newer_statuses(curated: list[Trial], registry: dict[str, Trial]) -> list[Trial]:
+    """Curated trials, each with the snapshot's status when the snapshot checked it later.
+
+    A status is a fact the registry keeps and a person copied into the file on
+    ``status_checked``: the later check wins (a trial that closed since must not
+    be offered; one that opened since should be). Criteria stay the file's.
+    """
+    out = []
+    for trial in curated:
+        found = registry.get(trial.id)
+        if (found is not None and found.status and found.status_checked
+                and found.status_checked > (trial.status_checked or "")):
+            trial = dataclasses.replace(trial, status=found.status,
+                                        status_checked=found.status_checked)
+        out.append(trial)
+    return out
 
 
 def init_app(app: Flask) -> None:

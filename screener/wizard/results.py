@@ -25,9 +25,11 @@ from flask_babel import format_date, format_decimal
 
 from .. import vocabulary
 from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, Trial, screen
+from ..eligibility.decisive import open_questions
 from ..eligibility.engine import CriterionResult, wait_ends
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..i18n import translations
 from ..trials.reading import PLAIN_NONE
 from ..vocabulary.words import ASK, LABELS
 
@@ -51,7 +53,7 @@ GROUP_INTROS = {
     LIKELY_ELIGIBLE: _l("Every question we could check matches what these studies ask for. Only "
                         "the study team can confirm that someone can join."),
     NEEDS_REVIEW: _l("Nothing you told us rules these studies out, but some answers are still "
-                     "unknown. The questions to ask your care team are listed with each study."),
+                     "unknown: the questions for your care team above settle them."),
     UNCHECKED: _l("These studies were read from ClinicalTrials.gov by a computer. Nothing we "
                   "could check rules them out, but part of what they ask for could not be "
                   "checked against your answers: go through these criteria with your care "
@@ -131,6 +133,9 @@ class TrialView:
     too_far: bool = False
     thin: bool = False  # nothing beyond age/sex could be checked from the answers
     status_note: str = ""  # for a trial not taking patients: what that means
+    checked: str = ""  # the date its status was checked, in words
+    stale: bool = False  # checked over STALE_AFTER_DAYS ago: it may have changed
+    needed: list[str] = field(default_factory=list)  # labels of the answers still missing
     unchecked: list[Line] = field(default_factory=list)  # inclusion criteria nobody checked
 
 
@@ -191,12 +196,9 @@ def line_for(result: CriterionResult, profile: dict, lang: str) -> Line:
     text, text_lang, verbatim = plain_text(result.criterion, lang)
     line = Line(text, text_lang, result.kind, verbatim=verbatim)
     if result.kind == "exclusion":
-        if result.outcome == "met":  # the excluding condition does not apply
-            line.before, line.after = _frame(_(
-                "Not the case, as the study requires: %(what)s", what=_MARK))
-        else:
-            line.before, line.after = _frame(_(
-                "This study is not for people with: %(what)s", what=_MARK))
+        # (an exclusion that does not apply is never made a line: see trial_views)
+        line.before, line.after = _frame(_(
+            "This study is not for people with: %(what)s", what=_MARK))
     elif result.outcome not in ("met", "not_screened"):
         line.before, line.after = _frame(_(
             "This study is for people with: %(what)s", what=_MARK))
@@ -209,8 +211,8 @@ def line_for(result: CriterionResult, profile: dict, lang: str) -> Line:
         line.after += " " + _("(only in English)")
     line.sentence = line.before + text + line.after
     if result.outcome == "not_met":
-        answers = [t for t in (told(p, profile, lang) for p in _fields_of(result.criterion))
-                   if t]
+        answers = [t for t in (told(p, profile, lang)
+                               for p in answered(_fields_of(result.criterion), profile)) if t]
         if answers:
             line.told = _("You told us: %(answers)s.", answers="; ".join(answers))
         left = wait_ends(result.criterion, profile)
@@ -223,13 +225,64 @@ def line_for(result: CriterionResult, profile: dict, lang: str) -> Line:
                 "longer rules the study out.", when=format_date(ends, "MMMM y"))
     elif result.outcome == "unknown":
         for path in result.missing:
-            root = path if path in ASK else path.split(".")[0]
-            question = _(ASK[root]) if root in ASK else _(
-                "Ask your care team about: %(what)s.",
-                what=_(LABELS[path]) if path in LABELS else path)
+            question = ask(path)
             if question not in line.ask:
                 line.ask.append(question)
     return line
+
+
+def question_key(path: str) -> str:
+    """The question that answers ``path`` ("age.months" is answered with the age); a path
+    with no question of its own or of its root keeps its own name (and label)."""
+    if path in ASK:
+        return path
+    root = path.split(".")[0]
+    return root if root in ASK else path
+
+
+def ask(path: str) -> str:
+    """What to ask the care team about a missing answer, in the request's language."""
+    root = question_key(path)
+    if root in ASK:
+        return _(ASK[root])
+    return _("Ask your care team about: %(what)s.",
+             what=_(LABELS[path]) if path in LABELS else path)
+
+
+#: Answers the wizard records without asking, because another answer implies
+#: them: (field, value it records, the answer that implies it). "You told us"
+#: names the answer the person gave, never one they were not asked.
+IMPLIED = (("relapse_count", 0, "disease_status", "newly_diagnosed"),)
+
+
+def answered(paths: list[str], profile: dict) -> list[str]:
+    """``paths`` with each implied answer replaced by the answer that implies it."""
+    out: list[str] = []
+    for path in paths:
+        for implied, value, by, given in IMPLIED:
+            if path == implied and profile.get(implied) == value and profile.get(by) == given:
+                path = by
+        if path not in out:
+            out.append(path)
+    return out
+
+
+#: Profile fields about things that cannot apply to some people: a rule only
+#: about them is not shown to those people at all (it cannot be about them).
+def cannot_apply(profile: dict) -> set[str]:
+    """Fields that cannot be about this person: pregnancy for males and girls under 10
+    (the wizard's rule: it does not ask them and records "no")."""
+    age = (profile.get("age") or {}).get("years")
+    sex = profile.get("sex")
+    if sex == "male" or (sex == "female" and age is not None and age < 10):
+        return {"pregnant_or_breastfeeding"}
+    return set()
+
+
+def _about_only(criterion, fields: set[str]) -> bool:
+    """The criterion's rule reads nothing but ``fields``."""
+    return bool(fields) and criterion.rule is not None and set(
+        criterion.rule.fields()) <= fields
 
 
 @lru_cache(maxsize=4096)
@@ -309,24 +362,60 @@ def closed_views(profile: dict, trials: list[Trial]) -> list[TrialView]:
     views = []
     for trial in trials:
         site, miles = nearest_site(trial, zip_code)
+        checked, stale = status_checked(trial)
         views.append(TrialView(trial=trial, verdict="", status=status_words(trial.status),
-                               status_note=_status_note(trial), site=site, miles=miles))
+                               status_note=_status_note(trial), site=site, miles=miles,
+                               checked=checked, stale=stale))
     views.sort(key=lambda v: (v.miles if v.miles is not None else math.inf, v.trial.id))
     return views
 
 
-def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list[TrialView]]:
-    """Screen the profile against every trial and group the patient-facing views by verdict."""
+def _unique_lines(lines: list[Line]) -> list[Line]:
+    """Each sentence once: two criteria can say the same ("Aged 1 to 18 years." from the
+    registry's age limits and from the eligibility text)."""
+    seen: dict[str, Line] = {}
+    for line in lines:
+        key = line.told + line.sentence
+        if key in seen:
+            for question in line.ask:
+                if question not in seen[key].ask:
+                    seen[key].ask.append(question)
+        else:
+            seen[key] = line
+    return list(seen.values())
+
+
+def trial_views(profile: dict, trials: list[Trial], lang: str,
+                results: list | None = None) -> dict[str, list[TrialView]]:
+    """Screen the profile against every trial and group the patient-facing views by verdict.
+
+    ``results``, when given, collects the engine's screening results (for the
+    care-team checklist).
+    """
     location = profile.get("location") or {}
     groups: dict[str, list[TrialView]] = {v: [] for v in GROUP_ORDER}
+    hidden = cannot_apply(profile)
+    today = date.today()
     for trial in trials:
         result = screen(profile, trial)
+        if results is not None:
+            results.append(result)
         # For a trial that does not fit, only what rules it out is shown: the
         # rest would bury the one line that matters (and it is the costly part).
+        # An exclusion that does not apply is not "what matches" (it matches
+        # nothing), and a rule about what cannot apply to this person (pregnancy
+        # for a man) is not shown to them at all.
         shown = (("not_met",) if result.verdict == NOT_ELIGIBLE
                  else ("met", "unknown", "not_screened"))
-        lines = {o: [line_for(r, profile, lang) for r in result.by_outcome(o)]
-                 if o in shown else [] for o in ("met", "not_met", "unknown", "not_screened")}
+        lines: dict[str, list[Line]] = {o: [] for o in ("met", "not_met", "unknown",
+                                                        "not_screened")}
+        for r in result.criteria:
+            if r.outcome not in shown or _about_only(r.criterion, hidden):
+                continue
+            if r.outcome == "met" and r.kind == "exclusion":
+                continue
+            lines[r.outcome].append(line_for(r, profile, lang))
+        lines = {o: _unique_lines(found) for o, found in lines.items()}
         summary = trial.summary.get(lang) or trial.summary.get("en") or ""
         site, miles = nearest_site(trial, location.get("zip"))
         limit = location.get("max_travel_miles")
@@ -345,10 +434,21 @@ def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list
             # registry inclusions nobody read: for the person to go through, apart
             unchecked = [line for line in team if line.kind == "inclusion"]
             team = [line for line in team if line.kind != "inclusion"]
+        needed = []
+        for path in result.missing_answers:
+            key = question_key(path)
+            if key not in hidden and key not in needed:
+                needed.append(key)
+        checked, stale = status_checked(trial, today)
+        needed = [_(LABELS[k]) if k in LABELS else k for k in needed]
+        if len(needed) > NEEDED_SHOWN + 1:  # the rest are under "Why" and in the checklist
+            needed = needed[:NEEDED_SHOWN] + [_("and %(n)s more", n=len(needed) - NEEDED_SHOWN)]
         groups[verdict].append(TrialView(
             trial=trial, verdict=verdict, thin=thin,
             summary=(summary, lang if trial.summary.get(lang) else "en"),
             status=status_words(trial.status), status_note=_status_note(trial),
+            checked=checked, stale=stale,
+            needed=needed,
             matched=lines["met"], ruled_out=lines["not_met"], unknown=lines["unknown"],
             study_team=team, unchecked=unchecked, site=site, miles=miles,
             too_far=bool(limit and miles is not None and miles > limit)))
@@ -356,3 +456,114 @@ def trial_views(profile: dict, trials: list[Trial], lang: str) -> dict[str, list
         views.sort(key=lambda v: (not v.trial.recruiting,
                                   v.miles if v.miles is not None else math.inf, v.trial.id))
     return groups
+
+
+#: How many missing answers a card names (the rest: "and 4 more").
+NEEDED_SHOWN = 3
+
+#: A status checked longer ago than this may have changed, and the page says so.
+STALE_AFTER_DAYS = 30
+
+
+def status_checked(trial: Trial, today: date | None = None) -> tuple[str, bool]:
+    """(the date the status was checked, in words; whether that is over 30 days ago)."""
+    try:
+        when = date.fromisoformat(trial.status_checked)
+    except (TypeError, ValueError):
+        return trial.status_checked or "", False
+    today = today or date.today()
+    return format_date(when, "medium"), (today - when).days > STALE_AFTER_DAYS
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular``/``plural`` (with ``%(num)d``) for ``n``, in the request's language."""
+    return translations().ungettext(singular, plural, n) % {"num": n}
+
+
+def _path_value(profile: dict, path: str):
+    value = profile
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def answers_given(profile: dict, lang: str) -> list[tuple[str, str]]:
+    """The person's answers as (label, words), for the page's summary and its print.
+
+    An answer the wizard recorded without asking (no pregnancy for a man, no
+    relapse for a new diagnosis) is left out: only what was answered is said.
+    """
+    hidden = cannot_apply(profile)
+    implied = {f for f, value, by, given in IMPLIED
+               if profile.get(f) == value and profile.get(by) == given}
+    out = []
+    for path in LABELS:
+        value = _path_value(profile, path)
+        if value is None or path in hidden or path in implied:
+            continue
+        out.append((_(LABELS[path]), vocabulary.answer(path, value, lang) or _("none yet")))
+    location = profile.get("location") or {}
+    if location.get("zip"):
+        out.append((_("ZIP code"), location["zip"]))
+    if location.get("max_travel_miles"):
+        out.append((_("how far you can travel"),
+                    _("%(miles)s miles", miles=number(location["max_travel_miles"]))))
+    return out
+
+
+#: Questions of the checklist shown before "more questions" (so that the summary
+#: and the first questions fit a phone's first screen).
+CHECKLIST_SHOWN = 3
+
+
+def results_page(profile: dict, trials: list[Trial], lang: str) -> dict:
+    """Everything the results page shows, for a validated profile.
+
+    Trials taking patients are screened and grouped by verdict; the others are
+    listed apart, never screened: those known to take no new patients, and
+    those whose status is not known (which may well be taking patients: they
+    are never filed as closed).
+    """
+    results: list = []
+    open_trials = [t for t in trials if t.recruiting]
+    groups = trial_views(profile, open_trials, lang, results)
+    closed = closed_views(profile, [t for t in trials if not t.recruiting
+                                    and t.status in CLOSED_STATUSES])
+    unknown_status = closed_views(profile, [t for t in trials if not t.recruiting
+                                            and t.status not in CLOSED_STATUSES])
+    hidden = cannot_apply(profile)
+    # Checklist: one line per question, ranked by the number of studies still
+    # in review that depend on it (only those can change with one more answer).
+    in_review = {v.trial.id for v in groups[NEEDS_REVIEW]}
+    checklist = [(ask(q.path), q.count) for q in open_questions(
+        [r for r in results if r.trial.id in in_review], key=question_key)
+        if q.path not in hidden]
+    counts = {v: len(groups[v]) for v in GROUP_ORDER}
+    summary = [
+        (LIKELY_ELIGIBLE, ngettext("%(num)d study likely fits", "%(num)d studies likely fit",
+                                  counts[LIKELY_ELIGIBLE])),
+        (NEEDS_REVIEW, ngettext("%(num)d study needs answers from your care team",
+                               "%(num)d studies need answers from your care team",
+                               counts[NEEDS_REVIEW])),
+        (UNCHECKED, ngettext("%(num)d study read automatically could not be checked fully",
+                            "%(num)d studies read automatically could not be checked fully",
+                            counts[UNCHECKED])),
+        (NOT_ELIGIBLE, ngettext("%(num)d study does not fit your answers",
+                               "%(num)d studies do not fit your answers",
+                               counts[NOT_ELIGIBLE])),
+    ]
+    summary = [(group, words) for group, words in summary
+               if counts[group] or group in (LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE)]
+    if unknown_status:
+        summary.append(("unknown-status", ngettext(
+            "%(num)d study whose status is not known", "%(num)d studies whose status is not "
+            "known", len(unknown_status))))
+    if closed:
+        summary.append(("closed", ngettext(
+            "%(num)d study not taking new patients", "%(num)d studies not taking new patients",
+            len(closed))))
+    return {"groups": groups, "closed": closed, "unknown_status": unknown_status,
+            "checklist": checklist, "checklist_shown": CHECKLIST_SHOWN, "summary": summary,
+            "counts": counts,
+            "answers": answers_given(profile, lang),
+            "today": format_date(date.today(), "long")}

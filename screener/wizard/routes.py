@@ -21,10 +21,9 @@ from .results import (
     GROUP_INTROS,
     GROUP_ORDER,
     GROUP_TITLES,
-    closed_views,
     number,
+    results_page,
     status_words,
-    trial_views,
 )
 from .steps import (
     RESULTS_NOW,
@@ -232,15 +231,20 @@ def results():
                   ", ".join(sorted({e.split(":", 1)[0] for e in exc.errors})))
         abort(500)
     drafts.touch(draft)  # reading results counts as activity
+    return render_results(profile)
+
+
+def render_results(profile: dict) -> str:
+    """The results page for a validated profile, in this request's language.
+
+    Apart from the view so a benchmark and the browser tests can show the page
+    for a given profile (the example profiles) without walking the wizard.
+    """
     # Only trials taking patients are grouped by verdict: a closed trial shown as
-    # "likely eligible" would raise hopes it cannot meet. Closed ones are listed
+    # "likely eligible" would raise hopes it cannot meet. The others are listed
     # apart, for reference, with the date their status was checked.
-    trials = catalog().all()
-    lang = current_language()
-    groups = trial_views(profile, [t for t in trials if t.recruiting], lang)
-    closed = closed_views(profile, [t for t in trials if not t.recruiting])
-    return render_template("wizard/results.html", groups=groups, notice=catalog().notice(),
-                           closed=closed,
+    return render_template("wizard/results.html", notice=catalog().notice(),
+                           **results_page(profile, catalog().all(), current_language()),
                            order=GROUP_ORDER,
                            titles={k: str(v) for k, v in GROUP_TITLES.items()},
                            intros={k: str(v) for k, v in GROUP_INTROS.items()},

@@ -251,14 +251,18 @@ def test_registry_results_carry_status_date_link_and_note(registry):
     }
 
 
-def test_curated_results_carry_the_files_status_and_date(registry):
-    """A curated trial keeps its file's status and status_checked, with its link."""
+def test_curated_results_carry_the_latest_status_and_date(registry):
+    """A curated trial (its file checked 2018-05-29) carries the status and date of the newer
+    snapshot check, with its link; its criteria stay the file's."""
     (result,) = _screen(registry.test_client(), trials=[CURATED_CLOSED]).get_json()["results"]
     jsonschema.validate(result, RESULT_SCHEMA)
     trial = result["trial"]
     assert trial["source"] == "criteria-file"
+    with registry.app_context():
+        as_of = snapshot.state().as_of.isoformat()
+    assert as_of > "2018-05-29"
     assert (trial["status"], trial["status_checked"], trial["recruiting"]) == (
-        "ACTIVE_NOT_RECRUITING", "2018-05-29", False)
+        "ACTIVE_NOT_RECRUITING", as_of, False)
     assert trial["url"] == f"https://clinicaltrials.gov/study/{CURATED_CLOSED}"
     assert "note" not in trial
 

@@ -132,8 +132,9 @@ def test_adult_in_second_relapse_after_car_t_without_javascript(browser, server)
         felix = page.locator("article", has=page.locator("#trial-NCT04404660"))
         assert felix.locator("xpath=ancestor::section").get_attribute("class").endswith(
             "group-not_eligible")
-        assert "You told us: treatments received: multi-drug chemotherapy, blinatumomab (Blincyto)" in (
-            felix.locator("ul.lines-out").inner_text())
+        page.locator("section.group-not_eligible summary").first.click()  # folded group
+        assert ("You told us: treatments received: multi-drug chemotherapy, blinatumomab "
+                "(Blincyto)") in felix.locator("ul.lines-out").inner_text()
     finally:
         context.close()
 

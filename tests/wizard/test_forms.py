@@ -16,7 +16,9 @@ def test_every_input_has_a_label_and_radio_groups_have_legends(client, wizard):
             assert el.attrs["id"] in labels, (step, el.attrs)
         for fieldset in page.find_all("fieldset"):
             assert fieldset.find("legend").text
-        assert page.find("p", class_="progress").text.startswith("About ")
+        progress = page.find("p", class_="progress").text
+        last = step == list(ADULT)[-1]
+        assert progress.startswith("This is the last page" if last else "About "), (step, progress)
 
 
 def test_progress_counts_only_the_steps_that_apply(client, wizard):

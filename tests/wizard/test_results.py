@@ -44,11 +44,12 @@ def test_trials_grouped_by_the_engines_verdict(app, client, wizard, answers):
         profile = build_profile(Answers(raw))
         expected = {t.id: (screen(profile, t).verdict, t.recruiting) for t in catalog().all()}
     # every curated trial checks more than age: none is shown below its verdict
-    closed = page.find("section", aria_labelledby="group-closed")
+    apart = [page.find("section", aria_labelledby=f"group-{key}")
+             for key in ("closed", "unknown-status")]
     for trial_id, (verdict, recruiting) in expected.items():
         if not recruiting:  # listed apart, never in a verdict group
             assert _trial_article(page, trial_id) is None, trial_id
-            assert closed.find("li", id=f"closed-{trial_id}") is not None, trial_id
+            assert any(s.find("li", id=f"closed-{trial_id}") for s in apart if s), trial_id
             continue
         article = _trial_article(page, trial_id)
         assert article is not None, trial_id
@@ -71,8 +72,11 @@ def test_closed_trials_are_never_offered_as_likely_eligible(app, client, wizard)
 
 @pytest.mark.parametrize("answers", [CHILD, ADULT], ids=["child", "adult"])
 def test_never_eligible_without_likely_and_the_study_team_confirms(client, wizard, answers):
-    """The word 'eligible' only ever appears as 'Likely eligible — the study team confirms'."""
+    """The word 'eligible' only ever appears as 'Likely eligible — the study team confirms'
+    (the studies' own criteria, quoted under "Full criteria", aside)."""
     page = _results(client, wizard, answers)
+    for quoted in page.find_all("ul", class_="verbatim"):
+        quoted.parts.clear()
     text = page.find("main").text
     for match in re.finditer(r"eligib", text, flags=re.IGNORECASE):
         start = max(0, match.start() - 7)
@@ -244,10 +248,13 @@ def test_closed_trials_show_their_status_never_a_verdict(registry_client, regist
 
 def test_every_registry_status_has_a_plain_translated_label(app, registry_client,
                                                             registry_wizard):
-    """NCT03574168 (UNKNOWN) says 'Status not known'; no status is ever shown raw, in either
-    language."""
+    """NCT03574168 (UNKNOWN) says 'Status not known', in its own group (never with the studies
+    not taking patients); no status is ever shown raw, in either language."""
     page = _registry_results(registry_client, registry_wizard, ADULT)
-    item = page.find("li", id="closed-NCT03574168")
+    item = page.find("section", aria_labelledby="group-unknown-status").find(
+        "li", id="closed-NCT03574168")
+    assert page.find("section", aria_labelledby="group-closed").find(
+        "li", id="closed-NCT03574168") is None
     assert "Status not known" in item.text and "unknown" not in item.text
     from screener.wizard.results import status_words
     statuses = ["RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION",
@@ -371,7 +378,8 @@ def test_no_registry_trial_in_likely_eligible_has_an_unread_inclusion(
     'likely eligible' when each of its inclusion criteria was checked and met."""
     page = _registry_results(registry_client, registry_wizard, answers)
     likely = page.find("section", aria_labelledby="group-likely_eligible")
-    shown = [a.attrs["aria-labelledby"].removeprefix("trial-") for a in likely.find_all("article")]
+    shown = [a.attrs["aria-labelledby"].removeprefix("trial-")
+             for a in (likely.find_all("article") if likely else [])]
     with registry_app.test_request_context():
         from screener.trials.catalog import catalog
         from screener.wizard.steps import Answers, build_profile

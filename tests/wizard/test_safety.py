@@ -328,8 +328,12 @@ def test_a_treatment_added_from_review_is_asked_when(app, client, wizard):
         assert client.get(url).headers["Location"].endswith("/screen/step/timing")
     response = wizard.answer("timing", query="?from=review", **dict(ADULT["timing"],
                                                                     months_allo=""))
-    assert response.headers["Location"].endswith("/screen/review")
-    assert client.get("/screen/results").status_code == 200
+    # answered: on to the review, or to a new question the transplant made decisive
+    location = response.headers["Location"]
+    assert location.endswith("/screen/review") or (
+        "/screen/step/" in location and "timing" not in location), location
+    results = client.get("/screen/results")  # no longer waits for the timing answer
+    assert results.status_code == 200 or "timing" not in results.headers["Location"]
 
 
 def test_an_empty_timing_answer_counts_as_answered(app, client, wizard):

@@ -1,0 +1,210 @@
+"""The results page's content (issue 9): the summary and the care-team checklist, the
+wording of each line, and honest statuses, for profiles given directly."""
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from wizard_pages import CHILD, Page, parse
+
+from screener import create_app
+from screener.eligibility import Criterion, Trial
+from screener.eligibility.rules import build_node
+from screener.wizard.results import results_page, status_checked
+
+STUDIES = Path(__file__).resolve().parents[1] / "trials" / "data" / "studies"
+
+
+def _criterion(cid, kind, plain, rule, es=None):
+    return Criterion(cid, kind, f"Verbatim {cid}", {"en": plain, "es": es or f"ES {plain}"},
+                     build_node(rule) if rule else None)
+
+
+AGE = _criterion("age", "inclusion", "Aged 14 to 55 years.",
+                 {"field": "age", "op": "age_at_least", "value": "14 Years"},
+                 es="Tener de 14 a 55 años.")
+AGE_AGAIN = _criterion("age-text", "inclusion", "Aged 14 to 55 years.",
+                       {"field": "age", "op": "age_at_most", "value": "55 Years"},
+                       es="Tener de 14 a 55 años.")
+PREGNANT = _criterion("pregnancy", "exclusion", "Pregnant.",
+                      {"field": "pregnant_or_breastfeeding", "op": "is", "value": True},
+                      es="Embarazo.")
+VIRUSES = _criterion("viruses", "exclusion", "Active hepatitis B or C, or HIV.",
+                     {"any": [{"field": "infections.hiv", "op": "is", "value": True},
+                              {"field": "infections.hepatitis_b", "op": "is", "value": True},
+                              {"field": "infections.hepatitis_c", "op": "is", "value": True}]},
+                     es="Hepatitis B o C activa, o VIH.")
+RELAPSED = _criterion("relapsed", "inclusion", "ALL that has come back at least once.",
+                      {"field": "relapse_count", "op": "gte", "value": 1})
+CD19 = _criterion("cd19", "inclusion", "CD19-positive leukemia.",
+                  {"field": "cd19", "op": "eq", "value": "positive"})
+B_ALL = _criterion("b-all", "inclusion", "B-cell ALL.",
+                   {"field": "diagnosis", "op": "eq", "value": "b_all"})
+MRD = _criterion("mrd", "inclusion", "MRD positive.",
+                 {"field": "mrd.status", "op": "eq", "value": "positive"})
+
+
+def _trial(tid, *criteria, status="RECRUITING", checked=None):
+    return Trial(id=tid, title=f"Trial {tid}", source="criteria-file", status=status,
+                 status_checked=checked or date.today().isoformat(), criteria=list(criteria))
+
+
+def _page(app, profile, trials, lang="en"):
+    with app.test_request_context("/", headers={"Accept-Language": lang}):
+        return results_page(profile, trials, lang)
+
+
+def _all_lines(view):
+    return [line.told + " " + line.sentence + " " + " ".join(line.ask)
+            for group in (view.matched, view.ruled_out, view.unknown, view.study_team,
+                          view.unchecked) for line in group]
+
+
+MAN = {"profile_version": 1, "age": {"years": 27}, "sex": "male", "diagnosis": "b_all",
+       "pregnant_or_breastfeeding": False,
+       "infections": {"hiv": False, "hepatitis_b": False, "hepatitis_c": False}}
+
+
+@pytest.mark.parametrize(("lang", "pregnancy", "viruses"), [
+    ("en", "Pregnant", "hepatitis"), ("es", "Embarazo", "Hepatitis")])
+def test_an_exclusion_that_does_not_apply_is_never_listed_as_a_match(app, lang, pregnancy,
+                                                                      viruses):
+    """A 27-year-old man sees neither pregnancy nor 'hepatitis or HIV' under what matches."""
+    page = _page(app, MAN, [_trial("NCT00000001", AGE, PREGNANT, VIRUSES, CD19)], lang)
+    view = page["groups"]["needs_review"][0]
+    matched = " ".join(line.sentence for line in view.matched)
+    assert matched == ("Aged 14 to 55 years." if lang == "en" else "Tener de 14 a 55 años.")
+    everything = " ".join(_all_lines(view))
+    assert pregnancy not in everything and viruses not in everything
+    assert "Not the case" not in everything and "No es el caso" not in everything
+
+
+@pytest.mark.parametrize(("profile", "shown"), [
+    ({"age": {"years": 6}, "sex": "female"}, False),
+    ({"age": {"years": 30}, "sex": "male"}, False),
+    ({"age": {"years": 16}, "sex": "female"}, True),
+    ({"age": {"years": 16}}, True),
+], ids=["girl-6", "man-30", "girl-16", "sex-not-given"])
+def test_pregnancy_rules_are_shown_only_where_they_can_apply(app, profile, shown):
+    """With pregnancy not answered, a girl of 6 and a man are never asked about it (on the card
+    or in the checklist); a girl of 16, or someone whose sex is not known, is."""
+    profile = {"profile_version": 1, "diagnosis": "b_all", **profile}
+    page = _page(app, profile, [_trial("NCT00000002", PREGNANT, CD19)])
+    view = page["groups"]["needs_review"][0]
+    said = " ".join(_all_lines(view)) + " ".join(q for q, _n in page["checklist"])
+    assert ("pregnan" in said.lower()) is shown, said
+
+
+def test_the_same_sentence_is_said_once(app):
+    """Two criteria that read 'Aged 14 to 55 years.' make one line."""
+    page = _page(app, MAN, [_trial("NCT00000003", AGE, AGE_AGAIN, CD19)])
+    view = page["groups"]["needs_review"][0]
+    assert [line.sentence for line in view.matched] == ["Aged 14 to 55 years."]
+
+
+def test_you_told_us_names_only_what_was_answered(app):
+    """Newly diagnosed (relapse count recorded as 0 without asking): 'You told us' says the
+    disease status, never 'number of relapses: 0'; a relapse count the person gave is said."""
+    new = {"profile_version": 1, "age": {"years": 20}, "disease_status": "newly_diagnosed",
+           "relapse_count": 0}
+    told = _page(app, new, [_trial("NCT00000004", RELAPSED)])[
+        "groups"]["not_eligible"][0].ruled_out[0].told
+    assert told == "You told us: disease status: newly diagnosed."
+    again = {"profile_version": 1, "age": {"years": 20}, "disease_status": "relapsed",
+             "relapse_count": 0}
+    told = _page(app, again, [_trial("NCT00000004", RELAPSED)])[
+        "groups"]["not_eligible"][0].ruled_out[0].told
+    assert told == "You told us: number of relapses: 0."
+
+
+def test_answers_given_leave_out_what_was_not_asked(app):
+    """The summary of answers says what the person answered: no pregnancy line for a man, no
+    relapse count for a new diagnosis, and the ZIP code and travel limit."""
+    profile = dict(MAN, disease_status="newly_diagnosed", relapse_count=0,
+                   location={"zip": "10016", "max_travel_miles": 200})
+    labels = dict(_page(app, profile, [])["answers"])
+    assert labels["age"] == "27 years" and labels["disease status"] == "newly diagnosed"
+    assert "pregnancy or breastfeeding" not in labels and "number of relapses" not in labels
+    assert labels["ZIP code"] == "10016" and labels["how far you can travel"] == "200 miles"
+
+
+def test_checklist_asks_each_question_once_most_decisive_first(app):
+    """Two studies need CD19 and one needs MRD: CD19 first, 'settles' 2, each asked once; the
+    summary counts each group."""
+    trials = [_trial("NCT00000011", CD19), _trial("NCT00000012", CD19, MRD),
+              _trial("NCT00000013", RELAPSED), _trial("NCT00000014", AGE, B_ALL)]
+    profile = {"profile_version": 1, "age": {"years": 20}, "relapse_count": 0,
+               "diagnosis": "b_all"}
+    page = _page(app, profile, trials)
+    assert page["checklist"] == [
+        ("Ask your care team whether the leukemia cells are CD19-positive.", 2),
+        ("Ask your care team whether the latest MRD test was positive or negative.", 1)]
+    assert [words for _group, words in page["summary"]] == [
+        "1 study likely fits", "2 studies need answers from your care team",
+        "1 study does not fit your answers"]
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        page = results_page(profile, trials, "es")
+    assert page["summary"][1][1] == "2 estudios necesitan respuestas de su equipo médico"
+    assert page["checklist"][0] == (
+        "Pregunte a su equipo médico si las células leucémicas son positivas para CD19.", 2)
+
+
+def test_unknown_status_is_its_own_group_never_closed(app):
+    """A study whose status is UNKNOWN is listed apart from the closed ones, and counted so."""
+    page = _page(app, MAN, [_trial("NCT00000021", AGE, status="UNKNOWN"),
+                            _trial("NCT00000022", AGE, status="COMPLETED")])
+    assert [v.trial.id for v in page["unknown_status"]] == ["NCT00000021"]
+    assert [v.trial.id for v in page["closed"]] == ["NCT00000022"]
+    assert ("unknown-status", "1 study whose status is not known") in page["summary"]
+
+
+def test_an_old_status_says_when_it_was_checked_and_that_it_may_have_changed(app, client,
+                                                                                wizard,
+                                                                                monkeypatch):
+    """Checked 31 days ago: the card says the date and that it may have changed; checked 30
+    days ago: just the date."""
+    today = date(2026, 12, 7)
+    with app.test_request_context("/"):
+        assert status_checked(_trial("X", checked="2026-11-06"), today) == ("Nov 6, 2026", True)
+        assert status_checked(_trial("X", checked="2026-11-07"), today) == ("Nov 7, 2026", False)
+    from test_results import _with_trials
+    old = (date.today() - timedelta(days=400)).isoformat()
+    _with_trials(app, monkeypatch, _trial("NCT00000031", AGE, CD19, checked=old))
+    wizard.complete(CHILD)
+    page = parse(client.get("/screen/results"))
+    meta = page.find("article", aria_labelledby="trial-NCT00000031").find("p", class_="meta")
+    assert "may have changed" in meta.text
+
+
+def test_a_curated_trial_takes_the_snapshots_newer_status(tmp_path, wizard_app_config):
+    """NCT03020030's file says RECRUITING (checked 2020); a newer snapshot says COMPLETED: the
+    results list it with the studies not taking patients, never with a verdict."""
+    studies = tmp_path / "studies"
+    studies.mkdir()
+    record = json.loads((STUDIES / "NCT03020030.json").read_text())
+    record["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
+    record["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"] = {"date": "2026-11-02"}
+    (studies / "NCT03020030.json").write_text(json.dumps(record))
+    app = create_app(dict(wizard_app_config,
+                          SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'db.sqlite'}"),
+                     instance_path=tmp_path)
+    with app.app_context():
+        from screener.trials import snapshot
+        from screener.trials.catalog import catalog
+        assert snapshot.sync_from_dir(studies).ok
+        catalog().refresh(force=True)  # as it does by itself within 30 s
+        trial = catalog().get("NCT03020030")
+        assert trial.status == "COMPLETED" and trial.source == "criteria-file"
+        assert trial.status_checked == "2026-11-02"
+    with app.test_request_context("/"):
+        from screener.wizard.routes import render_results
+        page = Page(render_results({"profile_version": 1, "age": {"years": 4}}))
+    assert page.find("article", aria_labelledby="trial-NCT03020030") is None
+    closed = page.find("section", aria_labelledby="group-closed")
+    assert "Finished" in closed.find("li", id="closed-NCT03020030").text
+
+
+@pytest.fixture
+def wizard_app_config():
+    return {"TESTING": True, "SECRET_KEY": "test-secret", "SCREENER_RATE_LIMITS": False}
