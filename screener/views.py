@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
+from . import vocabulary
+from .i18n import current_language
 from .security import plain_http_allowed
 from .trials.catalog import catalog
 
@@ -21,9 +23,24 @@ def index():
 @bp.get("/trials")
 def trials():
     """The loaded trials, recruiting first."""
+    from .wizard.results import status_checked
+
     trials = sorted(catalog().all(), key=lambda t: (not t.recruiting, t.id))
-    return render_template("index.html", trials=trials, notice=catalog().notice(),
+    lang = current_language()
+    rows = [(t, *status_checked(t), _age_words(t.minimum_age, lang),
+             _age_words(t.maximum_age, lang)) for t in trials]
+    return render_template("index.html", rows=rows, notice=catalog().notice(),
                            curated=sum(t.source == "criteria-file" for t in trials))
+
+
+def _age_words(limit: str | None, lang: str) -> str | None:
+    """ "18 Years" as "18 years" / "18 años" (the registry's own text if a unit is odd)."""
+    if not limit:
+        return None
+    try:
+        return vocabulary.rules.age_limit(limit, vocabulary.speaker(lang), lang)[0]
+    except vocabulary.Untranslated:
+        return limit
 
 
 @bp.get("/healthz")

@@ -485,3 +485,16 @@ def test_registry_readings_reach_the_results_page_in_both_languages(
     card = _trial_article(page, "NCT02625480").text
     for expected in words:
         assert expected in card, card[:3000]
+
+
+def test_trials_list_says_an_old_status_may_have_changed_and_ages_in_words(registry_client):
+    """The /trials table, like the results page, says when a status was checked long ago, and
+    gives the age limits in the page's language."""
+    for lang, stale, years in (("en", "may have changed", "years"),
+                               ("es", "puede haber cambiado", "años")):
+        registry_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+        rows = parse(registry_client.get("/trials")).find("tbody").find_all("tr")
+        statuses = [row.find_all("td")[2].text for row in rows]
+        ages = " ".join(row.find_all("td")[3].text for row in rows)
+        assert any(stale in s for s in statuses)  # the recorded snapshot is years old
+        assert re.search(rf"\d+ {years}", ages) and "Years" not in ages
