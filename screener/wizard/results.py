@@ -514,6 +514,8 @@ def answers_given(profile: dict, lang: str) -> list[tuple[str, str]]:
 #: Questions of the checklist shown before "more questions" (so that the summary
 #: and the first questions fit a phone's first screen).
 CHECKLIST_SHOWN = 3
+#: Cards shown at first in a group still to check (the rest fold: "9 more studies").
+CARDS_SHOWN = 5
 
 
 def results_page(profile: dict, trials: list[Trial], lang: str) -> dict:
@@ -564,6 +566,7 @@ def results_page(profile: dict, trials: list[Trial], lang: str) -> dict:
             len(closed))))
     return {"groups": groups, "closed": closed, "unknown_status": unknown_status,
             "checklist": checklist, "checklist_shown": CHECKLIST_SHOWN, "summary": summary,
+            "cards_shown": CARDS_SHOWN,
             "counts": counts,
             "answers": answers_given(profile, lang),
             "today": format_date(date.today(), "long")}

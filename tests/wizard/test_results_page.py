@@ -208,3 +208,25 @@ def test_a_curated_trial_takes_the_snapshots_newer_status(tmp_path, wizard_app_c
 @pytest.fixture
 def wizard_app_config():
     return {"TESTING": True, "SECRET_KEY": "test-secret", "SCREENER_RATE_LIMITS": False}
+
+
+def test_a_long_group_shows_a_few_cards_and_folds_the_rest_counted(app, monkeypatch):
+    """Eight studies still to check: five cards, then '3 more studies in this group' one click
+    away, all eight counted at the top; a likely-fit group is never folded."""
+    from screener.wizard import routes
+
+    trials = [_trial(f"NCT0000010{i}", AGE, CD19) for i in range(8)]
+    monkeypatch.setattr(routes, "catalog", lambda: type("C", (), {
+        "all": lambda self: trials, "notice": lambda self: {}})())
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        page = Page(routes.render_results({"profile_version": 1, "age": {"years": 20}}))
+    group = page.find("section", class_="group-needs_review")
+    rest = group.find("details", class_="rest")
+    assert rest.find("summary").text.strip() == "3 more studies in this group"
+    assert len(group.find_all("article")) == 8 and len(rest.find_all("article")) == 3
+    assert "8 studies need answers from your care team" in page.find(id="summary").text
+    fits = {"profile_version": 1, "age": {"years": 20}, "cd19": "positive"}
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        page = Page(routes.render_results(fits))
+    group = page.find("section", class_="group-likely_eligible")
+    assert group.find("details", class_="rest") is None and len(group.find_all("article")) == 8
