@@ -1136,12 +1136,27 @@ def test_an_age_and_a_colon_say_for_whom_each_scale_is():
     ("Ph+ patients: must have received at least one TKI", {"philadelphia_chromosome": "negative"}),
     ("Patients with Down syndrome: ALT <= 5 x ULN", {"down_syndrome": False}),
     ("T-ALL: CD19 not required", {"diagnosis": "b_all", "cd19": "positive"}),
+    ("Ph+ ALL: failed or intolerant to at least one prior TKI",
+     {"philadelphia_chromosome": "negative"}),
+    ("Ph-positive patients: must have failed or be intolerant to imatinib or dasatinib",
+     {"philadelphia_chromosome": "negative"}),
 ])
 def test_a_head_over_one_statement_is_for_whom_it_is_said(line, other):
     # never a requirement of everyone: someone the head does not name is not ruled out
     text = f"Inclusion Criteria:\n- {line}\n"
     person = {"age": {"years": 12}, "diagnosis": "b_all", **other}
     assert verdict(text, person) != "not_eligible"
+
+
+def test_a_subgroup_head_over_alternatives_still_binds_its_own_people():
+    """'Ph+ ALL: failed or intolerant to ...' lists alternatives for Ph+ people only: a Ph+
+    patient who never had a TKI is ruled out; one intolerant of imatinib is not."""
+    text = "Inclusion Criteria:\n- Ph+ ALL: failed or intolerant to at least one prior TKI\n"
+    ph = {"age": {"years": 30}, "diagnosis": "b_all", "philadelphia_chromosome": "positive",
+          "prior_therapies": []}
+    assert verdict(text, ph) == "not_eligible"
+    tried = {**ph, "prior_therapies": [{"therapy": "imatinib", "outcome": "intolerant"}]}
+    assert verdict(text, tried) == "likely_eligible"
 
 
 def test_a_head_over_one_statement_still_binds_the_people_it_names():

@@ -46,8 +46,11 @@ from .concepts import Reading, _disease_status, _philadelphia, _readings
 from .segment import _LEAD_ALTERNATIVES, EXCLUSION, INCLUSION, Item
 from .templates import (
     _A_LIST,
+    _COLON_SCOPE,
     _HARMLESS,
     _NEGATION,
+    _SUBGROUP_HEAD,
+    _colon_scope,
     _implication,
     _names_whom,
     plain_list_words,
@@ -186,6 +189,13 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     """The rule of one piece of text, clause by clause."""
     text = plain_list_words(text)
+    colon = _COLON_SCOPE.match(text)
+    if colon and _SUBGROUP_HEAD.search(colon.group("cond")):
+        # "Ph+ ALL: failed or intolerant to a TKI": for the people the head names, read
+        # whole before the colon splits it (never a requirement of everyone)
+        scoped = _colon_scope(kind, text)
+        if scoped is not None:
+            return scoped or None
     pieces = [c.text for c in clauses.split(text)]
     if len(pieces) <= 1:
         return read_text(kind, text)
@@ -619,9 +629,11 @@ def _core_reading(item: Item) -> dict | None:
     a match never makes it "met" on its own.
     """
     text = item.text if not item.subs else " ".join([item.head, *item.subs])
+    colon = _COLON_SCOPE.match(text)
     if item.kind != INCLUSION or clauses.says_doubt(text) or _NOT_A_CORE.search(text) or (
-            _names_whom(text)):
-        return None  # ("Ph+ patients must have ...": Ph+ says whom, it is no core)
+            _names_whom(text)) or (colon and _SUBGROUP_HEAD.search(colon.group("cond"))):
+        return None  # ("Ph+ patients must have ...", "Ph+ ALL: failed a TKI": Ph+ says
+        # whom, it is no core)
     leaves, spans = [], []
     for found in (_disease_status(text), _philadelphia(text)):
         spans += found

@@ -259,6 +259,19 @@ _A_LIST = re.compile(r"\bor\b|\bone\s+of\b|\bany\s+of\b|\bfollowing\b|(?:^|\s)(?
                      r"\bdefined\b", re.IGNORECASE)
 
 
+#: A head naming a subgroup by a finding ("Ph+ ALL:", "CD19-negative patients:", "Patients
+#: with Down syndrome:"): what follows is for that subgroup even when it lists alternatives
+#: ("Ph+ ALL: failed or intolerant to at least one TKI"), unlike a disease-setting head
+#: over the settings that define it ("Relapsed ALL: first relapse ... or second relapse").
+_SUBGROUP_FIELDS = frozenset({"philadelphia_chromosome", "cd19", "cd22", "down_syndrome",
+                              "early_t_precursor", "genetics.kmt2a_rearranged",
+                              "genetics.ph_like", "genetics.hypodiploid", "genetics.iamp21",
+                              "genetics.etv6_runx1", "genetics.tcf3_pbx1",
+                              "genetics.high_hyperdiploid", "genetics.abl1_t315i"})
+_SUBGROUP_HEAD = re.compile(r"\bph\b|philadelphia|bcr|cd19|cd22|down|\bds\b|etp|kmt2a|\bmll\b|"
+                            r"hypodiploid|iamp21|etv6|tcf3|hyperdiploid|t315i", re.IGNORECASE)
+
+
 _THERAPY_LABEL = re.compile(r"^\W*(?P<label>[A-Za-z][\w\s()/-]{2,60}?)\s*:\s*(?P<body>\S.*)$")
 
 
@@ -289,14 +302,21 @@ def _colon_scope(kind: str, text: str) -> tuple[dict, str] | tuple[()] | None:
     people but what they need cannot be read: never required of everyone.
     """
     m = _COLON_SCOPE.match(text)
-    if m is None or _A_LIST.search(m.group("req")):
+    if m is None:
         return None
+    listed = _A_LIST.search(m.group("req"))
+    if listed and not _SUBGROUP_HEAD.search(m.group("cond")):
+        return None  # a defining head over alternatives ("Relapsed ALL: ... or ...")
     who = read_text(INCLUSION, m.group("cond"), strict=True)
     if who is None or _fields_of(who[0]) <= {"age", "age_at_diagnosis"} and kind == INCLUSION:
         return None  # a label, or an age (read by the age scopes above)
+    if listed and not _fields_of(who[0]) & _SUBGROUP_FIELDS:
+        return None
     then = read_text(kind, m.group("req"))
     if then is None:
         return ()
+    if listed and _fields_of(then[0]) & _fields_of(who[0]):
+        return None  # the list speaks of the head's own finding: it defines, not scopes
     if kind == INCLUSION:
         return ({"any": [{"not": who[0]}, then[0]]},
                 f"{then[1]} (for people with: {who[1].removeprefix('Needs: ')})")
