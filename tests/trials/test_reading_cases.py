@@ -1175,3 +1175,13 @@ def test_counts_of_relapses():
     third = "Exclusion Criteria:\n- Third or greater relapse\n"
     assert verdict(third, {**teen, "relapse_count": 3}) == "not_eligible"
     assert verdict(third, {**teen, "relapse_count": 2}) == "likely_eligible"
+
+
+def test_a_requirement_for_the_age_named_after_it_binds_only_that_age():
+    """'Creatinine clearance >= 60 mL/min for patients 16 years or older': a child is not
+    held to it; a 30-year-old is."""
+    text = ("Inclusion Criteria:\n- Creatinine clearance >= 60 mL/min for patients aged 16 "
+            "years or older\n")
+    low = {"diagnosis": "b_all", "organ_function": {"creatinine_clearance_ml_min": 40}}
+    assert verdict(text, {**low, "age": {"years": 9}}) == "likely_eligible"
+    assert verdict(text, {**low, "age": {"years": 30}}) == "not_eligible"

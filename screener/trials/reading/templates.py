@@ -252,6 +252,16 @@ _AGE_COLON = re.compile(
     r"\d{1,3}\s*(?:years?|yrs?)(?:\s+of\s+age)?\s+(?:or|and)\s+(?:older|younger|over|under|"
     r"above|below)))"
     r"(?P<more>)\s*:\s*(?P<req>\S.*)$", re.IGNORECASE)
+#: "ECOG 0-2 for patients >= 16 years; Lansky >= 50 for patients < 16 years": each
+#: requirement for the age it names after it (COG's wording).
+_FOR_AGE = re.compile(
+    r"^\W*(?P<req>\S(?:(?!\b(?:for|in)\s+(?:patients|participants|subjects|those|children|"
+    r"adults|age)\b)[^;])*?)\s*,?\s+(?:for|in)\s+(?:(?:patients|participants|subjects|those|"
+    r"children|adults)\s+)?(?:who\s+are\s+)?(?P<cond>(?:aged?\s+)?(?:(?:[<>≤≥]=?|=<|=>|"
+    r"less\s+than|greater\s+than|under|over|older\s+than|younger\s+than|at\s+least)\s*"
+    r"\d{1,3}\s*(?:years?|yrs?|months?)(?:\s+(?:of\s+age|old))?|\d{1,3}\s*(?:years?|yrs?)"
+    r"(?:\s+of\s+age)?\s+(?:or|and)\s+(?:older|younger|over|under|above|below)))(?P<more>)"
+    r"\W*$", re.IGNORECASE)
 #: "<whom>: <one requirement>" ("Ph+ patients: must have received a TKI", "Patients with
 #: Down syndrome: ALT <= 5 x ULN"); not a defining head over a list of alternatives.
 _COLON_SCOPE = re.compile(r"^\W*(?P<cond>[^:;]{2,80}?)\s*:\s*(?P<req>[^:;]{2,200})$")
@@ -433,11 +443,11 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
     if eligible_if is not None:
         return _eligible_if(eligible_if)
     m = (_FOR_WHOM.match(text) or _REQUIRED_FOR.match(text) or _AGED_MUST.match(text)
-         or _AGE_COLON.match(text))
+         or _AGE_COLON.match(text) or _FOR_AGE.match(text))
     if m is not None:
         condition = (m.group("cond") + (m.group("more") or "")).strip()
         who = read_text(INCLUSION, condition, strict=True) if condition else None
-        if who is None and m.re is _AGE_COLON:
+        if who is None and m.re in (_AGE_COLON, _FOR_AGE):
             who = read_text(INCLUSION, "age " + condition, strict=True)
     else:
         m = _WHOM_MUST.match(text)
@@ -457,6 +467,11 @@ def _implication(kind: str, text: str) -> tuple[dict, str] | None:
             return None
     then = read_clauses(INCLUSION, req) if who is not None else None
     if who is None or then is None:
+        return None
+    if m.re is _FOR_AGE and _fields_of(then[0]) == {"performance_status"}:
+        # "Karnofsky >= 50 for patients > 16 and Lansky >= 50 for those <= 16": each scale
+        # is the one suited to an age, and the scales convert; read as alternatives
+        # elsewhere ("one threshold on two scales"), never as two age-bound demands
         return None
     return ({"any": [{"not": who[0]}, then[0]]},
             f"{then[1]} (for people with: {who[1].removeprefix('Needs: ')})")
