@@ -80,6 +80,24 @@ def label(path: str, say: Speaker, lang: str) -> str:
     return path.replace("_", " ")
 
 
+#: Fields held as a fraction but said as a percentage (an MRD level of 0.0001 is "0.01%",
+#: as reports and criteria write it).
+PERCENT_OF_FRACTION = frozenset({"mrd.level"})
+
+
+def percent(fraction: float, lang: str) -> str:
+    """0.0001 -> "0.01%" (Spanish "0,01 %")."""
+    text = f"{fraction * 100:.6g}"
+    return (text + "%") if lang == ENGLISH else text.replace(".", ",") + " %"
+
+
+def field_value(path: str, v: Any, say: Speaker, lang: str) -> str:
+    """A value of ``path`` in words: a fraction said as a percentage where people do."""
+    if path in PERCENT_OF_FRACTION and isinstance(v, int | float) and not isinstance(v, bool):
+        return percent(v, lang)
+    return value(v, say, lang)
+
+
 def value(v: Any, say: Speaker, lang: str) -> str:
     if isinstance(v, bool):
         return say(N_("yes") if v else N_("no"))
@@ -123,7 +141,8 @@ def _requirement(path: str, op: str, v: Any, say: Speaker, lang: str) -> str:
         return say(N_("%(field)s: %(value)s"), field=label(path, say, lang),
                    value=value(v, say, lang))
     if op in _COMPARE:
-        return say(_COMPARE[op], field=label(path, say, lang), value=value(v, say, lang))
+        return say(_COMPARE[op], field=label(path, say, lang),
+                   value=field_value(path, v, say, lang))
     if op in ("in", "not_in"):
         words = N_("%(field)s is one of: %(values)s") if op == "in" else N_(
             "%(field)s is none of: %(values)s")
@@ -134,7 +153,7 @@ def _requirement(path: str, op: str, v: Any, say: Speaker, lang: str) -> str:
             return say(N_("%(field)s: exactly %(value)s"), field=label(path, say, lang),
                        value=number(v[0], lang))
         return say(N_("%(field)s from %(low)s to %(high)s"), field=label(path, say, lang),
-                   low=number(v[0], lang), high=number(v[1], lang))
+                   low=field_value(path, v[0], say, lang), high=field_value(path, v[1], say, lang))
     if op in ("age_at_least", "age_at_most"):
         words, units = age_limit(v, say, lang)
         if op == "age_at_least":
@@ -395,4 +414,4 @@ def answer(path: str, given: Any, lang: str = ENGLISH) -> str:
                          else t["therapy"] for t in given)
     if path == "performance_status":
         return f"{SCALES.get(given['scale'], given['scale'])} {number(given['score'], lang)}"
-    return value(given, say, lang)
+    return field_value(path, given, say, lang)
