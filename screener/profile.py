@@ -120,6 +120,28 @@ def validate_profile(data: Any) -> dict:
     return data
 
 
+#: Below this age a girl is not asked about pregnancy: it cannot apply.
+PREGNANCY_MIN_AGE = 10
+
+
+def pregnancy_can_apply(sex: str | None, years: int | None) -> bool:
+    """Whether pregnancy or breastfeeding can be about this person: not for a male, nor
+    for a girl under PREGNANCY_MIN_AGE; yes for anyone else, including when the sex or the
+    age is not known. Where it cannot apply, the wizard does not ask and records
+    ``pregnant_or_breastfeeding: false``, and results never show a rule only about it."""
+    if sex == "male":
+        return False
+    return not (sex == "female" and years is not None and years < PREGNANCY_MIN_AGE)
+
+
+def cannot_apply(profile: dict) -> set[str]:
+    """Profile fields that cannot be about this person (pregnancy, see above)."""
+    years = (profile.get("age") or {}).get("years")
+    if pregnancy_can_apply(profile.get("sex"), years):
+        return set()
+    return {"pregnant_or_breastfeeding"}
+
+
 def load_profile(path: str | Path) -> dict:
     """Read and validate a profile JSON file."""
     try:

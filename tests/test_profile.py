@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from screener.profile import ProfileError, load_profile, validate_profile
+from screener.profile import (
+    ProfileError,
+    cannot_apply,
+    load_profile,
+    pregnancy_can_apply,
+    validate_profile,
+)
 
 EXAMPLES = sorted((Path(__file__).parent / "data" / "example_profiles").glob("*.json"))
 
@@ -54,3 +60,17 @@ def test_not_json(tmp_path):
     with pytest.raises(ProfileError) as info:
         load_profile(path)
     assert "not valid JSON" in info.value.errors[0]
+
+
+@pytest.mark.parametrize(("sex", "years", "can"), [
+    ("male", 30, False), ("male", None, False),
+    ("female", 9, False), ("female", 10, True), ("female", None, True),
+    (None, 4, True), ("unknown", 30, True),
+])
+def test_pregnancy_can_apply_only_where_it_can_be_about_the_person(sex, years, can):
+    """Pregnancy cannot be about a male or a girl under 10; when the sex or the age is not
+    known it may be (asked, never guessed). The wizard and the results page both use this."""
+    assert pregnancy_can_apply(sex, years) is can
+    profile = {"profile_version": 1, **({"sex": sex} if sex else {}),
+               **({"age": {"years": years}} if years is not None else {})}
+    assert cannot_apply(profile) == (set() if can else {"pregnant_or_breastfeeding"})

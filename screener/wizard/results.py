@@ -30,6 +30,7 @@ from ..eligibility.engine import CriterionResult, wait_ends
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..i18n import translations
+from ..profile import cannot_apply
 from ..trials.reading import PLAIN_NONE
 from ..vocabulary.words import ASK, LABELS
 
@@ -265,18 +266,6 @@ def answered(paths: list[str], profile: dict) -> list[str]:
         if path not in out:
             out.append(path)
     return out
-
-
-#: Profile fields about things that cannot apply to some people: a rule only
-#: about them is not shown to those people at all (it cannot be about them).
-def cannot_apply(profile: dict) -> set[str]:
-    """Fields that cannot be about this person: pregnancy for males and girls under 10
-    (the wizard's rule: it does not ask them and records "no")."""
-    age = (profile.get("age") or {}).get("years")
-    sex = profile.get("sex")
-    if sex == "male" or (sex == "female" and age is not None and age < 10):
-        return {"pregnant_or_breastfeeding"}
-    return set()
 
 
 def _about_only(criterion, fields: set[str]) -> bool:

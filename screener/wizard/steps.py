@@ -14,6 +14,13 @@ that answer, ranks again, and stops when no remaining answer could change a
 verdict (``make_plan``). The replay is deterministic, so the order of questions
 needs no storage and survives Back, refresh and a changed earlier answer.
 
+The tests, health and daily-life pages ask only what matters too (``Step.asks``):
+a question is shown only when a study still in review after the pages before it
+(the same staged screening, ``stage``) reads its field, and a page with none is
+skipped. A hidden question is treated like a step that no longer applies: its
+field stays absent (unknown), its answer is kept and comes back when it is asked
+again.
+
 Answers are stored per step as the raw submitted values ({field: [strings]}),
 so a page always comes back exactly as it was typed, even after "Back" on a
 half-filled page. Everything else is derived from them on demand: a step's
@@ -45,6 +52,7 @@ from ..eligibility.decisive import open_questions
 from ..eligibility.engine import NEEDS_REVIEW
 from ..i18n import gettext
 from ..i18n import lazy_gettext as _l
+from ..profile import pregnancy_can_apply
 from ..vocabulary.words import LABELS
 from . import forms as f
 
@@ -76,7 +84,8 @@ MEMO = "_validated"
 #: disease status, CNS asked at a time point, timing asks treatments ticked later.
 #: 5: travel asked only with a ZIP code; antibodies and other medicines on the treatments
 #: page; the timing page also when a "not sure" box is ticked; adaptive questions.
-MEMO_VERSION = 5
+#: 6: the tests, health and daily-life pages ask only what an open study reads.
+MEMO_VERSION = 6
 #: Key of the "show my results now" mark: set by that button, dropped by any other save.
 RESULTS_NOW = "_results_now"
 
@@ -106,6 +115,12 @@ class Answers:
         self._memo: dict = memo if isinstance(memo, dict) else {}
         self._clean: dict[str, dict | None] = {}
         self._plan: Plan | None = None
+        #: The trials to plan for (None: those the results page shows, ``trials_in_play``).
+        self._trials: list | None = None
+        #: Per page that asks only what matters: (profile before it, trials in review).
+        self._stages: dict = {}
+        #: Per such page: the names of its questions shown for these answers.
+        self._shown: dict[str, list[str]] = {}
 
     def stored(self) -> dict:
         """Raw answers plus the validation memo, as the draft keeps them."""
@@ -175,9 +190,30 @@ class Answers:
         """Store a step's raw answers: only the fields of its ``form`` (the CSRF token, the
         buttons and anything else posted are dropped, so a post cannot grow the draft)."""
         own = {field.name for field in form} - {"csrf_token"}
-        self.raw[name] = {k: formdata.getlist(k) for k in formdata if k in own}
+        # A question hidden on this page keeps the answer it was given earlier: it comes
+        # back if the question is asked again (only fields stored before, so no growth).
+        kept = {k: v for k, v in self.raw.get(name, {}).items() if k not in own}
+        self.raw[name] = {**kept, **{k: formdata.getlist(k) for k in formdata if k in own}}
+        self._forget()
+
+    def _forget(self) -> None:
+        """Drop what was derived from the answers (after a change)."""
         self._clean.clear()
         self._plan = None
+        self._stages.clear()
+        self._shown.clear()
+
+    def in_play(self) -> list:
+        """The trials the questions are chosen for (``trials_in_play`` unless set)."""
+        if self._trials is None:
+            self._trials = trials_in_play()
+        return self._trials
+
+    def use_trials(self, trials: list) -> None:
+        """Choose the questions for ``trials`` (a benchmark's or a test's) instead."""
+        if trials is not self._trials:
+            self._trials = trials
+            self._forget()
 
     def merged_into(self, stored: dict, name: str) -> dict:
         """``stored`` (the draft as saved now, perhaps by another tab) with step ``name`` taken
@@ -230,6 +266,19 @@ class Answers:
             self._plan = make_plan(self)
         return self._plan
 
+    def shown(self, name: str) -> list[str]:
+        """For a page that asks only what matters (``Step.asks``): its questions shown."""
+        if name not in self._shown:
+            step = STEP_BY_NAME[name]
+            _profile, results = stage(self, name)
+            # the paths open_questions ranks (missing answers of the studies in review)
+            missing = {path for r in results if r.verdict == NEEDS_REVIEW
+                       for path in r.missing_answers}
+            self._shown[name] = [field for field, path in step.asks(self)
+                                 if path in missing]
+        return self._shown[name]
+
+
 class Profile(dict):
     """A contract profile being built: ``put`` sets a dotted path, skipping None."""
 
@@ -264,7 +313,11 @@ class Step:
     - ``stale``: what its page says when answers given earlier stop fitting;
     - ``settles``: for an adaptive question, the profile paths its answer decides
       (it is asked only while one of them could still change a study's verdict);
-    - ``relevant``: for an adaptive question, a finer test on the open results.
+    - ``relevant``: for an adaptive question, a finer test on the open results;
+    - ``asks``: for a core page that asks only what matters, its questions that can
+      apply to these answers, as (form field, profile path): each is shown only while
+      a study still in review reads that path (``Answers.shown``), and the page is
+      skipped when none is. A hidden question's field stays absent (unknown).
 
     Its review row is ``display`` of its form; its title heads the page and the review.
     """
@@ -279,6 +332,7 @@ class Step:
     stale: object = None
     settles: tuple[str, ...] = ()
     relevant: Callable[[list], bool] | None = None
+    asks: Callable[[Answers], list[tuple[str, str]]] | None = None
 
     @property
     def adaptive(self) -> bool:
@@ -307,12 +361,9 @@ def _under_three(a: Answers) -> bool:
 
 
 def _pregnancy_applies(a: Answers) -> bool:
-    # Asked of females aged 10 and over and of anyone whose sex was not given.
-    # For males and girls under 10 it cannot apply, so the profile records
-    # pregnant_or_breastfeeding = false without asking (see the health step).
-    if a.sex == "male":
-        return False
-    return not (a.sex == "female" and a.age is not None and a.age < 10)
+    # Asked of females aged 10 and over and of anyone whose sex was not given; for the
+    # others it cannot apply (screener/profile.py), recorded as false by the age step.
+    return pregnancy_can_apply(a.sex, a.age)
 
 
 def _yes_no(value):
@@ -339,10 +390,19 @@ def _months_limit(step: str, answers: Answers) -> tuple[int | None, object]:
 
 
 # ------------------------------------------------------------------ the core steps
+def _asks_any(name: str) -> Callable[[Answers], bool]:
+    """A page that asks only what matters applies when one of its questions is shown."""
+    return lambda a: bool(a.shown(name))
+
+
 def _age_profile(a: Answers, p: Profile) -> None:
     if a.age is not None:
         p["age"] = {"years": a.age}
     p.put("sex", _known(a.sex))
+    if a.clean("age") is not None and not _pregnancy_applies(a):
+        # Not asked because it cannot apply (male, or a girl under 10): false. Recorded
+        # here, from the age and sex, so it holds whether or not the health page is asked.
+        p["pregnant_or_breastfeeding"] = False
 
 
 def _months_profile(a: Answers, p: Profile) -> None:
@@ -431,13 +491,16 @@ def _timing_profile(a: Answers, p: Profile) -> None:
                 item["months_since_last_dose"] = months
 
 
-def _tests_prepare(form, a: Answers) -> None:
-    if a.get("diagnosis", "diagnosis") == "t_all":
+def _tests_asks(a: Answers) -> list[tuple[str, str]]:
+    asks = [("philadelphia", "philadelphia_chromosome")]
+    if a.get("diagnosis", "diagnosis") != "t_all":
         # CD19 and CD22 are B-cell markers; for T-cell ALL the questions do not
         # apply and the profile leaves them absent (unknown), never "negative".
-        del form.cd19
-        del form.cd22
-    del form["cns" if cns_time_point(a) == "diagnosis" else "cns_at_diagnosis"]
+        asks += [("cd19", "cd19"), ("cd22", "cd22")]
+    # The CNS status at one time point (see cns_time_point).
+    cns = "cns_at_diagnosis" if cns_time_point(a) == "diagnosis" else "cns"
+    return [*asks, ("mrd", "mrd.status"), ("in_remission", "in_remission"),
+            (cns, "cns_status")]
 
 
 def _tests_profile(a: Answers, p: Profile) -> None:
@@ -450,18 +513,18 @@ def _tests_profile(a: Answers, p: Profile) -> None:
     p.put("cns_status", _known(a.get("tests", "cns") or a.get("tests", "cns_at_diagnosis")))
 
 
-def _health_prepare(form, a: Answers) -> None:
-    if not _pregnancy_applies(a):
-        del form.pregnant
+def _health_asks(a: Answers) -> list[tuple[str, str]]:
+    return [("down_syndrome", "down_syndrome"),
+            *([("pregnant", "pregnant_or_breastfeeding")] if _pregnancy_applies(a) else []),
+            ("hiv", "infections.hiv"), ("hepatitis_b", "infections.hepatitis_b"),
+            ("hepatitis_c", "infections.hepatitis_c"),
+            ("infection", "infections.uncontrolled_infection")]
 
 
 def _health_profile(a: Answers, p: Profile) -> None:
     p.put("down_syndrome", _yes_no(a.get("health", "down_syndrome")))
-    if _pregnancy_applies(a):
+    if _pregnancy_applies(a):  # else recorded as false by the age step
         p.put("pregnant_or_breastfeeding", _yes_no(a.get("health", "pregnant")))
-    elif a.clean("age") is not None:
-        # Not asked because it cannot apply (male, or a girl under 10): false.
-        p["pregnant_or_breastfeeding"] = False
     p.put("infections.hiv", _yes_no(a.get("health", "hiv")))
     p.put("infections.hepatitis_b", _yes_no(a.get("health", "hepatitis_b")))
     p.put("infections.hepatitis_c", _yes_no(a.get("health", "hepatitis_c")))
@@ -517,17 +580,21 @@ CORE: list[Step] = [
          prepare=_timing_prepare, profile=_timing_profile,
          stale=_l("Your answers here no longer fit the age or treatments you gave: please "
                   "check them.")),
-    Step("tests", _l("Test results"), _always(f.TestsForm),
-         context=lambda a: [a.get("diagnosis", "diagnosis"), cns_time_point(a)],
-         prepare=_tests_prepare, profile=_tests_profile,
+    Step("tests", _l("Test results"), _always(f.TestsForm), _asks_any("tests"),
+         context=lambda a: [a.get("diagnosis", "diagnosis"), cns_time_point(a),
+                            a.shown("tests")],
+         profile=_tests_profile, asks=_tests_asks,
          stale=_l("Your answers here no longer fit the type of ALL you gave, or your answer "
                   "about where things stand: please check them.")),
-    Step("health", _l("Other health"), _always(f.HealthForm),
-         context=lambda a: [a.age, a.sex], prepare=_health_prepare, profile=_health_profile,
+    Step("health", _l("Other health"), _always(f.HealthForm), _asks_any("health"),
+         context=lambda a: [a.age, a.sex, a.shown("health")], profile=_health_profile,
+         asks=_health_asks,
          stale=_l("Because of the age or sex you gave, this page has changed: please check "
                   "it.")),
-    Step("daily", _l("Daily life"), _always(f.DailyForm), context=lambda a: [a.age],
-         prepare=_daily_prepare, profile=_daily_profile),
+    Step("daily", _l("Daily life"), _always(f.DailyForm), _asks_any("daily"),
+         context=lambda a: [a.age, a.shown("daily")],
+         prepare=_daily_prepare, profile=_daily_profile,
+         asks=lambda a: [("activity", "performance_status")]),
 ]
 LOCATION = Step("location", _l("Where you live"), _always(f.LocationForm),
                 profile=_location_profile)
@@ -687,11 +754,20 @@ STALE_OTHER = _l("An answer you changed on an earlier page affects this page: pl
 STALE_CHECKS = _l("We now check this answer more closely: please look at it again.")
 
 
+STALE_ASKS_MORE = _l("Because of an answer you changed on an earlier page, this page now asks "
+                     "more: please check it.")
+
+
 def stale_reason(answers: Answers, name: str):
     """The sentence for a step whose answers stopped fitting, or None (see invalidated)."""
     why = answers.invalidated(name)
     if why == "context":
-        return STEP_BY_NAME[name].stale or STALE_OTHER
+        step = STEP_BY_NAME[name]
+        valid_in = answers._memo[name]["valid_in"]
+        if step.asks is not None and valid_in[:-1] == step.context(answers)[:-1]:
+            # only the questions shown changed (the last item of its context)
+            return STALE_ASKS_MORE
+        return step.stale or STALE_OTHER
     if why == "checks":
         return STALE_CHECKS
     return None
@@ -705,6 +781,12 @@ def prepare_form(step: Step, form: f.StepForm, answers: Answers) -> None:
             form[name].label.text = variants[idx]
     if step.prepare is not None:
         step.prepare(form, answers)
+    if step.asks is not None:
+        # Only the questions shown for these answers (Answers.shown): the others are
+        # neither shown, checked, reviewed nor put in the profile, and keep their answers.
+        shown = set(answers.shown(step.name))
+        for name in [field.name for field in form if field.name not in shown]:
+            del form[name]
 
 
 # ----------------------------------------------------------------- the ranking
@@ -789,6 +871,30 @@ def _in_review(profile: dict, trials: list) -> list:
     return results
 
 
+def stage(answers: Answers, name: str | None) -> tuple[dict, list]:
+    """(profile, trials still in review) from the core pages before page ``name`` (None:
+    every core page and where you live), as the adaptive ranking screens them.
+
+    Each stage screens only the trials in review at the stage before it (one more answer
+    never reopens a trial, see make_plan), and ``_in_review`` remembers the screenings,
+    so the pages before an answer cost nothing on the next page.
+    """
+    if name not in answers._stages:
+        profile = Profile(profile_version=1)
+        before = None  # the last page before ``name`` that asks only what matters
+        for step in [*CORE, LOCATION]:
+            if step.name == name:
+                break
+            if step.applies(answers) and step.profile is not None:
+                step.profile(answers, profile)
+            if step.asks is not None:
+                before = step.name
+        trials = (answers.in_play() if before is None
+                  else [r.trial for r in stage(answers, before)[1]])
+        answers._stages[name] = (profile, _in_review(profile, trials))
+    return answers._stages[name]
+
+
 def make_plan(answers: Answers, trials: list | None = None) -> Plan:
     """Replay the adaptive questions: rank, take the best, add its answer, rank again.
 
@@ -797,14 +903,10 @@ def make_plan(answers: Answers, trials: list | None = None) -> Plan:
     logic only settles unknowns). Deterministic, so it needs no stored order:
     Back, refresh and a changed earlier answer all replay the same way.
     """
-    profile = Profile(profile_version=1)
-    for step in CORE:
-        if step.applies(answers) and step.profile is not None:
-            step.profile(answers, profile)
-    if LOCATION.profile is not None:
-        LOCATION.profile(answers, profile)
-    trials = trials_in_play() if trials is None else trials
-    results = _in_review(profile, trials)
+    if trials is not None:
+        answers.use_trials(trials)
+    core, results = stage(answers, None)
+    profile = Profile(json.loads(json.dumps(core)))  # the stage stays as it was
     sequence: list[Step] = []
     counts: dict[str, int] = {}
     more = 0

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from browser_fixtures import browser, page, server  # noqa: F401 -- fixtures for every module
-from wizard_pages import WizardActions
+from wizard_pages import EVERY_QUESTION, WizardActions
 
 from screener import create_app
+from screener.trials.catalog import TrialCatalog
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +64,12 @@ def registry_client(registry_app):
 @pytest.fixture
 def registry_wizard(registry_client):
     return WizardActions(registry_client)
+
+
+@pytest.fixture
+def every_question(app, monkeypatch):
+    """Only studies that read every question of the tests, health and daily-life pages in
+    the catalog, for tests of those pages' forms (which questions open studies read is
+    tested in test_asked_when_it_matters.py)."""
+    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog(list(EVERY_QUESTION)))
+    return EVERY_QUESTION

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from browser_fixtures import OPT_OUT, PHONE, axe_api
 from werkzeug.serving import make_server
-from wizard_pages import ADAPTIVE, ADULT, CHILD
+from wizard_pages import ADAPTIVE, ADULT, CHILD, OPTIONAL
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,25 @@ def fill(page, fields: dict):
             page.fill(f"input[name='{name}']", value)
 
 
+def step_on(page) -> str:
+    """The name of the step page shown ("" for any other page)."""
+    return page.url.rsplit("/screen/step/", 1)[-1].split("?")[0] if "/screen/step/" in (
+        page.url) else ""
+
+
+def shown(page, step: str, fields: dict) -> dict:
+    """``fields`` less, on a page of ``OPTIONAL``, the questions it does not show (no open
+    study reads them)."""
+    if step not in OPTIONAL:
+        return fields
+    return {k: v for k, v in fields.items() if page.locator(f"input[name='{k}']").count()}
+
+
+def fill_shown(page, step: str, fields: dict):
+    """``fill`` the questions of ``fields`` that the page shows."""
+    fill(page, shown(page, step, fields))
+
+
 def submit(page, name="Continue"):
     """Press a form button and wait for the page it leads to (never the CSRF refusal)."""
     with page.expect_navigation():
@@ -73,12 +92,14 @@ def walk(page, base, answers, check_axe=False, continue_label="Continue",
     if check_axe:
         assert_accessible(page)
     submit(page, start_label)
-    for _step, fields in answers.items():
+    for step, fields in answers.items():
+        if step in OPTIONAL and step_on(page) != step:
+            continue  # no open study reads its questions: skipped
         assert page.locator("p.progress").is_visible()
         if check_axe:
             assert_accessible(page)
         assert fits_width(page), page.url
-        fill(page, fields)
+        fill_shown(page, step, fields)
         submit(page, continue_label)
     dont_know_rest(page, check_axe, continue_label)
     assert page.url.endswith("/screen/review")
@@ -246,7 +267,9 @@ def test_keyboard_only_completion(page, server):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     for step, fields in ADULT.items():
-        _keyboard_answer(page, fields)
+        if step in OPTIONAL and step_on(page) != step:
+            continue  # no open study reads its questions: skipped
+        _keyboard_answer(page, shown(page, step, fields))
         assert page.locator(".error-summary").count() == 0, step
     # then the adaptive questions, each answered "I don't know" (or a number left empty)
     while (name := page.url.rsplit("/screen/step/", 1)[-1]) in ADAPTIVE:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import PHONE, assert_accessible, fill, fits_width
-from wizard_pages import ADAPTIVE
+from test_browser import PHONE, assert_accessible, fill, fill_shown, fits_width
+from wizard_pages import ADAPTIVE, OPTIONAL, study_reading
 
 from screener.eligibility import Criterion, Trial
 from screener.eligibility.rules import build_node
@@ -49,9 +49,11 @@ def walk_core(page, base: str, answers: dict, spanish: bool = False):
         page.click("form[action='/screen/start'] button")
     left = []
     for name, fields in answers.items():
+        if name in OPTIONAL and step_name(page) != name:
+            continue  # no open study reads its questions: skipped
         assert step_name(page) == name, page.url
         left.append(pages_left(page))
-        fill(page, fields)
+        fill_shown(page, name, fields)
         press(page)
     return left
 
@@ -256,5 +258,61 @@ def test_every_question_page_is_accessible(browser, app, server, monkeypatch, la
         assert left[-1] == 0
         assert page.url.endswith("/screen/review")
         assert_accessible(page)  # the review page with every question on it
+    finally:
+        context.close()
+
+
+# ------------------------------------------- core pages ask only what an open study reads
+#: A parent of a newly diagnosed 6-year-old with B-cell ALL, up to the tests page.
+CHILD_START = {
+    "who": {"who": "parent"},
+    "age": {"years": "6", "sex": "female"},
+    "diagnosis": {"diagnosis": "b_all", "status": "newly_diagnosed", "age_at_diagnosis": "6"},
+    "treatments": {"treatments": ["none"]},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_patient_is_not_asked_what_no_open_study_reads(browser, app, server, monkeypatch,
+                                                        language):
+    """The open studies read the Philadelphia chromosome and daily life; a third reads CD19
+    but only for T-cell ALL (ruled out by the diagnosis). The tests page asks about Ph alone
+    (with "I don't know"), the health page is never shown, and the review lists only what
+    was asked; every page passes axe-core, in English and in Spanish."""
+    monkeypatch.setitem(app.extensions, "screener.catalog", TrialCatalog([
+        study_reading({"field": "philadelphia_chromosome", "op": "eq", "value": "negative"},
+                      {"field": "performance_status", "op": "performance_at_most",
+                       "value": {"scale": "ecog", "score": 2}}, trial_id="NCT09700001"),
+        study_reading({"field": "cd19", "op": "eq", "value": "positive"},
+                      trial_id="NCT09700002",
+                      requires=({"field": "diagnosis", "op": "eq", "value": "t_all"},)),
+    ]))
+    context = browser.new_context(viewport=PHONE,
+                                  locale="es-MX" if language == "es" else "en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        walk_core(page, server, CHILD_START, spanish=language == "es")
+        assert step_name(page) == "tests"
+        assert_accessible(page)
+        names = {n for n in page.locator("form input[type=radio], form input[type=text]")
+                 .evaluate_all("els => els.map(e => e.name)")}
+        assert names == {"philadelphia"}
+        assert page.locator("fieldset").count() == 1
+        assert page.locator("input[name=philadelphia][value=unknown]").is_visible()
+        page.check("input[name=philadelphia][value=unknown]")
+        press(page)
+        assert step_name(page) == "daily"  # no open study reads a health question
+        assert_accessible(page)
+        fill(page, {"activity": "0"})
+        press(page)
+        fill(page, {"zip": ""})
+        press(page)
+        assert page.url.endswith("/screen/review")
+        sections = page.locator("section.review-section").evaluate_all(
+            "els => els.map(e => e.getAttribute('aria-labelledby'))")
+        assert "review-health" not in sections
+        assert page.locator("section[aria-labelledby=review-tests] .answer-row").count() == 1
+        assert_accessible(page)
     finally:
         context.close()

@@ -4,7 +4,7 @@ import pytest
 from wizard_pages import ADULT, CHILD, parse
 
 
-def test_every_input_has_a_label_and_radio_groups_have_legends(client, wizard):
+def test_every_input_has_a_label_and_radio_groups_have_legends(client, wizard, every_question):
     """On every step of the adult path each input is labelled and radios sit in a legend'd fieldset."""
     wizard.complete(ADULT)
     for step in ADULT:

@@ -168,7 +168,7 @@ def test_results_need_a_finished_wizard(client, wizard):
     assert client.get("/screen/results").headers["Location"].endswith("/screen/step/age")
 
 
-def test_review_lists_every_answer_with_a_change_link(client, wizard):
+def test_review_lists_every_answer_with_a_change_link(client, wizard, every_question):
     """The review page has a change link per answer, back to that step."""
     wizard.complete(ADULT)
     page = parse(client.get("/screen/review"))

@@ -60,7 +60,8 @@ def test_cns_is_asked_at_diagnosis_when_newly_diagnosed(app, client, wizard):
 
 
 @pytest.mark.parametrize("status", ["relapsed", "refractory"])
-def test_cns_is_asked_at_the_most_recent_spinal_tap_after_relapse(client, wizard, status):
+def test_cns_is_asked_at_the_most_recent_spinal_tap_after_relapse(client, wizard, status,
+                                                                  every_question):
     """In relapse or refractory disease the question is about the most recent spinal tap
     (lumbar puncture): a CNS3 at diagnosis long ago is not "active CNS disease" now."""
     wizard.complete(dict(ADULT, diagnosis=dict(ADULT["diagnosis"], status=status)))
@@ -72,7 +73,8 @@ def test_cns_is_asked_at_the_most_recent_spinal_tap_after_relapse(client, wizard
     assert "I don't know" in _choice_labels(page, "cns").values()
 
 
-def test_a_cns3_at_diagnosis_does_not_rule_out_relapse_trials(app, client, wizard):
+def test_a_cns3_at_diagnosis_does_not_rule_out_relapse_trials(app, client, wizard,
+                                                              every_question):
     """The relapsed adult whose latest spinal tap was clear (CNS1) is not ruled out of FELIX
     on its CNS-3 exclusion, whatever his spinal fluid showed at diagnosis."""
     wizard.complete(ADULT)

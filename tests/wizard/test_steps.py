@@ -66,7 +66,7 @@ def test_child_profile_matches_the_shared_example(app):
     assert profile["location"]["max_travel_miles"] == example["location"]["max_travel_miles"]
 
 
-def test_adult_profile_matches_the_shared_example(app):
+def test_adult_profile_matches_the_shared_example(app, every_question):
     """The adult in second relapse after CAR-T gives the contract example's answers."""
     profile = _profile(app, ADULT)
     example = json.loads((EXAMPLES / "adult-second-relapse-after-car-t.json").read_text())
@@ -110,7 +110,7 @@ def test_daily_life_is_recorded_as_the_ecog_grade_at_every_age(app, years, level
     assert _profile(app, steps)["performance_status"] == expected
 
 
-def test_daily_life_wording_follows_the_age(app, client, wizard):
+def test_daily_life_wording_follows_the_age(app, client, wizard, every_question):
     """A parent of a child sees play-based wording; an adult patient sees work-based wording."""
     wizard.complete(CHILD)
     child_page = parse(client.get("/screen/step/daily"))
@@ -127,7 +127,8 @@ def test_daily_life_wording_follows_the_age(app, client, wizard):
     ("female", 10, True, None),
     ("unknown", 30, True, None),
 ])
-def test_pregnancy_question_only_where_it_can_apply(app, sex, years, asked, recorded):
+def test_pregnancy_question_only_where_it_can_apply(app, sex, years, asked, recorded,
+                                                    every_question):
     """Pregnancy is asked of females 10+ (and unknown sex); for others it is recorded false."""
     steps = dict(ADULT, age={"years": str(years), "sex": sex},
                  health=dict(ADULT["health"], pregnant="unknown"))
@@ -202,7 +203,7 @@ def test_newly_diagnosed_is_no_relapse_so_far_and_no_question_about_one(app, cli
     assert "how many times the leukemia has come back" not in page.root.text
 
 
-def test_memo_is_not_trusted_when_an_earlier_answer_changes(app):
+def test_memo_is_not_trusted_when_an_earlier_answer_changes(app, every_question):
     """A step validated for B-cell ALL is re-checked after a change to T-cell ALL."""
     with app.test_request_context():
         answers = _answers(dict(ADULT, tests=dict(ADULT["tests"], cd19="positive")))
@@ -250,7 +251,8 @@ def test_a_step_made_invalid_by_an_earlier_change_is_told_apart(app):
         assert fresh.invalidated("diagnosis") is None
 
 
-def test_a_change_to_b_cell_all_asks_the_new_questions_with_a_reason(client, wizard):
+def test_a_change_to_b_cell_all_asks_the_new_questions_with_a_reason(client, wizard,
+                                                                    every_question):
     """T-cell -> B-cell ALL brings the CD19/CD22 questions back: the tests page says why."""
     t_cell = dict(ADULT, diagnosis=dict(ADULT["diagnosis"], diagnosis="t_all"),
                   tests={k: v for k, v in ADULT["tests"].items() if k not in ("cd19", "cd22")})

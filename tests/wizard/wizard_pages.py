@@ -11,9 +11,12 @@ import re
 from html.parser import HTMLParser
 
 from screener.wizard.steps import ADAPTIVE as _ADAPTIVE
+from screener.wizard.steps import CORE as _CORE
 
-#: Names of the adaptive questions (asked after the core steps when they could settle a study).
+#: Names of the adaptive questions (asked after the core questions when they could settle a study).
 ADAPTIVE = {s.name for s in _ADAPTIVE}
+#: Core pages asked only when an open study reads one of their questions.
+OPTIONAL = {s.name for s in _CORE if s.asks is not None}
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
@@ -125,17 +128,30 @@ class WizardActions:
 
     def answer(self, step: str, action: str = "next", query: str = "", **fields):
         """Post one step's answers (lists for checkboxes) with the page's CSRF token."""
-        page = parse(self.client.get(f"/screen/step/{step}{query}"))
+        response = self.client.get(f"/screen/step/{step}{query}")
+        assert response.status_code == 200, f"the {step} page is not asked"
+        page = parse(response)
         data = {"csrf_token": page.csrf(), "action": action}
         data.update(fields)
         return self.client.post(f"/screen/step/{step}{query}", data=data)
 
+    def asked(self, step: str) -> bool:
+        """Whether the wizard asks page ``step`` now (else it redirects elsewhere)."""
+        return self.client.get(f"/screen/step/{step}").status_code == 200
+
     def complete(self, answers: dict[str, dict], dont_know: bool = True):
         """Start and answer every step in ``answers`` in order, then (``dont_know``) every
-        adaptive question asked after them with "I don't know"; return the last response."""
+        adaptive question asked after them with "I don't know"; return the last response.
+
+        A page of ``OPTIONAL`` that no open study needs is skipped, as the person would
+        never see it; ``skipped`` names those pages."""
         self.start()
         response = None
+        self.skipped = []
         for step, fields in answers.items():
+            if step in OPTIONAL and not self.asked(step):
+                self.skipped.append(step)
+                continue
             response = self.answer(step, **fields)
             assert response.status_code == 302, (step, response.get_data(as_text=True)[:2000])
         if dont_know:
@@ -198,3 +214,48 @@ ADULT = {
     "daily": {"activity": "1"},
     "location": {"zip": "10016", "travel": "250"},
 }
+
+
+def _either(leaf: dict) -> dict:
+    """A rule that stays unknown until ``leaf``'s field is answered, whatever the answer."""
+    return {"any": [leaf, {"not": leaf}]}
+
+
+#: One leaf per question of the pages that ask only what an open study reads.
+_READS = [
+    {"field": "philadelphia_chromosome", "op": "eq", "value": "positive"},
+    {"field": "cd19", "op": "eq", "value": "positive"},
+    {"field": "cd22", "op": "eq", "value": "positive"},
+    {"field": "mrd.status", "op": "eq", "value": "negative"},
+    {"field": "in_remission", "op": "is", "value": True},
+    {"field": "cns_status", "op": "eq", "value": "cns1"},
+    {"field": "down_syndrome", "op": "is", "value": False},
+    {"field": "pregnant_or_breastfeeding", "op": "is", "value": False},
+    {"field": "infections.hiv", "op": "is", "value": False},
+    {"field": "infections.hepatitis_b", "op": "is", "value": False},
+    {"field": "infections.hepatitis_c", "op": "is", "value": False},
+    {"field": "infections.uncontrolled_infection", "op": "is", "value": False},
+    {"field": "performance_status", "op": "performance_at_most",
+     "value": {"scale": "ecog", "score": 2}},
+]
+
+
+def study_reading(*leaves: dict, trial_id: str = "NCT09900000", requires: tuple = ()):
+    """A recruiting curated study whose inclusions read these fields, each staying unknown
+    (and so in review) until its field is answered, whatever the answer; and, as they are,
+    the rules ``requires`` (a person who does not meet one is ruled out)."""
+    from screener.eligibility import Criterion, Trial
+    from screener.eligibility.rules import build_node
+
+    rules = [*requires, *map(_either, leaves)]
+    return Trial(id=trial_id, title=f"Study {trial_id}", source="criteria-file",
+                 status="RECRUITING", status_checked="2026-11-01",
+                 criteria=[Criterion(f"c{i}", "inclusion", "text", {"en": "Plain."},
+                                     build_node(rule)) for i, rule in enumerate(rules)])
+
+
+#: Studies that together read every question of the tests, health and daily-life pages:
+#: with them in play, every one of those questions is asked (one study per question, so
+#: answering one never takes another out of review).
+EVERY_QUESTION = [study_reading(leaf, trial_id=f"NCT0990{i:04d}")
+                  for i, leaf in enumerate(_READS)]
