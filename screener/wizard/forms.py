@@ -58,19 +58,31 @@ def _radio(label, options, description="", message=CHOOSE) -> RadioField:
 
 
 class WholeNumberField(IntegerField):
-    """A whole number typed as digits, with a plain message for anything else."""
+    """A whole number typed as digits, with a plain message for anything else.
+
+    Blank stays None (an answer left empty). Subclasses change what is accepted
+    (``pattern``, ``message``) and how it becomes a number (``convert``).
+    """
+
+    pattern = r"[0-9]{1,6}"
+    message = _l("Enter a whole number using digits only, for example 4.")
+
+    def clean(self, raw: str) -> str:
+        return raw
+
+    def convert(self, raw: str):
+        return int(raw)
 
     def process_formdata(self, valuelist):
-        """Blank stays None (an answer left empty); digits become an int."""
         if not valuelist:
             return
-        raw = str(valuelist[0]).strip()
+        raw = self.clean(str(valuelist[0]).strip())
         self.data = None
         if raw == "":
             return
-        if not re.fullmatch(r"[0-9]{1,6}", raw):
-            raise ValueError(str(_l("Enter a whole number using digits only, for example 4.")))
-        self.data = int(raw)
+        if not re.fullmatch(self.pattern, raw):
+            raise ValueError(str(self.message))
+        self.data = self.convert(raw)
 
 
 def _number(label, low, high, description="", required=False, message=None,
@@ -573,35 +585,27 @@ def render_choices(f, kind: str, choice_hints: dict | None) -> Markup:
 # One question per page, asked only when its answer could settle a study still in play
 # (steps.ADAPTIVE). Every one has "I don't know" (a radio choice, or a number left empty).
 
-class DecimalNumberField(IntegerField):
-    """A number typed with a point or a comma for decimals (2.5 / 2,5); blank stays None."""
+class DecimalNumberField(WholeNumberField):
+    """A number typed with a point or a comma for decimals (2.5 / 2,5), "%" allowed."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).strip().rstrip("%").strip()
-        self.data = None
-        if raw == "":
-            return
-        if not re.fullmatch(r"[0-9]{1,6}([.,][0-9]{1,6})?", raw):
-            raise ValueError(str(_l("Enter a number using digits, for example 12 or 0.5.")))
-        self.data = float(raw.replace(",", "."))
+    pattern = r"[0-9]{1,6}([.,][0-9]{1,6})?"
+    message = _l("Enter a number using digits, for example 12 or 0.5.")
+
+    def clean(self, raw: str) -> str:
+        return raw.rstrip("%").strip()
+
+    def convert(self, raw: str):
+        return float(raw.replace(",", "."))
 
 
-class CountField(IntegerField):
+class CountField(WholeNumberField):
     """A whole number that may be written with thousands separators (50,000 / 50.000)."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        raw = str(valuelist[0]).strip()
-        self.data = None
-        if raw == "":
-            return
-        if not re.fullmatch(r"[0-9]{1,3}([ ,.][0-9]{3}){0,3}|[0-9]{1,9}", raw):
-            raise ValueError(str(_l("Enter a whole number using digits, for example "
-                                    "50000.")))
-        self.data = int(re.sub(r"[ ,.]", "", raw))
+    pattern = r"[0-9]{1,3}([ ,.][0-9]{3}){0,3}|[0-9]{1,9}"
+    message = _l("Enter a whole number using digits, for example 50000.")
+
+    def convert(self, raw: str):
+        return int(re.sub(r"[ ,.]", "", raw))
 
 
 def yes_no_form(question, hint="") -> type[StepForm]:

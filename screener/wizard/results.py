@@ -166,10 +166,6 @@ def _frame(sentence: str) -> tuple[str, str]:
     return before, after
 
 
-def _yes_no(value) -> str:
-    return _("yes") if value else _("no")
-
-
 def told(path: str, profile: dict, lang: str) -> str | None:
     """One answer of the profile in words ("treatments: chemotherapy, ..."), or None."""
     value = profile
