@@ -54,6 +54,16 @@ class Trial:
     def __post_init__(self) -> None:
         # The fast verdict path: (is_exclusion, compiled rule) per screened criterion.
         self.compiled = [(c.is_exclusion, c.rule.fn) for c in self.criteria if c.rule is not None]
+        # The verbatim criteria, once each, per kind: the results page shows them on
+        # every card, so they are worked out here once rather than on every page view.
+        # (A text repeated with other capitals is the same text.)
+        self.verbatim: dict[str, list[str]] = {}
+        for kind in ("inclusion", "exclusion"):
+            seen: dict[str, str] = {}
+            for c in self.criteria:
+                if c.kind == kind:
+                    seen.setdefault(c.text.lower(), c.text)
+            self.verbatim[kind] = list(seen.values())
 
     @property
     def url(self) -> str:

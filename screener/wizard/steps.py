@@ -121,6 +121,8 @@ class Answers:
         self._stages: dict = {}
         #: Per such page: the names of its questions shown for these answers.
         self._shown: dict[str, list[str]] = {}
+        #: The steps that apply to these answers (``applicable``), once worked out.
+        self._applicable: list | None = None
 
     def stored(self) -> dict:
         """Raw answers plus the validation memo, as the draft keeps them."""
@@ -202,6 +204,7 @@ class Answers:
         self._plan = None
         self._stages.clear()
         self._shown.clear()
+        self._applicable = None
 
     def in_play(self) -> list:
         """The trials the questions are chosen for (``trials_in_play`` unless set)."""
@@ -928,8 +931,14 @@ def make_plan(answers: Answers, trials: list | None = None) -> Plan:
 
 def applicable(answers: Answers) -> list[Step]:
     """The steps that apply given the answers so far, in order: the core steps, where
-    you live, then the adaptive questions chosen for these answers (``Answers.plan``)."""
-    return [s for s in CORE if s.applies(answers)] + [LOCATION] + answers.plan().sequence
+    you live, then the adaptive questions chosen for these answers (``Answers.plan``).
+
+    Worked out once per answers object (each page asks it several times: the order,
+    the next page, the counter); a changed answer forgets it (``Answers._forget``)."""
+    if answers._applicable is None:
+        answers._applicable = ([s for s in CORE if s.applies(answers)] + [LOCATION]
+                               + answers.plan().sequence)
+    return list(answers._applicable)
 
 
 def first_incomplete(answers: Answers) -> Step | None:
