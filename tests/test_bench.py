@@ -5,6 +5,7 @@ benchmark would compare two different things; this keeps it honest.
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from screener.config import BUNDLED_CRITERIA
@@ -33,3 +34,37 @@ def test_floor_agrees_with_the_engine_on_generated_profiles():
     assert verdicts == {"likely_eligible", "needs_review", "not_eligible"}  # all paths exercised
     for p in profiles:
         assert bench.eliana_by_hand(p) == quick_verdict(p, eliana) == screen(p, eliana).verdict, p
+
+
+COVERAGE = Path(__file__).resolve().parents[1] / "bench" / "coverage.py"
+
+
+def _coverage():
+    spec = importlib.util.spec_from_file_location("bench_coverage", COVERAGE)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_coverage_reads_two_corpus_records_and_groups_what_it_leaves(capsys):
+    """On two corpus records every item is counted once, as read or unread, and grouped."""
+    bench = _coverage()
+    docs = bench.load(limit=2)
+    assert len(docs) == 2
+    fig = bench.measure(docs)
+    items = sum(fig.items.values())
+    assert items == sum(fig.with_rule.values()) + len(fig.unread) > 0
+    assert fig.partial <= sum(fig.with_rule.values())
+    grouped = bench.families(fig.unread)
+    assert sum(len(members) for _, members in grouped) == len(fig.unread)
+    assert bench.main(["--limit", "2", "--runs", "2", "--unread", "--families", "3"]) == 0
+    assert "items with a rule" in capsys.readouterr().out
+
+
+def test_family_names_an_item_by_its_first_content_words():
+    """Bullets, filler words and spelled-out abbreviations do not split a family."""
+    bench = _coverage()
+    assert bench.family("  -  Patients must have adequate liver function") == "adequate liver"
+    assert bench.family("Eastern Cooperative Oncology Group (ECOG) status 0-2") == "ecog status"
+    assert bench.family("2. No active central nervous system leukemia") == "active cns"
