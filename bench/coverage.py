@@ -13,10 +13,11 @@ and which phrasings are left to the study team most often. Figures:
 - speed: the whole corpus read into trials, cold and warm;
 - with --unread: the items left without a rule, grouped into phrasing families
   (the first content words once bullets and filler words are stripped), most
-  frequent first, with a few examples each.
+  frequent first, with a few examples each (--by concept: grouped instead by
+  the first concept they name, a coarser view).
 
-Usage: .venv/bin/python bench/coverage.py [--unread] [--families N] [--examples K]
-       [--words W] [--corpus DIR] [--limit N]
+Usage: .venv/bin/python bench/coverage.py [--unread] [--by words|concept] [--families N]
+       [--examples K] [--words W] [--corpus DIR] [--limit N] [--runs R]
 """
 
 from __future__ import annotations
@@ -139,11 +140,57 @@ def family(text: str, words: int = 2) -> str:
     return " ".join(content[:words]) or "(no content words)"
 
 
-def families(unread: list[tuple[str, str, str]], words: int = 2) -> list[tuple[str, list]]:
-    """Unread items grouped by family, most frequent first (ties by name)."""
+#: What an item is about, by the first concept whose words it contains. First match wins,
+#: so the order puts the narrow concepts (contraception, waits since prior therapy) before
+#: the broad words they also contain (drugs, organs) and the disease's own words, which
+#: nearly every item mentions in passing, near the end.
+CONCEPTS = [(name, re.compile(words, re.IGNORECASE)) for name, words in (
+    ("contraception", r"contracept|birth control|abstinen|condom|sexually"),
+    ("pregnancy / breastfeeding", r"pregnan|breast-?feed|lactat|nursing"),
+    ("neurologic / psychiatric / autoimmune", r"seizure|epilep|neurolog|stroke|dementia|psychiatr|"
+                                              r"autoimmun|psychos"),
+    ("consent / assent", r"consent|assent"),
+    ("infection / HIV / hepatitis", r"infect|\bhiv\b|hepatitis|hbsag|hcv|fungal|bacterial|viral"),
+    ("wait since prior therapy",
+     r"(?:within|less than|<|≤|=<|off)\s*(?:the\s+)?(?:previous\s+|last\s+)?"
+     r"(?:\d+|one|two|three|four|six|eight)\s*(?:-\s*)?(?:day|week|month)s?"
+     r"|(?:day|week|month)s?\s+(?:prior|before|since)|washout|recovered from"),
+    ("transplant / GVHD", r"transplant|\bh?sct\b|graft|gvhd"),
+    ("performance status", r"performance|karnofsky|lansky|ecog|zubrod|\bkps\b"),
+    ("CNS / testicular disease",
+     r"\bcns|central nervous|cerebrospinal|\bcsf\b|lumbar|testic|testes"),
+    ("organ function", r"creatinine|bilirubin|\balt\b|\bast\b|renal|hepatic|liver|kidney|cardiac|"
+                       r"heart|ejection|lvef|shortening|pulmonary|oxygen|dlco|organ"),
+    ("other malignancy", r"malignan|cancer|carcinoma|neoplasm"),
+    ("allergy / hypersensitivity", r"allerg|hypersensitiv"),
+    ("compliance / investigator judgement", r"compl[yi]|follow-up|investigator|opinion|"
+                                            r"life expectancy|participat|available"),
+    ("disease: relapse, refractory, remission", r"relaps|refractor|remission|salvage|induction"),
+    ("disease: lineage, genetics, MRD, blasts", r"lymphoblastic|\b[bt]?-?all\b|leuka?emia|blast|"
+                                               r"\bmrd\b|residual|philadelphia|bcr|\bph[+-]|"
+                                               r"cd19|cd22|marrow|burkitt|lymphoma|mll|kmt2a"),
+    ("prior or concurrent therapy", r"prior|previous|pre-?treat|received|receiving|concurrent|"
+                                    r"investigational|steroid|chemotherap|therapy|treatment"),
+    ("age", r"\bage[ds]?\b|years? old|\byrs?\b"),
+)]
+
+
+def concept(text: str) -> str:
+    """What an item is about: the first concept of CONCEPTS it names, or "(other)"."""
+    return next((name for name, pattern in CONCEPTS if pattern.search(text)), "(other)")
+
+
+def families(unread: list[tuple[str, str, str]], words: int = 2,
+             by: str = "words") -> list[tuple[str, list]]:
+    """Unread items grouped by family, most frequent first (ties by name).
+
+    ``by="words"`` names a family by its first content words; ``by="concept"`` by
+    the first concept it names, a coarser view of where the unread text lies.
+    """
     groups: dict[str, list] = defaultdict(list)
     for nct, kind, text in unread:
-        groups[family(text, words)].append((nct, kind, text))
+        name = concept(text) if by == "concept" else family(text, words)
+        groups[name].append((nct, kind, text))
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
@@ -164,10 +211,11 @@ def report(fig: Figures) -> None:
         print(f"  {name:42} {n:5}")
 
 
-def report_unread(fig: Figures, top: int, examples: int, words: int) -> None:
-    groups = families(fig.unread, words)
+def report_unread(fig: Figures, top: int, examples: int, words: int, by: str) -> None:
+    groups = families(fig.unread, words, by)
+    how = f"first {words} content words" if by == "words" else "concept named"
     print(f"\n== unread items: {len(fig.unread)} in {len(groups)} families "
-          f"(first {words} content words); top {top} ==")
+          f"({how}); top {top} ==")
     for rank, (name, members) in enumerate(groups[:top], 1):
         trials = len({nct for nct, _, _ in members})
         print(f"{rank:3}. {name!r}: {len(members)} items in {trials} records")
@@ -182,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--families", type=int, default=30, help="families to show")
     parser.add_argument("--examples", type=int, default=2, help="examples per family")
     parser.add_argument("--words", type=int, default=2, help="content words naming a family")
+    parser.add_argument("--by", choices=("words", "concept"), default="words",
+                        help="group unread items by first words or by concept")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--limit", type=int, default=None, help="read only the first N")
     parser.add_argument("--runs", type=int, default=3, help="timed runs (first is cold)")
@@ -198,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({len(docs) / times[0]:.0f} records/s), {warm:.3f} s warm "
           f"({len(docs) / warm:.0f} records/s)")
     if args.unread:
-        report_unread(fig, args.families, args.examples, args.words)
+        report_unread(fig, args.families, args.examples, args.words, args.by)
     return 0
 
 
