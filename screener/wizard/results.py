@@ -246,19 +246,33 @@ def ask(path: str) -> str:
              what=_(LABELS[path]) if path in LABELS else path)
 
 
+def _no_donor_transplant(therapies) -> bool:
+    return isinstance(therapies, list) and not any(
+        t.get("therapy") == "allogeneic_hsct" for t in therapies)
+
+
 #: Answers the wizard records without asking, because another answer implies
-#: them: (field, value it records, the answer that implies it). "You told us"
-#: names the answer the person gave, never one they were not asked.
-IMPLIED = (("relapse_count", 0, "disease_status", "newly_diagnosed"),)
+#: them: (field, value it records, the answer that implies it, the test that
+#: answer meets). "You told us" and "Your answers" name the answer the person
+#: gave, never one they were not asked (no GVHD "no" for someone who never had
+#: a donor transplant and was never asked about GVHD: steps.py records it).
+IMPLIED = (("relapse_count", 0, "disease_status", lambda status: status == "newly_diagnosed"),
+           ("active_gvhd", False, "prior_therapies", _no_donor_transplant))
+
+
+def implied(path: str, profile: dict) -> str | None:
+    """The answer that implies ``path``'s recorded value, or None when it was answered."""
+    for field, value, by, holds in IMPLIED:
+        if path == field and profile.get(field) == value and holds(profile.get(by)):
+            return by
+    return None
 
 
 def answered(paths: list[str], profile: dict) -> list[str]:
     """``paths`` with each implied answer replaced by the answer that implies it."""
     out: list[str] = []
     for path in paths:
-        for implied, value, by, given in IMPLIED:
-            if path == implied and profile.get(implied) == value and profile.get(by) == given:
-                path = by
+        path = implied(path, profile) or path
         if path not in out:
             out.append(path)
     return out
@@ -479,12 +493,10 @@ def answers_given(profile: dict, lang: str) -> list[tuple[str, str]]:
     relapse for a new diagnosis) is left out: only what was answered is said.
     """
     hidden = cannot_apply(profile)
-    implied = {f for f, value, by, given in IMPLIED
-               if profile.get(f) == value and profile.get(by) == given}
     out = []
     for path in LABELS:
         value = _path_value(profile, path)
-        if value is None or path in hidden or path in implied:
+        if value is None or path in hidden or implied(path, profile):
             continue
         out.append((_(LABELS[path]), vocabulary.answer(path, value, lang) or _("none yet")))
     location = profile.get("location") or {}

@@ -230,3 +230,39 @@ def test_a_long_group_shows_a_few_cards_and_folds_the_rest_counted(app, monkeypa
         page = Page(routes.render_results(fits))
     group = page.find("section", class_="group-likely_eligible")
     assert group.find("details", class_="rest") is None and len(group.find_all("article")) == 8
+
+
+def test_gvhd_recorded_without_asking_is_not_among_your_answers(app):
+    """With no donor transplant the wizard records 'no GVHD' without asking: 'Your answers'
+    does not say the person answered it; after a donor transplant, an answer given is said."""
+    chemo = [{"therapy": "multiagent_chemotherapy"}]
+    labels = dict(_page(app, dict(MAN, prior_therapies=chemo, active_gvhd=False), [])["answers"])
+    assert "treatments received" in labels
+    assert "active graft-versus-host disease" not in labels
+    donor = [*chemo, {"therapy": "allogeneic_hsct"}]
+    labels = dict(_page(app, dict(MAN, prior_therapies=donor, active_gvhd=False), [])["answers"])
+    assert labels["active graft-versus-host disease"] == "no"
+
+
+FAR_SITE = {"facility": "Far Hospital", "city": "Chicago", "state": "Illinois",
+            "country": "United States", "zip": "60611"}
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "1 study, farther than you said you could travel"),
+    ("es", "1 estudio, a más distancia de la que dijo que puede viajar")])
+def test_a_group_whose_only_study_is_far_does_not_call_it_more(app, monkeypatch, lang, words):
+    """Every study of a group farther than the person can travel: the fold says '1 study,
+    farther ...', not '1 more study' (no card is shown above it)."""
+    from screener.wizard import routes
+
+    trial = _trial("NCT00000201", AGE, CD19)
+    trial.sites.append(FAR_SITE)
+    monkeypatch.setattr(routes, "catalog", lambda: type("C", (), {
+        "all": lambda self: [trial], "notice": lambda self: {}})())
+    profile = {"profile_version": 1, "age": {"years": 20},
+               "location": {"zip": "10016", "max_travel_miles": 25}}
+    with app.test_request_context("/", headers={"Accept-Language": lang}):
+        page = Page(routes.render_results(profile))
+    far = page.find("section", class_="group-needs_review").find("details", class_="farther")
+    assert far.find("summary").text == words
