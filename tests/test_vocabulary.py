@@ -64,7 +64,7 @@ def test_one_rule_reads_alike_in_the_engine_and_on_the_page():
      "Has had blinatumomab (Blincyto) in the last 1 week.",
      "Haber recibido blinatumomab (Blincyto) hace menos de 1 semana."),
     ({"field": "mrd.level", "op": "gte", "value": 0.0001},
-     "MRD level at least 0.01%.", "Nivel de ERM al menos 0,01 %."),
+     "MRD level at least 0.01%.", "Nivel de EMR al menos 0,01 %."),
 ], ids=["therapy-outcome", "disease-refractory", "wait-in-weeks", "mrd-as-percent"])
 def test_the_same_english_word_takes_its_meaning_in_spanish(rule, english, spanish):
     """'refractory' to a drug and 'refractory' disease are two messages; numbers are local."""

@@ -214,3 +214,21 @@ def test_a_remission_longer_than_the_illness_is_caught_and_the_limit_itself_is_a
     assert "checked" in page.find("input", id="relapse_count-1").attrs  # the rest is kept
     assert wizard.answer("relapse", relapse_count="2", first_remission_months="36",
                          extramedullary="no").status_code == 302
+
+
+def test_treatments_hint_says_only_what_the_list_does(client, wizard):
+    """The treatments list names some medicines brand first (Blincyto (blinatumomab)) and some
+    not (rituximab (Rituxan)): the hint claims no order, and its example is a choice."""
+    import re
+
+    wizard.start()
+    for step in ("who", "age", "diagnosis"):
+        wizard.answer(step, **CHILD[step])
+    page = parse(client.get("/screen/step/treatments"))
+    labels = [el.text for el in page.find_all("label")]
+    both = [label for label in labels if re.fullmatch(r"[^()]+ \([^()]+\)", label)]
+    assert any(b[0].isupper() for b in both) and any(b[0].islower() for b in both), both
+    hint = page.find("p", class_="hint").text
+    assert "first" not in hint, hint
+    example = re.search(r"for example (\w+ \(\w+\))", hint).group(1)
+    assert example in labels, (example, labels)
