@@ -125,6 +125,9 @@ ASK = {
                            " or nerve illness."),
     "wbc_at_diagnosis_per_ul": N_("Ask your care team for the white blood cell count at "
                                   "diagnosis."),
+    # One question for every genetics.* field: one report answers them all.
+    "genetics": N_("Ask your care team what the genetic tests of the leukemia cells found "
+                   "(cytogenetics, FISH or sequencing)."),
 }
 
 #: Enum values of the profile, as people say them.

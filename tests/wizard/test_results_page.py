@@ -266,3 +266,23 @@ def test_a_group_whose_only_study_is_far_does_not_call_it_more(app, monkeypatch,
         page = Page(routes.render_results(profile))
     far = page.find("section", class_="group-needs_review").find("details", class_="farther")
     assert far.find("summary").text == words
+
+
+KMT2A = _criterion("kmt2a", "exclusion", "KMT2A rearranged.",
+                   {"field": "genetics.kmt2a_rearranged", "op": "is", "value": True})
+ETV6 = _criterion("etv6", "inclusion", "ETV6::RUNX1.",
+                  {"field": "genetics.etv6_runx1", "op": "is", "value": True})
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "Ask your care team what the genetic tests of the leukemia cells found "
+           "(cytogenetics, FISH or sequencing)."),
+    ("es", "Pregunte a su equipo médico qué encontraron las pruebas genéticas de las células "
+           "leucémicas (citogenética, FISH o secuenciación).")])
+def test_genetic_results_are_one_plain_question(app, lang, words):
+    """Two studies that need two genetic results: the checklist asks once, in plain words, for
+    what the genetic tests found (one report answers both), never 'Ask ... about: KMT2A'."""
+    page = _page(app, MAN, [_trial("NCT00000301", KMT2A), _trial("NCT00000302", ETV6)], lang)
+    assert page["checklist"] == [(words, 2)]
+    view = page["groups"]["needs_review"][0]
+    assert [ask for line in view.unknown for ask in line.ask] == [words]
