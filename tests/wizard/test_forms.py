@@ -33,7 +33,7 @@ def test_progress_counts_only_the_steps_that_apply(client, wizard):
 
 
 def _adaptive_answered(client):
-    """The adaptive questions on the review page (sections after 'Where you live')."""
+    """The adaptive questions on the review page (sections after 'ZIP code and travel')."""
     page = parse(client.get("/screen/review"))
     names = [s.attrs["aria-labelledby"].removeprefix("review-")
              for s in page.find_all("section", class_="review-section")]
@@ -232,3 +232,15 @@ def test_treatments_hint_says_only_what_the_list_does(client, wizard):
     assert "first" not in hint, hint
     example = re.search(r"for example (\w+ \(\w+\))", hint).group(1)
     assert example in labels, (example, labels)
+
+
+@pytest.mark.parametrize("who", ["patient", "parent", "caregiver"])
+def test_location_page_title_fits_whose_zip_code_it_asks(client, wizard, who):
+    """A caregiver is asked for the patient's ZIP code: the page's title does not say it is
+    where the caregiver lives ('Where you live'), for anyone."""
+    answers = dict(CHILD, who={"who": who})
+    wizard.complete({k: v for k, v in answers.items() if k != "location"}, dont_know=False)
+    page = parse(client.get("/screen/step/location"))
+    label = page.find("label", for_="zip").text
+    assert ("patient's" in label) == (who == "caregiver"), label
+    assert page.h1 == "ZIP code and travel"
