@@ -262,8 +262,8 @@ IMPLIED = (("relapse_count", 0, "disease_status", lambda status: status == "newl
 
 def implied(path: str, profile: dict) -> str | None:
     """The answer that implies ``path``'s recorded value, or None when it was answered."""
-    for field, value, by, holds in IMPLIED:
-        if path == field and profile.get(field) == value and holds(profile.get(by)):
+    for recorded, value, by, holds in IMPLIED:
+        if path == recorded and profile.get(recorded) == value and holds(profile.get(by)):
             return by
     return None
 
