@@ -92,3 +92,15 @@ def test_a_word_without_spanish_gives_no_half_translated_sentence():
 def test_answers_are_said_in_the_language_asked(path, given, english, spanish):
     assert vocabulary.answer(path, given) == english
     assert vocabulary.answer(path, given, "es") == spanish
+
+
+@pytest.mark.parametrize(("lang", "asks"), [("en", ("Ask ", "Bring ")),
+                                            ("es", ("Pregunte ", "Pida ", "Lleve "))])
+def test_every_checklist_line_is_a_question_to_ask(lang, asks):
+    """The results list these lines under 'Questions for your care team': each one asks (or
+    brings the list to ask about), never 'Tell the study team ...', in English and Spanish."""
+    from screener.vocabulary.words import ASK
+
+    say = vocabulary.speaker(lang)
+    lines = [say(message) for message in ASK.values()]
+    assert lines and [line for line in lines if not line.startswith(asks)] == []

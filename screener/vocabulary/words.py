@@ -114,8 +114,10 @@ ASK = {
     "active_gvhd": N_("Ask your care team whether there is active graft-versus-host disease."),
     "performance_status": N_("Ask your care team for the performance score (ECOG, Karnofsky or "
                              "Lansky)."),
-    "down_syndrome": N_("Tell the study team whether the patient has Down syndrome."),
-    "pregnant_or_breastfeeding": N_("Tell the study team about any pregnancy or breastfeeding."),
+    # (Under "Questions for your care team": each line is one for the care team.)
+    "down_syndrome": N_("Ask your care team whether the patient has Down syndrome."),
+    "pregnant_or_breastfeeding": N_("Ask your care team whether a pregnancy test is needed, "
+                                    "and tell them about any breastfeeding."),
     "infections.hiv": N_("Ask your care team about HIV test results."),
     "infections.hepatitis_b": N_("Ask your care team about hepatitis B test results."),
     "infections.hepatitis_c": N_("Ask your care team about hepatitis C test results."),
