@@ -116,8 +116,7 @@ ASK = {
                              "Lansky)."),
     # (Under "Questions for your care team": each line is one for the care team.)
     "down_syndrome": N_("Ask your care team whether the patient has Down syndrome."),
-    "pregnant_or_breastfeeding": N_("Ask your care team whether a pregnancy test is needed, "
-                                    "and tell them about any breastfeeding."),
+    "pregnant_or_breastfeeding": N_("Ask your care team whether a pregnancy test is needed."),
     "infections.hiv": N_("Ask your care team about HIV test results."),
     "infections.hepatitis_b": N_("Ask your care team about hepatitis B test results."),
     "infections.hepatitis_c": N_("Ask your care team about hepatitis C test results."),
