@@ -27,6 +27,7 @@ from .. import vocabulary
 from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, Trial, screen
 from ..eligibility.decisive import open_questions
 from ..eligibility.engine import CriterionResult, wait_ends
+from ..eligibility.performance import score_range
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..i18n import translations
@@ -498,7 +499,9 @@ def answers_given(profile: dict, lang: str) -> list[tuple[str, str]]:
         value = _path_value(profile, path)
         if value is None or path in hidden or implied(path, profile):
             continue
-        out.append((_(LABELS[path]), vocabulary.answer(path, value, lang) or _("none yet")))
+        words = (_child_performance(profile, value) if path == "performance_status" else None)
+        out.append((_(LABELS[path]), words or vocabulary.answer(path, value, lang)
+                    or _("none yet")))
     location = profile.get("location") or {}
     if location.get("zip"):
         out.append((_("ZIP code"), location["zip"]))
@@ -506,6 +509,22 @@ def answers_given(profile: dict, lang: str) -> list[tuple[str, str]]:
         out.append((_("how far you can travel"),
                     _("%(miles)s miles", miles=number(location["max_travel_miles"]))))
     return out
+
+
+def _child_performance(profile: dict, given: dict) -> str | None:
+    """A child's daily-life answer in the scale their care team uses: "Lansky 90–100".
+
+    The wizard records a child's five-level answer as an ECOG grade, which the engine
+    reads as the Lansky range it covers (steps.LANSKY_FOR_LEVEL); ECOG is an adult scale,
+    so "ECOG 0" would tell a parent a score no one gave their child. None for an adult.
+    """
+    from .steps import ADULT_AGE
+
+    years = (profile.get("age") or {}).get("years")
+    if given.get("scale") != "ecog" or years is None or years >= ADULT_AGE:
+        return None
+    low, high = score_range("ecog", given["score"], "lansky")
+    return f"Lansky {number(low)}–{number(high)}" if low != high else f"Lansky {number(low)}"
 
 
 #: Questions of the checklist shown before "more questions" (so that the summary

@@ -286,3 +286,15 @@ def test_genetic_results_are_one_plain_question(app, lang, words):
     assert page["checklist"] == [(words, 2)]
     view = page["groups"]["needs_review"][0]
     assert [ask for line in view.unknown for ask in line.ask] == [words]
+
+
+@pytest.mark.parametrize(("years", "given", "words"), [
+    (4, {"scale": "ecog", "score": 0}, "Lansky 90–100"),
+    (12, {"scale": "ecog", "score": 2}, "Lansky 50–60"),
+    (4, {"scale": "lansky", "score": 70}, "Lansky 70"),
+    (35, {"scale": "ecog", "score": 1}, "ECOG 1")])
+def test_a_childs_daily_life_is_said_on_the_childrens_scale(app, years, given, words):
+    """A parent who picked 'Plays normally' for a 4-year-old reads 'Lansky 90–100' among the
+    answers (the range the engine reads), not 'ECOG 0', an adult scale; an adult's stays ECOG."""
+    profile = {"profile_version": 1, "age": {"years": years}, "performance_status": given}
+    assert dict(_page(app, profile, [])["answers"])["performance status"] == words
