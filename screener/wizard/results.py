@@ -475,6 +475,15 @@ def status_checked(trial: Trial, today: date | None = None) -> tuple[str, bool]:
     return format_date(when, "medium"), (today - when).days > STALE_AFTER_DAYS
 
 
+def day_words(iso: str | None) -> str:
+    """A registry date ("2022-11-08") as the page's language writes it ("Nov 8, 2022" /
+    "8 nov 2022"), as the statuses' "checked" dates are; the text as it is if not a date."""
+    try:
+        return format_date(date.fromisoformat(iso), "medium")
+    except (TypeError, ValueError):
+        return iso or ""
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """``singular``/``plural`` (with ``%(num)d``) for ``n``, in the request's language."""
     return translations().ungettext(singular, plural, n) % {"num": n}

@@ -298,3 +298,25 @@ def test_a_childs_daily_life_is_said_on_the_childrens_scale(app, years, given, w
     answers (the range the engine reads), not 'ECOG 0', an adult scale; an adult's stays ECOG."""
     profile = {"profile_version": 1, "age": {"years": years}, "performance_status": given}
     assert dict(_page(app, profile, [])["answers"])["performance status"] == words
+
+
+ISO_DATE = r"\b\d{4}-\d{2}-\d{2}\b"
+
+
+@pytest.mark.parametrize(("lang", "day"), [("en", "Nov 8, 2022"), ("es", "8 nov 2022")])
+def test_registry_dates_are_written_as_the_page_writes_dates(registry_client, registry_wizard,
+                                                             lang, day):
+    """'Read automatically from ClinicalTrials.gov on ...' and the registry notice on the
+    results and /trials say the date as the statuses do ('Nov 8, 2022'), never '2022-11-08'."""
+    import re
+
+    from wizard_pages import ADULT
+
+    registry_wizard.complete(ADULT)
+    registry_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+    page = parse(registry_client.get("/screen/results"))
+    said = [p.text for p in page.find_all("p", class_="source")]
+    said.append(page.find("p", class_="registry-notice").text)
+    trials = parse(registry_client.get("/trials")).find("main").find_all("p")[0].text
+    for text in [*said, trials]:
+        assert day in text and not re.search(ISO_DATE, text), text
