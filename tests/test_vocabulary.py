@@ -64,7 +64,7 @@ def test_one_rule_reads_alike_in_the_engine_and_on_the_page():
      "Has had blinatumomab (Blincyto) in the last 1 week.",
      "Haber recibido blinatumomab (Blincyto) hace menos de 1 semana."),
     ({"field": "mrd.level", "op": "gte", "value": 0.0001},
-     "MRD level at least 0.01%.", "Nivel de ERM al menos 0,01 %."),
+     "MRD level at least 0.01%.", "Nivel de EMR al menos 0,01 %."),
 ], ids=["therapy-outcome", "disease-refractory", "wait-in-weeks", "mrd-as-percent"])
 def test_the_same_english_word_takes_its_meaning_in_spanish(rule, english, spanish):
     """'refractory' to a drug and 'refractory' disease are two messages; numbers are local."""
@@ -92,3 +92,15 @@ def test_a_word_without_spanish_gives_no_half_translated_sentence():
 def test_answers_are_said_in_the_language_asked(path, given, english, spanish):
     assert vocabulary.answer(path, given) == english
     assert vocabulary.answer(path, given, "es") == spanish
+
+
+@pytest.mark.parametrize(("lang", "asks"), [("en", ("Ask ", "Bring ")),
+                                            ("es", ("Pregunte ", "Pida ", "Lleve "))])
+def test_every_checklist_line_is_a_question_to_ask(lang, asks):
+    """The results list these lines under 'Questions for your care team': each one asks (or
+    brings the list to ask about), never 'Tell the study team ...', in English and Spanish."""
+    from screener.vocabulary.words import ASK
+
+    say = vocabulary.speaker(lang)
+    lines = [say(message) for message in ASK.values()]
+    assert lines and [line for line in lines if not line.startswith(asks)] == []

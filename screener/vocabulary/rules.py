@@ -342,7 +342,8 @@ class _Walker:
             return say(N_("not (%(rule)s)"), rule=inner) + (
                 f" ({say(_DETAILS)})" if unseen else "")
         if "any" in rule:
-            return self.group("any", rule["any"], f" {say(N_('or'))} ", self.suffixes[0])
+            # (N_ outside the f-string: string extraction does not look inside one)
+            return self.group("any", rule["any"], " " + say(N_("or")) + " ", self.suffixes[0])
         if "all" in rule:
             return self.group("all", rule["all"], "; ", self.suffixes[1])
         if self.lang != ENGLISH:

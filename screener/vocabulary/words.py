@@ -114,8 +114,9 @@ ASK = {
     "active_gvhd": N_("Ask your care team whether there is active graft-versus-host disease."),
     "performance_status": N_("Ask your care team for the performance score (ECOG, Karnofsky or "
                              "Lansky)."),
-    "down_syndrome": N_("Tell the study team whether the patient has Down syndrome."),
-    "pregnant_or_breastfeeding": N_("Tell the study team about any pregnancy or breastfeeding."),
+    # (Under "Questions for your care team": each line is one for the care team.)
+    "down_syndrome": N_("Ask your care team whether the patient has Down syndrome."),
+    "pregnant_or_breastfeeding": N_("Ask your care team whether a pregnancy test is needed."),
     "infections.hiv": N_("Ask your care team about HIV test results."),
     "infections.hepatitis_b": N_("Ask your care team about hepatitis B test results."),
     "infections.hepatitis_c": N_("Ask your care team about hepatitis C test results."),
@@ -125,6 +126,9 @@ ASK = {
                            " or nerve illness."),
     "wbc_at_diagnosis_per_ul": N_("Ask your care team for the white blood cell count at "
                                   "diagnosis."),
+    # One question for every genetics.* field: one report answers them all.
+    "genetics": N_("Ask your care team what the genetic tests of the leukemia cells found "
+                   "(cytogenetics, FISH or sequencing)."),
 }
 
 #: Enum values of the profile, as people say them.

@@ -327,9 +327,10 @@ class TreatmentsForm(StepForm):
         ("other", _l("Another leukemia medicine not listed here")),
         (NONE_YET, _l("No treatment for leukemia yet")),
         (NOT_SURE, _l("I'm not sure")),
-    ]), description=_l("Tick every one that applies. Brand names are given first, then the "
-                      "medicine's own name. Studies check these medicines one by one, so if "
-                      "you are not sure about some of them, tick a \"not sure\" box."))
+    ]), description=_l("Tick every one that applies. Look for the medicine's own name or its "
+                      "brand name: many are listed with both, for example Blincyto "
+                      "(blinatumomab). Studies check these medicines one by one, so if you are "
+                      "not sure about some of them, tick a \"not sure\" box."))
     personal = {"treatments": (
         _l("Which treatments have you had for leukemia?"),
         _l("Which treatments has your child had for leukemia?"),

@@ -27,6 +27,7 @@ from .. import vocabulary
 from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, Trial, screen
 from ..eligibility.decisive import open_questions
 from ..eligibility.engine import CriterionResult, wait_ends
+from ..eligibility.performance import score_range
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..i18n import translations
@@ -246,19 +247,33 @@ def ask(path: str) -> str:
              what=_(LABELS[path]) if path in LABELS else path)
 
 
+def _no_donor_transplant(therapies) -> bool:
+    return isinstance(therapies, list) and not any(
+        t.get("therapy") == "allogeneic_hsct" for t in therapies)
+
+
 #: Answers the wizard records without asking, because another answer implies
-#: them: (field, value it records, the answer that implies it). "You told us"
-#: names the answer the person gave, never one they were not asked.
-IMPLIED = (("relapse_count", 0, "disease_status", "newly_diagnosed"),)
+#: them: (field, value it records, the answer that implies it, the test that
+#: answer meets). "You told us" and "Your answers" name the answer the person
+#: gave, never one they were not asked (no GVHD "no" for someone who never had
+#: a donor transplant and was never asked about GVHD: steps.py records it).
+IMPLIED = (("relapse_count", 0, "disease_status", lambda status: status == "newly_diagnosed"),
+           ("active_gvhd", False, "prior_therapies", _no_donor_transplant))
+
+
+def implied(path: str, profile: dict) -> str | None:
+    """The answer that implies ``path``'s recorded value, or None when it was answered."""
+    for recorded, value, by, holds in IMPLIED:
+        if path == recorded and profile.get(recorded) == value and holds(profile.get(by)):
+            return by
+    return None
 
 
 def answered(paths: list[str], profile: dict) -> list[str]:
     """``paths`` with each implied answer replaced by the answer that implies it."""
     out: list[str] = []
     for path in paths:
-        for implied, value, by, given in IMPLIED:
-            if path == implied and profile.get(implied) == value and profile.get(by) == given:
-                path = by
+        path = implied(path, profile) or path
         if path not in out:
             out.append(path)
     return out
@@ -460,6 +475,15 @@ def status_checked(trial: Trial, today: date | None = None) -> tuple[str, bool]:
     return format_date(when, "medium"), (today - when).days > STALE_AFTER_DAYS
 
 
+def day_words(iso: str | None) -> str:
+    """A registry date ("2022-11-08") as the page's language writes it ("Nov 8, 2022" /
+    "8 nov 2022"), as the statuses' "checked" dates are; the text as it is if not a date."""
+    try:
+        return format_date(date.fromisoformat(iso), "medium")
+    except (TypeError, ValueError):
+        return iso or ""
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """``singular``/``plural`` (with ``%(num)d``) for ``n``, in the request's language."""
     return translations().ungettext(singular, plural, n) % {"num": n}
@@ -479,14 +503,14 @@ def answers_given(profile: dict, lang: str) -> list[tuple[str, str]]:
     relapse for a new diagnosis) is left out: only what was answered is said.
     """
     hidden = cannot_apply(profile)
-    implied = {f for f, value, by, given in IMPLIED
-               if profile.get(f) == value and profile.get(by) == given}
     out = []
     for path in LABELS:
         value = _path_value(profile, path)
-        if value is None or path in hidden or path in implied:
+        if value is None or path in hidden or implied(path, profile):
             continue
-        out.append((_(LABELS[path]), vocabulary.answer(path, value, lang) or _("none yet")))
+        words = (_child_performance(profile, value) if path == "performance_status" else None)
+        out.append((_(LABELS[path]), words or vocabulary.answer(path, value, lang)
+                    or _("none yet")))
     location = profile.get("location") or {}
     if location.get("zip"):
         out.append((_("ZIP code"), location["zip"]))
@@ -494,6 +518,22 @@ def answers_given(profile: dict, lang: str) -> list[tuple[str, str]]:
         out.append((_("how far you can travel"),
                     _("%(miles)s miles", miles=number(location["max_travel_miles"]))))
     return out
+
+
+def _child_performance(profile: dict, given: dict) -> str | None:
+    """A child's daily-life answer in the scale their care team uses: "Lansky 90–100".
+
+    The wizard records a child's five-level answer as an ECOG grade, which the engine
+    reads as the Lansky range it covers (steps.LANSKY_FOR_LEVEL); ECOG is an adult scale,
+    so "ECOG 0" would tell a parent a score no one gave their child. None for an adult.
+    """
+    from .steps import ADULT_AGE
+
+    years = (profile.get("age") or {}).get("years")
+    if given.get("scale") != "ecog" or years is None or years >= ADULT_AGE:
+        return None
+    low, high = score_range("ecog", given["score"], "lansky")
+    return f"Lansky {number(low)}–{number(high)}" if low != high else f"Lansky {number(low)}"
 
 
 #: Questions of the checklist shown before "more questions" (so that the summary

@@ -21,6 +21,7 @@ from .results import (
     GROUP_INTROS,
     GROUP_ORDER,
     GROUP_TITLES,
+    day_words,
     number,
     results_page,
     status_words,
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 # Template filters for every page (the trials list shows statuses too).
 bp.app_template_filter("status_words")(status_words)
 bp.app_template_filter("number")(number)
+bp.app_template_filter("day")(day_words)
 bp.app_template_global("render_choices")(render_choices)
 
 

@@ -599,7 +599,7 @@ CORE: list[Step] = [
          prepare=_daily_prepare, profile=_daily_profile,
          asks=lambda a: [("activity", "performance_status")]),
 ]
-LOCATION = Step("location", _l("Where you live"), _always(f.LocationForm),
+LOCATION = Step("location", _l("ZIP code and travel"), _always(f.LocationForm),
                 profile=_location_profile)
 
 

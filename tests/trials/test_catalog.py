@@ -71,7 +71,7 @@ def test_the_trials_page_shows_the_snapshot_date_and_the_stale_warning(app, fake
     with app.app_context():
         assert snapshot.sync_from_api(quick_client(fake_api)).ok
     page = client.get("/trials").get_data(as_text=True)
-    assert "read automatically from ClinicalTrials.gov as it was on 2026-11-20" in page
+    assert "read automatically from ClinicalTrials.gov as it was on Nov 20, 2026" in page
     assert "may be out of date" not in page
     fake_api.fail("/version", "503", times=10)
     with app.app_context():

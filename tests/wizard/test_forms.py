@@ -33,7 +33,7 @@ def test_progress_counts_only_the_steps_that_apply(client, wizard):
 
 
 def _adaptive_answered(client):
-    """The adaptive questions on the review page (sections after 'Where you live')."""
+    """The adaptive questions on the review page (sections after 'ZIP code and travel')."""
     page = parse(client.get("/screen/review"))
     names = [s.attrs["aria-labelledby"].removeprefix("review-")
              for s in page.find_all("section", class_="review-section")]
@@ -214,3 +214,33 @@ def test_a_remission_longer_than_the_illness_is_caught_and_the_limit_itself_is_a
     assert "checked" in page.find("input", id="relapse_count-1").attrs  # the rest is kept
     assert wizard.answer("relapse", relapse_count="2", first_remission_months="36",
                          extramedullary="no").status_code == 302
+
+
+def test_treatments_hint_says_only_what_the_list_does(client, wizard):
+    """The treatments list names some medicines brand first (Blincyto (blinatumomab)) and some
+    not (rituximab (Rituxan)): the hint claims no order, and its example is a choice."""
+    import re
+
+    wizard.start()
+    for step in ("who", "age", "diagnosis"):
+        wizard.answer(step, **CHILD[step])
+    page = parse(client.get("/screen/step/treatments"))
+    labels = [el.text for el in page.find_all("label")]
+    both = [label for label in labels if re.fullmatch(r"[^()]+ \([^()]+\)", label)]
+    assert any(b[0].isupper() for b in both) and any(b[0].islower() for b in both), both
+    hint = page.find("p", class_="hint").text
+    assert "first" not in hint, hint
+    example = re.search(r"for example (\w+ \(\w+\))", hint).group(1)
+    assert example in labels, (example, labels)
+
+
+@pytest.mark.parametrize("who", ["patient", "parent", "caregiver"])
+def test_location_page_title_fits_whose_zip_code_it_asks(client, wizard, who):
+    """A caregiver is asked for the patient's ZIP code: the page's title does not say it is
+    where the caregiver lives ('Where you live'), for anyone."""
+    answers = dict(CHILD, who={"who": who})
+    wizard.complete({k: v for k, v in answers.items() if k != "location"}, dont_know=False)
+    page = parse(client.get("/screen/step/location"))
+    label = page.find("label", for_="zip").text
+    assert ("patient's" in label) == (who == "caregiver"), label
+    assert page.h1 == "ZIP code and travel"

@@ -119,7 +119,7 @@ def test_registry_trials_are_labelled_as_read_automatically(app, client, wizard,
     _with_trials(app, monkeypatch, fake)
     page = _results(client, wizard, CHILD)
     article = _trial_article(page, "NCT09999999")
-    assert ("Read automatically from ClinicalTrials.gov on 2026-11-01 — the study team confirms."
+    assert ("Read automatically from ClinicalTrials.gov on Nov 1, 2026 — the study team confirms."
             in article.find("p", class_="source").text)
     assert article.find("a", href="https://clinicaltrials.gov/study/NCT09999999") is not None
     # no plain sentence in the registry record: the verbatim text is shown, marked as such
@@ -206,7 +206,7 @@ def test_results_warn_when_the_registry_may_be_out_of_date(app, client, wizard, 
     monkeypatch.setattr(cat, "notice", lambda: {"registry_trials": 5, "as_of": "2026-11-20",
                                                 "may_be_out_of_date": True})
     text = _results(client, wizard, CHILD).find("p", class_="registry-notice").text
-    assert "as it was on 2026-11-20" in text and "may be out of date" in text
+    assert "as it was on Nov 20, 2026" in text and "may be out of date" in text
 
 
 # -- acceptance fixes: registry trials, statuses, numbers ---------------------------------

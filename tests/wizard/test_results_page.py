@@ -230,3 +230,93 @@ def test_a_long_group_shows_a_few_cards_and_folds_the_rest_counted(app, monkeypa
         page = Page(routes.render_results(fits))
     group = page.find("section", class_="group-likely_eligible")
     assert group.find("details", class_="rest") is None and len(group.find_all("article")) == 8
+
+
+def test_gvhd_recorded_without_asking_is_not_among_your_answers(app):
+    """With no donor transplant the wizard records 'no GVHD' without asking: 'Your answers'
+    does not say the person answered it; after a donor transplant, an answer given is said."""
+    chemo = [{"therapy": "multiagent_chemotherapy"}]
+    labels = dict(_page(app, dict(MAN, prior_therapies=chemo, active_gvhd=False), [])["answers"])
+    assert "treatments received" in labels
+    assert "active graft-versus-host disease" not in labels
+    donor = [*chemo, {"therapy": "allogeneic_hsct"}]
+    labels = dict(_page(app, dict(MAN, prior_therapies=donor, active_gvhd=False), [])["answers"])
+    assert labels["active graft-versus-host disease"] == "no"
+
+
+FAR_SITE = {"facility": "Far Hospital", "city": "Chicago", "state": "Illinois",
+            "country": "United States", "zip": "60611"}
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "1 study, farther than you said you could travel"),
+    ("es", "1 estudio, a más distancia de la que dijo que puede viajar")])
+def test_a_group_whose_only_study_is_far_does_not_call_it_more(app, monkeypatch, lang, words):
+    """Every study of a group farther than the person can travel: the fold says '1 study,
+    farther ...', not '1 more study' (no card is shown above it)."""
+    from screener.wizard import routes
+
+    trial = _trial("NCT00000201", AGE, CD19)
+    trial.sites.append(FAR_SITE)
+    monkeypatch.setattr(routes, "catalog", lambda: type("C", (), {
+        "all": lambda self: [trial], "notice": lambda self: {}})())
+    profile = {"profile_version": 1, "age": {"years": 20},
+               "location": {"zip": "10016", "max_travel_miles": 25}}
+    with app.test_request_context("/", headers={"Accept-Language": lang}):
+        page = Page(routes.render_results(profile))
+    far = page.find("section", class_="group-needs_review").find("details", class_="farther")
+    assert far.find("summary").text == words
+
+
+KMT2A = _criterion("kmt2a", "exclusion", "KMT2A rearranged.",
+                   {"field": "genetics.kmt2a_rearranged", "op": "is", "value": True})
+ETV6 = _criterion("etv6", "inclusion", "ETV6::RUNX1.",
+                  {"field": "genetics.etv6_runx1", "op": "is", "value": True})
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "Ask your care team what the genetic tests of the leukemia cells found "
+           "(cytogenetics, FISH or sequencing)."),
+    ("es", "Pregunte a su equipo médico qué encontraron las pruebas genéticas de las células "
+           "leucémicas (citogenética, FISH o secuenciación).")])
+def test_genetic_results_are_one_plain_question(app, lang, words):
+    """Two studies that need two genetic results: the checklist asks once, in plain words, for
+    what the genetic tests found (one report answers both), never 'Ask ... about: KMT2A'."""
+    page = _page(app, MAN, [_trial("NCT00000301", KMT2A), _trial("NCT00000302", ETV6)], lang)
+    assert page["checklist"] == [(words, 2)]
+    view = page["groups"]["needs_review"][0]
+    assert [ask for line in view.unknown for ask in line.ask] == [words]
+
+
+@pytest.mark.parametrize(("years", "given", "words"), [
+    (4, {"scale": "ecog", "score": 0}, "Lansky 90–100"),
+    (12, {"scale": "ecog", "score": 2}, "Lansky 50–60"),
+    (4, {"scale": "lansky", "score": 70}, "Lansky 70"),
+    (35, {"scale": "ecog", "score": 1}, "ECOG 1")])
+def test_a_childs_daily_life_is_said_on_the_childrens_scale(app, years, given, words):
+    """A parent who picked 'Plays normally' for a 4-year-old reads 'Lansky 90–100' among the
+    answers (the range the engine reads), not 'ECOG 0', an adult scale; an adult's stays ECOG."""
+    profile = {"profile_version": 1, "age": {"years": years}, "performance_status": given}
+    assert dict(_page(app, profile, [])["answers"])["performance status"] == words
+
+
+ISO_DATE = r"\b\d{4}-\d{2}-\d{2}\b"
+
+
+@pytest.mark.parametrize(("lang", "day"), [("en", "Nov 8, 2022"), ("es", "8 nov 2022")])
+def test_registry_dates_are_written_as_the_page_writes_dates(registry_client, registry_wizard,
+                                                             lang, day):
+    """'Read automatically from ClinicalTrials.gov on ...' and the registry notice on the
+    results and /trials say the date as the statuses do ('Nov 8, 2022'), never '2022-11-08'."""
+    import re
+
+    from wizard_pages import ADULT
+
+    registry_wizard.complete(ADULT)
+    registry_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+    page = parse(registry_client.get("/screen/results"))
+    said = [p.text for p in page.find_all("p", class_="source")]
+    said.append(page.find("p", class_="registry-notice").text)
+    trials = parse(registry_client.get("/trials")).find("main").find_all("p")[0].text
+    for text in [*said, trials]:
+        assert day in text and not re.search(ISO_DATE, text), text

@@ -134,7 +134,7 @@ def test_child_daily_life_answers_are_in_spanish(client, wizard):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
     labels = _choice_labels(parse(client.get("/screen/step/daily")), "activity")
     assert labels["0"].startswith("Juega con normalidad")
-    assert "necesita ayuda incluso para jugar tranquilo" in labels["3"]
+    assert "necesita ayuda incluso para los juegos tranquilos" in labels["3"]
     assert "no se levanta de la cama" in labels["4"]
 
 
