@@ -949,11 +949,22 @@ def first_incomplete(answers: Answers) -> Step | None:
     return None
 
 
+#: Core pages asked only for some answers, and the page whose answer decides it.
+BRANCH_DECIDED_BY = {"months": "age", "relapse": "diagnosis", "timing": "treatments"}
+
+
 def pages_left(answers: Answers, name: str) -> int:
-    """About how many pages follow ``name``: the steps after it, and the adaptive
-    questions that could still follow (an upper bound: one answer often settles several)."""
+    """About how many pages follow ``name``: the steps after it, the pages a branch may
+    still add (the page deciding it not answered yet: "When the treatments were" may
+    follow the treatments page), and the adaptive questions that could still follow.
+    An upper bound, so the counter never grows as the person goes on."""
     names = [s.name for s in applicable(answers)]
-    return len(names) - names.index(name) - 1 + answers.plan().more
+    order = [s.name for s in CORE]
+    branches = sum(1 for branch, decider in BRANCH_DECIDED_BY.items()
+                   if branch not in names and name in order
+                   and order.index(branch) > order.index(name)
+                   and answers.clean(decider) is None)
+    return len(names) - names.index(name) - 1 + branches + answers.plan().more
 
 
 def neighbours(answers: Answers, name: str) -> tuple[Step | None, Step | None]:

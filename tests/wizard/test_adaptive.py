@@ -357,3 +357,28 @@ def test_review_writes_numbers_the_language_s_way(app, client, wizard, monkeypat
     client.get("/language/es")
     section = parse(client.get("/screen/review")).find("section", aria_labelledby="review-blasts")
     assert section.find("dd").text == "12,5"
+
+
+
+@pytest.mark.parametrize("answers", [CHILD, ADULT], ids=["child", "adult"])
+@pytest.mark.parametrize("studies", ["all", "none"])
+def test_each_page_says_fewer_pages_left_than_the_page_before(app, monkeypatch, client, wizard,
+                                                              answers, studies):
+    """A page passed is a page fewer: the counter counts the pages a branch may add
+    before the answer that decides it ("When the treatments were" is counted on the
+    treatments page), so it never says the same number twice in a row -- also when no
+    study is open, so no adaptive question hides the miscount."""
+    if studies == "none":
+        _with_trials(app, monkeypatch, [])
+    wizard.start()
+    left = []
+    for step, fields in answers.items():
+        if step in OPTIONAL and not wizard.asked(step):
+            continue
+        left.append((step, _progress(parse(client.get(f"/screen/step/{step}")))))
+        assert wizard.answer(step, **fields).status_code == 302
+    while (name := wizard.pending()) is not None:
+        left.append((name, _progress(parse(client.get(f"/screen/step/{name}")))))
+        _dont_know_one(wizard, name)
+    counts = [n for _step, n in left]
+    assert all(later < earlier for earlier, later in zip(counts, counts[1:])), left
