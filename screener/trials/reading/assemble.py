@@ -135,6 +135,31 @@ _NO_EXCEPTION = re.compile(
     r"contracepti|birth\s+control|abstinen|child[- ]?bearing\s+potential|"
     r"\btest(?:ing|s)?\b[^.;]{0,60}?\bnot\s+(?:be\s+)?"
     r"(?:required|mandatory|needed)|\bnot\s+required\s+to\s+(?:be\s+)?test", re.IGNORECASE)
+#: Words of how a finding is tested or documented ("CD22 may be documented by
+#: immunohistochemistry", "flow cytometry of peripheral blood may be substituted if ...",
+#: "the choice of whether to use flow cytometry ... will be determined by the sample").
+_METHOD = re.compile(
+    r"\b(?:assess\w*|measur\w*|document\w*|determin\w*|perform\w*|specimens?|samples?|"
+    r"substitut\w*|recommend\w*|methods?|flow\s+cytometry|immunohistochem\w*|\bihc\b|"
+    r"\bfish\b|\bpcr\b|techniques?|assays?|biops(?:y|ies)|aspirates?)\b", re.IGNORECASE)
+#: Words by which a piece speaks of who may join, or turns a finding around: never a
+#: piece about method only.
+_WHO_MAY_JOIN = re.compile(
+    r"eligib|enrol|includ|exclu|allow|permit|accept|participat|qualif|waiv|exempt|consider|"
+    r"regardless|irrespective|unless|except|other\s+than|\bnot\b|\bno\b|\bwithout\b|"
+    r"\bnegative\b|\babsen", re.IGNORECASE)
+
+
+def _says_how(piece: str) -> bool:
+    """A piece that says only how a finding is tested or documented, not who may join.
+
+    "(assessment may be made on peripheral blood if ...)" or "CD22 expression may be
+    documented by immunohistochemistry" holds a doubt word ("may", "if") but makes no
+    exception to the finding its neighbour requires: the finding is still needed,
+    whichever test shows it. (A piece that speaks of eligibility, or turns a value
+    around -- "will be considered ambulatory" -- is never one.)
+    """
+    return bool(_METHOD.search(piece)) and not _WHO_MAY_JOIN.search(piece)
 
 
 def combine_pieces(kind: str, pieces: list[str], every: bool = False,
@@ -164,7 +189,7 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
         return None
     excepted: set[str] | None = set()
     for piece, _ in unread:
-        if piece not in exceptions and (not clauses.has_trigger(
+        if _says_how(piece) or piece not in exceptions and (not clauses.has_trigger(
                 piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
             continue
         fields = _clause_fields(piece)
