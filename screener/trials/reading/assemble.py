@@ -346,6 +346,8 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
 _NCI_LABEL = re.compile(
     r"(?:biologic(?:al)?\s+therapy|chemotherapy|endocrine\s+therapy|radiotherapy|surgery|"
     r"hepatic|renal|cardiovascular|pulmonary|hematopoietic|neurologic|other|age|"
+    r"(?:liver|hepatic|renal|kidney|cardiac|heart|pulmonary|lung|hematologic|organ)\s+"
+    r"function|"
     r"performance\s+status|life\s+expectancy|prior\s+therapy)\s*:?", re.IGNORECASE)
 _CONTEXT_LABEL = re.compile(r"(?:age|performance\s+status)\s*:", re.IGNORECASE)
 
@@ -373,7 +375,7 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         # NCI summaries: "Biologic therapy" / "- No prior biologic therapy": a label, and
         # each sub-item a criterion of its own, read with the label as its context
         return combine_pieces(item.kind, [
-            f"{head.strip().rstrip(':')}: " + re.sub(r"^\s*[-*\u2022]\s*", "", sub)
+            f"{head.strip().rstrip(':')}: " + re.sub(r"^\s*(?:--|[-*\u2022])\s*", "", sub)
             for sub in item.subs])
     if _CONDITIONAL_HEAD.search(head):
         return None  # sub-items under a condition ("For patients over 16:")
@@ -436,7 +438,7 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
 #: A head that says its list defines it ("... as defined below:", ", defined as:").
 _DEFINED_AS_LIST = re.compile(r"[,;(]?\s*(?:as\s+)?defined\s+(?:as|below|by)(?:\s+(?:the\s+)?"
                               r"following)?\s*\)?\s*:?\s*$", re.IGNORECASE)
-_SUB_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,2}\))\s*")
+_SUB_MARKER = re.compile(r"^\s*(?:--|[-*\u2022]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,2}\))\s*")
 #: A sub-item that opens a list of its own, whose members the flat text no longer
 #: tells apart from the sub-items that follow it.
 _NESTED_LIST = re.compile(r":\s*$|\b(?:one|any|either|\d+)\s+(?:or\s+more\s+)?of\b",

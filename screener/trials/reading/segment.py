@@ -41,8 +41,8 @@ EXCLUSION = "exclusion"
 
 _ESCAPE = re.compile(r"\\([\\<>*_\[\]()#+\-.!~`|{}=])")
 _BULLET = re.compile(
-    r"^(?P<marker>[-*\u2022+\u25cf\u25aa\u2013]|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)]"
-    r"|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+(?P<rest>\S.*)$")
+    r"^(?P<marker>--(?=[A-Za-z])|[-*\u2022+\u25cf\u25aa\u2013]|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)]"
+    r"|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])(?:\s+|(?<=--))(?P<rest>\S.*)$")
 _HEADING = re.compile(
     # "Donor Exclusion Criteria", "Part B Inclusion Criteria", "Recipient Inclusion
     # Criteria": whom or which part of the study the heading is for, in front.
@@ -91,9 +91,11 @@ _ALTERNATIVE = re.compile(r"(?:^|[\s,;])(or|OR|Or)\.?$")
 #: "... allowed No non-Hodgkin's lymphoma No chronic ... PATIENT CHARACTERISTICS:
 #: Age: 15 to 65 Performance status: ...": before a heading in capitals, a short
 #: label ("Renal:"), or a capitalised criterion opener after a lower-case word.
+#: (Never inside a label of capitalised words: "Liver Function: AST ..." is one label.)
+_NOT_IN_LABEL = "".join(rf"(?<!\b[A-Z][a-z]{{{n}}})" for n in range(1, 16))
 RUN_TOGETHER = re.compile(
     r"(?<![A-Z])\s+(?=[A-Z]{3,}(?:\s+[A-Z/]{2,}){0,3}:)"
-    r"|(?<=[a-z0-9)%])\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
+    r"|(?<=[a-z0-9)%])" + _NOT_IN_LABEL + r"\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
     r"|(?<=[a-z0-9)%])\s+(?=(?:No|Not|At\s+least|Prior|Concurrent|Must|Fertile|Negative|"
     r"Recovered|Adequate|Absence|Life\s+expectancy|Patients|See|Histologically|Previous|Known|"
     r"History|Active|Uncontrolled|Evidence|Documented|Inhaled|Inhalational)\s)")
