@@ -342,6 +342,37 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
     return {"any": [rule, part]}, plain
 
 
+#: "For patients with Ph+ ALL, the following additional exclusion criteria apply:",
+#: "In subjects with a prior transplant the following must be met:": a list for a
+#: group of people the head names.
+_SCOPED_LIST = re.compile(
+    r"^\W*(?:for|in)\s+(?P<whom>[^:;]{2,80}?)\s*,?\s+(?:the\s+)?following\s+(?:additional\s+)?"
+    r"(?:inclusion\s+|exclusion\s+|eligibility\s+)?(?:criteria|requirements|conditions|"
+    r"exclusions)?\s*(?:also\s+)?(?:appl(?:y|ies)|must\s+(?:also\s+)?be\s+met|are\s+required|"
+    r"will\s+apply)\s*:?\s*$", re.IGNORECASE)
+_WHOM_WORDS = re.compile(r"\b(?:patients?|participants?|subjects?|those|people|persons|"
+                         r"individuals|who|with|have|has|had|are|diagnosed)\b", re.IGNORECASE)
+
+
+def _for_whom_list(item: Item, whom: str) -> tuple[dict, str] | None:
+    """A list under "For <whom>, the following criteria apply:", for the people it names.
+
+    An exclusion excludes only someone the head names and a listed condition applies
+    to: all[whom, any of the list]; a requirement binds only them: any[not whom, all of
+    the list]. When the head's group cannot be read, nothing is (the list is never
+    everyone's).
+    """
+    who = read_text(INCLUSION, _WHOM_WORDS.sub(" ", whom), strict=True)
+    if who is None:
+        return None
+    listed = combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1) for sub in item.subs])
+    if listed is None:
+        return None
+    if item.kind == EXCLUSION:
+        return {"all": [who[0], listed[0]]}, listed[1]
+    return {"any": [{"not": who[0]}, listed[0]]}, listed[1]
+
+
 #: The short labels NCI summaries put above their criteria.
 _NCI_LABEL = re.compile(
     r"(?:biologic(?:al)?\s+therapy|chemotherapy|endocrine\s+therapy|radiotherapy|surgery|"
@@ -366,6 +397,10 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         return _scoped(item, None if _other_person(item) else read_rule(item, scoped=True))
     if not item.subs:
         return read_clauses(item.kind, item.text)
+    scoped_list = _SCOPED_LIST.match(item.head)
+    if scoped_list is not None:
+        # (its "for <whom>" is a doubt about everyone, not about the people it names)
+        return _for_whom_list(item, scoped_list.group("whom"))
     if clauses.says_doubt(item.head):
         return None
     if item.alternatives:
