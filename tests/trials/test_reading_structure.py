@@ -407,3 +407,111 @@ def test_the_first_registration_step_binds_everyone_and_a_later_step_no_one_at_e
     new = {**relapsed, "disease_status": "newly_diagnosed", "mrd": {"status": "negative"}}
     assert outcome(text, new, "MRD") != "not_met"
     assert verdict(text, new) != "not_eligible"
+
+
+# ================================================================== issue 7, round 2
+RELAPSED_B = {"age": {"years": 12}, "diagnosis": "b_all", "disease_status": "relapsed",
+              "relapse_count": 1}
+
+
+# ------------------------------------------------------------------ doubt, clause by clause
+CD22_WITH_METHOD = """Inclusion Criteria:
+
+  -  Leukemic blasts must demonstrate surface expression of CD22 at the time of relapse by
+     local flow cytometry of a bone marrow aspirate sample
+
+       -  In the case of an inadequate aspirate sample (dry tap) or if bone marrow aspirate
+          is unable to be performed, flow cytometry of peripheral blood specimen may be
+          substituted if the patient has at least 1000/uL circulating blasts; alternatively,
+          CD22 expression may be documented by immunohistochemistry of a bone marrow biopsy
+
+Exclusion Criteria:
+
+  -  Prior inotuzumab ozogamicin
+"""
+
+
+def test_how_a_finding_is_tested_leaves_the_finding_required():
+    """"CD22 may be documented by immunohistochemistry" says how CD22 is shown, not who
+    may join: someone whose leukemia is CD22-negative is still not eligible."""
+    assert outcome(CD22_WITH_METHOD, {**RELAPSED_B, "cd22": "negative"}, "Leukemic") == "not_met"
+    assert outcome(CD22_WITH_METHOD, {**RELAPSED_B, "cd22": "positive"}, "Leukemic") != "not_met"
+
+
+def test_a_method_sentence_beside_a_requirement_does_not_veto_it():
+    text = ("Inclusion Criteria:\n\n  -  CD22 expression on more than 15% of the leukemic "
+            "cells. The choice of whether to use flow cytometry or immunohistochemistry will "
+            "be determined by the sample available. In general, flow cytometry will be used "
+            "for bone marrow samples when feasible.\n")
+    assert outcome(text, {**RELAPSED_B, "cd22": "negative"}, "CD22") == "not_met"
+    assert outcome(text, {**RELAPSED_B, "cd22": "positive"}, "CD22") != "not_met"
+
+
+def test_a_sentence_that_changes_the_value_still_leaves_it_to_the_study_team():
+    """"... will be considered ambulatory for the purpose of assessing the performance
+    score" changes what the score means: ECOG 3 in the profile never rules the person out."""
+    text = ("Inclusion Criteria:\n\n  -  ECOG performance status of 0, 1, or 2; patients who "
+            "are unable to walk because of paralysis, but who are up in a wheelchair, will be "
+            "considered ambulatory for the purpose of assessing the performance score\n")
+    ecog3 = {**RELAPSED_B, "performance_status": {"scale": "ecog", "score": 3}}
+    assert outcome(text, ecog3, "ECOG") != "not_met"
+
+
+# ------------------------------------------------------------------ splitting
+LIVER_LABEL = """Inclusion Criteria:
+
+  1. Relapsed B-ALL
+
+  2. Renal Function: Creatinine clearance >= 60 mL/min. Hepatic Function: ALT <= 5 x ULN
+"""
+
+
+def test_a_label_of_two_capitalised_words_is_one_label():
+    """"Hepatic Function: ALT <= 5 x ULN" is read whole, not cut after "Hepatic"."""
+    high_alt = {**RELAPSED_B, "organ_function": {"alt_x_uln": 8,
+                                                 "creatinine_clearance_ml_min": 90}}
+    fine = {**RELAPSED_B, "organ_function": {"alt_x_uln": 1,
+                                             "creatinine_clearance_ml_min": 90}}
+    assert outcome(LIVER_LABEL, high_alt, "Renal") == "not_met"
+    assert outcome(LIVER_LABEL, fine, "Renal") == "met"
+
+
+# ------------------------------------------------------------------ scope
+FOR_WHOM_LIST = """Inclusion Criteria:
+
+  -  Relapsed or refractory B-ALL
+
+  -  For patients with Ph+ ALL, the following additional criteria apply:
+
+       -  Must have received at least one prior tyrosine kinase inhibitor
+
+Exclusion Criteria:
+
+  -  For patients with a prior allogeneic transplant, the following additional exclusion
+     criteria apply:
+
+       -  Active graft-versus-host disease
+
+  -  HIV infection
+"""
+
+
+def test_a_list_for_some_patients_binds_only_them():
+    """Ph+ without a TKI is ruled out; a Ph-negative child needs no TKI."""
+    ph_pos = {**RELAPSED_B, "philadelphia_chromosome": "positive",
+              "prior_therapies": [{"therapy": "multiagent_chemotherapy",
+                                   "months_since_last_dose": 3}]}
+    ph_neg = {**ph_pos, "philadelphia_chromosome": "negative"}
+    assert outcome(FOR_WHOM_LIST, ph_pos, "For patients with Ph+") == "not_met"
+    assert outcome(FOR_WHOM_LIST, ph_neg, "For patients with Ph+") == "met"
+
+
+def test_an_exclusion_list_for_transplanted_patients_never_excludes_others():
+    """Active GVHD excludes after a donor transplant; whoever had none is not asked."""
+    transplanted = {**RELAPSED_B, "active_gvhd": True,
+                    "prior_therapies": [{"therapy": "allogeneic_hsct",
+                                         "months_since_last_dose": 8}]}
+    untransplanted = {**RELAPSED_B, "prior_therapies": [
+        {"therapy": "multiagent_chemotherapy", "months_since_last_dose": 3}]}
+    assert outcome(FOR_WHOM_LIST, transplanted, "For patients with a prior") == "not_met"
+    assert outcome(FOR_WHOM_LIST, untransplanted, "For patients with a prior") == "met"
