@@ -515,3 +515,27 @@ def test_an_exclusion_list_for_transplanted_patients_never_excludes_others():
         {"therapy": "multiagent_chemotherapy", "months_since_last_dose": 3}]}
     assert outcome(FOR_WHOM_LIST, transplanted, "For patients with a prior") == "not_met"
     assert outcome(FOR_WHOM_LIST, untransplanted, "For patients with a prior") == "met"
+
+
+def test_a_sentence_that_explains_why_makes_no_exception():
+    """"(Patients with HIV are at increased risk ... when treated ...)" says why HIV
+    excludes: a person with HIV is still excluded; a person without it is not."""
+    text = ("Exclusion Criteria:\n\n  -  Seropositive for HIV antibody. (Patients with HIV are "
+            "at increased risk of lethal infections when treated with marrow-suppressive "
+            "therapy.)\n")
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": True}}, "Seropositive") \
+        == "not_met"
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": False}}, "Seropositive") \
+        == "met"
+
+
+def test_including_but_not_limited_to_is_no_exception():
+    """"Including but not limited to infection" lists; it excepts nothing: an
+    uncontrolled infection excludes, a controlled one does not."""
+    text = ("Exclusion Criteria:\n\n  -  Uncontrolled intercurrent illness including but not "
+            "limited to infection, symptomatic congestive heart failure, or psychiatric "
+            "illness\n")
+    sick = {**RELAPSED_B, "infections": {"uncontrolled_infection": True}}
+    well = {**RELAPSED_B, "infections": {"uncontrolled_infection": False}}
+    assert outcome(text, sick, "Uncontrolled") == "not_met"
+    assert outcome(text, well, "Uncontrolled") != "not_met"

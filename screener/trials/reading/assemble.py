@@ -150,6 +150,21 @@ _WHO_MAY_JOIN = re.compile(
     r"\bnegative\b|\babsen", re.IGNORECASE)
 
 
+#: Words by which a piece explains why a criterion is there ("(Patients with HIV are at
+#: increased risk of lethal infections when treated with marrow-suppressive therapy.)").
+_RATIONALE = re.compile(
+    r"\b(?:at\s+(?:an\s+)?(?:increased|higher|high)\s+risk|because|potential\s+for|"
+    r"teratogenic|abortifacient|in\s+the\s+future|is\s+unknown|are\s+unknown|"
+    r"has\s+not\s+been\s+(?:studied|established))\b", re.IGNORECASE)
+
+
+def _says_why(piece: str) -> bool:
+    """A piece that explains why a criterion is there, and lets no one in."""
+    return bool(_RATIONALE.search(piece)) and not re.search(
+        r"eligib|enrol|includ|allow|permit|accept|participat|qualif|waiv|exempt|unless|"
+        r"except|other\s+than|consider|regarded|counted|treated\s+as", piece, re.IGNORECASE)
+
+
 def _says_how(piece: str) -> bool:
     """A piece that says only how a finding is tested or documented, not who may join.
 
@@ -189,7 +204,7 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
         return None
     excepted: set[str] | None = set()
     for piece, _ in unread:
-        if _says_how(piece) or piece not in exceptions and (not clauses.has_trigger(
+        if _says_how(piece) or _says_why(piece) or piece not in exceptions and (not clauses.has_trigger(
                 piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
             continue
         fields = _clause_fields(piece)
