@@ -539,3 +539,64 @@ def test_including_but_not_limited_to_is_no_exception():
     well = {**RELAPSED_B, "infections": {"uncontrolled_infection": False}}
     assert outcome(text, sick, "Uncontrolled") == "not_met"
     assert outcome(text, well, "Uncontrolled") != "not_met"
+
+
+# ------------------------------------------------------------------ one criterion a line
+ONE_A_LINE = """Inclusion Criteria:
+Age 1 to 21 years
+Relapsed B-cell acute lymphoblastic leukemia
+Karnofsky or Lansky performance status >= 50
+Exclusion Criteria:
+Active hepatitis B or C infection
+HIV infection
+Pregnant or breastfeeding
+Prior inotuzumab ozogamicin
+"""
+
+
+def test_a_criterion_a_line_without_bullets_is_each_its_own():
+    """Every line is read: HIV excludes, and so does pregnancy, even with no bullets."""
+    assert outcome(ONE_A_LINE, {**RELAPSED_B, "infections": {"hiv": True}}, "HIV") == "not_met"
+    assert outcome(ONE_A_LINE, {**RELAPSED_B, "pregnant_or_breastfeeding": True},
+                   "Pregnant") == "not_met"
+    assert outcome(ONE_A_LINE, {**RELAPSED_B, "pregnant_or_breastfeeding": False},
+                   "Pregnant") == "met"
+
+
+def test_wrapped_lines_of_one_criterion_stay_one_criterion():
+    """Hard-wrapped text (lines cut where the next word did not fit) is one statement."""
+    text = ("Exclusion Criteria:\n\n  -  Patients with known human immunodeficiency virus "
+            "(HIV), hepatitis B or C\n     infections; testing to prove negative status is not"
+            " required for enrollment\n     unless it is deemed necessary for usual medical "
+            "care of the patient\n")
+    criteria = [c for c in trial_from_study(study(text)).criteria if c.kind == "exclusion"]
+    assert len(criteria) == 1
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": True}}, "Patients with known") \
+        == "not_met"
+
+
+INLINE_LIST = ("Inclusion Criteria: 1. Age 1 to 21 years. 2. Relapsed B-cell ALL. 3. Lansky or "
+               "Karnofsky >= 50. Exclusion Criteria: 1. HIV infection. 2. Pregnant or "
+               "breastfeeding. 3. Prior inotuzumab ozogamicin.\n")
+
+
+def test_a_numbered_list_run_into_one_line_is_its_items():
+    pregnant = {**RELAPSED_B, "pregnant_or_breastfeeding": True}
+    assert outcome(INLINE_LIST, pregnant, "Pregnant") == "not_met"
+    assert outcome(INLINE_LIST, RELAPSED_B, "HIV") != "not_met"
+    assert outcome(INLINE_LIST, {**RELAPSED_B, "disease_status": "newly_diagnosed",
+                                 "relapse_count": 0}, "Relapsed") == "not_met"
+
+
+def test_numbered_alternatives_in_one_line_stay_alternatives():
+    """"one of the following: 1. second relapse 2. relapse after transplant": a first
+    relapse after a transplant meets it; it is never cut into two requirements."""
+    text = ("Inclusion Criteria: Relapsed B-ALL meeting one of the following: 1. Second or "
+            "greater relapse. 2. Relapse after allogeneic transplant. Exclusion Criteria: "
+            "1. HIV infection.\n")
+    inclusions = [c for c in trial_from_study(study(text)).criteria
+                  if c.kind == "inclusion" and c.text.startswith("Relapsed")]
+    assert len(inclusions) == 1
+    after_transplant = {**RELAPSED_B, "prior_therapies": [
+        {"therapy": "allogeneic_hsct", "months_since_last_dose": 9}]}
+    assert verdict(text, after_transplant) != "not_eligible"

@@ -239,6 +239,11 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     pieces = [c.text for c in clauses.split(text)]
     if len(pieces) <= 1:
         return read_text(kind, text)
+    if any(p.rstrip().endswith(":") and _LEAD_ALTERNATIVES.search(p) for p in pieces[:-1]):
+        # "... one of the following: a) X; b) Y" inside one sentence: what follows the
+        # lead-in are alternatives, never each required (nor each excluding) -- not read
+        # clause by clause
+        return None
     implied = _implication(kind, text)
     if implied is not None:
         # "For subjects with a prior transplant, A. No B.": all of it is for them

@@ -234,10 +234,15 @@ def split(text: str) -> list[Item]:
                 items.append(item)
         draft = None
 
+    # (no one wraps text narrower than this: shorter lines are lines as written)
+    width = max([_NARROWEST_WRAP, *(len(line.rstrip()) for line in lines)])
+    previous = ""  # the line before, as written (to tell a wrap from a line break)
     for raw in lines:
         if not raw.strip():
             blank = True
+            previous = ""
             continue
+        ended, previous = previous, raw.rstrip()
         indent = len(raw) - len(raw.lstrip(" \t"))
         stripped = raw.strip()
         heading = _heading(stripped)
@@ -278,11 +283,23 @@ def split(text: str) -> list[Item]:
             draft.lead_in = _is_lead_in(body) and _LEAD_ALTERNATIVES.search(body) is not None
             blank = False
             continue
+        own_line = not bullet and not blank and _broken_on_purpose(ended, stripped, width)
         if (draft is not None and draft.lead_in and not deeper and (bullet or not blank)
                 and (draft.absorbing or not draft.subs)):
-            # A list introduced by a lead-in line stays with it, even unindented.
+            # A list introduced by a lead-in line stays with it, even unindented (one
+            # member a line when the lines are not wrapped text).
             draft.absorbing = True
-            draft.add(stripped, new_sub=bool(bullet))
+            draft.add(stripped, new_sub=bool(bullet) or own_line)
+            blank = False
+            continue
+        if own_line and draft is not None and not deeper and not draft.lead_in:
+            # "Age 1 to 21 years\nRelapsed B-ALL\nHIV infection": a criterion a line, with
+            # no bullets and no blank lines, or a closing sentence under a list
+            close()
+            top = min(top, indent)
+            draft = _Draft(kind, section, qualified, indent)
+            draft.add(stripped, new_sub=False)
+            draft.lead_in = _is_lead_in(stripped)
             blank = False
             continue
         if bullet and not deeper:
@@ -301,11 +318,35 @@ def split(text: str) -> list[Item]:
             draft.add(stripped, new_sub=bool(bullet))
         blank = False
     close()
-    items = _merge_alternatives([piece for item in items for piece in _run_together(item)])
+    items = _merge_alternatives([piece for item in items for one in _enumerated(item)
+                                 for piece in _run_together(one)])
     parts = tuple(dict.fromkeys(item.section for item in items if item.qualified and item.section))
     for item in items:
         item.parts = parts
     return items
+
+
+_NARROWEST_WRAP = 76
+#: Words a line that goes on with the next one ends with ("... with", "... or", "..., ").
+_GOES_ON = re.compile(r"(?:[,(/&+-]|\b(?:and|or|of|with|without|to|the|a|an|in|for|by|at|"
+                      r"on|than|from|as|who|which|that|including|and/or|nor|per|if|unless|"
+                      r"except|not|no|is|are|be|must|should|have|has|had))$", re.IGNORECASE)
+
+
+def _broken_on_purpose(before: str, line: str, width: int) -> bool:
+    """The line break between ``before`` and ``line`` ends a statement, not a wrapped line.
+
+    Hard-wrapped registry text breaks a line only where the next word would not fit;
+    where it would have fit ("Age 1 to 21 years" / "Relapsed B-ALL" in a text whose lines
+    run to 90 characters), the author ended the line there. A line that ends with a
+    word or sign that goes on, or a next line in lower case, is one statement.
+    """
+    if not before or not line or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if _GOES_ON.search(before.rstrip(" .:;")) and not before.rstrip().endswith((".", ";")):
+        return False
+    first = line.split()[0]
+    return len(before) + 1 + len(first) <= width - 1
 
 
 def _slid_under(draft: _Draft, body: str, deeper: bool) -> bool:
@@ -331,6 +372,56 @@ def _slid_under(draft: _Draft, body: str, deeper: bool) -> bool:
         first = _BULLET.match(draft.subs[0][0])
         return not _STANDALONE.match(first.group("rest") if first else draft.subs[0][0])
     return deeper and not head.rstrip().endswith(":")
+
+
+#: "2. " after a sentence's end (or a joining "or"), before a capital: the next member of
+#: a list run into one line.
+_INLINE_NUMBER = re.compile(r"(?:(?<=[.;,:])|(?<=\bor)|(?<=\bOR)|(?<=\band))\s+(?P<n>\d{1,2})"
+                            r"[.)]\s+(?=[A-Z(\u2265\u2264<>0-9])")
+
+
+def _enumerated(item: Item) -> list[Item]:
+    """A numbered list run into one line, as items or as the sub-items of its lead-in.
+
+    "1. Age 1 to 21 years. 2. Relapsed B-ALL. 3. Lansky >= 50" (its "1." was the
+    item's marker) is three items. "... meeting one of the following: 1. Second
+    relapse. 2. Relapse after transplant." keeps its members together as the sub-items
+    of the lead-in, so they are read as the lead-in says (alternatives here), never cut
+    into requirements of their own. Only numbers that run 1, 2, 3 ... are a list.
+    """
+    if item.subs:
+        return [item]
+    text = item.text
+    first = re.search(r"(?<=:)\s*1[.)]\s+(?=\S)", text)
+    if first is not None and _LEAD_ALTERNATIVES.search(text[:first.start()]):
+        pieces = _numbered_pieces(text, first.end(), 2, _INLINE_NUMBER)
+        if len(pieces) < 2:
+            return [item]
+        head = text[:first.start()].strip()
+        subs = [f"{n}. {piece}" for n, piece in enumerate(pieces, 1)]
+        return [Item(item.kind, text, head, subs, item.section, item.qualified)]
+    body = re.sub(r"^\s*1[.)]\s+", "", text)
+    pieces = _numbered_pieces(body, 0, 2, _NEXT_SENTENCE_NUMBER)
+    if len(pieces) < 2 or _LEAD_IN.search(pieces[0]) and re.search(
+            r":|\b(?:one|any|either|all|each)\s+of\b|following", pieces[0], re.I):
+        return [item]
+    return [Item(item.kind, piece, piece, [], item.section, item.qualified) for piece in pieces]
+
+
+#: Between items run into one line: "2. " only after a sentence's end.
+_NEXT_SENTENCE_NUMBER = re.compile(r"(?<=[.;])\s+(?P<n>\d{1,2})[.)]\s+(?=[A-Z(\u2265\u2264<>])")
+
+
+def _numbered_pieces(text: str, start: int, number: int, marker: re.Pattern) -> list[str]:
+    """The pieces of ``text`` from ``start`` cut before "2.", "3.", ... in that order."""
+    out = []
+    for m in marker.finditer(text, start):
+        if int(m.group("n")) != number:
+            break
+        out.append(text[start:m.start()].strip())
+        start, number = m.end(), number + 1
+    out.append(text[start:].strip())
+    return [piece for piece in out if piece]
 
 
 def _run_together(item: Item) -> list[Item]:
