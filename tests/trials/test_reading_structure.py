@@ -600,3 +600,22 @@ def test_numbered_alternatives_in_one_line_stay_alternatives():
     after_transplant = {**RELAPSED_B, "prior_therapies": [
         {"therapy": "allogeneic_hsct", "months_since_last_dose": 9}]}
     assert verdict(text, after_transplant) != "not_eligible"
+
+
+def test_a_condition_for_some_patients_never_lifts_the_requirement_beside_it():
+    """"Relapsed or refractory B-ALL. Patients with Ph+ ALL are eligible if they have failed
+    a TKI": a newly diagnosed child is still not eligible; a relapsed one is not ruled out."""
+    text = ("Inclusion Criteria:\n\n  -  Relapsed or refractory B-ALL. Patients with Ph+ ALL "
+            "are eligible if they have failed a TKI.\n")
+    new = {**RELAPSED_B, "disease_status": "newly_diagnosed", "relapse_count": 0}
+    assert outcome(text, new, "Relapsed") == "not_met"
+    assert outcome(text, {**RELAPSED_B, "philadelphia_chromosome": "positive"},
+                   "Relapsed") != "not_met"
+
+
+def test_a_permission_beside_an_exclusion_still_lifts_it():
+    """"Active CNS leukemia (CNS3). Patients with CNS3 are eligible if they received
+    cranial radiation": CNS3 alone never excludes."""
+    text = ("Exclusion Criteria:\n\n  -  Active CNS leukemia (CNS3). Patients with CNS3 are "
+            "eligible if they have received cranial radiation.\n")
+    assert outcome(text, {**RELAPSED_B, "cns_status": "cns3"}, "Active CNS") != "not_met"

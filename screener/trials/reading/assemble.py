@@ -47,6 +47,7 @@ from .segment import _LEAD_ALTERNATIVES, EXCLUSION, INCLUSION, Item
 from .templates import (
     _A_LIST,
     _COLON_SCOPE,
+    _ELIGIBLE_IF,
     _HARMLESS,
     _NEGATION,
     _SUBGROUP_HEAD,
@@ -207,7 +208,12 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
         if _says_how(piece) or _says_why(piece) or piece not in exceptions and (not clauses.has_trigger(
                 piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
             continue
-        fields = _clause_fields(piece)
+        fields = _conditioned_fields(piece, [r for _, (r, _) in read]) if (
+            kind == INCLUSION) else None  # (beside an exclusion, the whom lets people in)
+        if fields is not None and not fields:
+            continue  # a condition for some people that widens nothing read beside it
+        if fields is None:
+            fields = _clause_fields(piece)
         if fields is None or not fields:
             excepted = None  # an exception we cannot place: it may be to any reading
             break
@@ -224,6 +230,42 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     if len(rules) == 1:
         return rules[0], words[0]
     return {"any" if kind == EXCLUSION and not every else "all": rules}, " ".join(words)
+
+
+def _values(rule: dict, field: str) -> set | None:
+    """The values of ``field`` a rule names in an eq/in leaf (None: it names none)."""
+    if rule.get("field") == field and rule.get("op") in ("eq", "in"):
+        value = rule["value"]
+        return {value} if isinstance(value, str) else set(value)
+    found = [v for key in ("all", "any") for r in rule.get(key, [])
+             if (v := _values(r, field)) is not None]
+    return set().union(*found) if found else None
+
+
+def _conditioned_fields(piece: str, rules: list[dict]) -> set[str] | None:
+    """The fields "<whom> are eligible if <condition>" makes an exception to, or None.
+
+    "Relapsed B-ALL. Patients with Ph+ ALL are eligible if they have failed a TKI"
+    sets a condition for the Ph+ patients; it lets no one in beside what its neighbour
+    requires, so it excepts only what its condition speaks of (a TKI), never the
+    disease its neighbour reads. Only where the whom names a value the neighbour does
+    not take ("B-ALL. Patients with T-ALL are eligible if ...") does it widen that field.
+    None when the piece is not of that shape (its fields are then placed as usual).
+    """
+    m = _ELIGIBLE_IF.match(piece)
+    if m is None:
+        return None
+    who = read_text(INCLUSION, m.group("who"), strict=True)
+    condition = _clause_fields(m.group("req"))
+    if who is None or condition is None:
+        return None
+    widened = set()
+    for field in _fields(who[0]):
+        named = _values(who[0], field)
+        taken = [v for r in rules if (v := _values(r, field)) is not None]
+        if named is None or any(not (named & t) for t in taken):
+            widened.add(field)
+    return condition | widened
 
 
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
