@@ -619,3 +619,50 @@ def test_a_permission_beside_an_exclusion_still_lifts_it():
     text = ("Exclusion Criteria:\n\n  -  Active CNS leukemia (CNS3). Patients with CNS3 are "
             "eligible if they have received cranial radiation.\n")
     assert outcome(text, {**RELAPSED_B, "cns_status": "cns3"}, "Active CNS") != "not_met"
+
+
+DRUG_HEADING = """Inclusion Criteria:
+
+  -  Relapsed or refractory B-ALL
+
+Exclusion Criteria:
+
+  -  HIV infection
+
+Exclusion criteria for patients receiving blinatumomab:
+
+  -  Active CNS leukemia (CNS3)
+"""
+
+
+def test_an_exclusion_heading_for_one_drugs_patients_never_excludes_from_the_trial():
+    """CNS3 closes the blinatumomab arm, not the study: never "not eligible" on it."""
+    cns3 = {**RELAPSED_B, "cns_status": "cns3"}
+    assert outcome(DRUG_HEADING, cns3, "Active CNS") != "not_met"
+    assert verdict(DRUG_HEADING, cns3) != "not_eligible"
+    assert outcome(DRUG_HEADING, {**RELAPSED_B, "infections": {"hiv": True}}, "HIV") \
+        == "not_met"
+
+
+TRANSPLANTED = """Inclusion Criteria:
+
+  -  Relapsed or refractory B-ALL
+
+  -  For patients who received a prior allogeneic transplant:
+
+       -  No active graft-versus-host disease
+
+Exclusion Criteria:
+
+  -  HIV infection
+"""
+
+
+def test_a_list_under_for_patients_who_binds_only_them():
+    """Active GVHD rules out someone after a donor transplant; no one else is asked."""
+    after = {**RELAPSED_B, "active_gvhd": True, "prior_therapies": [
+        {"therapy": "allogeneic_hsct", "months_since_last_dose": 10}]}
+    never = {**RELAPSED_B, "prior_therapies": [
+        {"therapy": "multiagent_chemotherapy", "months_since_last_dose": 2}]}
+    assert outcome(TRANSPLANTED, after, "For patients who") == "not_met"
+    assert outcome(TRANSPLANTED, never, "For patients who") == "met"

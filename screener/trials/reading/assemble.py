@@ -411,7 +411,11 @@ _SCOPED_LIST = re.compile(
     r"^\W*(?:for|in)\s+(?P<whom>[^:;]{2,80}?)\s*,?\s+(?:the\s+)?following\s+(?:additional\s+)?"
     r"(?:inclusion\s+|exclusion\s+|eligibility\s+)?(?:criteria|requirements|conditions|"
     r"exclusions)?\s*(?:also\s+)?(?:appl(?:y|ies)|must\s+(?:also\s+)?be\s+met|are\s+required|"
-    r"will\s+apply)\s*:?\s*$", re.IGNORECASE)
+    r"will\s+apply)\s*:?\s*$"
+    # "For patients who received a prior transplant:" over its own list
+    r"|^\W*for\s+(?P<people>(?:patients|participants|subjects|those|individuals)\s+"
+    r"(?:with|who|aged|older|younger|over|under|in|after)\b[^:;]{2,80}?)\s*:\s*$",
+    re.IGNORECASE)
 _WHOM_WORDS = re.compile(r"\b(?:patients?|participants?|subjects?|those|people|persons|"
                          r"individuals|who|with|have|has|had|are|diagnosed)\b", re.IGNORECASE)
 
@@ -462,7 +466,7 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
     scoped_list = _SCOPED_LIST.match(item.head)
     if scoped_list is not None:
         # (its "for <whom>" is a doubt about everyone, not about the people it names)
-        return _for_whom_list(item, scoped_list.group("whom"))
+        return _for_whom_list(item, scoped_list.group("whom") or scoped_list.group("people"))
     if clauses.says_doubt(item.head):
         return None
     if item.alternatives:

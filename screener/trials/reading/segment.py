@@ -164,7 +164,12 @@ _INLINE_HEADING = re.compile(
 _FOR_SOMETHING = re.compile(
     r"^(?:for|specific\s+to|applicable\s+to|related\s+to)\s+(?!(?:the\s+)?(?:registration|"
     r"enrol+ment|randomi[sz]ation|study\s+entry|all\b|patients\b|participants\b|subjects\b|"
-    r"the\s+study\b|this\s+study\b|screening|inclusion|entry|eligibility|treatment\b))",
+    r"the\s+study\b|this\s+study\b|screening|inclusion|entry|eligibility|treatment\b))"
+    # "for patients receiving blinatumomab", "for subjects assigned to arm B": one drug's
+    # or one arm's people, not everyone
+    r"|^(?:for|specific\s+to|applicable\s+to)\s+(?:all\s+)?(?:patients|participants|subjects)"
+    r"\s+(?:who\s+(?:will\s+)?(?:receive|are\s+receiving|are\s+treated|are\s+assigned|are\s+"
+    r"randomi[sz]ed)|receiving|treated\s+with|assigned|randomi[sz]ed|allocated)\b",
     re.IGNORECASE)
 
 
