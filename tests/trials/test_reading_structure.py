@@ -666,3 +666,42 @@ def test_a_list_under_for_patients_who_binds_only_them():
         {"therapy": "multiagent_chemotherapy", "months_since_last_dose": 2}]}
     assert outcome(TRANSPLANTED, after, "For patients who") == "not_met"
     assert outcome(TRANSPLANTED, never, "For patients who") == "met"
+
+
+PREAMBLE = """Inclusion Criteria:
+
+Patients must meet the following criteria to be eligible:
+
+1. Age 1 to 21 years
+2. Relapsed B-ALL
+
+Exclusion Criteria:
+
+Patients meeting any of the following criteria will be excluded from the study:
+
+1. HIV infection
+2. Pregnant or breastfeeding
+"""
+
+
+def test_a_preamble_never_swallows_the_list_under_it():
+    """Each criterion under "Patients must meet the following criteria to be eligible:"
+    is screened on its own: a newly diagnosed child is not eligible, a pregnant woman
+    is excluded, and someone with neither problem is not excluded."""
+    new = {**RELAPSED_B, "disease_status": "newly_diagnosed", "relapse_count": 0}
+    assert outcome(PREAMBLE, new, "Relapsed") == "not_met"
+    assert outcome(PREAMBLE, {**RELAPSED_B, "pregnant_or_breastfeeding": True},
+                   "Pregnant") == "not_met"
+    assert verdict(PREAMBLE, {**RELAPSED_B, "pregnant_or_breastfeeding": False,
+                              "infections": {"hiv": False}}) == "likely_eligible"
+
+
+def test_a_preamble_of_alternatives_keeps_its_members_together():
+    """"Patients must meet one of the following criteria:" lists alternatives: someone
+    who meets the second is never ruled out by the first."""
+    text = ("Inclusion Criteria:\n\nPatients must meet one of the following criteria to be "
+            "eligible:\n\n1. Second or greater relapse of B-ALL\n2. Relapse of B-ALL after "
+            "allogeneic transplant\n")
+    first_after_transplant = {**RELAPSED_B, "prior_therapies": [
+        {"therapy": "allogeneic_hsct", "months_since_last_dose": 9}]}
+    assert verdict(text, first_after_transplant) != "not_eligible"

@@ -265,6 +265,14 @@ def split(text: str) -> list[Item]:
             continue
         bullet = _BULLET.match(stripped)
         body = bullet.group("rest") if bullet else stripped
+        if not bullet and _section_preamble(stripped, kind):
+            # "Patients must meet all of the following criteria to be eligible:" over the
+            # section's list: a sentence of its own, and each member a criterion of its
+            # own (all required, or each excluding, as the criteria of a section are)
+            close()
+            items.append(Item(kind, fold(stripped), fold(stripped), [], section, qualified))
+            top, blank = None, True
+            continue
         if not bullet and _is_label(stripped) and (draft is None or blank or indent <= (top or 0)):
             close()
             section, top = fold(stripped), None
@@ -336,6 +344,30 @@ _NARROWEST_WRAP = 76
 _GOES_ON = re.compile(r"(?:[,(/&+-]|\b(?:and|or|of|with|without|to|the|a|an|in|for|by|at|"
                       r"on|than|from|as|who|which|that|including|and/or|nor|per|if|unless|"
                       r"except|not|no|is|are|be|must|should|have|has|had))$", re.IGNORECASE)
+
+
+#: A sentence over a whole section's list: "Patients must meet the following criteria to be
+#: eligible:", "Subjects meeting any of the following criteria are not eligible:".
+_PREAMBLE = re.compile(
+    r"\bfollowing\b[^:]{0,40}?\b(?:criteria|requirements|conditions)\b[^:]*(?:eligib|enrol|"
+    r"participat|study|includ|exclu|met|appl(?:y|ies))|\bfollowing\b[^:]*\b(?:will\s+be|are|is)\s+"
+    r"(?:excluded|not\s+eligible|ineligible)", re.IGNORECASE)
+
+
+def _section_preamble(line: str, kind: str) -> bool:
+    """A line ending in ":" that puts the section's criteria under it, each on its own.
+
+    For inclusions only where every member is needed ("must meet the following
+    criteria", "all of the following"): "one of the following" keeps its members as
+    alternatives. For exclusions "any of the following" is each excluding, as the
+    section's items are anyway.
+    """
+    if not line.rstrip().endswith(":") or len(line) > 200 or not _PREAMBLE.search(line):
+        return False
+    if kind == INCLUSION and re.search(r"\b(?:one|any|either|\d+)\s+(?:or\s+more\s+)?of\b|"
+                                       r"\bat\s+least\b", line, re.IGNORECASE):
+        return False
+    return True
 
 
 def _broken_on_purpose(before: str, line: str, width: int) -> bool:
