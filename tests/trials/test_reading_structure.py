@@ -705,3 +705,23 @@ def test_a_preamble_of_alternatives_keeps_its_members_together():
     first_after_transplant = {**RELAPSED_B, "prior_therapies": [
         {"therapy": "allogeneic_hsct", "months_since_last_dose": 9}]}
     assert verdict(text, first_after_transplant) != "not_eligible"
+
+
+NCI_RUN_TOGETHER = """DISEASE CHARACTERISTICS: Acute lymphoblastic leukemia in first relapse CNS leukemia
+        at diagnosis allowed High risk status
+
+        PATIENT CHARACTERISTICS: Age: 1 to 21 Performance status: Not specified Hematopoietic:
+        See Disease Characteristics Hepatic: Bilirubin no greater than 1.5 times upper limit
+        of normal Renal: Not specified
+"""
+
+
+def test_an_nci_summary_run_together_is_cut_at_its_labels_and_permissions():
+    """The hepatic limit is read after "See Disease Characteristics", and the
+    permission does not swallow the next statement."""
+    high = {**RELAPSED_B, "organ_function": {"bilirubin_x_uln": 3}}
+    assert outcome(NCI_RUN_TOGETHER, high, "Hepatic") == "not_met"
+    assert outcome(NCI_RUN_TOGETHER, {**RELAPSED_B, "organ_function": {"bilirubin_x_uln": 1}},
+                   "Hepatic") == "met"
+    texts = [c.text for c in trial_from_study(study(NCI_RUN_TOGETHER)).criteria]
+    assert any(t.endswith("at diagnosis allowed") for t in texts)

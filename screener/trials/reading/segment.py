@@ -95,6 +95,13 @@ _ALTERNATIVE = re.compile(r"(?:^|[\s,;])(or|OR|Or)\.?$")
 _NOT_IN_LABEL = "".join(rf"(?<!\b[A-Z][a-z]{{{n}}})" for n in range(1, 16))
 RUN_TOGETHER = re.compile(
     r"(?<![A-Z])\s+(?=[A-Z]{3,}(?:\s+[A-Z/]{2,}){0,3}:)"
+    # the labels of an NCI summary, even after a capitalised word ("See Disease
+    # Characteristics Hepatic: Not specified")
+    r"|(?<=[a-z0-9)%])\s+(?=(?:Age|Performance\s+status|Life\s+expectancy|Hematopoietic|Hepatic|"
+    r"Renal|Cardiovascular|Pulmonary|Neurologic|Other|Biologic\s+therapy|Chemotherapy|"
+    r"Endocrine\s+therapy|Radiotherapy|Surgery):\s)"
+    # a permission ends a statement: "... at diagnosis allowed High risk status ..."
+    r"|(?<=\sallowed)\s+(?=[A-Z][a-z])"
     r"|(?<=[a-z0-9)%])" + _NOT_IN_LABEL + r"\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
     r"|(?<=[a-z0-9)%])\s+(?=(?:No|Not|At\s+least|Prior|Concurrent|Must|Fertile|Negative|"
     r"Recovered|Adequate|Absence|Life\s+expectancy|Patients|See|Histologically|Previous|Known|"
