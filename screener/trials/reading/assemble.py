@@ -268,9 +268,21 @@ def _conditioned_fields(piece: str, rules: list[dict]) -> set[str] | None:
     return condition | widened
 
 
+#: A bracket that says a test is not needed ("(testing not required)", "(HIV testing is not
+#: mandatory)"): it asks nothing and excepts nothing.
+_NO_TEST_BRACKET = re.compile(
+    r"\((?:[^()]{0,40}?\b)?(?:test(?:ing|s)?|screening)\b[^()]{0,30}?\bnot\s+(?:be\s+)?"
+    r"(?:required|mandatory|needed|necessary)[^()]{0,40}\)", re.IGNORECASE)
+
+
+def _without_test_brackets(text: str) -> str:
+    """``text`` with "(testing not required)" brackets blanked (where words sit is kept)."""
+    return _NO_TEST_BRACKET.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     """The rule of one piece of text, clause by clause."""
-    text = plain_list_words(text)
+    text = _without_test_brackets(plain_list_words(text))
     colon = _COLON_SCOPE.match(text)
     if colon and _SUBGROUP_HEAD.search(colon.group("cond")):
         # "Ph+ ALL: failed or intolerant to a TKI": for the people the head names, read
@@ -281,6 +293,14 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     pieces = [c.text for c in clauses.split(text)]
     if len(pieces) <= 1:
         return read_text(kind, text)
+    if re.search(r"karnofsky", text, re.I) and re.search(r"lansky", text, re.I) and all(
+            re.search(r"karnofsky|lansky|performance", p, re.I) for p in pieces):
+        # "Karnofsky >= 50 for patients >= 16 years; Lansky >= 50 for patients < 16": one
+        # threshold on the two scales, each suited to an age -- read whole, never as two
+        # age-bound demands
+        whole = read_text(kind, text)
+        if whole is not None:
+            return whole
     if any(p.rstrip().endswith(":") and _LEAD_ALTERNATIVES.search(p) for p in pieces[:-1]):
         # "... one of the following: a) X; b) Y" inside one sentence: what follows the
         # lead-in are alternatives, never each required (nor each excluding) -- not read
