@@ -142,7 +142,8 @@ _NO_EXCEPTION = re.compile(
 _METHOD = re.compile(
     r"\b(?:assess\w*|measur\w*|document\w*|determin\w*|perform\w*|specimens?|samples?|"
     r"substitut\w*|recommend\w*|methods?|flow\s+cytometry|immunohistochem\w*|\bihc\b|"
-    r"\bfish\b|\bpcr\b|techniques?|assays?|biops(?:y|ies)|aspirates?)\b", re.IGNORECASE)
+    r"\bfish\b|\bpcr\b|techniques?|assays?|biops(?:y|ies)|aspirates?|test(?:ing|ed)?|"
+    r"collection|urine|echocardiogram|muga|scan)\b", re.IGNORECASE)
 #: Words by which a piece speaks of who may join, or turns a finding around: never a
 #: piece about method only.
 _WHO_MAY_JOIN = re.compile(
@@ -276,8 +277,18 @@ _NO_TEST_BRACKET = re.compile(
 
 
 def _without_test_brackets(text: str) -> str:
-    """``text`` with "(testing not required)" brackets blanked (where words sit is kept)."""
-    return _NO_TEST_BRACKET.sub(lambda m: " " * len(m.group(0)), text)
+    """``text`` with brackets that only speak of the test blanked (where words sit is kept).
+
+    "(testing not required)"; "(a 24-hour urine collection may be used if preferred)",
+    "(testing may be done on peripheral blood if marrow is unavailable)": a doubt word
+    about how a value is obtained never makes the value itself a doubt. (A bracket with
+    a number or a word of who may join is kept: it may be what is asked.)
+    """
+    text = _NO_TEST_BRACKET.sub(lambda m: " " * len(m.group(0)), text)
+    return re.sub(r"\(([^()]{8,200})\)", lambda m: " " * len(m.group(0)) if (
+        _says_how(m.group(1)) and not re.search(r"\d", m.group(1))
+        and re.search(r"\b(?:may|if|when|whether|preferred|can)\b", m.group(1), re.I))
+        else m.group(0), text)
 
 
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
