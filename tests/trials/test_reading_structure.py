@@ -725,3 +725,28 @@ def test_an_nci_summary_run_together_is_cut_at_its_labels_and_permissions():
                    "Hepatic") == "met"
     texts = [c.text for c in trial_from_study(study(NCI_RUN_TOGETHER)).criteria]
     assert any(t.endswith("at diagnosis allowed") for t in texts)
+
+
+def test_a_bracket_about_the_test_never_makes_the_finding_a_doubt():
+    """"(CD19 testing may be done on peripheral blood if marrow is unavailable)" and
+    "(testing not required)" speak of the test: CD19-negative leukemia is still not
+    eligible, and HIV still excludes."""
+    text = ("Inclusion Criteria:\n\n  -  CD19-positive B-ALL (CD19 testing may be done on "
+            "peripheral blood if marrow is unavailable)\n\nExclusion Criteria:\n\n  -  HIV, "
+            "hepatitis B or hepatitis C infection (testing not required)\n")
+    assert outcome(text, {**RELAPSED_B, "cd19": "negative"}, "CD19") == "not_met"
+    assert outcome(text, {**RELAPSED_B, "cd19": "positive"}, "CD19") == "met"
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": True}}, "HIV") == "not_met"
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": False, "hepatitis_b": False,
+                                                       "hepatitis_c": False}}, "HIV") != "not_met"
+
+
+def test_karnofsky_and_lansky_by_age_across_a_semicolon_is_one_threshold():
+    """A 10-year-old with Lansky 60 is not ruled out by the Karnofsky half; Lansky 30 is."""
+    text = ("Inclusion Criteria:\n\n  -  Karnofsky >= 50% for patients >= 16 years; Lansky >= "
+            "50% for patients < 16 years\n")
+    child = {**RELAPSED_B, "age": {"years": 10}}
+    assert outcome(text, {**child, "performance_status": {"scale": "lansky", "score": 60}},
+                   "Karnofsky") == "met"
+    assert outcome(text, {**child, "performance_status": {"scale": "lansky", "score": 30}},
+                   "Karnofsky") == "not_met"

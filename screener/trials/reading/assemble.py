@@ -198,7 +198,7 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     """
     read, unread = [], [(piece, None) for piece in exceptions]
     for piece in pieces:
-        reading = read_text(kind, piece)
+        reading = read_text(kind, _without_test_brackets(piece))
         if reading is not None and not _valid(reading[0], "<piece>"):
             reading = None  # a piece read wrongly is a piece unread: never the others' loss
         (read if reading is not None else unread).append((piece, reading))
@@ -276,6 +276,11 @@ _NO_TEST_BRACKET = re.compile(
     r"(?:required|mandatory|needed|necessary)[^()]{0,40}\)", re.IGNORECASE)
 
 
+#: A value a bracket may ask for: a comparison, or a number with its unit ("1000/uL").
+_A_VALUE = re.compile(r"[<>\u2264\u2265=]|\b\d+(?:[.,]\d+)?\s*-?\s*(?:%|x\b|mg|ml|g/|/|"
+                      r"hours?|hrs?|days?|weeks?|months?|years?|cells|blasts|times)", re.IGNORECASE)
+
+
 def _without_test_brackets(text: str) -> str:
     """``text`` with brackets that only speak of the test blanked (where words sit is kept).
 
@@ -286,7 +291,7 @@ def _without_test_brackets(text: str) -> str:
     """
     text = _NO_TEST_BRACKET.sub(lambda m: " " * len(m.group(0)), text)
     return re.sub(r"\(([^()]{8,200})\)", lambda m: " " * len(m.group(0)) if (
-        _says_how(m.group(1)) and not re.search(r"\d", m.group(1))
+        _says_how(m.group(1)) and not _A_VALUE.search(m.group(1))
         and re.search(r"\b(?:may|if|when|whether|preferred|can)\b", m.group(1), re.I))
         else m.group(0), text)
 
