@@ -750,3 +750,29 @@ def test_karnofsky_and_lansky_by_age_across_a_semicolon_is_one_threshold():
                    "Karnofsky") == "met"
     assert outcome(text, {**child, "performance_status": {"scale": "lansky", "score": 30}},
                    "Karnofsky") == "not_met"
+
+
+NESTED = """Inclusion Criteria:
+
+  -  Patients must have one of the following:
+       -  B-ALL in second or greater relapse
+       -  B-ALL in first relapse meeting all of the following:
+            -  Relapse within 36 months of diagnosis
+            -  CD19 positive
+       -  Primary refractory B-ALL
+
+Exclusion Criteria:
+
+  -  HIV infection
+"""
+
+
+def test_a_nested_list_keeps_each_alternative_whole():
+    """A second relapse meets it; an early first relapse with CD19 meets it; a late first
+    relapse (48 months) meets none of the three and is ruled out."""
+    second = {**RELAPSED_B, "relapse_count": 2}
+    early = {**RELAPSED_B, "months_from_diagnosis_to_relapse": 20, "cd19": "positive"}
+    late = {**RELAPSED_B, "months_from_diagnosis_to_relapse": 48, "cd19": "positive"}
+    assert outcome(NESTED, second, "Patients must have") == "met"
+    assert outcome(NESTED, early, "Patients must have") == "met"
+    assert outcome(NESTED, late, "Patients must have") == "not_met"

@@ -518,6 +518,10 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         return None  # sub-items under a condition ("For patients over 16:")
     if not head.rstrip().endswith(":") or _or_joined(item.subs):
         return _read_refined(item)
+    groups = _nested_groups(item)
+    if groups is not None and item.kind == INCLUSION and re.search(
+            r"\b(one of|any of|either|at least one|1 of the following)\b", head, re.I):
+        return _read_nested_alternatives(item, groups)
     if any(_NESTED_LIST.search(_SUB_MARKER.sub("", sub, count=1)) for sub in item.subs):
         # a member that opens a list of its own ("Meets 1 of the following:"): the flat
         # text no longer tells its members from the others -- beyond a safe reading
@@ -570,6 +574,95 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
     pieces = ([head.rstrip(":")] if len(head) > 3 else []) + [
         re.sub(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)])\s*", "", sub) for sub in item.subs]
     return combine_pieces(item.kind, pieces)
+
+
+def _nested_groups(item: Item) -> list[tuple[str, list[str]]] | None:
+    """The sub-items as (member, its own list) where a member opens a list of its own.
+
+    "one of the following: / - second relapse / - first relapse meeting all of the
+    following: / - within 36 months / - CD19 positive": the deeper lines belong to the
+    member above them. None unless the layout says so without doubt: at least one
+    member opens a list, every deeper line sits under such a member, one level deep.
+    """
+    if len(item.depths) != len(item.subs) or not item.subs:
+        return None
+    base = min(item.depths)
+    groups: list[tuple[str, list[str]]] = []
+    child_depth = None
+    for sub, depth in zip(item.subs, item.depths, strict=True):
+        body = _SUB_MARKER.sub("", sub, count=1).strip()
+        if depth == base:
+            groups.append((body, []))
+            continue
+        if not groups or not _NESTED_LIST.search(groups[-1][0]) or (
+                child_depth is not None and depth != child_depth):
+            return None
+        child_depth = depth
+        groups[-1][1].append(body)
+    if not any(children for _, children in groups) or any(
+            _NESTED_LIST.search(body) and not children for body, children in groups):
+        return None
+    return groups
+
+
+#: "... meeting all of the following:", "with both:", "and any of the following:"
+_MEMBER_LEAD = re.compile(
+    r"[,;]?\s*(?:and\s+)?(?:who\s+)?(?:meeting|meets?|with|having|has|have|who\s+have)?\s*"
+    r"(?P<how>all|each|both|one|any|either|at\s+least\s+one|1)\s*(?:of\s+)?(?:the\s+)?"
+    r"(?:following)?(?:\s+\w+)?\s*:\s*$", re.IGNORECASE)
+
+
+def _read_nested_alternatives(item: Item, groups) -> tuple[dict, str] | None:
+    """Alternatives of which some are lists of their own: any of them, each read whole.
+
+    A member with a list is its own words and all (or any) of its list, as its lead-in
+    says; a member not read whole is one the profile cannot see (not_screened), so the
+    criterion can be met by another and never rules anyone out on a partial reading.
+    """
+    rest = _LEAD_IN_PHRASE.sub("", item.head).strip(" :,;")
+    if [w for w in re.findall(r"[a-z0-9][a-z0-9+'-]*", rest.lower()) if w not in _HARMLESS]:
+        return None  # the head asks something of its own: not read here
+    parts, unseen = [], False
+    for body, children in groups:
+        reading = _read_member(body, children)
+        if reading is None:
+            unseen = True
+        else:
+            parts.append(reading)
+    if not parts:
+        return None
+    rules = [p[0] for p in parts]
+    if unseen:
+        rules.append({"not_screened": "the other alternatives in the text"})
+    return ({"any": rules} if len(rules) > 1 else rules[0],
+            "Needs one of: " + "; ".join(p[1].removeprefix("Needs: ") for p in parts))
+
+
+def _read_member(body: str, children: list[str]) -> tuple[dict, str] | None:
+    """One alternative, with its own list when it has one; None unless read whole."""
+    body = re.sub(r"\s*\bor\b\.?\s*$", "", body, flags=re.I)
+    if not children:
+        return read_text(INCLUSION, body, strict=True)
+    lead = _MEMBER_LEAD.search(body)
+    if lead is None:
+        return None
+    every = lead.group("how").lower() in ("all", "each", "both")
+    own = body[:lead.start()].strip(" ,;:")
+    pieces = [read_text(INCLUSION, re.sub(r"\s*\b(?:and|or)\b\.?\s*$", "", c, flags=re.I),
+                        strict=True) for c in children]
+    mine = read_text(INCLUSION, own, strict=True) if own else None
+    if own and mine is None:
+        return None
+    read = [p for p in pieces if p is not None]
+    if every and len(read) < len(pieces) or not read:
+        return None  # (all of them, and one unread: the member is not read whole)
+    listed = [p[0] for p in read]
+    if not every and len(read) < len(pieces):
+        listed.append({"not_screened": "the other alternatives in the text"})
+    joined = listed[0] if len(listed) == 1 else {"all" if every else "any": listed}
+    rule = {"all": [mine[0], joined]} if mine else joined
+    words = " ".join(([mine[1]] if mine else []) + [p[1] for p in read])
+    return rule, words
 
 
 #: A head that says its list defines it ("... as defined below:", ", defined as:").

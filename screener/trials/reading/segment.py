@@ -122,6 +122,9 @@ class Item:
     #: every heading or label of the text that names a part of the study, in order: which
     #: other cohorts, arms or parts a person could belong to
     parts: tuple[str, ...] = ()
+    #: the indentation of each sub-item as written (a deeper one belongs to the list that
+    #: the sub-item above it opens); empty when not known
+    depths: tuple[int, ...] = ()
 
 
 def unescape(text: str) -> str:
@@ -203,14 +206,16 @@ class _Draft:
     indent: int
     lines: list[str] = field(default_factory=list)  # head lines
     subs: list[list[str]] = field(default_factory=list)  # sub-items, lines each
+    depths: list[int] = field(default_factory=list)  # each sub-item's indentation
     lead_in: bool = False  # the head introduces a list: same-level bullets belong to it
     bullet: bool = False
     absorbing: bool = False  # taking same-level bullets as the lead-in's list
 
-    def add(self, text: str, new_sub: bool) -> None:
+    def add(self, text: str, new_sub: bool, indent: int = 0) -> None:
         if new_sub or self.subs:
             if new_sub or not self.subs:
                 self.subs.append([text])
+                self.depths.append(indent)
             else:
                 self.subs[-1].append(text)
         else:
@@ -220,7 +225,8 @@ class _Draft:
         head = fold(" ".join(self.lines))
         subs = [fold(" ".join(s)) for s in self.subs]
         text = fold(" ".join([head, *subs]))
-        return Item(self.kind, text, head, subs, self.section, self.qualified)
+        return Item(self.kind, text, head, subs, self.section, self.qualified,
+                    depths=tuple(self.depths))
 
 
 def split(text: str) -> list[Item]:
@@ -309,7 +315,7 @@ def split(text: str) -> list[Item]:
             # A list introduced by a lead-in line stays with it, even unindented (one
             # member a line when the lines are not wrapped text).
             draft.absorbing = True
-            draft.add(stripped, new_sub=bool(bullet) or own_line)
+            draft.add(stripped, new_sub=bool(bullet) or own_line, indent=indent)
             blank = False
             continue
         if own_line and draft is not None and not deeper and not draft.lead_in:
@@ -335,7 +341,7 @@ def split(text: str) -> list[Item]:
             draft.add(stripped, new_sub=False)
             draft.lead_in = _is_lead_in(stripped)
         else:
-            draft.add(stripped, new_sub=bool(bullet))
+            draft.add(stripped, new_sub=bool(bullet), indent=indent)
         blank = False
     close()
     items = _merge_alternatives([piece for item in items for one in _enumerated(item)
