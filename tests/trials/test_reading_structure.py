@@ -776,3 +776,12 @@ def test_a_nested_list_keeps_each_alternative_whole():
     assert outcome(NESTED, second, "Patients must have") == "met"
     assert outcome(NESTED, early, "Patients must have") == "met"
     assert outcome(NESTED, late, "Patients must have") == "not_met"
+
+
+def test_a_line_that_qualifies_the_one_above_stays_with_it():
+    """"Patients intolerant of a TKI are eligible." on the next line is an exception to
+    the requirement above, never a criterion of its own that leaves it standing."""
+    text = ("Inclusion Criteria:\nRelapsed B-ALL\nPh+ patients must have received a tyrosine "
+            "kinase inhibitor\nPatients intolerant of tyrosine kinase inhibitors are eligible\n")
+    texts = [c.text for c in trial_from_study(study(text)).criteria if c.kind == "inclusion"]
+    assert any(t.startswith("Ph+ patients") and t.endswith("are eligible") for t in texts)

@@ -91,8 +91,6 @@ _ALTERNATIVE = re.compile(r"(?:^|[\s,;])(or|OR|Or)\.?$")
 #: "... allowed No non-Hodgkin's lymphoma No chronic ... PATIENT CHARACTERISTICS:
 #: Age: 15 to 65 Performance status: ...": before a heading in capitals, a short
 #: label ("Renal:"), or a capitalised criterion opener after a lower-case word.
-#: (Never inside a label of capitalised words: "Liver Function: AST ..." is one label.)
-_NOT_IN_LABEL = "".join(rf"(?<!\b[A-Z][a-z]{{{n}}})" for n in range(1, 16))
 RUN_TOGETHER = re.compile(
     r"(?<![A-Z])\s+(?=[A-Z]{3,}(?:\s+[A-Z/]{2,}){0,3}:)"
     # the labels of an NCI summary, even after a capitalised word ("See Disease
@@ -102,10 +100,25 @@ RUN_TOGETHER = re.compile(
     r"Endocrine\s+therapy|Radiotherapy|Surgery):\s)"
     # a permission ends a statement: "... at diagnosis allowed High risk status ..."
     r"|(?<=\sallowed)\s+(?=[A-Z][a-z])"
-    r"|(?<=[a-z0-9)%])" + _NOT_IN_LABEL + r"\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
+    r"|(?<=[a-z0-9)%])\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
     r"|(?<=[a-z0-9)%])\s+(?=(?:No|Not|At\s+least|Prior|Concurrent|Must|Fertile|Negative|"
     r"Recovered|Adequate|Absence|Life\s+expectancy|Patients|See|Histologically|Previous|Known|"
     r"History|Active|Uncontrolled|Evidence|Documented|Inhaled|Inhalational)\s)")
+
+
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][a-z]+$")
+_LABEL_AFTER = re.compile(r"[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s")
+_NCI_LABEL_AFTER = re.compile(
+    r"(?:Age|Performance\s+status|Life\s+expectancy|Hematopoietic|Hepatic|Renal|Cardiovascular|"
+    r"Pulmonary|Neurologic|Other|Biologic\s+therapy|Chemotherapy|Endocrine\s+therapy|"
+    r"Radiotherapy|Surgery):\s")
+
+
+def inside_label(text: str, cut: re.Match) -> bool:
+    """A RUN_TOGETHER cut between the words of one label ("Liver | Function: AST ...")."""
+    after = text[cut.end():]
+    return (_CAPITALISED_BEFORE.search(text[:cut.start()]) is not None
+            and _LABEL_AFTER.match(after) is not None and not _NCI_LABEL_AFTER.match(after))
 
 
 @dataclass
@@ -309,7 +322,8 @@ def split(text: str) -> list[Item]:
             draft.lead_in = _is_lead_in(body) and _LEAD_ALTERNATIVES.search(body) is not None
             blank = False
             continue
-        own_line = not bullet and not blank and _broken_on_purpose(ended, stripped, width)
+        own_line = (not bullet and not blank and draft is not None and not deeper
+                    and _broken_on_purpose(ended, stripped, width))
         if (draft is not None and draft.lead_in and not deeper and (bullet or not blank)
                 and (draft.absorbing or not draft.subs)):
             # A list introduced by a lead-in line stays with it, even unindented (one
@@ -353,6 +367,10 @@ def split(text: str) -> list[Item]:
 
 
 _NARROWEST_WRAP = 76
+#: Words by which a line makes an exception to, or a note on, the statement above it.
+_QUALIFIES = re.compile(
+    r"^\W*(?:note|however|except|unless|this|these|such)\b|(?<!not )(?<!not be )\b(?:unless|"
+    r"except|eligible|allowed|permitted|acceptable|may|provided|exempt)\b", re.IGNORECASE)
 #: Words a line that goes on with the next one ends with ("... with", "... or", "..., ").
 _GOES_ON = re.compile(r"(?:[,(/&+-]|\b(?:and|or|of|with|without|to|the|a|an|in|for|by|at|"
                       r"on|than|from|as|who|which|that|including|and/or|nor|per|if|unless|"
@@ -393,6 +411,8 @@ def _broken_on_purpose(before: str, line: str, width: int) -> bool:
     """
     if not before or not line or not (line[0].isupper() or line[0].isdigit()):
         return False
+    if _QUALIFIES.search(line):
+        return False  # "Patients intolerant of TKIs are eligible.": about the line above
     if _GOES_ON.search(before.rstrip(" .:;")) and not before.rstrip().endswith((".", ";")):
         return False
     first = line.split()[0]
@@ -478,7 +498,7 @@ def _run_together(item: Item) -> list[Item]:
     """A long item with no sub-items that an NCI summary ran together, as its criteria."""
     if item.subs or len(item.text) < 160:
         return [item]
-    cuts = [m.end() for m in RUN_TOGETHER.finditer(item.text)]
+    cuts = [m.end() for m in RUN_TOGETHER.finditer(item.text) if not inside_label(item.text, m)]
     if len(cuts) < 2:
         return [item]
     out, start, section = [], 0, item.section
