@@ -785,3 +785,28 @@ def test_a_line_that_qualifies_the_one_above_stays_with_it():
             "kinase inhibitor\nPatients intolerant of tyrosine kinase inhibitors are eligible\n")
     texts = [c.text for c in trial_from_study(study(text)).criteria if c.kind == "inclusion"]
     assert any(t.startswith("Ph+ patients") and t.endswith("are eligible") for t in texts)
+
+
+NESTED_EXCLUSION = """Inclusion Criteria:
+
+  -  Newly diagnosed B-ALL
+
+Exclusion Criteria:
+
+  -  Patients with any of the following:
+       -  Prior therapy for ALL, except:
+            -  Steroids for less than 72 hours
+            -  Intrathecal cytarabine at diagnosis
+       -  Active uncontrolled infection
+"""
+
+
+def test_a_nested_exclusion_list_excludes_on_each_member_it_reads():
+    """An uncontrolled infection excludes; the member with its own list of exceptions is
+    the study team's, so steroids given before enrolment never exclude on it."""
+    new = {"age": {"years": 6}, "diagnosis": "b_all", "disease_status": "newly_diagnosed"}
+    infected = {**new, "infections": {"uncontrolled_infection": True}}
+    steroids = {**new, "infections": {"uncontrolled_infection": False}, "prior_therapies": [
+        {"therapy": "corticosteroids", "months_since_last_dose": 0}]}
+    assert outcome(NESTED_EXCLUSION, infected, "Patients with any") == "not_met"
+    assert outcome(NESTED_EXCLUSION, steroids, "Patients with any") != "not_met"

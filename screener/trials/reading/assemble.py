@@ -519,7 +519,7 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
     if not head.rstrip().endswith(":") or _or_joined(item.subs):
         return _read_refined(item)
     groups = _nested_groups(item)
-    if groups is not None and item.kind == INCLUSION and re.search(
+    if groups is not None and re.search(
             r"\b(one of|any of|either|at least one|1 of the following)\b", head, re.I):
         return _read_nested_alternatives(item, groups)
     if any(_NESTED_LIST.search(_SUB_MARKER.sub("", sub, count=1)) for sub in item.subs):
@@ -624,7 +624,13 @@ def _read_nested_alternatives(item: Item, groups) -> tuple[dict, str] | None:
         return None  # the head asks something of its own: not read here
     parts, unseen = [], False
     for body, children in groups:
-        reading = _read_member(body, children)
+        if item.kind == EXCLUSION:
+            # each listed condition excludes on its own; one with a list of its own
+            # ("Prior therapy for ALL, except: / - steroids ...") is the study team's
+            reading = None if children else read_text(
+                EXCLUSION, re.sub(r"\s*\bor\b\.?\s*$", "", body, flags=re.I), strict=True)
+        else:
+            reading = _read_member(body, children)
         if reading is None:
             unseen = True
         else:
@@ -632,6 +638,10 @@ def _read_nested_alternatives(item: Item, groups) -> tuple[dict, str] | None:
     if not parts:
         return None
     rules = [p[0] for p in parts]
+    if item.kind == EXCLUSION:
+        return ({"any": rules} if len(rules) > 1 else rules[0],
+                "Not for people with: " + "; ".join(
+                    p[1].removeprefix("Not for people with: ") for p in parts))
     if unseen:
         rules.append({"not_screened": "the other alternatives in the text"})
     return ({"any": rules} if len(rules) > 1 else rules[0],
