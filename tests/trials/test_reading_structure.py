@@ -810,3 +810,33 @@ def test_a_nested_exclusion_list_excludes_on_each_member_it_reads():
         {"therapy": "corticosteroids", "months_since_last_dose": 0}]}
     assert outcome(NESTED_EXCLUSION, infected, "Patients with any") == "not_met"
     assert outcome(NESTED_EXCLUSION, steroids, "Patients with any") != "not_met"
+
+
+COHORTS_READ = """Inclusion Criteria:
+
+  -  Age 1 to 30 years
+
+Cohort 1:
+
+  -  Relapsed B-ALL
+
+Cohort 2:
+
+  -  Newly diagnosed T-ALL
+
+Exclusion Criteria:
+
+  -  HIV infection
+"""
+
+
+def test_cohorts_read_whole_are_alternatives_a_person_in_none_is_not_eligible():
+    """Relapsed B-ALL or newly diagnosed T-ALL: each cohort's patient is not ruled out by
+    the other cohort's requirement; newly diagnosed B-ALL fits neither."""
+    relapsed_b = {**RELAPSED_B, "infections": {"hiv": False}}
+    new_t = {"age": {"years": 9}, "diagnosis": "t_all", "disease_status": "newly_diagnosed",
+             "infections": {"hiv": False}}
+    new_b = {**new_t, "diagnosis": "b_all"}
+    assert verdict(COHORTS_READ, relapsed_b) != "not_eligible"
+    assert verdict(COHORTS_READ, new_t) != "not_eligible"
+    assert verdict(COHORTS_READ, new_b) == "not_eligible"

@@ -434,7 +434,7 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
     # can be met, never rules anyone out).
     if _members(item.section or "") == frozenset():
         return None  # a part for people with another disease than ALL ("the NHL cohort")
-    part = {"not_screened": "whether this part of the study is the person's"}
+    part = {"not_screened": PART}
     if item.kind == EXCLUSION:
         return {"all": [rule, part]}, plain
     return {"any": [rule, part]}, plain
@@ -473,6 +473,44 @@ def _for_whom_list(item: Item, whom: str) -> tuple[dict, str] | None:
     if item.kind == EXCLUSION:
         return {"all": [who[0], listed[0]]}, listed[1]
     return {"any": [{"not": who[0]}, listed[0]]}, listed[1]
+
+
+#: Said of a criterion of one part (cohort, arm, phase, stratum) of the study.
+PART = "whether this part of the study is the person's"
+
+
+def parts_as_alternatives(criteria: list[dict], items: list[Item]) -> list[dict]:
+    """Inclusions of the study's parts, each part one alternative among the parts.
+
+    "Cohort 1: relapsed B-ALL" and "Cohort 2: newly diagnosed T-ALL": a person in
+    neither cohort is in no part of the study. Each part's requirement alone never rules
+    anyone out (they may belong to another part), but when every part's inclusions are
+    read whole, a person who meets none of the parts' requirements is: each becomes
+    any[requirement, all[not_screened, any of the other parts]]. Only when every part
+    named in the text has inclusions and all of them are read.
+    """
+    by_part: dict[str, list[dict]] = {}
+    for crit, item in zip(criteria, items, strict=True):
+        if crit["kind"] != INCLUSION or not item.qualified or not item.section:
+            continue
+        rule = crit.get("rule")
+        if not rule or rule.get("any", [None])[-1] != {"not_screened": PART} or len(
+                rule["any"]) != 2:
+            return criteria  # a part's inclusion not read whole: parts are not alternatives
+        by_part.setdefault(item.section, []).append(crit)
+    parts = items[0].parts if items else ()
+    if len(by_part) < 2 or set(by_part) != set(parts):
+        return criteria
+    cores = {part: (lambda rules: rules[0] if len(rules) == 1 else {"all": rules})(
+        [c["rule"]["any"][0] for c in crits]) for part, crits in by_part.items()}
+    for part, crits in by_part.items():
+        others = [core for name, core in cores.items() if name != part]
+        elsewhere = others[0] if len(others) == 1 else {"any": others}
+        for crit in crits:
+            rule = {"any": [crit["rule"]["any"][0], {"all": [{"not_screened": PART}, elsewhere]}]}
+            if _valid(rule, crit["id"]):
+                crit["rule"], crit["plain"] = rule, _plain(rule)
+    return criteria
 
 
 #: The short labels NCI summaries put above their criteria.
