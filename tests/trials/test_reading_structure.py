@@ -840,3 +840,15 @@ def test_cohorts_read_whole_are_alternatives_a_person_in_none_is_not_eligible():
     assert verdict(COHORTS_READ, relapsed_b) != "not_eligible"
     assert verdict(COHORTS_READ, new_t) != "not_eligible"
     assert verdict(COHORTS_READ, new_b) == "not_eligible"
+
+
+def test_the_wheelchair_note_beside_two_scales_still_leaves_the_score_to_the_team():
+    """COG's "unable to walk because of paralysis ... considered ambulatory" changes what
+    the score means: ECOG 3 in the profile never rules the person out."""
+    text = ("Inclusion Criteria:\n\n  -  Patients must have a performance status corresponding "
+            "to ECOG scores of 0, 1, or 2; use Karnofsky for patients > 16 years of age and "
+            "Lansky for patients =< 16 years of age; patients who are unable to walk because "
+            "of paralysis, but who are up in a wheelchair, will be considered ambulatory for "
+            "the purpose of assessing the performance score\n")
+    ecog3 = {**RELAPSED_B, "performance_status": {"scale": "ecog", "score": 3}}
+    assert outcome(text, ecog3, "Patients must have a performance") != "not_met"

@@ -310,7 +310,7 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     if len(pieces) <= 1:
         return read_text(kind, text)
     if re.search(r"karnofsky", text, re.I) and re.search(r"lansky", text, re.I) and all(
-            re.search(r"karnofsky|lansky|performance", p, re.I) for p in pieces):
+            re.search(r"karnofsky|lansky|ecog", p, re.I) for p in pieces):
         # "Karnofsky >= 50 for patients >= 16 years; Lansky >= 50 for patients < 16": one
         # threshold on the two scales, each suited to an age -- read whole, never as two
         # age-bound demands
