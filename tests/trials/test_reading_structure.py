@@ -852,3 +852,20 @@ def test_the_wheelchair_note_beside_two_scales_still_leaves_the_score_to_the_tea
             "the purpose of assessing the performance score\n")
     ecog3 = {**RELAPSED_B, "performance_status": {"scale": "ecog", "score": 3}}
     assert outcome(text, ecog3, "Patients must have a performance") != "not_met"
+
+
+def test_an_exception_for_one_therapy_leaves_the_others_excluding():
+    """"Prior blinatumomab. Prior CD19 CAR T-cell therapy may be allowed ...": blinatumomab
+    still excludes; a CAR-T alone does not; "Prior CD19-directed therapy. Blinatumomab is
+    allowed." never excludes on blinatumomab."""
+    text = ("Exclusion Criteria:\n\n  -  Prior blinatumomab. Prior CD19 CAR T-cell therapy may "
+            "be allowed after discussion with the sponsor.\n")
+    blina = {**RELAPSED_B, "prior_therapies": [{"therapy": "blinatumomab",
+                                                 "months_since_last_dose": 6}]}
+    car_t = {**RELAPSED_B, "prior_therapies": [{"therapy": "cd19_car_t",
+                                                 "months_since_last_dose": 6}]}
+    assert outcome(text, blina, "Prior blinatumomab") == "not_met"
+    assert outcome(text, car_t, "Prior blinatumomab") != "not_met"
+    other = ("Exclusion Criteria:\n\n  -  Prior CD19-directed therapy. Prior blinatumomab is "
+             "allowed.\n")
+    assert outcome(other, blina, "Prior CD19") != "not_met"

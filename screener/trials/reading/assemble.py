@@ -42,7 +42,7 @@ from ... import vocabulary
 from ...eligibility import lint
 from ...eligibility.rules import RuleError, build_node
 from . import clauses
-from .concepts import Reading, _disease_status, _philadelphia, _readings
+from .concepts import Reading, _disease_status, _philadelphia, _readings, therapies_named
 from .segment import _LEAD_ALTERNATIVES, EXCLUSION, INCLUSION, Item
 from .templates import (
     _A_LIST,
@@ -54,6 +54,7 @@ from .templates import (
     _colon_scope,
     _implication,
     _names_whom,
+    _therapy_values,
     plain_list_words,
     read_text,
 )
@@ -205,6 +206,7 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     if not read:
         return None
     excepted: set[str] | None = set()
+    therapies: set[str] | None = set()  # the therapies an exception names (None: unsure)
     for piece, _ in unread:
         if _says_how(piece) or _says_why(piece) or piece not in exceptions and (not clauses.has_trigger(
                 piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
@@ -219,9 +221,16 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
             excepted = None  # an exception we cannot place: it may be to any reading
             break
         excepted |= fields
+        if "prior_therapies" in fields and therapies is not None:
+            named = therapies_named(piece)[0]
+            therapies = therapies | named if named else None
     rules, words = [], []
     for _, (rule, plain) in read:
-        if excepted is None or _fields(rule) & excepted:
+        if excepted is None or _fields(rule) & excepted and not (
+                _fields(rule) & excepted == {"prior_therapies"} and therapies is not None
+                and not _therapy_values(rule) & therapies):
+            # ("Prior blinatumomab. Prior CAR-T may be allowed": the exception is to
+            # CAR-T, not to blinatumomab)
             member = {"not_screened": _EXCEPTION_MEMBER}
             rule = {"all": [rule, member]} if kind == EXCLUSION else {"any": [rule, member]}
         rules.append(rule)
