@@ -28,7 +28,14 @@ the wrong place can turn "one of the following" into separate requirements):
   patient, a donor, a cohort, an arm or a phase is not (``qualified``, and
   ``parts`` lists every such heading of the text);
 - items joined by a trailing or leading "or" are alternatives, so they are
-  merged into one item rather than read as separate requirements.
+  merged into one item rather than read as separate requirements;
+- a line broken where the next word would have fit ends a statement (one
+  criterion a line, no bullets), unless it qualifies the line above ("... are
+  eligible", "Note: ...");
+- a numbered list run into one line ("1. ... 2. ... 3. ...") is its items, or,
+  after "one of the following:", its lead-in's sub-items;
+- a preamble over a whole section's list ("Patients must meet the following
+  criteria to be eligible:") is a sentence of its own, never a lead-in.
 """
 
 from __future__ import annotations
