@@ -869,3 +869,14 @@ def test_an_exception_for_one_therapy_leaves_the_others_excluding():
     other = ("Exclusion Criteria:\n\n  -  Prior CD19-directed therapy. Prior blinatumomab is "
              "allowed.\n")
     assert outcome(other, blina, "Prior CD19") != "not_met"
+
+
+def test_a_group_let_in_beside_a_requirement_is_not_ruled_out_by_it():
+    """"Relapsed B-ALL. Patients with T-ALL are eligible if they have failed nelarabine":
+    someone with T-ALL is never "not eligible" for not having B-ALL."""
+    text = ("Inclusion Criteria:\n\n  -  Relapsed B-ALL. Patients with T-ALL are eligible if "
+            "they have failed nelarabine.\n")
+    t_all = {**RELAPSED_B, "diagnosis": "t_all"}
+    assert outcome(text, t_all, "Relapsed B-ALL") != "not_met"
+    new = {**RELAPSED_B, "disease_status": "newly_diagnosed", "relapse_count": 0}
+    assert outcome(text, new, "Relapsed B-ALL") != "met"

@@ -224,6 +224,14 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
         if "prior_therapies" in fields and therapies is not None:
             named = therapies_named(piece)[0]
             therapies = therapies | named if named else None
+    if kind == INCLUSION and excepted is not None:
+        # "Relapsed B-ALL. Patients with T-ALL are eligible if ...", read as a condition on
+        # T-ALL: it also lets T-ALL in beside the B-ALL the first piece requires
+        for piece, _ in read:
+            m = _ELIGIBLE_IF.match(piece)
+            widened = m and _conditioned_fields(piece, [r for p, (r, _) in read if p != piece])
+            if widened:
+                excepted |= widened - (_clause_fields(m.group("req")) or set())
     rules, words = [], []
     for _, (rule, plain) in read:
         if excepted is None or _fields(rule) & excepted and not (
