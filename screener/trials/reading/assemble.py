@@ -208,8 +208,9 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     excepted: set[str] | None = set()
     therapies: set[str] | None = set()  # the therapies an exception names (None: unsure)
     for piece, _ in unread:
-        if _says_how(piece) or _says_why(piece) or piece not in exceptions and (not clauses.has_trigger(
-                piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
+        if _says_how(piece) or _says_why(piece) or piece not in exceptions and (
+                not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES)
+                or _NO_EXCEPTION.search(piece)):
             continue
         fields = _conditioned_fields(piece, [r for _, (r, _) in read]) if (
             kind == INCLUSION) else None  # (beside an exclusion, the whom lets people in)
