@@ -209,6 +209,7 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     if out and out[0]["id"] == "age" and maximum is not None and (
             at_diagnosis or _AGE_AT_DIAGNOSIS.search(text)):
         out[0] = _age_at_diagnosis_too(out[0], maximum)
+    read = reading.parts_as_alternatives(read, items)
     read = reading.pregnancy_with_breastfeeding(
         reading.cns_in_remission(reading.drop_excepted(read)))
     read = reading.alternatives_in_context(reading.lineage_in_context(read, text))

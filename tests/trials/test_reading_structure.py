@@ -407,3 +407,476 @@ def test_the_first_registration_step_binds_everyone_and_a_later_step_no_one_at_e
     new = {**relapsed, "disease_status": "newly_diagnosed", "mrd": {"status": "negative"}}
     assert outcome(text, new, "MRD") != "not_met"
     assert verdict(text, new) != "not_eligible"
+
+
+# ================================================================== issue 7, round 2
+RELAPSED_B = {"age": {"years": 12}, "diagnosis": "b_all", "disease_status": "relapsed",
+              "relapse_count": 1}
+
+
+# ------------------------------------------------------------------ doubt, clause by clause
+CD22_WITH_METHOD = """Inclusion Criteria:
+
+  -  Leukemic blasts must demonstrate surface expression of CD22 at the time of relapse by
+     local flow cytometry of a bone marrow aspirate sample
+
+       -  In the case of an inadequate aspirate sample (dry tap) or if bone marrow aspirate
+          is unable to be performed, flow cytometry of peripheral blood specimen may be
+          substituted if the patient has at least 1000/uL circulating blasts; alternatively,
+          CD22 expression may be documented by immunohistochemistry of a bone marrow biopsy
+
+Exclusion Criteria:
+
+  -  Prior inotuzumab ozogamicin
+"""
+
+
+def test_how_a_finding_is_tested_leaves_the_finding_required():
+    """"CD22 may be documented by immunohistochemistry" says how CD22 is shown, not who
+    may join: someone whose leukemia is CD22-negative is still not eligible."""
+    assert outcome(CD22_WITH_METHOD, {**RELAPSED_B, "cd22": "negative"}, "Leukemic") == "not_met"
+    assert outcome(CD22_WITH_METHOD, {**RELAPSED_B, "cd22": "positive"}, "Leukemic") != "not_met"
+
+
+def test_a_method_sentence_beside_a_requirement_does_not_veto_it():
+    text = ("Inclusion Criteria:\n\n  -  CD22 expression on more than 15% of the leukemic "
+            "cells. The choice of whether to use flow cytometry or immunohistochemistry will "
+            "be determined by the sample available. In general, flow cytometry will be used "
+            "for bone marrow samples when feasible.\n")
+    assert outcome(text, {**RELAPSED_B, "cd22": "negative"}, "CD22") == "not_met"
+    assert outcome(text, {**RELAPSED_B, "cd22": "positive"}, "CD22") != "not_met"
+
+
+def test_a_sentence_that_changes_the_value_still_leaves_it_to_the_study_team():
+    """"... will be considered ambulatory for the purpose of assessing the performance
+    score" changes what the score means: ECOG 3 in the profile never rules the person out."""
+    text = ("Inclusion Criteria:\n\n  -  ECOG performance status of 0, 1, or 2; patients who "
+            "are unable to walk because of paralysis, but who are up in a wheelchair, will be "
+            "considered ambulatory for the purpose of assessing the performance score\n")
+    ecog3 = {**RELAPSED_B, "performance_status": {"scale": "ecog", "score": 3}}
+    assert outcome(text, ecog3, "ECOG") != "not_met"
+
+
+# ------------------------------------------------------------------ splitting
+LIVER_LABEL = """Inclusion Criteria:
+
+  1. Relapsed B-ALL
+
+  2. Renal Function: Creatinine clearance >= 60 mL/min. Hepatic Function: ALT <= 5 x ULN
+"""
+
+
+def test_a_label_of_two_capitalised_words_is_one_label():
+    """"Hepatic Function: ALT <= 5 x ULN" is read whole, not cut after "Hepatic"."""
+    high_alt = {**RELAPSED_B, "organ_function": {"alt_x_uln": 8,
+                                                 "creatinine_clearance_ml_min": 90}}
+    fine = {**RELAPSED_B, "organ_function": {"alt_x_uln": 1,
+                                             "creatinine_clearance_ml_min": 90}}
+    assert outcome(LIVER_LABEL, high_alt, "Renal") == "not_met"
+    assert outcome(LIVER_LABEL, fine, "Renal") == "met"
+
+
+# ------------------------------------------------------------------ scope
+FOR_WHOM_LIST = """Inclusion Criteria:
+
+  -  Relapsed or refractory B-ALL
+
+  -  For patients with Ph+ ALL, the following additional criteria apply:
+
+       -  Must have received at least one prior tyrosine kinase inhibitor
+
+Exclusion Criteria:
+
+  -  For patients with a prior allogeneic transplant, the following additional exclusion
+     criteria apply:
+
+       -  Active graft-versus-host disease
+
+  -  HIV infection
+"""
+
+
+def test_a_list_for_some_patients_binds_only_them():
+    """Ph+ without a TKI is ruled out; a Ph-negative child needs no TKI."""
+    ph_pos = {**RELAPSED_B, "philadelphia_chromosome": "positive",
+              "prior_therapies": [{"therapy": "multiagent_chemotherapy",
+                                   "months_since_last_dose": 3}]}
+    ph_neg = {**ph_pos, "philadelphia_chromosome": "negative"}
+    assert outcome(FOR_WHOM_LIST, ph_pos, "For patients with Ph+") == "not_met"
+    assert outcome(FOR_WHOM_LIST, ph_neg, "For patients with Ph+") == "met"
+
+
+def test_an_exclusion_list_for_transplanted_patients_never_excludes_others():
+    """Active GVHD excludes after a donor transplant; whoever had none is not asked."""
+    transplanted = {**RELAPSED_B, "active_gvhd": True,
+                    "prior_therapies": [{"therapy": "allogeneic_hsct",
+                                         "months_since_last_dose": 8}]}
+    untransplanted = {**RELAPSED_B, "prior_therapies": [
+        {"therapy": "multiagent_chemotherapy", "months_since_last_dose": 3}]}
+    assert outcome(FOR_WHOM_LIST, transplanted, "For patients with a prior") == "not_met"
+    assert outcome(FOR_WHOM_LIST, untransplanted, "For patients with a prior") == "met"
+
+
+def test_a_sentence_that_explains_why_makes_no_exception():
+    """"(Patients with HIV are at increased risk ... when treated ...)" says why HIV
+    excludes: a person with HIV is still excluded; a person without it is not."""
+    text = ("Exclusion Criteria:\n\n  -  Seropositive for HIV antibody. (Patients with HIV are "
+            "at increased risk of lethal infections when treated with marrow-suppressive "
+            "therapy.)\n")
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": True}}, "Seropositive") \
+        == "not_met"
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": False}}, "Seropositive") \
+        != "not_met"
+
+
+def test_including_but_not_limited_to_is_no_exception():
+    """"Including but not limited to infection" lists; it excepts nothing: an
+    uncontrolled infection excludes, a controlled one does not."""
+    text = ("Exclusion Criteria:\n\n  -  Uncontrolled intercurrent illness including but not "
+            "limited to infection, symptomatic congestive heart failure, or psychiatric "
+            "illness\n")
+    sick = {**RELAPSED_B, "infections": {"uncontrolled_infection": True}}
+    well = {**RELAPSED_B, "infections": {"uncontrolled_infection": False}}
+    assert outcome(text, sick, "Uncontrolled") == "not_met"
+    assert outcome(text, well, "Uncontrolled") != "not_met"
+
+
+# ------------------------------------------------------------------ one criterion a line
+ONE_A_LINE = """Inclusion Criteria:
+Age 1 to 21 years
+Relapsed B-cell acute lymphoblastic leukemia
+Karnofsky or Lansky performance status >= 50
+Exclusion Criteria:
+Active hepatitis B or C infection
+HIV infection
+Pregnant or breastfeeding
+Prior inotuzumab ozogamicin
+"""
+
+
+def test_a_criterion_a_line_without_bullets_is_each_its_own():
+    """Every line is read: HIV excludes, and so does pregnancy, even with no bullets."""
+    assert outcome(ONE_A_LINE, {**RELAPSED_B, "infections": {"hiv": True}}, "HIV") == "not_met"
+    assert outcome(ONE_A_LINE, {**RELAPSED_B, "pregnant_or_breastfeeding": True},
+                   "Pregnant") == "not_met"
+    assert outcome(ONE_A_LINE, {**RELAPSED_B, "pregnant_or_breastfeeding": False},
+                   "Pregnant") == "met"
+
+
+def test_wrapped_lines_of_one_criterion_stay_one_criterion():
+    """Hard-wrapped text (lines cut where the next word did not fit) is one statement."""
+    text = ("Exclusion Criteria:\n\n  -  Patients with known human immunodeficiency virus "
+            "(HIV), hepatitis B or C\n     infections; testing to prove negative status is not"
+            " required for enrollment\n     unless it is deemed necessary for usual medical "
+            "care of the patient\n")
+    criteria = [c for c in trial_from_study(study(text)).criteria if c.kind == "exclusion"]
+    assert len(criteria) == 1
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": True}}, "Patients with known") \
+        == "not_met"
+
+
+INLINE_LIST = ("Inclusion Criteria: 1. Age 1 to 21 years. 2. Relapsed B-cell ALL. 3. Lansky or "
+               "Karnofsky >= 50. Exclusion Criteria: 1. HIV infection. 2. Pregnant or "
+               "breastfeeding. 3. Prior inotuzumab ozogamicin.\n")
+
+
+def test_a_numbered_list_run_into_one_line_is_its_items():
+    pregnant = {**RELAPSED_B, "pregnant_or_breastfeeding": True}
+    assert outcome(INLINE_LIST, pregnant, "Pregnant") == "not_met"
+    assert outcome(INLINE_LIST, RELAPSED_B, "HIV") != "not_met"
+    assert outcome(INLINE_LIST, {**RELAPSED_B, "disease_status": "newly_diagnosed",
+                                 "relapse_count": 0}, "Relapsed") == "not_met"
+
+
+def test_numbered_alternatives_in_one_line_stay_alternatives():
+    """"one of the following: 1. second relapse 2. relapse after transplant": a first
+    relapse after a transplant meets it; it is never cut into two requirements."""
+    text = ("Inclusion Criteria: Relapsed B-ALL meeting one of the following: 1. Second or "
+            "greater relapse. 2. Relapse after allogeneic transplant. Exclusion Criteria: "
+            "1. HIV infection.\n")
+    inclusions = [c for c in trial_from_study(study(text)).criteria
+                  if c.kind == "inclusion" and c.text.startswith("Relapsed")]
+    assert len(inclusions) == 1
+    after_transplant = {**RELAPSED_B, "prior_therapies": [
+        {"therapy": "allogeneic_hsct", "months_since_last_dose": 9}]}
+    assert verdict(text, after_transplant) != "not_eligible"
+
+
+def test_a_condition_for_some_patients_never_lifts_the_requirement_beside_it():
+    """"Relapsed or refractory B-ALL. Patients with Ph+ ALL are eligible if they have failed
+    a TKI": a newly diagnosed child is still not eligible; a relapsed one is not ruled out."""
+    text = ("Inclusion Criteria:\n\n  -  Relapsed or refractory B-ALL. Patients with Ph+ ALL "
+            "are eligible if they have failed a TKI.\n")
+    new = {**RELAPSED_B, "disease_status": "newly_diagnosed", "relapse_count": 0}
+    assert outcome(text, new, "Relapsed") == "not_met"
+    assert outcome(text, {**RELAPSED_B, "philadelphia_chromosome": "positive"},
+                   "Relapsed") != "not_met"
+
+
+def test_a_permission_beside_an_exclusion_still_lifts_it():
+    """"Active CNS leukemia (CNS3). Patients with CNS3 are eligible if they received
+    cranial radiation": CNS3 alone never excludes."""
+    text = ("Exclusion Criteria:\n\n  -  Active CNS leukemia (CNS3). Patients with CNS3 are "
+            "eligible if they have received cranial radiation.\n")
+    assert outcome(text, {**RELAPSED_B, "cns_status": "cns3"}, "Active CNS") != "not_met"
+
+
+DRUG_HEADING = """Inclusion Criteria:
+
+  -  Relapsed or refractory B-ALL
+
+Exclusion Criteria:
+
+  -  HIV infection
+
+Exclusion criteria for patients receiving blinatumomab:
+
+  -  Active CNS leukemia (CNS3)
+"""
+
+
+def test_an_exclusion_heading_for_one_drugs_patients_never_excludes_from_the_trial():
+    """CNS3 closes the blinatumomab arm, not the study: never "not eligible" on it."""
+    cns3 = {**RELAPSED_B, "cns_status": "cns3"}
+    assert outcome(DRUG_HEADING, cns3, "Active CNS") != "not_met"
+    assert verdict(DRUG_HEADING, cns3) != "not_eligible"
+    assert outcome(DRUG_HEADING, {**RELAPSED_B, "infections": {"hiv": True}}, "HIV") \
+        == "not_met"
+
+
+TRANSPLANTED = """Inclusion Criteria:
+
+  -  Relapsed or refractory B-ALL
+
+  -  For patients who received a prior allogeneic transplant:
+
+       -  No active graft-versus-host disease
+
+Exclusion Criteria:
+
+  -  HIV infection
+"""
+
+
+def test_a_list_under_for_patients_who_binds_only_them():
+    """Active GVHD rules out someone after a donor transplant; no one else is asked."""
+    after = {**RELAPSED_B, "active_gvhd": True, "prior_therapies": [
+        {"therapy": "allogeneic_hsct", "months_since_last_dose": 10}]}
+    never = {**RELAPSED_B, "prior_therapies": [
+        {"therapy": "multiagent_chemotherapy", "months_since_last_dose": 2}]}
+    assert outcome(TRANSPLANTED, after, "For patients who") == "not_met"
+    assert outcome(TRANSPLANTED, never, "For patients who") == "met"
+
+
+PREAMBLE = """Inclusion Criteria:
+
+Patients must meet the following criteria to be eligible:
+
+1. Age 1 to 21 years
+2. Relapsed B-ALL
+
+Exclusion Criteria:
+
+Patients meeting any of the following criteria will be excluded from the study:
+
+1. HIV infection
+2. Pregnant or breastfeeding
+"""
+
+
+def test_a_preamble_never_swallows_the_list_under_it():
+    """Each criterion under "Patients must meet the following criteria to be eligible:"
+    is screened on its own: a newly diagnosed child is not eligible, a pregnant woman
+    is excluded, and someone with neither problem is not excluded."""
+    new = {**RELAPSED_B, "disease_status": "newly_diagnosed", "relapse_count": 0}
+    assert outcome(PREAMBLE, new, "Relapsed") == "not_met"
+    assert outcome(PREAMBLE, {**RELAPSED_B, "pregnant_or_breastfeeding": True},
+                   "Pregnant") == "not_met"
+    assert verdict(PREAMBLE, {**RELAPSED_B, "pregnant_or_breastfeeding": False,
+                              "infections": {"hiv": False}}) == "likely_eligible"
+
+
+def test_a_preamble_of_alternatives_keeps_its_members_together():
+    """"Patients must meet one of the following criteria:" lists alternatives: someone
+    who meets the second is never ruled out by the first."""
+    text = ("Inclusion Criteria:\n\nPatients must meet one of the following criteria to be "
+            "eligible:\n\n1. Second or greater relapse of B-ALL\n2. Relapse of B-ALL after "
+            "allogeneic transplant\n")
+    first_after_transplant = {**RELAPSED_B, "prior_therapies": [
+        {"therapy": "allogeneic_hsct", "months_since_last_dose": 9}]}
+    assert verdict(text, first_after_transplant) != "not_eligible"
+
+
+NCI_RUN_TOGETHER = """DISEASE CHARACTERISTICS: Acute lymphoblastic leukemia in first relapse CNS leukemia
+        at diagnosis allowed High risk status
+
+        PATIENT CHARACTERISTICS: Age: 1 to 21 Performance status: Not specified Hematopoietic:
+        See Disease Characteristics Hepatic: Bilirubin no greater than 1.5 times upper limit
+        of normal Renal: Not specified
+"""
+
+
+def test_an_nci_summary_run_together_is_cut_at_its_labels_and_permissions():
+    """The hepatic limit is read after "See Disease Characteristics", and the
+    permission does not swallow the next statement."""
+    high = {**RELAPSED_B, "organ_function": {"bilirubin_x_uln": 3}}
+    assert outcome(NCI_RUN_TOGETHER, high, "Hepatic") == "not_met"
+    assert outcome(NCI_RUN_TOGETHER, {**RELAPSED_B, "organ_function": {"bilirubin_x_uln": 1}},
+                   "Hepatic") == "met"
+    texts = [c.text for c in trial_from_study(study(NCI_RUN_TOGETHER)).criteria]
+    assert any(t.endswith("at diagnosis allowed") for t in texts)
+
+
+def test_a_bracket_about_the_test_never_makes_the_finding_a_doubt():
+    """"(CD19 testing may be done on peripheral blood if marrow is unavailable)" and
+    "(testing not required)" speak of the test: CD19-negative leukemia is still not
+    eligible, and HIV still excludes."""
+    text = ("Inclusion Criteria:\n\n  -  CD19-positive B-ALL (CD19 testing may be done on "
+            "peripheral blood if marrow is unavailable)\n\nExclusion Criteria:\n\n  -  HIV, "
+            "hepatitis B or hepatitis C infection (testing not required)\n")
+    assert outcome(text, {**RELAPSED_B, "cd19": "negative"}, "CD19") == "not_met"
+    assert outcome(text, {**RELAPSED_B, "cd19": "positive"}, "CD19") == "met"
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": True}}, "HIV") == "not_met"
+    assert outcome(text, {**RELAPSED_B, "infections": {"hiv": False, "hepatitis_b": False,
+                                                       "hepatitis_c": False}}, "HIV") != "not_met"
+
+
+def test_karnofsky_and_lansky_by_age_across_a_semicolon_is_one_threshold():
+    """A 10-year-old with Lansky 60 is not ruled out by the Karnofsky half; Lansky 30 is."""
+    text = ("Inclusion Criteria:\n\n  -  Karnofsky >= 50% for patients >= 16 years; Lansky >= "
+            "50% for patients < 16 years\n")
+    child = {**RELAPSED_B, "age": {"years": 10}}
+    assert outcome(text, {**child, "performance_status": {"scale": "lansky", "score": 60}},
+                   "Karnofsky") == "met"
+    assert outcome(text, {**child, "performance_status": {"scale": "lansky", "score": 30}},
+                   "Karnofsky") == "not_met"
+
+
+NESTED = """Inclusion Criteria:
+
+  -  Patients must have one of the following:
+       -  B-ALL in second or greater relapse
+       -  B-ALL in first relapse meeting all of the following:
+            -  Relapse within 36 months of diagnosis
+            -  CD19 positive
+       -  Primary refractory B-ALL
+
+Exclusion Criteria:
+
+  -  HIV infection
+"""
+
+
+def test_a_nested_list_keeps_each_alternative_whole():
+    """A second relapse meets it; an early first relapse with CD19 meets it; a late first
+    relapse (48 months) meets none of the three and is ruled out."""
+    second = {**RELAPSED_B, "relapse_count": 2}
+    early = {**RELAPSED_B, "months_from_diagnosis_to_relapse": 20, "cd19": "positive"}
+    late = {**RELAPSED_B, "months_from_diagnosis_to_relapse": 48, "cd19": "positive"}
+    assert outcome(NESTED, second, "Patients must have") == "met"
+    assert outcome(NESTED, early, "Patients must have") == "met"
+    assert outcome(NESTED, late, "Patients must have") == "not_met"
+
+
+def test_a_line_that_qualifies_the_one_above_stays_with_it():
+    """"Patients intolerant of a TKI are eligible." on the next line is an exception to
+    the requirement above, never a criterion of its own that leaves it standing."""
+    text = ("Inclusion Criteria:\nRelapsed B-ALL\nPh+ patients must have received a tyrosine "
+            "kinase inhibitor\nPatients intolerant of tyrosine kinase inhibitors are eligible\n")
+    texts = [c.text for c in trial_from_study(study(text)).criteria if c.kind == "inclusion"]
+    assert any(t.startswith("Ph+ patients") and t.endswith("are eligible") for t in texts)
+
+
+NESTED_EXCLUSION = """Inclusion Criteria:
+
+  -  Newly diagnosed B-ALL
+
+Exclusion Criteria:
+
+  -  Patients with any of the following:
+       -  Prior therapy for ALL, except:
+            -  Steroids for less than 72 hours
+            -  Intrathecal cytarabine at diagnosis
+       -  Active uncontrolled infection
+"""
+
+
+def test_a_nested_exclusion_list_excludes_on_each_member_it_reads():
+    """An uncontrolled infection excludes; the member with its own list of exceptions is
+    the study team's, so steroids given before enrolment never exclude on it."""
+    new = {"age": {"years": 6}, "diagnosis": "b_all", "disease_status": "newly_diagnosed"}
+    infected = {**new, "infections": {"uncontrolled_infection": True}}
+    steroids = {**new, "infections": {"uncontrolled_infection": False}, "prior_therapies": [
+        {"therapy": "corticosteroids", "months_since_last_dose": 0}]}
+    assert outcome(NESTED_EXCLUSION, infected, "Patients with any") == "not_met"
+    assert outcome(NESTED_EXCLUSION, steroids, "Patients with any") != "not_met"
+
+
+COHORTS_READ = """Inclusion Criteria:
+
+  -  Age 1 to 30 years
+
+Cohort 1:
+
+  -  Relapsed B-ALL
+
+Cohort 2:
+
+  -  Newly diagnosed T-ALL
+
+Exclusion Criteria:
+
+  -  HIV infection
+"""
+
+
+def test_cohorts_read_whole_are_alternatives_a_person_in_none_is_not_eligible():
+    """Relapsed B-ALL or newly diagnosed T-ALL: each cohort's patient is not ruled out by
+    the other cohort's requirement; newly diagnosed B-ALL fits neither."""
+    relapsed_b = {**RELAPSED_B, "infections": {"hiv": False}}
+    new_t = {"age": {"years": 9}, "diagnosis": "t_all", "disease_status": "newly_diagnosed",
+             "infections": {"hiv": False}}
+    new_b = {**new_t, "diagnosis": "b_all"}
+    assert verdict(COHORTS_READ, relapsed_b) != "not_eligible"
+    assert verdict(COHORTS_READ, new_t) != "not_eligible"
+    assert verdict(COHORTS_READ, new_b) == "not_eligible"
+
+
+def test_the_wheelchair_note_beside_two_scales_still_leaves_the_score_to_the_team():
+    """COG's "unable to walk because of paralysis ... considered ambulatory" changes what
+    the score means: ECOG 3 in the profile never rules the person out."""
+    text = ("Inclusion Criteria:\n\n  -  Patients must have a performance status corresponding "
+            "to ECOG scores of 0, 1, or 2; use Karnofsky for patients > 16 years of age and "
+            "Lansky for patients =< 16 years of age; patients who are unable to walk because "
+            "of paralysis, but who are up in a wheelchair, will be considered ambulatory for "
+            "the purpose of assessing the performance score\n")
+    ecog3 = {**RELAPSED_B, "performance_status": {"scale": "ecog", "score": 3}}
+    assert outcome(text, ecog3, "Patients must have a performance") != "not_met"
+
+
+def test_an_exception_for_one_therapy_leaves_the_others_excluding():
+    """"Prior blinatumomab. Prior CD19 CAR T-cell therapy may be allowed ...": blinatumomab
+    still excludes; a CAR-T alone does not; "Prior CD19-directed therapy. Blinatumomab is
+    allowed." never excludes on blinatumomab."""
+    text = ("Exclusion Criteria:\n\n  -  Prior blinatumomab. Prior CD19 CAR T-cell therapy may "
+            "be allowed after discussion with the sponsor.\n")
+    blina = {**RELAPSED_B, "prior_therapies": [{"therapy": "blinatumomab",
+                                                 "months_since_last_dose": 6}]}
+    car_t = {**RELAPSED_B, "prior_therapies": [{"therapy": "cd19_car_t",
+                                                 "months_since_last_dose": 6}]}
+    assert outcome(text, blina, "Prior blinatumomab") == "not_met"
+    assert outcome(text, car_t, "Prior blinatumomab") != "not_met"
+    other = ("Exclusion Criteria:\n\n  -  Prior CD19-directed therapy. Prior blinatumomab is "
+             "allowed.\n")
+    assert outcome(other, blina, "Prior CD19") != "not_met"
+
+
+def test_a_group_let_in_beside_a_requirement_is_not_ruled_out_by_it():
+    """"Relapsed B-ALL. Patients with T-ALL are eligible if they have failed nelarabine":
+    someone with T-ALL is never "not eligible" for not having B-ALL."""
+    text = ("Inclusion Criteria:\n\n  -  Relapsed B-ALL. Patients with T-ALL are eligible if "
+            "they have failed nelarabine.\n")
+    t_all = {**RELAPSED_B, "diagnosis": "t_all"}
+    assert outcome(text, t_all, "Relapsed B-ALL") != "not_met"
+    new = {**RELAPSED_B, "disease_status": "newly_diagnosed", "relapse_count": 0}
+    assert outcome(text, new, "Relapsed B-ALL") != "met"

@@ -23,6 +23,7 @@ from .assemble import (
     cns_in_remission,
     describe,
     drop_excepted,
+    parts_as_alternatives,
     pregnancy_with_breastfeeding,
     read_item,
     read_rule,
@@ -35,6 +36,6 @@ from .templates import read_text
 __all__ = [
     "EXCLUSION", "INCLUSION", "NOTE", "NOTE_CORE", "NOTE_NONE", "PLAIN_NONE", "Item",
     "alternatives_in_context", "cns_in_remission", "describe", "drop_excepted", "fold",
-    "lineage_in_context", "pregnancy_with_breastfeeding", "read_item", "read_rule", "read_text",
-    "rule_fields", "split", "text_age_band", "unescape",
+    "lineage_in_context", "parts_as_alternatives", "pregnancy_with_breastfeeding", "read_item",
+    "read_rule", "read_text", "rule_fields", "split", "text_age_band", "unescape",
 ]

@@ -42,17 +42,19 @@ from ... import vocabulary
 from ...eligibility import lint
 from ...eligibility.rules import RuleError, build_node
 from . import clauses
-from .concepts import Reading, _disease_status, _philadelphia, _readings
+from .concepts import Reading, _disease_status, _philadelphia, _readings, therapies_named
 from .segment import _LEAD_ALTERNATIVES, EXCLUSION, INCLUSION, Item
 from .templates import (
     _A_LIST,
     _COLON_SCOPE,
+    _ELIGIBLE_IF,
     _HARMLESS,
     _NEGATION,
     _SUBGROUP_HEAD,
     _colon_scope,
     _implication,
     _names_whom,
+    _therapy_values,
     plain_list_words,
     read_text,
 )
@@ -135,6 +137,47 @@ _NO_EXCEPTION = re.compile(
     r"contracepti|birth\s+control|abstinen|child[- ]?bearing\s+potential|"
     r"\btest(?:ing|s)?\b[^.;]{0,60}?\bnot\s+(?:be\s+)?"
     r"(?:required|mandatory|needed)|\bnot\s+required\s+to\s+(?:be\s+)?test", re.IGNORECASE)
+#: Words of how a finding is tested or documented ("CD22 may be documented by
+#: immunohistochemistry", "flow cytometry of peripheral blood may be substituted if ...",
+#: "the choice of whether to use flow cytometry ... will be determined by the sample").
+_METHOD = re.compile(
+    r"\b(?:assess\w*|measur\w*|document\w*|determin\w*|perform\w*|specimens?|samples?|"
+    r"substitut\w*|recommend\w*|methods?|flow\s+cytometry|immunohistochem\w*|\bihc\b|"
+    r"\bfish\b|\bpcr\b|techniques?|assays?|biops(?:y|ies)|aspirates?|test(?:ing|ed)?|"
+    r"collection|urine|echocardiogram|muga|scan)\b", re.IGNORECASE)
+#: Words by which a piece speaks of who may join, or turns a finding around: never a
+#: piece about method only.
+_WHO_MAY_JOIN = re.compile(
+    r"eligib|enrol|includ|exclu|allow|permit|accept|participat|qualif|waiv|exempt|consider|"
+    r"regardless|irrespective|unless|except|other\s+than|\bnot\b|\bno\b|\bwithout\b|"
+    r"\bnegative\b|\babsen", re.IGNORECASE)
+
+
+#: Words by which a piece explains why a criterion is there ("(Patients with HIV are at
+#: increased risk of lethal infections when treated with marrow-suppressive therapy.)").
+_RATIONALE = re.compile(
+    r"\b(?:at\s+(?:an\s+)?(?:increased|higher|high)\s+risk|because|potential\s+for|"
+    r"teratogenic|abortifacient|in\s+the\s+future|is\s+unknown|are\s+unknown|"
+    r"has\s+not\s+been\s+(?:studied|established))\b", re.IGNORECASE)
+
+
+def _says_why(piece: str) -> bool:
+    """A piece that explains why a criterion is there, and lets no one in."""
+    return bool(_RATIONALE.search(piece)) and not re.search(
+        r"eligib|enrol|includ|allow|permit|accept|participat|qualif|waiv|exempt|unless|"
+        r"except|other\s+than|consider|regarded|counted|treated\s+as", piece, re.IGNORECASE)
+
+
+def _says_how(piece: str) -> bool:
+    """A piece that says only how a finding is tested or documented, not who may join.
+
+    "(assessment may be made on peripheral blood if ...)" or "CD22 expression may be
+    documented by immunohistochemistry" holds a doubt word ("may", "if") but makes no
+    exception to the finding its neighbour requires: the finding is still needed,
+    whichever test shows it. (A piece that speaks of eligibility, or turns a value
+    around -- "will be considered ambulatory" -- is never one.)
+    """
+    return bool(_METHOD.search(piece)) and not _WHO_MAY_JOIN.search(piece)
 
 
 def combine_pieces(kind: str, pieces: list[str], every: bool = False,
@@ -156,25 +199,47 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     """
     read, unread = [], [(piece, None) for piece in exceptions]
     for piece in pieces:
-        reading = read_text(kind, piece)
+        reading = read_text(kind, _without_test_brackets(piece))
         if reading is not None and not _valid(reading[0], "<piece>"):
             reading = None  # a piece read wrongly is a piece unread: never the others' loss
         (read if reading is not None else unread).append((piece, reading))
     if not read:
         return None
     excepted: set[str] | None = set()
+    therapies: set[str] | None = set()  # the therapies an exception names (None: unsure)
     for piece, _ in unread:
-        if piece not in exceptions and (not clauses.has_trigger(
-                piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
+        if _says_how(piece) or _says_why(piece) or piece not in exceptions and (
+                not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES)
+                or _NO_EXCEPTION.search(piece)):
             continue
-        fields = _clause_fields(piece)
+        fields = _conditioned_fields(piece, [r for _, (r, _) in read]) if (
+            kind == INCLUSION) else None  # (beside an exclusion, the whom lets people in)
+        if fields is not None and not fields:
+            continue  # a condition for some people that widens nothing read beside it
+        if fields is None:
+            fields = _clause_fields(piece)
         if fields is None or not fields:
             excepted = None  # an exception we cannot place: it may be to any reading
             break
         excepted |= fields
+        if "prior_therapies" in fields and therapies is not None:
+            named = therapies_named(piece)[0]
+            therapies = therapies | named if named else None
+    if kind == INCLUSION and excepted is not None:
+        # "Relapsed B-ALL. Patients with T-ALL are eligible if ...", read as a condition on
+        # T-ALL: it also lets T-ALL in beside the B-ALL the first piece requires
+        for piece, _ in read:
+            m = _ELIGIBLE_IF.match(piece)
+            widened = m and _conditioned_fields(piece, [r for p, (r, _) in read if p != piece])
+            if widened:
+                excepted |= widened - (_clause_fields(m.group("req")) or set())
     rules, words = [], []
     for _, (rule, plain) in read:
-        if excepted is None or _fields(rule) & excepted:
+        if excepted is None or _fields(rule) & excepted and not (
+                _fields(rule) & excepted == {"prior_therapies"} and therapies is not None
+                and not _therapy_values(rule) & therapies):
+            # ("Prior blinatumomab. Prior CAR-T may be allowed": the exception is to
+            # CAR-T, not to blinatumomab)
             member = {"not_screened": _EXCEPTION_MEMBER}
             rule = {"all": [rule, member]} if kind == EXCLUSION else {"any": [rule, member]}
         rules.append(rule)
@@ -186,9 +251,72 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     return {"any" if kind == EXCLUSION and not every else "all": rules}, " ".join(words)
 
 
+def _values(rule: dict, field: str) -> set | None:
+    """The values of ``field`` a rule names in an eq/in leaf (None: it names none)."""
+    if rule.get("field") == field and rule.get("op") in ("eq", "in"):
+        value = rule["value"]
+        return {value} if isinstance(value, str) else set(value)
+    found = [v for key in ("all", "any") for r in rule.get(key, [])
+             if (v := _values(r, field)) is not None]
+    return set().union(*found) if found else None
+
+
+def _conditioned_fields(piece: str, rules: list[dict]) -> set[str] | None:
+    """The fields "<whom> are eligible if <condition>" makes an exception to, or None.
+
+    "Relapsed B-ALL. Patients with Ph+ ALL are eligible if they have failed a TKI"
+    sets a condition for the Ph+ patients; it lets no one in beside what its neighbour
+    requires, so it excepts only what its condition speaks of (a TKI), never the
+    disease its neighbour reads. Only where the whom names a value the neighbour does
+    not take ("B-ALL. Patients with T-ALL are eligible if ...") does it widen that field.
+    None when the piece is not of that shape (its fields are then placed as usual).
+    """
+    m = _ELIGIBLE_IF.match(piece)
+    if m is None:
+        return None
+    who = read_text(INCLUSION, m.group("who"), strict=True)
+    condition = _clause_fields(m.group("req"))
+    if who is None or condition is None:
+        return None
+    widened = set()
+    for field in _fields(who[0]):
+        named = _values(who[0], field)
+        taken = [v for r in rules if (v := _values(r, field)) is not None]
+        if named is None or any(not (named & t) for t in taken):
+            widened.add(field)
+    return condition | widened
+
+
+#: A bracket that says a test is not needed ("(testing not required)", "(HIV testing is not
+#: mandatory)"): it asks nothing and excepts nothing.
+_NO_TEST_BRACKET = re.compile(
+    r"\((?:[^()]{0,40}?\b)?(?:test(?:ing|s)?|screening)\b[^()]{0,30}?\bnot\s+(?:be\s+)?"
+    r"(?:required|mandatory|needed|necessary)[^()]{0,40}\)", re.IGNORECASE)
+
+
+#: A value a bracket may ask for: a comparison, or a number with its unit ("1000/uL").
+_A_VALUE = re.compile(r"[<>\u2264\u2265=]|\b\d+(?:[.,]\d+)?\s*-?\s*(?:%|x\b|mg|ml|g/|/|"
+                      r"hours?|hrs?|days?|weeks?|months?|years?|cells|blasts|times)", re.IGNORECASE)
+
+
+def _without_test_brackets(text: str) -> str:
+    """``text`` with brackets that only speak of the test blanked (where words sit is kept).
+
+    "(testing not required)"; "(a 24-hour urine collection may be used if preferred)",
+    "(testing may be done on peripheral blood if marrow is unavailable)": a doubt word
+    about how a value is obtained never makes the value itself a doubt. (A bracket with
+    a number or a word of who may join is kept: it may be what is asked.)
+    """
+    text = _NO_TEST_BRACKET.sub(lambda m: " " * len(m.group(0)), text)
+    return re.sub(r"\(([^()]{8,200})\)", lambda m: " " * len(m.group(0)) if (
+        _says_how(m.group(1)) and not _A_VALUE.search(m.group(1))
+        and re.search(r"\b(?:may|if|when|whether|preferred|can)\b", m.group(1), re.I))
+        else m.group(0), text)
+
+
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     """The rule of one piece of text, clause by clause."""
-    text = plain_list_words(text)
+    text = _without_test_brackets(plain_list_words(text))
     colon = _COLON_SCOPE.match(text)
     if colon and _SUBGROUP_HEAD.search(colon.group("cond")):
         # "Ph+ ALL: failed or intolerant to a TKI": for the people the head names, read
@@ -199,6 +327,19 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     pieces = [c.text for c in clauses.split(text)]
     if len(pieces) <= 1:
         return read_text(kind, text)
+    if re.search(r"karnofsky", text, re.I) and re.search(r"lansky", text, re.I) and all(
+            re.search(r"karnofsky|lansky|ecog", p, re.I) for p in pieces):
+        # "Karnofsky >= 50 for patients >= 16 years; Lansky >= 50 for patients < 16": one
+        # threshold on the two scales, each suited to an age -- read whole, never as two
+        # age-bound demands
+        whole = read_text(kind, text)
+        if whole is not None:
+            return whole
+    if any(p.rstrip().endswith(":") and _LEAD_ALTERNATIVES.search(p) for p in pieces[:-1]):
+        # "... one of the following: a) X; b) Y" inside one sentence: what follows the
+        # lead-in are alternatives, never each required (nor each excluding) -- not read
+        # clause by clause
+        return None
     implied = _implication(kind, text)
     if implied is not None:
         # "For subjects with a prior transplant, A. No B.": all of it is for them
@@ -311,16 +452,91 @@ def _scoped(item: Item, reading: tuple[dict, str] | None) -> tuple[dict, str] | 
     # can be met, never rules anyone out).
     if _members(item.section or "") == frozenset():
         return None  # a part for people with another disease than ALL ("the NHL cohort")
-    part = {"not_screened": "whether this part of the study is the person's"}
+    part = {"not_screened": PART}
     if item.kind == EXCLUSION:
         return {"all": [rule, part]}, plain
     return {"any": [rule, part]}, plain
+
+
+#: "For patients with Ph+ ALL, the following additional exclusion criteria apply:",
+#: "In subjects with a prior transplant the following must be met:": a list for a
+#: group of people the head names.
+_SCOPED_LIST = re.compile(
+    r"^\W*(?:for|in)\s+(?P<whom>[^:;]{2,80}?)\s*,?\s+(?:the\s+)?following\s+(?:additional\s+)?"
+    r"(?:inclusion\s+|exclusion\s+|eligibility\s+)?(?:criteria|requirements|conditions|"
+    r"exclusions)?\s*(?:also\s+)?(?:appl(?:y|ies)|must\s+(?:also\s+)?be\s+met|are\s+required|"
+    r"will\s+apply)\s*:?\s*$"
+    # "For patients who received a prior transplant:" over its own list
+    r"|^\W*for\s+(?P<people>(?:patients|participants|subjects|those|individuals)\s+"
+    r"(?:with|who|aged|older|younger|over|under|in|after)\b[^:;]{2,80}?)\s*:\s*$",
+    re.IGNORECASE)
+_WHOM_WORDS = re.compile(r"\b(?:patients?|participants?|subjects?|those|people|persons|"
+                         r"individuals|who|with|have|has|had|are|diagnosed)\b", re.IGNORECASE)
+
+
+def _for_whom_list(item: Item, whom: str) -> tuple[dict, str] | None:
+    """A list under "For <whom>, the following criteria apply:", for the people it names.
+
+    An exclusion excludes only someone the head names and a listed condition applies
+    to: all[whom, any of the list]; a requirement binds only them: any[not whom, all of
+    the list]. When the head's group cannot be read, nothing is (the list is never
+    everyone's).
+    """
+    who = read_text(INCLUSION, _WHOM_WORDS.sub(" ", whom), strict=True)
+    if who is None:
+        return None
+    listed = combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1) for sub in item.subs])
+    if listed is None:
+        return None
+    if item.kind == EXCLUSION:
+        return {"all": [who[0], listed[0]]}, listed[1]
+    return {"any": [{"not": who[0]}, listed[0]]}, listed[1]
+
+
+#: Said of a criterion of one part (cohort, arm, phase, stratum) of the study.
+PART = "whether this part of the study is the person's"
+
+
+def parts_as_alternatives(criteria: list[dict], items: list[Item]) -> list[dict]:
+    """Inclusions of the study's parts, each part one alternative among the parts.
+
+    "Cohort 1: relapsed B-ALL" and "Cohort 2: newly diagnosed T-ALL": a person in
+    neither cohort is in no part of the study. Each part's requirement alone never rules
+    anyone out (they may belong to another part), but when every part's inclusions are
+    read whole, a person who meets none of the parts' requirements is: each becomes
+    any[requirement, all[not_screened, any of the other parts]]. Only when every part
+    named in the text has inclusions and all of them are read.
+    """
+    by_part: dict[str, list[dict]] = {}
+    for crit, item in zip(criteria, items, strict=True):
+        if crit["kind"] != INCLUSION or not item.qualified or not item.section:
+            continue
+        rule = crit.get("rule")
+        if not rule or rule.get("any", [None])[-1] != {"not_screened": PART} or len(
+                rule["any"]) != 2:
+            return criteria  # a part's inclusion not read whole: parts are not alternatives
+        by_part.setdefault(item.section, []).append(crit)
+    parts = items[0].parts if items else ()
+    if len(by_part) < 2 or set(by_part) != set(parts):
+        return criteria
+    cores = {part: (lambda rules: rules[0] if len(rules) == 1 else {"all": rules})(
+        [c["rule"]["any"][0] for c in crits]) for part, crits in by_part.items()}
+    for part, crits in by_part.items():
+        others = [core for name, core in cores.items() if name != part]
+        elsewhere = others[0] if len(others) == 1 else {"any": others}
+        for crit in crits:
+            rule = {"any": [crit["rule"]["any"][0], {"all": [{"not_screened": PART}, elsewhere]}]}
+            if _valid(rule, crit["id"]):
+                crit["rule"], crit["plain"] = rule, _plain(rule)
+    return criteria
 
 
 #: The short labels NCI summaries put above their criteria.
 _NCI_LABEL = re.compile(
     r"(?:biologic(?:al)?\s+therapy|chemotherapy|endocrine\s+therapy|radiotherapy|surgery|"
     r"hepatic|renal|cardiovascular|pulmonary|hematopoietic|neurologic|other|age|"
+    r"(?:liver|hepatic|renal|kidney|cardiac|heart|pulmonary|lung|hematologic|organ)\s+"
+    r"function|"
     r"performance\s+status|life\s+expectancy|prior\s+therapy)\s*:?", re.IGNORECASE)
 _CONTEXT_LABEL = re.compile(r"(?:age|performance\s+status)\s*:", re.IGNORECASE)
 
@@ -339,6 +555,10 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         return _scoped(item, None if _other_person(item) else read_rule(item, scoped=True))
     if not item.subs:
         return read_clauses(item.kind, item.text)
+    scoped_list = _SCOPED_LIST.match(item.head)
+    if scoped_list is not None:
+        # (its "for <whom>" is a doubt about everyone, not about the people it names)
+        return _for_whom_list(item, scoped_list.group("whom") or scoped_list.group("people"))
     if clauses.says_doubt(item.head):
         return None
     if item.alternatives:
@@ -348,12 +568,16 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         # NCI summaries: "Biologic therapy" / "- No prior biologic therapy": a label, and
         # each sub-item a criterion of its own, read with the label as its context
         return combine_pieces(item.kind, [
-            f"{head.strip().rstrip(':')}: " + re.sub(r"^\s*[-*\u2022]\s*", "", sub)
+            f"{head.strip().rstrip(':')}: " + re.sub(r"^\s*(?:--|[-*\u2022])\s*", "", sub)
             for sub in item.subs])
     if _CONDITIONAL_HEAD.search(head):
         return None  # sub-items under a condition ("For patients over 16:")
     if not head.rstrip().endswith(":") or _or_joined(item.subs):
         return _read_refined(item)
+    groups = _nested_groups(item)
+    if groups is not None and re.search(
+            r"\b(one of|any of|either|at least one|1 of the following)\b", head, re.I):
+        return _read_nested_alternatives(item, groups)
     if any(_NESTED_LIST.search(_SUB_MARKER.sub("", sub, count=1)) for sub in item.subs):
         # a member that opens a list of its own ("Meets 1 of the following:"): the flat
         # text no longer tells its members from the others -- beyond a safe reading
@@ -408,10 +632,109 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
     return combine_pieces(item.kind, pieces)
 
 
+def _nested_groups(item: Item) -> list[tuple[str, list[str]]] | None:
+    """The sub-items as (member, its own list) where a member opens a list of its own.
+
+    "one of the following: / - second relapse / - first relapse meeting all of the
+    following: / - within 36 months / - CD19 positive": the deeper lines belong to the
+    member above them. None unless the layout says so without doubt: at least one
+    member opens a list, every deeper line sits under such a member, one level deep.
+    """
+    if len(item.depths) != len(item.subs) or not item.subs:
+        return None
+    base = min(item.depths)
+    groups: list[tuple[str, list[str]]] = []
+    child_depth = None
+    for sub, depth in zip(item.subs, item.depths, strict=True):
+        body = _SUB_MARKER.sub("", sub, count=1).strip()
+        if depth == base:
+            groups.append((body, []))
+            continue
+        if not groups or not _NESTED_LIST.search(groups[-1][0]) or (
+                child_depth is not None and depth != child_depth):
+            return None
+        child_depth = depth
+        groups[-1][1].append(body)
+    if not any(children for _, children in groups) or any(
+            _NESTED_LIST.search(body) and not children for body, children in groups):
+        return None
+    return groups
+
+
+#: "... meeting all of the following:", "with both:", "and any of the following:"
+_MEMBER_LEAD = re.compile(
+    r"[,;]?\s*(?:and\s+)?(?:who\s+)?(?:meeting|meets?|with|having|has|have|who\s+have)?\s*"
+    r"(?P<how>all|each|both|one|any|either|at\s+least\s+one|1)\s*(?:of\s+)?(?:the\s+)?"
+    r"(?:following)?(?:\s+\w+)?\s*:\s*$", re.IGNORECASE)
+
+
+def _read_nested_alternatives(item: Item, groups) -> tuple[dict, str] | None:
+    """Alternatives of which some are lists of their own: any of them, each read whole.
+
+    A member with a list is its own words and all (or any) of its list, as its lead-in
+    says; a member not read whole is one the profile cannot see (not_screened), so the
+    criterion can be met by another and never rules anyone out on a partial reading.
+    """
+    rest = _LEAD_IN_PHRASE.sub("", item.head).strip(" :,;")
+    if [w for w in re.findall(r"[a-z0-9][a-z0-9+'-]*", rest.lower()) if w not in _HARMLESS]:
+        return None  # the head asks something of its own: not read here
+    parts, unseen = [], False
+    for body, children in groups:
+        if item.kind == EXCLUSION:
+            # each listed condition excludes on its own; one with a list of its own
+            # ("Prior therapy for ALL, except: / - steroids ...") is the study team's
+            reading = None if children else read_text(
+                EXCLUSION, re.sub(r"\s*\bor\b\.?\s*$", "", body, flags=re.I), strict=True)
+        else:
+            reading = _read_member(body, children)
+        if reading is None:
+            unseen = True
+        else:
+            parts.append(reading)
+    if not parts:
+        return None
+    rules = [p[0] for p in parts]
+    if item.kind == EXCLUSION:
+        return ({"any": rules} if len(rules) > 1 else rules[0],
+                "Not for people with: " + "; ".join(
+                    p[1].removeprefix("Not for people with: ") for p in parts))
+    if unseen:
+        rules.append({"not_screened": "the other alternatives in the text"})
+    return ({"any": rules} if len(rules) > 1 else rules[0],
+            "Needs one of: " + "; ".join(p[1].removeprefix("Needs: ") for p in parts))
+
+
+def _read_member(body: str, children: list[str]) -> tuple[dict, str] | None:
+    """One alternative, with its own list when it has one; None unless read whole."""
+    body = re.sub(r"\s*\bor\b\.?\s*$", "", body, flags=re.I)
+    if not children:
+        return read_text(INCLUSION, body, strict=True)
+    lead = _MEMBER_LEAD.search(body)
+    if lead is None:
+        return None
+    every = lead.group("how").lower() in ("all", "each", "both")
+    own = body[:lead.start()].strip(" ,;:")
+    pieces = [read_text(INCLUSION, re.sub(r"\s*\b(?:and|or)\b\.?\s*$", "", c, flags=re.I),
+                        strict=True) for c in children]
+    mine = read_text(INCLUSION, own, strict=True) if own else None
+    if own and mine is None:
+        return None
+    read = [p for p in pieces if p is not None]
+    if every and len(read) < len(pieces) or not read:
+        return None  # (all of them, and one unread: the member is not read whole)
+    listed = [p[0] for p in read]
+    if not every and len(read) < len(pieces):
+        listed.append({"not_screened": "the other alternatives in the text"})
+    joined = listed[0] if len(listed) == 1 else {"all" if every else "any": listed}
+    rule = {"all": [mine[0], joined]} if mine else joined
+    words = " ".join(([mine[1]] if mine else []) + [p[1] for p in read])
+    return rule, words
+
+
 #: A head that says its list defines it ("... as defined below:", ", defined as:").
 _DEFINED_AS_LIST = re.compile(r"[,;(]?\s*(?:as\s+)?defined\s+(?:as|below|by)(?:\s+(?:the\s+)?"
                               r"following)?\s*\)?\s*:?\s*$", re.IGNORECASE)
-_SUB_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,2}\))\s*")
+_SUB_MARKER = re.compile(r"^\s*(?:--|[-*\u2022]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,2}\))\s*")
 #: A sub-item that opens a list of its own, whose members the flat text no longer
 #: tells apart from the sub-items that follow it.
 _NESTED_LIST = re.compile(r":\s*$|\b(?:one|any|either|\d+)\s+(?:or\s+more\s+)?of\b",

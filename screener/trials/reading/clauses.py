@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .segment import RUN_TOGETHER
+from .segment import RUN_TOGETHER, inside_label
 
 _DATA = json.loads(resources.files(__package__).joinpath("triggers.json").read_text("utf-8"))
 DOUBT_CATEGORIES = frozenset(_DATA["doubt_categories"])
@@ -57,6 +57,8 @@ def split(text: str) -> list[Clause]:
     """The clauses of ``text``, in order, with their character spans."""
     out, start = [], 0
     for m in _BOUNDARY.finditer(text):
+        if inside_label(text, m):
+            continue  # "Liver Function: AST ...": one label, never cut inside
         if text[start:m.start()].strip():
             out.append(Clause(start, m.start(), text[start:m.start()]))
         start = m.end()

@@ -28,7 +28,14 @@ the wrong place can turn "one of the following" into separate requirements):
   patient, a donor, a cohort, an arm or a phase is not (``qualified``, and
   ``parts`` lists every such heading of the text);
 - items joined by a trailing or leading "or" are alternatives, so they are
-  merged into one item rather than read as separate requirements.
+  merged into one item rather than read as separate requirements;
+- a line broken where the next word would have fit ends a statement (one
+  criterion a line, no bullets), unless it qualifies the line above ("... are
+  eligible", "Note: ...");
+- a numbered list run into one line ("1. ... 2. ... 3. ...") is its items, or,
+  after "one of the following:", its lead-in's sub-items;
+- a preamble over a whole section's list ("Patients must meet the following
+  criteria to be eligible:") is a sentence of its own, never a lead-in.
 """
 
 from __future__ import annotations
@@ -41,8 +48,8 @@ EXCLUSION = "exclusion"
 
 _ESCAPE = re.compile(r"\\([\\<>*_\[\]()#+\-.!~`|{}=])")
 _BULLET = re.compile(
-    r"^(?P<marker>[-*\u2022+\u25cf\u25aa\u2013]|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)]"
-    r"|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])\s+(?P<rest>\S.*)$")
+    r"^(?P<marker>--(?=[A-Za-z])|[-*\u2022+\u25cf\u25aa\u2013]|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)]"
+    r"|\([a-zA-Z]\)|(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])(?:\s+|(?<=--))(?P<rest>\S.*)$")
 _HEADING = re.compile(
     # "Donor Exclusion Criteria", "Part B Inclusion Criteria", "Recipient Inclusion
     # Criteria": whom or which part of the study the heading is for, in front.
@@ -93,10 +100,32 @@ _ALTERNATIVE = re.compile(r"(?:^|[\s,;])(or|OR|Or)\.?$")
 #: label ("Renal:"), or a capitalised criterion opener after a lower-case word.
 RUN_TOGETHER = re.compile(
     r"(?<![A-Z])\s+(?=[A-Z]{3,}(?:\s+[A-Z/]{2,}){0,3}:)"
+    # the labels of an NCI summary, even after a capitalised word ("See Disease
+    # Characteristics Hepatic: Not specified")
+    r"|(?<=[a-z0-9)%])\s+(?=(?:Age|Performance\s+status|Life\s+expectancy|Hematopoietic|Hepatic|"
+    r"Renal|Cardiovascular|Pulmonary|Neurologic|Other|Biologic\s+therapy|Chemotherapy|"
+    r"Endocrine\s+therapy|Radiotherapy|Surgery):\s)"
+    # a permission ends a statement: "... at diagnosis allowed High risk status ..."
+    r"|(?<=\sallowed)\s+(?=[A-Z][a-z])"
     r"|(?<=[a-z0-9)%])\s+(?=(?:[A-Z][a-z]+(?:\s+[a-z]+){0,2}|[A-Z]{2,5}):\s)"
     r"|(?<=[a-z0-9)%])\s+(?=(?:No|Not|At\s+least|Prior|Concurrent|Must|Fertile|Negative|"
     r"Recovered|Adequate|Absence|Life\s+expectancy|Patients|See|Histologically|Previous|Known|"
     r"History|Active|Uncontrolled|Evidence|Documented|Inhaled|Inhalational)\s)")
+
+
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][a-z]+$")
+_LABEL_AFTER = re.compile(r"[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s")
+_NCI_LABEL_AFTER = re.compile(
+    r"(?:Age|Performance\s+status|Life\s+expectancy|Hematopoietic|Hepatic|Renal|Cardiovascular|"
+    r"Pulmonary|Neurologic|Other|Biologic\s+therapy|Chemotherapy|Endocrine\s+therapy|"
+    r"Radiotherapy|Surgery):\s")
+
+
+def inside_label(text: str, cut: re.Match) -> bool:
+    """A RUN_TOGETHER cut between the words of one label ("Liver | Function: AST ...")."""
+    after = text[cut.end():]
+    return (_CAPITALISED_BEFORE.search(text[:cut.start()]) is not None
+            and _LABEL_AFTER.match(after) is not None and not _NCI_LABEL_AFTER.match(after))
 
 
 @dataclass
@@ -113,6 +142,9 @@ class Item:
     #: every heading or label of the text that names a part of the study, in order: which
     #: other cohorts, arms or parts a person could belong to
     parts: tuple[str, ...] = ()
+    #: the indentation of each sub-item as written (a deeper one belongs to the list that
+    #: the sub-item above it opens); empty when not known
+    depths: tuple[int, ...] = ()
 
 
 def unescape(text: str) -> str:
@@ -162,7 +194,12 @@ _INLINE_HEADING = re.compile(
 _FOR_SOMETHING = re.compile(
     r"^(?:for|specific\s+to|applicable\s+to|related\s+to)\s+(?!(?:the\s+)?(?:registration|"
     r"enrol+ment|randomi[sz]ation|study\s+entry|all\b|patients\b|participants\b|subjects\b|"
-    r"the\s+study\b|this\s+study\b|screening|inclusion|entry|eligibility|treatment\b))",
+    r"the\s+study\b|this\s+study\b|screening|inclusion|entry|eligibility|treatment\b))"
+    # "for patients receiving blinatumomab", "for subjects assigned to arm B": one drug's
+    # or one arm's people, not everyone
+    r"|^(?:for|specific\s+to|applicable\s+to)\s+(?:all\s+)?(?:patients|participants|subjects)"
+    r"\s+(?:who\s+(?:will\s+)?(?:receive|are\s+receiving|are\s+treated|are\s+assigned|are\s+"
+    r"randomi[sz]ed)|receiving|treated\s+with|assigned|randomi[sz]ed|allocated)\b",
     re.IGNORECASE)
 
 
@@ -189,14 +226,16 @@ class _Draft:
     indent: int
     lines: list[str] = field(default_factory=list)  # head lines
     subs: list[list[str]] = field(default_factory=list)  # sub-items, lines each
+    depths: list[int] = field(default_factory=list)  # each sub-item's indentation
     lead_in: bool = False  # the head introduces a list: same-level bullets belong to it
     bullet: bool = False
     absorbing: bool = False  # taking same-level bullets as the lead-in's list
 
-    def add(self, text: str, new_sub: bool) -> None:
+    def add(self, text: str, new_sub: bool, indent: int = 0) -> None:
         if new_sub or self.subs:
             if new_sub or not self.subs:
                 self.subs.append([text])
+                self.depths.append(indent)
             else:
                 self.subs[-1].append(text)
         else:
@@ -206,7 +245,8 @@ class _Draft:
         head = fold(" ".join(self.lines))
         subs = [fold(" ".join(s)) for s in self.subs]
         text = fold(" ".join([head, *subs]))
-        return Item(self.kind, text, head, subs, self.section, self.qualified)
+        return Item(self.kind, text, head, subs, self.section, self.qualified,
+                    depths=tuple(self.depths))
 
 
 def split(text: str) -> list[Item]:
@@ -232,10 +272,15 @@ def split(text: str) -> list[Item]:
                 items.append(item)
         draft = None
 
+    # (no one wraps text narrower than this: shorter lines are lines as written)
+    width = max([_NARROWEST_WRAP, *(len(line.rstrip()) for line in lines)])
+    previous = ""  # the line before, as written (to tell a wrap from a line break)
     for raw in lines:
         if not raw.strip():
             blank = True
+            previous = ""
             continue
+        ended, previous = previous, raw.rstrip()
         indent = len(raw) - len(raw.lstrip(" \t"))
         stripped = raw.strip()
         heading = _heading(stripped)
@@ -253,6 +298,14 @@ def split(text: str) -> list[Item]:
             continue
         bullet = _BULLET.match(stripped)
         body = bullet.group("rest") if bullet else stripped
+        if not bullet and _section_preamble(stripped, kind):
+            # "Patients must meet all of the following criteria to be eligible:" over the
+            # section's list: a sentence of its own, and each member a criterion of its
+            # own (all required, or each excluding, as the criteria of a section are)
+            close()
+            items.append(Item(kind, fold(stripped), fold(stripped), [], section, qualified))
+            top, blank = None, True
+            continue
         if not bullet and _is_label(stripped) and (draft is None or blank or indent <= (top or 0)):
             close()
             section, top = fold(stripped), None
@@ -276,11 +329,24 @@ def split(text: str) -> list[Item]:
             draft.lead_in = _is_lead_in(body) and _LEAD_ALTERNATIVES.search(body) is not None
             blank = False
             continue
+        own_line = (not bullet and not blank and draft is not None and not deeper
+                    and _broken_on_purpose(ended, stripped, width))
         if (draft is not None and draft.lead_in and not deeper and (bullet or not blank)
                 and (draft.absorbing or not draft.subs)):
-            # A list introduced by a lead-in line stays with it, even unindented.
+            # A list introduced by a lead-in line stays with it, even unindented (one
+            # member a line when the lines are not wrapped text).
             draft.absorbing = True
-            draft.add(stripped, new_sub=bool(bullet))
+            draft.add(stripped, new_sub=bool(bullet) or own_line, indent=indent)
+            blank = False
+            continue
+        if own_line and draft is not None and not deeper and not draft.lead_in:
+            # "Age 1 to 21 years\nRelapsed B-ALL\nHIV infection": a criterion a line, with
+            # no bullets and no blank lines, or a closing sentence under a list
+            close()
+            top = min(top, indent)
+            draft = _Draft(kind, section, qualified, indent)
+            draft.add(stripped, new_sub=False)
+            draft.lead_in = _is_lead_in(stripped)
             blank = False
             continue
         if bullet and not deeper:
@@ -296,14 +362,68 @@ def split(text: str) -> list[Item]:
             draft.add(stripped, new_sub=False)
             draft.lead_in = _is_lead_in(stripped)
         else:
-            draft.add(stripped, new_sub=bool(bullet))
+            draft.add(stripped, new_sub=bool(bullet), indent=indent)
         blank = False
     close()
-    items = _merge_alternatives([piece for item in items for piece in _run_together(item)])
+    items = _merge_alternatives([piece for item in items for one in _enumerated(item)
+                                 for piece in _run_together(one)])
     parts = tuple(dict.fromkeys(item.section for item in items if item.qualified and item.section))
     for item in items:
         item.parts = parts
     return items
+
+
+_NARROWEST_WRAP = 76
+#: Words by which a line makes an exception to, or a note on, the statement above it.
+_QUALIFIES = re.compile(
+    r"^\W*(?:note|however|except|unless|this|these|such)\b|(?<!not )(?<!not be )\b(?:unless|"
+    r"except|eligible|allowed|permitted|acceptable|may|provided|exempt)\b", re.IGNORECASE)
+#: Words a line that goes on with the next one ends with ("... with", "... or", "..., ").
+_GOES_ON = re.compile(r"(?:[,(/&+-]|\b(?:and|or|of|with|without|to|the|a|an|in|for|by|at|"
+                      r"on|than|from|as|who|which|that|including|and/or|nor|per|if|unless|"
+                      r"except|not|no|is|are|be|must|should|have|has|had))$", re.IGNORECASE)
+
+
+#: A sentence over a whole section's list: "Patients must meet the following criteria to be
+#: eligible:", "Subjects meeting any of the following criteria are not eligible:".
+_PREAMBLE = re.compile(
+    r"\bfollowing\b[^:]{0,40}?\b(?:criteria|requirements|conditions)\b[^:]*(?:eligib|enrol|"
+    r"participat|study|includ|exclu|met|appl(?:y|ies))|\bfollowing\b[^:]*\b(?:will\s+be|are|is)\s+"
+    r"(?:excluded|not\s+eligible|ineligible)", re.IGNORECASE)
+
+
+def _section_preamble(line: str, kind: str) -> bool:
+    """A line ending in ":" that puts the section's criteria under it, each on its own.
+
+    For inclusions only where every member is needed ("must meet the following
+    criteria", "all of the following"): "one of the following" keeps its members as
+    alternatives. For exclusions "any of the following" is each excluding, as the
+    section's items are anyway.
+    """
+    if not line.rstrip().endswith(":") or len(line) > 200 or not _PREAMBLE.search(line):
+        return False
+    if kind == INCLUSION and re.search(r"\b(?:one|any|either|\d+)\s+(?:or\s+more\s+)?of\b|"
+                                       r"\bat\s+least\b", line, re.IGNORECASE):
+        return False
+    return True
+
+
+def _broken_on_purpose(before: str, line: str, width: int) -> bool:
+    """The line break between ``before`` and ``line`` ends a statement, not a wrapped line.
+
+    Hard-wrapped registry text breaks a line only where the next word would not fit;
+    where it would have fit ("Age 1 to 21 years" / "Relapsed B-ALL" in a text whose lines
+    run to 90 characters), the author ended the line there. A line that ends with a
+    word or sign that goes on, or a next line in lower case, is one statement.
+    """
+    if not before or not line or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if _QUALIFIES.search(line):
+        return False  # "Patients intolerant of TKIs are eligible.": about the line above
+    if _GOES_ON.search(before.rstrip(" .:;")) and not before.rstrip().endswith((".", ";")):
+        return False
+    first = line.split()[0]
+    return len(before) + 1 + len(first) <= width - 1
 
 
 def _slid_under(draft: _Draft, body: str, deeper: bool) -> bool:
@@ -331,11 +451,61 @@ def _slid_under(draft: _Draft, body: str, deeper: bool) -> bool:
     return deeper and not head.rstrip().endswith(":")
 
 
+#: "2. " after a sentence's end (or a joining "or"), before a capital: the next member of
+#: a list run into one line.
+_INLINE_NUMBER = re.compile(r"(?:(?<=[.;,:])|(?<=\bor)|(?<=\bOR)|(?<=\band))\s+(?P<n>\d{1,2})"
+                            r"[.)]\s+(?=[A-Z(\u2265\u2264<>0-9])")
+
+
+def _enumerated(item: Item) -> list[Item]:
+    """A numbered list run into one line, as items or as the sub-items of its lead-in.
+
+    "1. Age 1 to 21 years. 2. Relapsed B-ALL. 3. Lansky >= 50" (its "1." was the
+    item's marker) is three items. "... meeting one of the following: 1. Second
+    relapse. 2. Relapse after transplant." keeps its members together as the sub-items
+    of the lead-in, so they are read as the lead-in says (alternatives here), never cut
+    into requirements of their own. Only numbers that run 1, 2, 3 ... are a list.
+    """
+    if item.subs:
+        return [item]
+    text = item.text
+    first = re.search(r"(?<=:)\s*1[.)]\s+(?=\S)", text)
+    if first is not None and _LEAD_ALTERNATIVES.search(text[:first.start()]):
+        pieces = _numbered_pieces(text, first.end(), 2, _INLINE_NUMBER)
+        if len(pieces) < 2:
+            return [item]
+        head = text[:first.start()].strip()
+        subs = [f"{n}. {piece}" for n, piece in enumerate(pieces, 1)]
+        return [Item(item.kind, text, head, subs, item.section, item.qualified)]
+    body = re.sub(r"^\s*1[.)]\s+", "", text)
+    pieces = _numbered_pieces(body, 0, 2, _NEXT_SENTENCE_NUMBER)
+    if len(pieces) < 2 or _LEAD_IN.search(pieces[0]) and re.search(
+            r":|\b(?:one|any|either|all|each)\s+of\b|following", pieces[0], re.I):
+        return [item]
+    return [Item(item.kind, piece, piece, [], item.section, item.qualified) for piece in pieces]
+
+
+#: Between items run into one line: "2. " only after a sentence's end.
+_NEXT_SENTENCE_NUMBER = re.compile(r"(?<=[.;])\s+(?P<n>\d{1,2})[.)]\s+(?=[A-Z(\u2265\u2264<>])")
+
+
+def _numbered_pieces(text: str, start: int, number: int, marker: re.Pattern) -> list[str]:
+    """The pieces of ``text`` from ``start`` cut before "2.", "3.", ... in that order."""
+    out = []
+    for m in marker.finditer(text, start):
+        if int(m.group("n")) != number:
+            break
+        out.append(text[start:m.start()].strip())
+        start, number = m.end(), number + 1
+    out.append(text[start:].strip())
+    return [piece for piece in out if piece]
+
+
 def _run_together(item: Item) -> list[Item]:
     """A long item with no sub-items that an NCI summary ran together, as its criteria."""
     if item.subs or len(item.text) < 160:
         return [item]
-    cuts = [m.end() for m in RUN_TOGETHER.finditer(item.text)]
+    cuts = [m.end() for m in RUN_TOGETHER.finditer(item.text) if not inside_label(item.text, m)]
     if len(cuts) < 2:
         return [item]
     out, start, section = [], 0, item.section
