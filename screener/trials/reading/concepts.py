@@ -151,7 +151,8 @@ def _is_the_diagnosis(text: str, start: int, end: int) -> bool:
         return False
     if re.search(r"\b(?:for|of\s+the|on|per|risk)\s+(?:\w+\s+){0,2}$", before, re.I):
         return False
-    return bool(re.search(r"(?:diagnos\w+|confirmed|proven|documented|evidence|with|have|has|"
+    return bool(re.search(r"(?:diagnos\w+|confirmed|proven|verified|established|documented|"
+                          r"evidence|with|have|has|"
                           r"having|untreated|relapsed|refractory|recurrent|newly|de\s+novo|"
                           r"ph\+?|positive|negative|precursor|lineage|rearranged|like|fusion|"
                           r"mutated|hypodiploid|hyperdiploid|cd\d\d\+?)\W*(?:\w+\W+){0,4}$|^\W*$",
@@ -760,6 +761,13 @@ def _marrow(text: str) -> list[Reading]:
             out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")), value),
                                m.start(), m.end(), "the share of leukemia cells (blasts) in "
                                "the bone marrow"))
+    grade = [r for r in out if r.words.startswith("an M")]
+    counted = [r for r in out if not r.words.startswith("an M")]
+    if grade and counted and any(min(abs(grade[0].start - c.end), abs(c.start - grade[0].end))
+                                 <= 15 for c in counted):
+        # "at least 25% blasts (M3 marrow)": the grade restates the count, whose own
+        # threshold decides (an M3 read as "more than 25%" would rule out exactly 25%)
+        out = counted
     blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
     if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"
                                    r"(?:in\s+)?"
@@ -773,6 +781,9 @@ def _marrow(text: str) -> list[Reading]:
     return out
 
 
+_MRD_POSITIVE = re.compile(r"\bmrd[- ]?(?:\+|positive|positivity)|\bpositive\s+mrd\b|"
+                           r"\bresidual\s+disease(?:\s*\(mrd\))?[- ]?(?:positive|positivity)",
+                           re.IGNORECASE)
 _POWER = re.compile(r"10\s*(?:\^|e|-|−|⁻)\s*-?\s*(\d)|10\s*⁻\s*([³⁴⁵⁶])")
 
 
@@ -781,7 +792,8 @@ def _mrd(text: str) -> list[Reading]:
     if not re.search(r"\bmrd\b|minimal\s+residual|measurable\s+residual", text, re.I):
         return []
     out = []
-    for m in re.finditer(rf"(?:mrd|residual\s+disease)\b[^.;]{{0,40}}?{_CMP}\s*"
+    for m in re.finditer(rf"(?:mrd|residual\s+disease)\b[^.;]{{0,40}}?(?:{_CMP}|"
+                         rf"(?P<threshold>(?:threshold|cut-?off|level)\s+(?:of\s+)?))\s*"
                          rf"(?:(?P<pct>\d+(?:\.\d+)?)\s*%|(?:1\s*[x×]\s*)?(?P<pow>10\s*(?:\^|e|-|−)"
                          rf"\s*-?\s*\d))", text, re.I):
         if m.group("pct"):
@@ -791,9 +803,23 @@ def _mrd(text: str) -> list[Reading]:
             if not p:
                 continue
             level = 10.0 ** -int(p.group(1))
-        out.append(Reading(_leaf("mrd.level", _op(m.group("cmp")), round(level, 10)),
-                           m.start(), m.end(), "the MRD level"))
+        op = "gte" if m.group("threshold") else _op(m.group("cmp"))
+        if m.group("threshold") and not _MRD_POSITIVE.search(m.group(0)):
+            continue  # "MRD level of 0.01%": which side of it is wanted is not said
+        rule = _leaf("mrd.level", op, round(level, 10))
+        if op in ("gte", "gt") and _MRD_POSITIVE.search(text):
+            # "MRD positive (threshold 10^-4)": a positive MRD whose level was not given
+            # may be above it: the study team's, never a question the person must answer
+            rule = {"any": [rule, {"all": [_leaf("mrd.status", "eq", "positive"),
+                                           {"not_screened": "the MRD level, at or above the "
+                                                            "threshold"}]}]}
+        out.append(Reading(rule, m.start(), m.end(), "the MRD level"))
     if out:
+        lead = re.search(r"\b(?:minimal|measurable)(?:\s*/\s*(?:minimal|measurable))?\s+"
+                         r"residual\s+disease(?:\s*\(mrd\))?(?:[- ](?:positive|positivity))?",
+                         text, re.I)
+        if lead and lead.end() >= out[0].start - 2 and lead.start() < out[0].start:
+            out[0] = dataclasses.replace(out[0], start=lead.start())
         return out
     residual = r"(?:mrd|(?:minimal|measurable)\s+residual\s+disease(?:\s*\(mrd\))?)"
     for m in re.finditer(r"\bmrd[- ]?(?:\+|positive|positivity)|\bmrd\s+(?:≥|>=)\s*"

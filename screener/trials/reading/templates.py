@@ -57,7 +57,16 @@ local institutional central laboratory lab sample aspirate biopsy
 adequate renal cardiac kidney function multigated acquisition
 ngs next-generation sequencing qpcr rq-pcr phenotype immunophenotype immunophenotypic least
 nervous system
+histologically histological histologic cytologically cytological cytologic pathologically
+pathological pathologic morphologically morphological morphologic immunologically
+immunophenotypically proven verified biopsy-proven histologically-confirmed established
+according fab l1 l2 l1-l2 l1/l2 m1 m2 m3 morphologic morphological assessment
+minimal measurable residual mrd threshold flow level
 """.split())
+#: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
+#: to the WHO classification", FAB L1/L2 morphology, an M3 marrow beside its blast count --
+#: only say how the diagnosis was made: the study team confirms it, the pre-screen reads
+#: the diagnosis itself.)
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
 def _harmless_rest(text: str, readings: list[Reading]) -> bool:
