@@ -936,6 +936,17 @@ def _isolated_em(text: str) -> list[Reading]:
                 text, lambda m: Reading(
                     _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
                     "a relapse only outside the bone marrow"))
+    # "isolated CNS, testicular, or other extramedullary site of relapse": every site
+    # outside the marrow, so the whole answer (no site left for the study team)
+    site = r"(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?|testicular|testis|testes|ocular)"
+    every = _find(rf"\bisolated\s+{site}(?:\s*,\s*{site})*\s*,?\s*(?:or|and/or)\s+(?:any\s+)?"
+                  r"other\s+extra-?\s?medullary\s+(?:sites?\s+(?:of\s+)?)?(?:relapse|disease|"
+                  r"involvement)s?\b|\bisolated\s+extra-?\s?medullary\s+sites?\s+of\s+relapse\b",
+                  text, lambda m: Reading(
+                      _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
+                      "a relapse only outside the bone marrow"))
+    if every:
+        return every
     # "isolated CNS relapse", "isolated testicular or CNS relapse": a relapse outside the
     # marrow; which site it was is for the study team (the profile does not hold it)
     out += _find(r"\bisolated\s+(?:(?:initial|first|early|late)\s+)?(?:cns|central\s+nervous\s+"

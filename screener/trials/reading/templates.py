@@ -62,7 +62,10 @@ pathological pathologic morphologically morphological morphologic immunologicall
 immunophenotypically proven verified biopsy-proven histologically-confirmed established
 according fab l1 l2 l1-l2 l1/l2 m1 m2 m3 morphologic morphological assessment
 minimal measurable residual mrd threshold flow level
+children child adults adult pediatric paediatric infants infant adolescents adolescent young
+later subsequent beyond s
 """.split())
+#: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
 #: to the WHO classification", FAB L1/L2 morphology, an M3 marrow beside its blast count --
 #: only say how the diagnosis was made: the study team confirms it, the pre-screen reads
@@ -72,8 +75,8 @@ _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|te
 def _harmless_rest(text: str, readings: list[Reading]) -> bool:
     """True when nothing but harmless words is left once the readings are taken out."""
     rest = text
-    for r in sorted(readings, key=lambda r: -r.start):
-        rest = rest[:r.start] + " " + rest[r.end:]
+    for r in readings:  # (same length: readings may overlap, "in CR2" and "CR2")
+        rest = rest[:r.start] + " " * (r.end - r.start) + rest[r.end:]
     words = re.findall(r"[a-z0-9][a-z0-9+'-]*", rest.lower())
     return all(w in _HARMLESS or _NUMBER_WORD.match(w) for w in words)
 
@@ -682,6 +685,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
 #: "20% or more", "grade 3 or higher", "aged 18 or older": an "or" that closes a
 #: threshold, not one that opens an alternative.
 _COMPARATIVE_OR = re.compile(r"\b(?:and/)?or\s+(?:more|greater|higher|above|over|older|less|lower|"
+                             r"later|subsequent|beyond|"
                              r"below|under|younger|fewer|equal|worse|better)\b", re.IGNORECASE)
 _CONJOINED = re.compile(r"\band\s+(?:was|is|has|had|were|are|have|who|with|in)\b|"
                         r"\b(?-i:who)\b",  # lower case: "WHO" is the World Health Organization
