@@ -191,10 +191,13 @@ _DIAGNOSIS_KINDS = [
                 r"(?:cell)?[- ]?(?:lineage\s+)?(?:acute\s+lymphoblastic\s+leuka?emia|all)\b", re.I),
      "b_all,t_all"),
     (re.compile(rf"(?:{_MPAL})\b", re.I), "mixed_phenotype"),
-    (re.compile(rf"(?:{_LBL})", re.I), "lymphoblastic_lymphoma")]
+    (re.compile(rf"(?:{_LBL})", re.I), "lymphoblastic_lymphoma"),
+    # "acute lymphoblastic leukemia (ALL) or lymphoblastic lymphoma": ALL of either lineage
+    (re.compile(r"(?:acute\s+lympho(?:blastic|cytic|id)\s+leuka?emia(?:\s*\((?-i:ALL)\))?|"
+                r"(?-i:ALL)\b)", re.I), "b_all,t_all")]
 #: Where a member of a list of diagnoses may start.
 _DIAGNOSIS_START = re.compile(r"\b(?=[bt][- ]|precursor|pre-?b|common|bcp|mixed|mpal|acute|"
-                              r"leuka?em|"
+                              r"leuka?em|(?-i:ALL\b)|"
                               r"biphenotypic|bilineal|lymphoblastic|lbl|lly)", re.IGNORECASE)
 
 
@@ -254,8 +257,12 @@ def _diagnosis_list(text: str, b: str, t: str) -> Reading | None:
     rule_parts = ([_leaf("diagnosis", "in", plain)] if plain else []) + [
         p for n, p in enumerate(parts) if p not in parts[:n]]
     rule = rule_parts[0] if len(rule_parts) == 1 else {"any": rule_parts}
+    # ALL named without a lineage is read as a requirement only (as an excluding condition
+    # "ALL" is most often another cancer's history, not the person's diagnosis)
+    bare = any(v == "b_all,t_all" and not re.match(r"[bt]\b", m.group(0), re.I)
+               for m, v in best[1])
     return Reading(rule, best[0], best[1][-1][0].end(), "one of the leukemias or lymphomas listed",
-                   covers=True)
+                   covers=True, requiring_only=bare)
 
 
 @recogniser
