@@ -431,6 +431,53 @@ CASES += [
     # "without marrow involvement" says what "isolated" means, never that it is absent
     (E, "Patients with isolated extramedullary disease without bone marrow involvement", IEM),
     (I, "No isolated extramedullary relapse", NOT(IEM)),
+    # ------------------------------------------ how the diagnosis was made asks nothing more
+    (I, "Histologically confirmed acute lymphoblastic leukemia (ALL)", BT),
+    (I, "Cytologically confirmed acute lymphoblastic leukemia", BT),
+    (I, "Pathologically confirmed diagnosis of ALL", BT),
+    (I, "Histologically or cytologically verified ALL", BT),
+    (I, "Morphologically proven acute lymphoblastic leukemia", BT),
+    (I, "Biopsy-proven B-cell acute lymphoblastic leukemia", B),
+    (I, "Diagnosis of ALL according to the WHO classification", BT),
+    (I, "Acute lymphoblastic leukemia (FAB L1 or L2 morphology)", BT),
+    (I, "Histologically confirmed ALL in infants under 12 months of age at diagnosis",
+     ALL_(BT, ANY(L("age", "age_at_most", "11 Months"),
+                  L("age_at_diagnosis", "age_at_most", "11 Months")))),
+    (I, "Children with newly diagnosed acute lymphoblastic leukemia", ALL_(ND, BT)),
+    (I, "ALL in CR2 or later", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    (I, "Pathologic evidence of relapse in marrow, CNS, or testes", REL),
+    # ... but a relapse in some sites only is more than the profile holds: the sites are
+    # the study team's (a relapse is still needed)
+    (I, "Relapse in bone marrow or CNS", ALL_(REL, ns("relapse in the marrow or CNS"))),
+    # ------------------------------------------------ ALL (no lineage) beside lymphoma
+    (I, "Acute lymphoblastic leukemia or lymphoblastic lymphoma",
+     L("diagnosis", "in", ["b_all", "t_all", "lymphoblastic_lymphoma"])),
+    (I, "Relapsed or refractory ALL or lymphoblastic lymphoma (LBL)",
+     ALL_(RR, L("diagnosis", "in", ["b_all", "t_all", "lymphoblastic_lymphoma"]))),
+    (I, "Diagnosis of ALL, MPAL, or lymphoblastic lymphoma",
+     L("diagnosis", "in", ["b_all", "t_all", "mixed_phenotype", "lymphoblastic_lymphoma"])),
+    # ... as an excluding condition, "ALL" is most often a past cancer: not read
+    (E, "History of ALL or lymphoblastic lymphoma", None),
+    # ------------------------------------------------------------ marrow and MRD
+    (I, "At least 25% blasts in the bone marrow (M3 marrow)", blasts("gte", 25)),
+    (I, "Greater than 25% blasts in bone marrow (M3)", blasts("gt", 25)),
+    (I, "Bone marrow with ≥ 5% lymphoblasts by morphologic assessment", blasts("gte", 5)),
+    (I, "Minimal residual disease ≥ 10^-4", mrd("gte", 0.0001)),
+    (I, "Measurable residual disease (MRD) ≥ 0.1%", mrd("gte", 0.001)),
+    (I, "Minimal/Measurable Residual Disease (MRD) positive (threshold 10^-4 by flow or PCR)",
+     ANY(mrd("gte", 0.0001), ALL_(MRDP, ns("level at or above 10^-4")))),
+    (I, "MRD positive (≥ 10^-4)", ANY(mrd("gte", 0.0001), ALL_(MRDP, ns("level")))),
+    # ------------------------------------------------------------ Philadelphia chromosome
+    (I, "Presence of the Philadelphia chromosome or BCR-ABL fusion transcript", PHP),
+    (I, "Negative for BCR-ABL", PHN),
+    (E, "Known Philadelphia chromosome or BCR-ABL positive disease", PHP),
+    (I, "Absence of the Philadelphia chromosome", PHN),
+    # ------------------------------------------------------------ isolated relapse, every site
+    (E, "Patients with isolated central nervous system (CNS), testicular, or other "
+        "extramedullary site of relapse", IEM),
+    (E, "Isolated CNS, testicular or other extramedullary relapse", IEM),
+    # a site named as the condition is no harmless word: never "Non-DS B-ALL" alone
+    (E, "Non-DS B-ALL patients with testicular leukemia", None),
 ]
 
 

@@ -107,10 +107,18 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
            r"bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|"
            r"\bt\(9;22\)(?:\s*\(q34(?:\.\d)?;\s*q11(?:\.\d)?\))?|"
-           r"bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)")
+           r"bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)|"
+           # "presence of the Philadelphia chromosome", "Philadelphia chromosome or BCR-ABL
+           # positive": the chromosome named as present is the positive finding
+           r"\bpresence\s+of\s+(?:the\s+)?philadelphia\s+chromosome(?:\s*\(ph\))?|"
+           r"\bphiladelphia\s+chromosome(?:\s*\(ph\))?(?=\s*(?:or|and/or|/)\s*bcr\s*(?:[-/]|::)?"
+           r"\s*abl1?(?:\s+(?:fusion|transcript)s?)?[-\s]*(?:\+|positive))")
     neg = (r"philadelphia\s+chromosome[- ]?negative|philadelphia[- ]negative|\bph-negative|"
            r"\bph\s+negative|\bph-(?=\s|\)|,|$)|"
-           r"bcr\s*(?:[-/]|::)?\s*abl1?[-\s]*(?:-|negative)(?=\s|\)|,|\.|;|$)")
+           r"bcr\s*(?:[-/]|::)?\s*abl1?[-\s]*(?:-|negative)(?=\s|\)|,|\.|;|$)|"
+           r"\bnegative\s+for\s+(?:the\s+)?(?:bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+(?:fusion|transcript|"
+           r"rearrangement)s?)?|philadelphia\s+chromosome(?:\s*\(ph\))?|ph\b|t\(9;22\))|"
+           r"\babsence\s+of\s+(?:the\s+)?philadelphia\s+chromosome(?:\s*\(ph\))?")
     out = _find(pos, text, lambda m: Reading(
         _leaf("philadelphia_chromosome", "eq", "positive"), m.start(), m.end(),
         "Philadelphia chromosome-positive (Ph+) leukemia"))
@@ -822,12 +830,7 @@ def _mrd(text: str) -> list[Reading]:
                                                             "threshold"}]}]}
         out.append(Reading(rule, m.start(), m.end(), "the MRD level"))
     if out:
-        lead = re.search(r"\b(?:minimal|measurable)(?:\s*/\s*(?:minimal|measurable))?\s+"
-                         r"residual\s+disease(?:\s*\(mrd\))?(?:[- ](?:positive|positivity))?",
-                         text, re.I)
-        if lead and lead.end() >= out[0].start - 2 and lead.start() < out[0].start:
-            out[0] = dataclasses.replace(out[0], start=lead.start())
-        return out
+        return _with_mrd_name(text, out)
     residual = r"(?:mrd|(?:minimal|measurable)\s+residual\s+disease(?:\s*\(mrd\))?)"
     for m in re.finditer(r"\bmrd[- ]?(?:\+|positive|positivity)|\bmrd\s+(?:≥|>=)\s*"
                          r"|\bpositive\s+mrd\b|(?<!un)\bdetectable\s+" + residual +
@@ -844,7 +847,19 @@ def _mrd(text: str) -> list[Reading]:
     kinds = {r.rule["value"] for r in out}
     if len(kinds) > 1:
         return [Reading({}, 0, 0, "", narrow=True)]
-    return _merge_same(out)
+    return _with_mrd_name(text, _merge_same(out))
+
+
+_MRD_NAME = re.compile(r"\b(?:minimal|measurable)(?:\s*/\s*(?:minimal|measurable))?\s+residual\s+"
+                       r"disease(?:\s*\(mrd\))?", re.IGNORECASE)
+
+
+def _with_mrd_name(text: str, out: list[Reading]) -> list[Reading]:
+    """The readings, each begun at "minimal/measurable residual disease" when the name
+    opens it ("Minimal residual disease (MRD) >= 0.01%": all of it is the MRD level)."""
+    names = list(_MRD_NAME.finditer(text))
+    return [next((dataclasses.replace(r, start=n.start()) for n in names
+                  if n.start() < r.start <= n.end() + 2), r) for r in out]
 
 
 _CSF = r"(?:csf|cerebrospinal\s+fluid)(?:\s*\(csf\))?"

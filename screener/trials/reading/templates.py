@@ -61,9 +61,9 @@ histologically histological histologic cytologically cytological cytologic patho
 pathological pathologic morphologically morphological morphologic immunologically
 immunophenotypically proven verified biopsy-proven histologically-confirmed established
 according fab l1 l2 l1-l2 l1/l2 m1 m2 m3 morphologic morphological assessment
-minimal measurable residual mrd threshold flow level
+residual mrd threshold flow level
 children child adults adult pediatric paediatric infants infant adolescents adolescent young
-later subsequent beyond s
+later subsequent beyond s transcript transcripts
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
@@ -674,6 +674,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # out, but never says "met" for the whole criterion.
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
     # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative
+    # ("by cytogenetics or FISH or PCR": each "or" of a chain in turn)
     rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
         m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
@@ -844,6 +845,23 @@ _DEFINITION = re.compile(r"^\W*(?:[\w/()+-]+\s+){0,5}?(?:is|are|will\s+be|being)
 _EITHER_WAY = re.compile(r"[,;]?\s*\(?\b(?:with\s+or\s+without|regardless\s+of|irrespective\s+of)"
                          r"\s+"
                          r"[^,;.()]{1,60}?(?=\s*(?:[,;.)]|$))\)?", re.IGNORECASE)
+#: "relapse in marrow, CNS, or testes", "relapse at any site": every site a relapse of ALL
+#: takes, so the list narrows nothing (a list without the extramedullary sites does).
+_SITE = r"(?:(?:the\s+)?(?:bone\s+)?marrow|cns|central\s+nervous\s+system|testes|testis|testicular|" \
+        r"(?:other\s+)?extra-?\s?medullary(?:\s+sites?)?|other\s+sites?)"
+_EVERY_SITE = re.compile(
+    rf"(?<=relapse)\s+(?:(?:in|at|of|involving)\s+)?(?:any\s+sites?|{_SITE}(?:\s*,\s*{_SITE})*"
+    rf"\s*,?\s*(?:or|and/or)\s+{_SITE})(?=\s*(?:[,;.)]|$))", re.IGNORECASE)
+
+
+def _every_site(m: re.Match) -> str:
+    words = m.group(0).lower()
+    every = "any site" in words or (re.search(r"marrow", words) and re.search(
+        r"testes|testis|testicular|extra|other", words) and re.search(
+        r"cns|central|extra|other", words))
+    return " " * len(m.group(0)) if every else m.group(0)
+
+
 _DEFINITION_AFTER = re.compile(r"(?<=[.;])\s+(?:[\w/()+-]+\s+){0,5}?(?:is|are)\s+defined\s+"
                                r"(?:as|by)\b.*$", re.IGNORECASE | re.DOTALL)
 _MATURE_B = (r"(?:mature\s+b[- ]?(?:cell)?(?:[- ]all)?|burkitt'?s?(?:[- ]type)?|(?:fab\s+)?l3"
@@ -866,6 +884,7 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     text = plain_list_words(text)
     # "with or without extramedullary disease", "regardless of Ph status": nothing asked of it
     text = _EITHER_WAY.sub(lambda m: " " * len(m.group(0)), text)
+    text = _EVERY_SITE.sub(_every_site, text)
     if _DEFINITION.match(text):
         return None  # "Refractory is defined as ...": what a word means, not a requirement
     defined = _DEFINITION_AFTER.search(text)
