@@ -885,6 +885,9 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     # "with or without extramedullary disease", "regardless of Ph status": nothing asked of it
     text = _EITHER_WAY.sub(lambda m: " " * len(m.group(0)), text)
     text = _EVERY_SITE.sub(_every_site, text)
+    # "relapsed or refractory (R/R) ALL": the abbreviation says its words again
+    text = re.sub(r"(?<=refractory)\s*\(\s*r\s*/\s*r\s*\)", lambda m: " " * len(m.group(0)),
+                  text, flags=re.IGNORECASE)
     if _DEFINITION.match(text):
         return None  # "Refractory is defined as ...": what a word means, not a requirement
     defined = _DEFINITION_AFTER.search(text)
