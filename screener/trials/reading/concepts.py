@@ -745,7 +745,8 @@ def _relapse_named(text: str) -> list[Reading]:
 @recogniser
 def _marrow(text: str) -> list[Reading]:
     out = []
-    m = re.search(r"\bm([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:bone\s+)?marrows?\b",
+    m = re.search(r"\bm([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:bone\s+)?marrows?\b|"
+                  r"\(\s*m([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:(?:bone\s+)?marrows?\s*)?\)",
                   text, re.I)
     if m:
         grades = sorted({int(g) for g in m.groups() if g})
@@ -767,7 +768,8 @@ def _marrow(text: str) -> list[Reading]:
     blasts = r"(?:(?:lympho)?blasts|leukemic\s+blasts|leukemia\s+cells)"
     marrow = r"(?:bone\s+marrow|marrow|bm)\b"
     for pct in (rf"{marrow}[^.;%]{{0,40}}?{_CMP}\s*{_NUM}\s*%\s*{blasts}?",
-                rf"{_CMP}\s*{_NUM}\s*%\s*(?:bone\s+)?marrow\s+{blasts}",
+                rf"{_CMP}\s*{_NUM}\s*%\s*(?:\(\s*m[123][^()]{{0,12}}\)\s*)?(?:bone\s+)?marrow\s+"
+                rf"{blasts}",
                 rf"{_CMP}\s*{_NUM}\s*%\s*{blasts}\s+(?:in|of|on|from)\s+(?:the\s+|an?\s+)?{marrow}"):
         for m in re.finditer(pct, text, re.I):
             if not re.search(r"blast|leuk", m.group(0), re.I):
@@ -778,10 +780,18 @@ def _marrow(text: str) -> list[Reading]:
                                "the bone marrow"))
     grade = [r for r in out if r.words.startswith("an M")]
     counted = [r for r in out if not r.words.startswith("an M")]
-    if grade and counted and any(min(abs(grade[0].start - c.end), abs(c.start - grade[0].end))
-                                 <= 15 for c in counted):
+    near = [c for c in counted if grade and (
+        min(abs(grade[0].start - c.end), abs(c.start - grade[0].end)) <= 15
+        or c.start <= grade[0].start < c.end)]
+    if near:
         # "at least 25% blasts (M3 marrow)": the grade restates the count, whose own
         # threshold decides (an M3 read as "more than 25%" would rule out exactly 25%)
+        out = [dataclasses.replace(c, start=min(c.start, grade[0].start),
+                                   end=max(c.end, grade[0].end)) if c is near[0] else c
+               for c in counted]
+    elif grade and m.group(0).startswith("("):
+        # a bare "(M1)" beside no count ("in first bone marrow remission (M1)") restates
+        # the words before it, which are read (or not) on their own
         out = counted
     blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
     if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"

@@ -60,14 +60,14 @@ nervous system
 histologically histological histologic cytologically cytological cytologic pathologically
 pathological pathologic morphologically morphological morphologic immunologically
 immunophenotypically proven verified biopsy-proven histologically-confirmed established
-according fab l1 l2 l1-l2 l1/l2 m1 m2 m3 morphologic morphological assessment
+according fab l1 l2 l1-l2 l1/l2 morphologic morphological assessment
 residual mrd threshold flow level
 children child adults adult pediatric paediatric infants infant adolescents adolescent young
 later subsequent beyond s transcript transcripts
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
-#: to the WHO classification", FAB L1/L2 morphology, an M3 marrow beside its blast count --
+#: to the WHO classification", FAB L1/L2 morphology --
 #: only say how the diagnosis was made: the study team confirms it, the pre-screen reads
 #: the diagnosis itself.)
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
@@ -150,6 +150,8 @@ def _joiner(text: str, rules: list[Reading], excluding: bool = False,
         gap = text[a.end:b.start] if b.start >= a.end else ""
         if re.fullmatch(r"\s*,\s*and\s+", gap, re.I) and not _OR.search(outside):
             kinds.add("and")  # "bilirubin <= 1.5 x ULN, and ALT <= 5 x ULN": both
+        elif re.fullmatch(r"\s*,\s*(?:with|having|who\s+(?:have|has))\s+", gap, re.I):
+            kinds.add("and")  # "B-ALL, or B-LBL, with >= 5% marrow blasts": the one having the other
         elif re.search(r"\bor\b|and/or|[,;]|/", gap, re.I):
             tight = re.fullmatch(r"[\s,;/]*(?:(?:and/)?or\b)?[\s,;/]*(?:\(\w+\))?[\s,;/]*", gap,
                                  re.I)
