@@ -462,6 +462,13 @@ CASES += [
     (I, "At least 25% blasts in the bone marrow (M3 marrow)", blasts("gte", 25)),
     (I, "Greater than 25% blasts in bone marrow (M3)", blasts("gt", 25)),
     (I, "Bone marrow with ≥ 5% lymphoblasts by morphologic assessment", blasts("gte", 5)),
+    (I, "Patients must have B-ALL with >= 5% (M2 or M3) bone marrow blasts",
+     ALL_(B, blasts("gte", 5))),
+    (I, "Patients must have B-ALL, or B lymphoblastic lymphoma, with >= 5% bone marrow blasts",
+     ALL_(ANY(B, ALL_(LBL, ns("B-cell lymphoma"))), blasts("gte", 5))),
+    # a bare "(M1)" restates the remission before it: no marrow figure is asked
+    (I, "ALL in first bone marrow remission (M1) with first isolated CNS relapse",
+     ALL_(BT, R1, IEM, ns("the rest"))),
     (I, "Minimal residual disease ≥ 10^-4", mrd("gte", 0.0001)),
     (I, "Measurable residual disease (MRD) ≥ 0.1%", mrd("gte", 0.001)),
     (I, "Minimal/Measurable Residual Disease (MRD) positive (threshold 10^-4 by flow or PCR)",

@@ -214,8 +214,8 @@ _OTHER_DISEASE = re.compile(r"\b(?:nhl|lymphomas?|aml|cll|cml|mds|myeloma|solid\
 #: Another disease named as one member of a list of diagnoses ("- AML in first remission",
 #: "- CML chronic phase", "- Hodgkin's disease"), and ALL or a leukemia that may be it.
 _ANOTHER_DISEASE = re.compile(
-    r"\b(?:nhl|non[- ]hodgkin'?s?|hodgkin'?s?|hd|aml|apl|anll|cll|sll|cml|cmml|jmml|mds|raeb(?:-?t)?|"
-    r"myeloma|plasmacytoma|solid\s+tumou?rs?|(?:acute\s+|chronic\s+)?myel\w*\s+leuka?emia|"
+    r"\b(?:nhl|non[- ]hodgkin'?s?|hodgkin'?s?|hd|aml|apl|anll|cll|sll|cml|cmml|jmml|mds|"
+    r"raeb(?:-?t)?|myeloma|plasmacytoma|solid\s+tumou?rs?|(?:acute\s+|chronic\s+)?myel\w*\s+leuka?emia|"
     r"myelodysplas\w*|myeloproliferative|aplastic\s+anemia|fanconi|neuroblastoma|sarcoma|"
     r"(?:mantle|follicular|large)\s+(?:cell\s+)?lymphoma|waldenstr\w*|"
     r"(?:chronic|small)\s+lymphocytic|promyelocytic)\b", re.IGNORECASE)

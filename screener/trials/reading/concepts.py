@@ -744,7 +744,7 @@ def _relapse_named(text: str) -> list[Reading]:
 
 @recogniser
 def _marrow(text: str) -> list[Reading]:
-    out = []
+    out, bracketed = [], False
     m = re.search(r"\bm([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:bone\s+)?marrows?\b|"
                   r"\(\s*m([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:(?:bone\s+)?marrows?\s*)?\)",
                   text, re.I)
@@ -763,7 +763,11 @@ def _marrow(text: str) -> list[Reading]:
         else:
             rule = None
         if rule:
-            out.append(Reading(rule, m.start(), m.end(),
+            # (in brackets, the grade inside them: "not in remission (M2 or M3 marrow)" is
+            # a bracket restating what comes before it)
+            start, end = (m.start(3) - 1, m.end() - 1) if m.group(3) else (m.start(), m.end())
+            bracketed = bool(m.group(3)) and not re.search(r"marrow", m.group(0), re.I)
+            out.append(Reading(rule, start, end,
                                f"an M{'/M'.join(map(str, grades))} bone marrow"))
     blasts = r"(?:(?:lympho)?blasts|leukemic\s+blasts|leukemia\s+cells)"
     marrow = r"(?:bone\s+marrow|marrow|bm)\b"
@@ -789,7 +793,7 @@ def _marrow(text: str) -> list[Reading]:
         out = [dataclasses.replace(c, start=min(c.start, grade[0].start),
                                    end=max(c.end, grade[0].end)) if c is near[0] else c
                for c in counted]
-    elif grade and m.group(0).startswith("("):
+    elif grade and bracketed:
         # a bare "(M1)" beside no count ("in first bone marrow remission (M1)") restates
         # the words before it, which are read (or not) on their own
         out = counted

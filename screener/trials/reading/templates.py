@@ -151,7 +151,7 @@ def _joiner(text: str, rules: list[Reading], excluding: bool = False,
         if re.fullmatch(r"\s*,\s*and\s+", gap, re.I) and not _OR.search(outside):
             kinds.add("and")  # "bilirubin <= 1.5 x ULN, and ALT <= 5 x ULN": both
         elif re.fullmatch(r"\s*,\s*(?:with|having|who\s+(?:have|has))\s+", gap, re.I):
-            kinds.add("and")  # "B-ALL, or B-LBL, with >= 5% marrow blasts": the one having the other
+            kinds.add("and")  # "B-ALL, or B-LBL, with >= 5% marrow blasts": one has the other
         elif re.search(r"\bor\b|and/or|[,;]|/", gap, re.I):
             tight = re.fullmatch(r"[\s,;/]*(?:(?:and/)?or\b)?[\s,;/]*(?:\(\w+\))?[\s,;/]*", gap,
                                  re.I)
@@ -849,8 +849,8 @@ _EITHER_WAY = re.compile(r"[,;]?\s*\(?\b(?:with\s+or\s+without|regardless\s+of|i
                          r"[^,;.()]{1,60}?(?=\s*(?:[,;.)]|$))\)?", re.IGNORECASE)
 #: "relapse in marrow, CNS, or testes", "relapse at any site": every site a relapse of ALL
 #: takes, so the list narrows nothing (a list without the extramedullary sites does).
-_SITE = r"(?:(?:the\s+)?(?:bone\s+)?marrow|cns|central\s+nervous\s+system|testes|testis|testicular|" \
-        r"(?:other\s+)?extra-?\s?medullary(?:\s+sites?)?|other\s+sites?)"
+_SITE = (r"(?:(?:the\s+)?(?:bone\s+)?marrow|cns|central\s+nervous\s+system|testes|testis|"
+         r"testicular|(?:other\s+)?extra-?\s?medullary(?:\s+sites?)?|other\s+sites?)")
 _EVERY_SITE = re.compile(
     rf"(?<=relapse)\s+(?:(?:in|at|of|involving)\s+)?(?:any\s+sites?|{_SITE}(?:\s*,\s*{_SITE})*"
     rf"\s*,?\s*(?:or|and/or)\s+{_SITE})(?=\s*(?:[,;.)]|$))", re.IGNORECASE)
