@@ -422,6 +422,12 @@ CASES += [
     (E, "High hyperdiploidy (51-65 chromosomes)", HYPER),
     (E, "Presence of iAMP21 or KMT2A rearrangement", ANY(IAMP, KMT2A)),
     (E, "Patients with MLL-rearranged ALL", KMT2A),
+    # one KMT2A partner: someone with another partner is the study team's, never excluded
+    (E, "Presence of t(4;11)(q21;q23)", ALL_(KMT2A, ns("the partner is t(4;11)"))),
+    (E, "Unfavorable cytogenetics: t(9;22), t(4;11), hypodiploidy",
+     ANY(PHP, ALL_(KMT2A, ns("t(4;11)")), HYPO)),
+    (I, "No t(4;11)", NOT(ALL_(KMT2A, ns("t(4;11)")))),
+    (I, "Presenting leukocyte count greater than 50,000/uL", wbc("gt", 50000)),
     (E, "TEL-AML1 (ETV6-RUNX1) positive ALL", ETV6),
     (E, "Bone marrow blasts ≥ 5% in the bone marrow or peripheral blood",
      ANY(blasts("gte", 5), ns("blood"))),

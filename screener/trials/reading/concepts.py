@@ -1977,6 +1977,14 @@ def _genetics(text: str) -> list[Reading]:
     for pattern, field, words in _GENETICS:
         out += _merge_same(_find(pattern, text, lambda m, f=field, w=words: Reading(
             _leaf(f, "is", True), m.start(), m.end(), w)))
+    # "t(4;11)(q21;q23)": one KMT2A rearrangement among several partners -- someone with
+    # KMT2A rearranged has it or another (the study team's), someone without has none
+    out += _merge_same(_find(
+        r"\bt\((?:4;11|9;11|11;19|6;11|10;11)\)(?:\s*\(\s*[pq]\d+(?:\.\d+)?\s*;\s*[pq]\d+"
+        r"(?:\.\d+)?\s*\))?", text, lambda m: Reading(
+            {"all": [_leaf("genetics.kmt2a_rearranged", "is", True),
+                     {"not_screened": "that the KMT2A (MLL) rearrangement is this translocation"}]},
+            m.start(), m.end(), "a KMT2A (MLL) translocation", whole=True)))
     for r in out:
         after = next((m for m in defined if 0 <= m.start() - r.end <= 6
                       and not text[r.end:m.start()].strip(" -") .replace("ALL", "")), None)
@@ -2461,7 +2469,7 @@ _KEYWORDS = {
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification",
                   "etv6", "runx1", "aml1", "tcf3", "pbx1", "12;21", "1;19", "hyperdiploid",
-                  "11q23"),
+                  "11q23", "4;11", "9;11", "11;19", "6;11", "10;11"),
     "_down_syndrome": ("down", "trisomy", "ds"),
     "_pregnancy": ("pregnan", "breast", "nursing", "lactat"),
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
