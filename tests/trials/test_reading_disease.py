@@ -472,6 +472,9 @@ CASES += [
      ALL_(B, blasts("gte", 5))),
     (I, "Patients must have B-ALL, or B lymphoblastic lymphoma, with >= 5% bone marrow blasts",
      ALL_(ANY(B, ALL_(LBL, ns("B-cell lymphoma"))), blasts("gte", 5))),
+    (I, "Patients must have B-ALL, or previously diagnosed B lymphoblastic lymphoma (B-LL), "
+        "with >= 5% (M2 or M3) bone marrow blasts with or without extramedullary disease",
+     ALL_(ANY(B, ALL_(LBL, ns("B-cell lymphoma"))), blasts("gte", 5))),
     # a bare "(M1)" restates the remission before it: no marrow figure is asked
     (I, "ALL in first bone marrow remission (M1) with first isolated CNS relapse",
      ALL_(BT, R1, IEM, ns("the rest"))),

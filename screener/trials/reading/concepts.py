@@ -186,9 +186,9 @@ _MPAL = (r"mixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|mpal|(?:
 _LBL = (r"(?:(?P<lbl_lin>[bt])[- ](?:cell\s+|lineage\s+)?|precursor\s+(?P<lbl_lin2>[bt])[- ]"
         r"(?:cell\s+)?)?"
         r"lymphoblastic\s+lymphoma(?:\s*\((?:lbl|lly|ll|[bt]-?(?:lbl|lly|ll))\))?|"
-        r"(?P<lbl_lin3>[bt])-?(?:lbl|lly)\b|lbl\b|lly\b")
+        r"(?P<lbl_lin3>[bt])(?:-?(?:lbl|lly)|-ll)\b|lbl\b|lly\b")
 _DIAGNOSIS_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b|and\b)?|\bor\b|\band/or\b|\band\b|/)"
-                               r"\s*",
+                               r"\s*(?:(?:previously\s+)?diagnosed\s+(?:with\s+)?)?",
                                re.IGNORECASE)
 
 
