@@ -451,6 +451,13 @@ CASES += [
                   L("age_at_diagnosis", "age_at_most", "11 Months")))),
     (I, "Children with newly diagnosed acute lymphoblastic leukemia", ALL_(ND, BT)),
     (I, "ALL in CR2 or later", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    (I, "Acute lymphocytic leukemia (ALL) in CR2 or greater",
+     ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    (I, "ALL in 2nd or subsequent CR", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    # "CR >= 2" is a second or later remission, never any remission
+    (I, "ALL in CR >= 2", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    # a later remission is a remission now: someone relapsed and not back in one is not in it
+    (I, "ALL: second or subsequent CR", ALL_(BT, CR, L("relapse_count", "gte", 1))),
     (I, "Pathologic evidence of relapse in marrow, CNS, or testes", REL),
     # ... but a relapse in some sites only is more than the profile holds: the sites are
     # the study team's (a relapse is still needed)

@@ -397,9 +397,10 @@ def _disease_status(text: str) -> list[Reading]:
                      r"(?<!first or )(?<!first and )(?<!first, )(?<!1st or )(?<!cr1 or )"
                      r"(?<!cr1/)(?<!cr1, )"
                      r"\b(?:second|2nd|third|3rd)\s+(?:or\s+(?:later|subsequent|greater)\s+)?"
-                     r"(?:complete\s+)?remission\b|(?<!cr1 or )(?<!cr1/)(?<!cr1, )\bcr\s?[23]\b",
+                     r"(?:complete\s+remission|remission|cr)\b|(?<!cr1 or )(?<!cr1/)(?<!cr1, )"
+                     r"\bcr\s?[23]\b|\bcr\s*(?:≥|>=|=>)\s*2\b|\bcr\s*>\s*1\b",
                      text,
-                     lambda m: Reading(_leaf("relapse_count", "gte", 1), m.start(), m.end(),
+                     lambda m: Reading(_later_remission(m.group(0)), m.start(), m.end(),
                                        "leukemia that has come back at least once"))
     out += _find(r"\b(?:primary\s+)?refractory\s+to\s+(?:at\s+least\s+)?(?:one|1|an?)\s+"
                  r"(?:induction\s+)?(?:treatment\s+|chemotherapy\s+)?(?:regimens?|courses?|"
@@ -456,6 +457,15 @@ def _disease_status(text: str) -> list[Reading]:
                               _leaf("relapse_count", "gte", 1)]}]},
             m.start(), m.end(), "leukemia that has come back (relapsed)"))
     return _merge_same(out)
+
+
+def _later_remission(words: str) -> dict:
+    """"Second remission", "CR2", "CR >= 2": relapsed before and in remission now ("beyond
+    first remission" says only the first: relapsed, whether in remission again or not)."""
+    relapsed = _leaf("relapse_count", "gte", 1)
+    if re.match(r"beyond", words, re.I):
+        return relapsed
+    return {"all": [_leaf("in_remission", "is", True), relapsed]}
 
 
 @recogniser
@@ -1934,7 +1944,9 @@ def _remission(text: str) -> list[Reading]:
                  r"subsequent|greater)\s+)?)?(?:complete\s+)?"
                  r"(?:(?:hematologic(?:al)?|"
                  r"haematologic(?:al)?|morphologic(?:al)?)\s+)?(?:complete\s+)?remission\b"
-                 r"(?:\s*\(cr\))?|\bin\s+cr[12]?\b", text,
+                 r"(?:\s*\(cr\))?|\bin\s+cr[12]?\b|"
+                 r"\bin\s+(?:a\s+)?(?:second|third|2nd|3rd)\s+(?:or\s+(?:later|subsequent|greater)\s+)?"
+                 r"cr\b", text,
                  lambda m: Reading(_leaf("in_remission", "is", True), m.start(), m.end(),
                                    "being in remission now"))
 
@@ -2448,7 +2460,8 @@ _KEYWORDS = {
     "_philadelphia": ("ph", "bcr", "9;22"),
     "_lineage": ("all", "leuk", "lymph", "etp", "precursor"),
     "_disease_status": ("relaps", "refract", "recurr", "r/r", "newly", "untreated", "de novo",
-                        "resistant", "remission", "cr2", "cr3", "cr 2", "cr 3"),
+                        "resistant", "remission", "cr2", "cr3", "cr 2", "cr 3", "cr >", "cr>",
+                        "cr ≥", "cr≥", "cr =>", "subsequent cr", "later cr", "greater cr"),
     "_relapse_number": ("relapse",),
     "_settings": ("relaps", "recurr", "refract", "resist", "fail", "persist", "remission",
                   "induction", "newly", "novo", "medullary", "mrd", "r/r"),
@@ -2524,7 +2537,9 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
             # a lineage inside a disease phrase; "first relapse" inside "relapsed"
             overlap_ok = "diagnosis" in pair or pair in ({"relapse_count", None},
                                                         {"relapse_count", "in_remission"}) or (
-                "diagnosis" in _rule_fields(a.rule) | _rule_fields(b.rule))
+                "diagnosis" in _rule_fields(a.rule) | _rule_fields(b.rule)) or (
+                # "in second complete remission": in remission, and a later one
+                _rule_fields(a.rule) | _rule_fields(b.rule) == {"in_remission", "relapse_count"})
             if not overlap_ok:
                 return None
     return tuple(rules + spans)
