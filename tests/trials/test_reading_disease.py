@@ -456,6 +456,9 @@ CASES += [
     (I, "ALL in 2nd or subsequent CR", ALL_(BT, CR, L("relapse_count", "gte", 1))),
     # "CR >= 2" is a second or later remission, never any remission
     (I, "ALL in CR >= 2", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    # a comma between the leukemia and its state joins them, never offers either
+    (I, "ALL, second complete remission", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    (I, "B-ALL, relapsed or refractory", ALL_(B, RR)),
     # a later remission is a remission now: someone relapsed and not back in one is not in it
     (I, "ALL: second or subsequent CR", ALL_(BT, CR, L("relapse_count", "gte", 1))),
     (I, "Pathologic evidence of relapse in marrow, CNS, or testes", REL),

@@ -13,7 +13,7 @@ import re
 
 from ...eligibility import ages
 from . import clauses
-from .concepts import _CMP, Reading, _readings, therapies_named
+from .concepts import _CMP, Reading, _readings, _rule_fields, therapies_named
 from .segment import EXCLUSION, INCLUSION
 
 _SAYS_EXCLUDED = re.compile(
@@ -148,6 +148,10 @@ def _joiner(text: str, rules: list[Reading], excluding: bool = False,
             kinds.add("or")  # one phrase, two fields: "hepatitis B or C", "AST/ALT"
             continue
         gap = text[a.end:b.start] if b.start >= a.end else ""
+        if not excluding and re.fullmatch(r"\s*,\s*(?:in\s+)?", gap) and (
+                ("diagnosis" in _rule_fields(a.rule)) != ("diagnosis" in _rule_fields(b.rule))):
+            kinds.add("and")  # "ALL, second complete remission": the leukemia, in that state
+            continue
         if re.fullmatch(r"\s*,\s*and\s+", gap, re.I) and not _OR.search(outside):
             kinds.add("and")  # "bilirubin <= 1.5 x ULN, and ALT <= 5 x ULN": both
         elif re.fullmatch(r"\s*,\s*(?:with|having|who\s+(?:have|has))\s+", gap, re.I):
