@@ -465,6 +465,10 @@ CASES += [
     # ... but a relapse in some sites only is more than the profile holds: the sites are
     # the study team's (a relapse is still needed)
     (I, "Relapse in bone marrow or CNS", ALL_(REL, ns("relapse in the marrow or CNS"))),
+    # a leukemia of ambiguous lineage takes in MPAL: whoever answers MPAL has one
+    (E, "World Health Organization diagnostic criteria of mixed phenotype acute leukemia "
+        "(MPAL) or leukemia of ambiguous lineage", MPAL),
+    (I, "Histologically confirmed acute lymphocytic leukemia FAB class L1-L2", BT),
     # ------------------------------------------------ ALL (no lineage) beside lymphoma
     (I, "Acute lymphoblastic leukemia or lymphoblastic lymphoma",
      L("diagnosis", "in", ["b_all", "t_all", "lymphoblastic_lymphoma"])),

@@ -1885,14 +1885,14 @@ def _remission_length(text: str) -> list[Reading]:
 def _mixed_phenotype(text: str) -> list[Reading]:
     """Mixed-phenotype (bilineal, biphenotypic) leukemia, read only as a condition that excludes."""
     # ("mixed lineage leukemia" is the MLL gene's name, never this diagnosis)
-    return _find(r"\bmixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|\bmpal\b|"
-                 r"\bmixed[- ](?:forms?|phenotypes?)\s+(?:of\s+)?(?:all|acute\s+"
-                 r"(?:lymphoblastic\s+)?leuka?emia)\b|\bacute\s+leuka?emias?\s+of\s+ambiguous\s+"
-                 r"lineage\b|"
-                 r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia",
-                 text, lambda m: Reading(_leaf("diagnosis", "eq", "mixed_phenotype"), m.start(),
-                                         m.end(), "mixed-phenotype leukemia",
-                                         excluding_only=True))
+    return _merge_same(_find(
+        r"\bmixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|\bmpal\b|"
+        r"\bmixed[- ](?:forms?|phenotypes?)\s+(?:of\s+)?(?:all|acute\s+"
+        r"(?:lymphoblastic\s+)?leuka?emia)\b|\b(?:acute\s+)?leuka?emias?\s+of\s+ambiguous\s+"
+        r"lineage\b(?:\s*\((?:alal|alul)\))?|"
+        r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia",
+        text, lambda m: Reading(_leaf("diagnosis", "eq", "mixed_phenotype"), m.start(), m.end(),
+                                "mixed-phenotype leukemia", excluding_only=True)))
 
 
 #: In a first remission: never relapsed (a newly diagnosed person, or one whose

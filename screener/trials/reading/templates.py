@@ -63,7 +63,7 @@ immunophenotypically proven verified biopsy-proven histologically-confirmed esta
 according fab l1 l2 l1-l2 l1/l2 morphologic morphological assessment
 residual mrd threshold flow level
 children child adults adult pediatric paediatric infants infant adolescents adolescent young
-later subsequent beyond greater s transcript transcripts presenting presentation
+later subsequent beyond greater s transcript transcripts presenting presentation class diagnostic
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
