@@ -492,6 +492,8 @@ CASES += [
     # a bare "(M1)" restates the remission before it: no marrow figure is asked
     (I, "ALL in first bone marrow remission (M1) with first isolated CNS relapse",
      ALL_(BT, R1, IEM, ns("the rest"))),
+    (I, "Leukemic blasts in bone marrow at least 5%", blasts("gte", 5)),
+    (I, "In complete remission (less than 5% blasts)", ALL_(CR, blasts("lt", 5))),
     (I, "Minimal residual disease ≥ 10^-4", mrd("gte", 0.0001)),
     (I, "Measurable residual disease (MRD) ≥ 0.1%", mrd("gte", 0.001)),
     (I, "Minimal/Measurable Residual Disease (MRD) positive (threshold 10^-4 by flow or PCR)",

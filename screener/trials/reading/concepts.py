@@ -786,7 +786,10 @@ def _marrow(text: str) -> list[Reading]:
                 rf"{blasts}",
                 rf"{_CMP}\s*{_NUM}\s*%\s*{blasts}\s+(?:in|of|on|from)\s+(?:the\s+|an?\s+)?{marrow}"):
         for m in re.finditer(pct, text, re.I):
-            if not re.search(r"blast|leuk", m.group(0), re.I):
+            # ("Leukemic blasts in bone marrow at least 5%": the blasts named before it)
+            if not re.search(r"blast|leuk", m.group(0), re.I) and not re.search(
+                    rf"{blasts}\s+(?:in|of)\s+(?:the\s+)?$", text[max(0, m.start() - 40):m.start()],
+                    re.I):
                 continue
             value = _num(m.group("num"))
             out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")), value),
@@ -807,6 +810,12 @@ def _marrow(text: str) -> list[Reading]:
         # a bare "(M1)" beside no count ("in first bone marrow remission (M1)") restates
         # the words before it, which are read (or not) on their own
         out = counted
+    # "in complete remission (less than 5% blasts)": the remission's marrow, restated
+    for m in re.finditer(rf"(?<=remission)\s*\(\s*{_CMP}\s*{_NUM}\s*%\s*{blasts}\s*\)", text,
+                         re.I):
+        out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")),
+                                 _num(m.group("num"))), m.start(), m.end(),
+                           "the share of leukemia cells (blasts) in the bone marrow"))
     blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
     if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"
                                    r"(?:in\s+)?"
@@ -2466,7 +2475,7 @@ _KEYWORDS = {
     "_settings": ("relaps", "recurr", "refract", "resist", "fail", "persist", "remission",
                   "induction", "newly", "novo", "medullary", "mrd", "r/r"),
     "_relapse_named": ("relapse",),
-    "_marrow": ("marrow", "bm"),
+    "_marrow": ("marrow", "bm", "remission"),
     "_mrd": ("mrd", "residual"),
     "_cns": ("cns", "central nervous", "csf", "cerebrospinal"),
     "_isolated_em": ("medullary", "isolated"),
