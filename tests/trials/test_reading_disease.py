@@ -428,6 +428,7 @@ CASES += [
      ANY(PHP, ALL_(KMT2A, ns("t(4;11)")), HYPO)),
     (I, "No t(4;11)", NOT(ALL_(KMT2A, ns("t(4;11)")))),
     (I, "Presenting leukocyte count greater than 50,000/uL", wbc("gt", 50000)),
+    (I, "At least 2 prior relapses", R2P),
     (E, "TEL-AML1 (ETV6-RUNX1) positive ALL", ETV6),
     (E, "Bone marrow blasts ≥ 5% in the bone marrow or peripheral blood",
      ANY(blasts("gte", 5), ns("blood"))),

@@ -489,6 +489,8 @@ def _relapse_number(text: str) -> list[Reading]:
             (rf"(?<!no )(?<!not )\bmore\s+than\s+{num}\s+(?:prior\s+|previous\s+)?relapses?\b",
              "gt"),
             (rf"\b{num}\s+or\s+more\s+(?:prior\s+|previous\s+)?relapses\b", "gte"),
+            (rf"\b(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*{num}\s+(?:prior\s+|previous\s+)?"
+             rf"relapses\b", "gte"),
             (r"\b(?P<n>third|3rd|fourth|4th)\s+or\s+(?:greater|later|subsequent|higher)\s+"
              r"(?:bone\s+marrow\s+|marrow\s+|bm\s+)?relapses?\b", "gte")):
         for m in re.finditer(pattern, text, re.I):
