@@ -422,6 +422,13 @@ CASES += [
     (E, "High hyperdiploidy (51-65 chromosomes)", HYPER),
     (E, "Presence of iAMP21 or KMT2A rearrangement", ANY(IAMP, KMT2A)),
     (E, "Patients with MLL-rearranged ALL", KMT2A),
+    # one KMT2A partner: someone with another partner is the study team's, never excluded
+    (E, "Presence of t(4;11)(q21;q23)", ALL_(KMT2A, ns("the partner is t(4;11)"))),
+    (E, "Unfavorable cytogenetics: t(9;22), t(4;11), hypodiploidy",
+     ANY(PHP, ALL_(KMT2A, ns("t(4;11)")), HYPO)),
+    (I, "No t(4;11)", NOT(ALL_(KMT2A, ns("t(4;11)")))),
+    (I, "Presenting leukocyte count greater than 50,000/uL", wbc("gt", 50000)),
+    (I, "At least 2 prior relapses", R2P),
     (E, "TEL-AML1 (ETV6-RUNX1) positive ALL", ETV6),
     (E, "Bone marrow blasts ≥ 5% in the bone marrow or peripheral blood",
      ANY(blasts("gte", 5), ns("blood"))),
@@ -431,6 +438,79 @@ CASES += [
     # "without marrow involvement" says what "isolated" means, never that it is absent
     (E, "Patients with isolated extramedullary disease without bone marrow involvement", IEM),
     (I, "No isolated extramedullary relapse", NOT(IEM)),
+    # ------------------------------------------ how the diagnosis was made asks nothing more
+    (I, "Histologically confirmed acute lymphoblastic leukemia (ALL)", BT),
+    (I, "Cytologically confirmed acute lymphoblastic leukemia", BT),
+    (I, "Pathologically confirmed diagnosis of ALL", BT),
+    (I, "Histologically or cytologically verified ALL", BT),
+    (I, "Morphologically proven acute lymphoblastic leukemia", BT),
+    (I, "Biopsy-proven B-cell acute lymphoblastic leukemia", B),
+    (I, "Diagnosis of ALL according to the WHO classification", BT),
+    (I, "Acute lymphoblastic leukemia (FAB L1 or L2 morphology)", BT),
+    (I, "Histologically confirmed ALL in infants under 12 months of age at diagnosis",
+     ALL_(BT, ANY(L("age", "age_at_most", "11 Months"),
+                  L("age_at_diagnosis", "age_at_most", "11 Months")))),
+    (I, "Children with newly diagnosed acute lymphoblastic leukemia", ALL_(ND, BT)),
+    (I, "ALL in CR2 or later", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    (I, "Acute lymphocytic leukemia (ALL) in CR2 or greater",
+     ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    (I, "ALL in 2nd or subsequent CR", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    # "CR >= 2" is a second or later remission, never any remission
+    (I, "ALL in CR >= 2", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    # a comma between the leukemia and its state joins them, never offers either
+    (I, "ALL, second complete remission", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    (I, "B-ALL, relapsed or refractory", ALL_(B, RR)),
+    # a later remission is a remission now: someone relapsed and not back in one is not in it
+    (I, "ALL: second or subsequent CR", ALL_(BT, CR, L("relapse_count", "gte", 1))),
+    (I, "Pathologic evidence of relapse in marrow, CNS, or testes", REL),
+    # ... but a relapse in some sites only is more than the profile holds: the sites are
+    # the study team's (a relapse is still needed)
+    (I, "Relapse in bone marrow or CNS", ALL_(REL, ns("relapse in the marrow or CNS"))),
+    # a leukemia of ambiguous lineage takes in MPAL: whoever answers MPAL has one
+    (E, "World Health Organization diagnostic criteria of mixed phenotype acute leukemia "
+        "(MPAL) or leukemia of ambiguous lineage", MPAL),
+    (I, "Histologically confirmed acute lymphocytic leukemia FAB class L1-L2", BT),
+    # ------------------------------------------------ ALL (no lineage) beside lymphoma
+    (I, "Acute lymphoblastic leukemia or lymphoblastic lymphoma",
+     L("diagnosis", "in", ["b_all", "t_all", "lymphoblastic_lymphoma"])),
+    (I, "Relapsed or refractory ALL or lymphoblastic lymphoma (LBL)",
+     ALL_(RR, L("diagnosis", "in", ["b_all", "t_all", "lymphoblastic_lymphoma"]))),
+    (I, "Diagnosis of ALL, MPAL, or lymphoblastic lymphoma",
+     L("diagnosis", "in", ["b_all", "t_all", "mixed_phenotype", "lymphoblastic_lymphoma"])),
+    # ... as an excluding condition, "ALL" is most often a past cancer: not read
+    (E, "History of ALL or lymphoblastic lymphoma", None),
+    # ------------------------------------------------------------ marrow and MRD
+    (I, "At least 25% blasts in the bone marrow (M3 marrow)", blasts("gte", 25)),
+    (I, "Greater than 25% blasts in bone marrow (M3)", blasts("gt", 25)),
+    (I, "Bone marrow with ≥ 5% lymphoblasts by morphologic assessment", blasts("gte", 5)),
+    (I, "Patients must have B-ALL with >= 5% (M2 or M3) bone marrow blasts",
+     ALL_(B, blasts("gte", 5))),
+    (I, "Patients must have B-ALL, or B lymphoblastic lymphoma, with >= 5% bone marrow blasts",
+     ALL_(ANY(B, ALL_(LBL, ns("B-cell lymphoma"))), blasts("gte", 5))),
+    (I, "Patients must have B-ALL, or previously diagnosed B lymphoblastic lymphoma (B-LL), "
+        "with >= 5% (M2 or M3) bone marrow blasts with or without extramedullary disease",
+     ALL_(ANY(B, ALL_(LBL, ns("B-cell lymphoma"))), blasts("gte", 5))),
+    # a bare "(M1)" restates the remission before it: no marrow figure is asked
+    (I, "ALL in first bone marrow remission (M1) with first isolated CNS relapse",
+     ALL_(BT, R1, IEM, ns("the rest"))),
+    (I, "Leukemic blasts in bone marrow at least 5%", blasts("gte", 5)),
+    (I, "In complete remission (less than 5% blasts)", ALL_(CR, blasts("lt", 5))),
+    (I, "Minimal residual disease ≥ 10^-4", mrd("gte", 0.0001)),
+    (I, "Measurable residual disease (MRD) ≥ 0.1%", mrd("gte", 0.001)),
+    (I, "Minimal/Measurable Residual Disease (MRD) positive (threshold 10^-4 by flow or PCR)",
+     ANY(mrd("gte", 0.0001), ALL_(MRDP, ns("level at or above 10^-4")))),
+    (I, "MRD positive (≥ 10^-4)", ANY(mrd("gte", 0.0001), ALL_(MRDP, ns("level")))),
+    # ------------------------------------------------------------ Philadelphia chromosome
+    (I, "Presence of the Philadelphia chromosome or BCR-ABL fusion transcript", PHP),
+    (I, "Negative for BCR-ABL", PHN),
+    (E, "Known Philadelphia chromosome or BCR-ABL positive disease", PHP),
+    (I, "Absence of the Philadelphia chromosome", PHN),
+    # ------------------------------------------------------------ isolated relapse, every site
+    (E, "Patients with isolated central nervous system (CNS), testicular, or other "
+        "extramedullary site of relapse", IEM),
+    (E, "Isolated CNS, testicular or other extramedullary relapse", IEM),
+    # a site named as the condition is no harmless word: never "Non-DS B-ALL" alone
+    (E, "Non-DS B-ALL patients with testicular leukemia", None),
 ]
 
 

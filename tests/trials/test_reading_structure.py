@@ -62,12 +62,24 @@ def test_a_statement_and_its_details_are_each_required():
     assert verdict(SECOND_REMISSION, first) == "not_eligible"
 
 
-def test_a_statement_with_details_never_says_met_on_what_it_read():
-    """A child in second remission is not ruled out, and the unread detail goes to the team."""
+def test_a_statement_with_details_is_met_when_every_detail_is_read():
+    """A child in second remission meets it: a relapse "in marrow, CNS, or testes" is any
+    relapse, so every detail is read and none is left unread to hold back a "met"."""
     second = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1,
               "in_remission": True}
-    assert outcome(SECOND_REMISSION, second, "Diagnosis of acute") == "not_screened"
+    assert outcome(SECOND_REMISSION, second, "Diagnosis of acute") == "met"
     assert verdict(SECOND_REMISSION, second) != "not_eligible"
+
+
+def test_a_statement_with_details_never_says_met_on_what_it_read():
+    """With a detail left unread, a child in second remission is not ruled out, and the
+    unread detail goes to the team."""
+    text = SECOND_REMISSION.replace("relapse in marrow, CNS, or testes",
+                                    "relapse confirmed by the study pathologist")
+    second = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1,
+              "in_remission": True}
+    assert outcome(text, second, "Diagnosis of acute") == "not_screened"
+    assert verdict(text, second) != "not_eligible"
 
 
 # NCT00006008: a detail that lets more people in is a permission, never a requirement.
@@ -353,7 +365,35 @@ def test_diseases_to_be_included_are_alternatives():
             "          -  Myeloproliferative diseases associated with either cytopenia or "
             "uncontrolled proliferation.\n")
     assert verdict(text, {"diagnosis": "other"}) != "not_eligible"
+    assert verdict(text, {"diagnosis": "b_all", "in_remission": True}) != "not_eligible"
+    # someone with ALL has none of the other diseases: the ALL member is theirs to meet
+    assert verdict(text, {"diagnosis": "b_all", "in_remission": False}) == "not_eligible"
+
+
+def test_a_disease_list_with_an_unread_all_member_never_rules_out():
+    """'ALL, all subjects in complete or partial remission': the partial remission is
+    unread, so someone with ALL not in complete remission is left to the study team."""
+    text = ("Inclusion Criteria:\n\n        Diseases to be included:\n\n"
+            "          -  CML chronic phase\n\n"
+            "          -  Acute lymphoblastic leukemia (ALL), all subjects in complete or "
+            "partial remission.\n\n"
+            "          -  AML in first complete or partial remission\n")
     assert verdict(text, {"diagnosis": "b_all", "in_remission": False}) != "not_eligible"
+
+
+def test_a_list_of_diseases_under_one_of_the_following_takes_the_all_member():
+    """'Diagnosis of one of the following: AML in CR1 / ALL in second remission / CML':
+    an ALL patient in second remission meets it, one never relapsed does not."""
+    text = ("Inclusion Criteria:\n\n* Diagnosis of one of the following:\n"
+            "  * Acute myeloid leukemia in first remission\n"
+            "  * Acute lymphoblastic leukemia in second or subsequent remission\n"
+            "  * Chronic myelogenous leukemia in chronic phase\n")
+    cr2 = {"diagnosis": "t_all", "disease_status": "relapsed", "relapse_count": 1,
+           "in_remission": True}
+    assert verdict(text, cr2) == "likely_eligible"
+    assert verdict(text, {**cr2, "relapse_count": 0, "disease_status": "newly_diagnosed"}) \
+        == "not_eligible"
+    assert verdict(text, {"diagnosis": "other"}) != "not_eligible"
 
 
 def test_a_piece_read_wrongly_never_costs_the_others_their_reading():

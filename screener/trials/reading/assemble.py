@@ -100,7 +100,7 @@ def _qualified(item: Item) -> bool:
 _LEAD_IN_PHRASE = re.compile(
     r"[,;]?\s*(?:as\s+)?(?:defined\s+(?:as|by)\s+)?(?:with\s+|who\s+(?:meet|have)\s+|"
     r"(?:must\s+)?(?:meet|meeting|have|having|fulfil+|fulfil+ing)\s+)?(?:at\s+least\s+)?"
-    r"(?:one|any|1|either)\s+(?:\(?\d\)?\s+)?(?:of\s+)?(?:the\s+)?following(?:\s+\w+)?"
+    r"(?:one|any|1|either)\s+(?:\(?\d\)?\s+)?(?:of\s+)?(?:the\s+)?following(?:\s+\w+){0,2}"
     r"(?:\s+(?:are|is)\s+present(?:\s+at\s+diagnosis)?)?\s*:?\s*$", re.IGNORECASE)
 _CONDITIONAL_HEAD = re.compile(
     r"^\W*(?:age[sd]?|under|over|older|younger|if|for|in|when|children|adults|infants|"
@@ -352,6 +352,36 @@ _ALL_COHORT = re.compile(r"(?-i:\bALL\b)|acute\s+lymphoblastic", re.IGNORECASE)
 #: A part of a study for people with another disease than ALL.
 _OTHER_DISEASE = re.compile(r"\b(?:nhl|lymphomas?|aml|cll|cml|mds|myeloma|solid\s+tumou?rs?|"
                             r"myeloid|hodgkin)\b", re.IGNORECASE)
+#: Another disease named as one member of a list of diagnoses ("- AML in first remission",
+#: "- CML chronic phase", "- Hodgkin's disease"), and ALL or a leukemia that may be it.
+_ANOTHER_DISEASE = re.compile(
+    r"\b(?:nhl|non[- ]hodgkin'?s?|hodgkin'?s?|hd|aml|apl|anll|cll|sll|cml|cmml|jmml|mds|"
+    r"raeb(?:-?t)?|myeloma|plasmacytoma|solid\s+tumou?rs?|(?:acute\s+|chronic\s+)?myel\w*\s+leuka?emia|"
+    r"myelodysplas\w*|myeloproliferative|aplastic\s+anemia|fanconi|neuroblastoma|sarcoma|"
+    r"(?:mantle|follicular|large)\s+(?:cell\s+)?lymphoma|waldenstr\w*|"
+    r"(?:chronic|small)\s+lymphocytic|promyelocytic)\b", re.IGNORECASE)
+_ALL_NAMED = re.compile(r"(?-i:\bALL\b)|\blympho(?:blastic|id)\b|\bacute\s+lymphocytic|"
+                        r"\b(?:acute|any)\s+leuka?emias?\b|\b[bt][- ]?(?:cell|lineage)\b|"
+                        r"\bleuka?emias?\b(?!\s*\))", re.IGNORECASE)
+
+
+def _another_disease(body: str) -> bool:
+    """A list member about people with another disease than ALL ("AML in CR1", "CML")."""
+    named = _ANOTHER_DISEASE.search(body)
+    if named is None:
+        return False
+    # "chronic myelogenous leukemia": its own "leukemia" is no ALL
+    rest = _ANOTHER_DISEASE.sub(" ", body)
+    return not _ALL_NAMED.search(rest)
+
+
+#: What an alternative for people with another disease asks of an ALL patient: nothing
+#: they could meet (their diagnosis is not it), and of anyone else, the study team's.
+_FOR_ANOTHER_DISEASE = {"all": [{"not": {"field": "diagnosis", "op": "in",
+                                         "value": ["b_all", "t_all"]}},
+                                {"not_screened": "another disease the study lists"}]}
+
+
 _PART_WORDS = re.compile(
     r"^\W*(?:(?:key|main)\s+)?(?:(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)\b)?"
     r"[\s:,-]*(?:(?:for|of|in)\s+)?(?:the\s+)?(?:(?:cohort|group|arm|part|stratum|strata)"
@@ -572,6 +602,10 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
             for sub in item.subs])
     if _CONDITIONAL_HEAD.search(head):
         return None  # sub-items under a condition ("For patients over 16:")
+    if item.kind == INCLUSION and _disease_list(head, item.subs):
+        # "Diseases to be included: - CML chronic phase - ALL in complete remission -
+        # AML in first remission": one disease each, so any one of them
+        return _read_alternatives(item, None)
     if not head.rstrip().endswith(":") or _or_joined(item.subs):
         return _read_refined(item)
     groups = _nested_groups(item)
@@ -752,7 +786,9 @@ _OR_START = re.compile(r"^\s*(?:or|and/or)\b", re.IGNORECASE)
 _LABEL_WORDS = frozenset({"disease", "burden", "status", "evidence", "criteria", "features",
                           "characteristics", "requirements", "conditions", "function",
                           "measurable", "documented", "diagnosis", "diagnoses", "diseases",
-                          "malignancies", "indications", "included", "eligible", "following"})
+                          "malignancies", "indications", "included", "eligible", "following",
+                          "hematologic", "haematologic", "hematological", "haematological",
+                          "malignancy", "cancers", "neoplasms"})
 #: A head that may speak of a later step of the study, not of entry to it.
 _LATER = re.compile(r"\b(?:prior\s+to|before|after|during|at\s+the\s+time|phase|cycle|course|"
                     r"induction|consolidation|maintenance|infusion|lymphodepl\w*|"
@@ -761,6 +797,18 @@ _LATER = re.compile(r"\b(?:prior\s+to|before|after|during|at\s+the\s+time|phase|
 
 _WHOM_IN = re.compile(r"\b(?:patients?|participants?|subjects?|those|individuals|children|"
                       r"adults|women|men|females?|males?)\b|\+\s*:|positive\s*:", re.IGNORECASE)
+
+
+def _disease_list(head: str, subs: list[str]) -> bool:
+    """A head that names nothing over a list of diseases, ALL one of them and another
+    disease another: the members are alternatives (each person has one disease)."""
+    if not head.rstrip().endswith(":") or not _names_nothing(head.rstrip(" :")):
+        return False
+    bodies = [_SUB_MARKER.sub("", sub, count=1) for sub in subs]
+    if any(_NESTED_LIST.search(b) for b in bodies):
+        return False
+    return (any(_another_disease(b) for b in bodies)
+            and any(_ALL_NAMED.search(b) and not _another_disease(b) for b in bodies))
 
 
 def _may_apply(rule: dict) -> bool:
@@ -865,12 +913,14 @@ def _read_alternatives(item: Item, head: tuple[dict, str] | None) -> tuple[dict,
     Each alternative must be read whole (nothing narrowing left over), since a
     partial alternative inside "any" could wrongly say "met".
     """
-    parts, unseen = [], False
+    parts, unseen, others = [], False, False
     for sub in item.subs:
         body = re.sub(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)])\s*", "", sub)
         body = re.sub(r"\s*\bor\b\.?\s*$", "", body, flags=re.I)
         reading = read_text(item.kind, body, strict=True)
-        if reading is None:
+        if reading is None and item.kind == INCLUSION and _another_disease(body):
+            others = True  # "- AML in first remission": for people with AML only
+        elif reading is None:
             unseen = True
         else:
             parts.append(reading)
@@ -885,6 +935,8 @@ def _read_alternatives(item: Item, head: tuple[dict, str] | None) -> tuple[dict,
     if item.kind == INCLUSION:
         if unseen:
             rules.append({"not_screened": "the other alternatives in the text"})
+        elif others:
+            rules.append(_FOR_ANOTHER_DISEASE)
         rule = rules[0] if len(rules) == 1 else {"any": rules}
         plain = "Needs one of: " + "; ".join(p[1].removeprefix("Needs: ") for p in parts)
         if head is not None:

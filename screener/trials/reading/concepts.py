@@ -107,10 +107,18 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
            r"bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|"
            r"\bt\(9;22\)(?:\s*\(q34(?:\.\d)?;\s*q11(?:\.\d)?\))?|"
-           r"bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)")
+           r"bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)|"
+           # "presence of the Philadelphia chromosome", "Philadelphia chromosome or BCR-ABL
+           # positive": the chromosome named as present is the positive finding
+           r"\bpresence\s+of\s+(?:the\s+)?philadelphia\s+chromosome(?:\s*\(ph\))?|"
+           r"\bphiladelphia\s+chromosome(?:\s*\(ph\))?(?=\s*(?:or|and/or|/)\s*bcr\s*(?:[-/]|::)?"
+           r"\s*abl1?(?:\s+(?:fusion|transcript)s?)?[-\s]*(?:\+|positive))")
     neg = (r"philadelphia\s+chromosome[- ]?negative|philadelphia[- ]negative|\bph-negative|"
            r"\bph\s+negative|\bph-(?=\s|\)|,|$)|"
-           r"bcr\s*(?:[-/]|::)?\s*abl1?[-\s]*(?:-|negative)(?=\s|\)|,|\.|;|$)")
+           r"bcr\s*(?:[-/]|::)?\s*abl1?[-\s]*(?:-|negative)(?=\s|\)|,|\.|;|$)|"
+           r"\bnegative\s+for\s+(?:the\s+)?(?:bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+(?:fusion|transcript|"
+           r"rearrangement)s?)?|philadelphia\s+chromosome(?:\s*\(ph\))?|ph\b|t\(9;22\))|"
+           r"\babsence\s+of\s+(?:the\s+)?philadelphia\s+chromosome(?:\s*\(ph\))?")
     out = _find(pos, text, lambda m: Reading(
         _leaf("philadelphia_chromosome", "eq", "positive"), m.start(), m.end(),
         "Philadelphia chromosome-positive (Ph+) leukemia"))
@@ -151,7 +159,8 @@ def _is_the_diagnosis(text: str, start: int, end: int) -> bool:
         return False
     if re.search(r"\b(?:for|of\s+the|on|per|risk)\s+(?:\w+\s+){0,2}$", before, re.I):
         return False
-    return bool(re.search(r"(?:diagnos\w+|confirmed|proven|documented|evidence|with|have|has|"
+    return bool(re.search(r"(?:diagnos\w+|confirmed|proven|verified|established|documented|"
+                          r"evidence|with|have|has|"
                           r"having|untreated|relapsed|refractory|recurrent|newly|de\s+novo|"
                           r"ph\+?|positive|negative|precursor|lineage|rearranged|like|fusion|"
                           r"mutated|hypodiploid|hyperdiploid|cd\d\d\+?)\W*(?:\w+\W+){0,4}$|^\W*$",
@@ -177,9 +186,9 @@ _MPAL = (r"mixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|mpal|(?:
 _LBL = (r"(?:(?P<lbl_lin>[bt])[- ](?:cell\s+|lineage\s+)?|precursor\s+(?P<lbl_lin2>[bt])[- ]"
         r"(?:cell\s+)?)?"
         r"lymphoblastic\s+lymphoma(?:\s*\((?:lbl|lly|ll|[bt]-?(?:lbl|lly|ll))\))?|"
-        r"(?P<lbl_lin3>[bt])-?(?:lbl|lly)\b|lbl\b|lly\b")
+        r"(?P<lbl_lin3>[bt])(?:-?(?:lbl|lly)|-ll)\b|lbl\b|lly\b")
 _DIAGNOSIS_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b|and\b)?|\bor\b|\band/or\b|\band\b|/)"
-                               r"\s*",
+                               r"\s*(?:(?:previously\s+)?diagnosed\s+(?:with\s+)?)?",
                                re.IGNORECASE)
 
 
@@ -190,10 +199,13 @@ _DIAGNOSIS_KINDS = [
                 r"(?:cell)?[- ]?(?:lineage\s+)?(?:acute\s+lymphoblastic\s+leuka?emia|all)\b", re.I),
      "b_all,t_all"),
     (re.compile(rf"(?:{_MPAL})\b", re.I), "mixed_phenotype"),
-    (re.compile(rf"(?:{_LBL})", re.I), "lymphoblastic_lymphoma")]
+    (re.compile(rf"(?:{_LBL})", re.I), "lymphoblastic_lymphoma"),
+    # "acute lymphoblastic leukemia (ALL) or lymphoblastic lymphoma": ALL of either lineage
+    (re.compile(r"(?:acute\s+lympho(?:blastic|cytic|id)\s+leuka?emia(?:\s*\((?-i:ALL)\))?|"
+                r"(?-i:ALL)\b)", re.I), "b_all,t_all")]
 #: Where a member of a list of diagnoses may start.
 _DIAGNOSIS_START = re.compile(r"\b(?=[bt][- ]|precursor|pre-?b|common|bcp|mixed|mpal|acute|"
-                              r"leuka?em|"
+                              r"leuka?em|(?-i:ALL\b)|"
                               r"biphenotypic|bilineal|lymphoblastic|lbl|lly)", re.IGNORECASE)
 
 
@@ -253,8 +265,12 @@ def _diagnosis_list(text: str, b: str, t: str) -> Reading | None:
     rule_parts = ([_leaf("diagnosis", "in", plain)] if plain else []) + [
         p for n, p in enumerate(parts) if p not in parts[:n]]
     rule = rule_parts[0] if len(rule_parts) == 1 else {"any": rule_parts}
+    # ALL named without a lineage is read as a requirement only (as an excluding condition
+    # "ALL" is most often another cancer's history, not the person's diagnosis)
+    bare = any(v == "b_all,t_all" and not re.match(r"[bt]\b", m.group(0), re.I)
+               for m, v in best[1])
     return Reading(rule, best[0], best[1][-1][0].end(), "one of the leukemias or lymphomas listed",
-                   covers=True)
+                   covers=True, requiring_only=bare)
 
 
 @recogniser
@@ -381,9 +397,10 @@ def _disease_status(text: str) -> list[Reading]:
                      r"(?<!first or )(?<!first and )(?<!first, )(?<!1st or )(?<!cr1 or )"
                      r"(?<!cr1/)(?<!cr1, )"
                      r"\b(?:second|2nd|third|3rd)\s+(?:or\s+(?:later|subsequent|greater)\s+)?"
-                     r"(?:complete\s+)?remission\b|(?<!cr1 or )(?<!cr1/)(?<!cr1, )\bcr\s?[23]\b",
+                     r"(?:complete\s+remission|remission|cr)\b|(?<!cr1 or )(?<!cr1/)(?<!cr1, )"
+                     r"\bcr\s?[23]\b|\bcr\s*(?:≥|>=|=>)\s*2\b|\bcr\s*>\s*1\b",
                      text,
-                     lambda m: Reading(_leaf("relapse_count", "gte", 1), m.start(), m.end(),
+                     lambda m: Reading(_later_remission(m.group(0)), m.start(), m.end(),
                                        "leukemia that has come back at least once"))
     out += _find(r"\b(?:primary\s+)?refractory\s+to\s+(?:at\s+least\s+)?(?:one|1|an?)\s+"
                  r"(?:induction\s+)?(?:treatment\s+|chemotherapy\s+)?(?:regimens?|courses?|"
@@ -442,6 +459,15 @@ def _disease_status(text: str) -> list[Reading]:
     return _merge_same(out)
 
 
+def _later_remission(words: str) -> dict:
+    """"Second remission", "CR2", "CR >= 2": relapsed before and in remission now ("beyond
+    first remission" says only the first: relapsed, whether in remission again or not)."""
+    relapsed = _leaf("relapse_count", "gte", 1)
+    if re.match(r"beyond", words, re.I):
+        return relapsed
+    return {"all": [_leaf("in_remission", "is", True), relapsed]}
+
+
 @recogniser
 def _relapse_number(text: str) -> list[Reading]:
     out = []
@@ -463,6 +489,8 @@ def _relapse_number(text: str) -> list[Reading]:
             (rf"(?<!no )(?<!not )\bmore\s+than\s+{num}\s+(?:prior\s+|previous\s+)?relapses?\b",
              "gt"),
             (rf"\b{num}\s+or\s+more\s+(?:prior\s+|previous\s+)?relapses\b", "gte"),
+            (rf"\b(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*{num}\s+(?:prior\s+|previous\s+)?"
+             rf"relapses\b", "gte"),
             (r"\b(?P<n>third|3rd|fourth|4th)\s+or\s+(?:greater|later|subsequent|higher)\s+"
              r"(?:bone\s+marrow\s+|marrow\s+|bm\s+)?relapses?\b", "gte")):
         for m in re.finditer(pattern, text, re.I):
@@ -728,8 +756,9 @@ def _relapse_named(text: str) -> list[Reading]:
 
 @recogniser
 def _marrow(text: str) -> list[Reading]:
-    out = []
-    m = re.search(r"\bm([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:bone\s+)?marrows?\b",
+    out, bracketed = [], False
+    m = re.search(r"\bm([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:bone\s+)?marrows?\b|"
+                  r"\(\s*m([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:(?:bone\s+)?marrows?\s*)?\)",
                   text, re.I)
     if m:
         grades = sorted({int(g) for g in m.groups() if g})
@@ -746,20 +775,49 @@ def _marrow(text: str) -> list[Reading]:
         else:
             rule = None
         if rule:
-            out.append(Reading(rule, m.start(), m.end(),
+            # (in brackets, the grade inside them: "not in remission (M2 or M3 marrow)" is
+            # a bracket restating what comes before it)
+            start, end = (m.start(3) - 1, m.end() - 1) if m.group(3) else (m.start(), m.end())
+            bracketed = bool(m.group(3)) and not re.search(r"marrow", m.group(0), re.I)
+            out.append(Reading(rule, start, end,
                                f"an M{'/M'.join(map(str, grades))} bone marrow"))
     blasts = r"(?:(?:lympho)?blasts|leukemic\s+blasts|leukemia\s+cells)"
     marrow = r"(?:bone\s+marrow|marrow|bm)\b"
     for pct in (rf"{marrow}[^.;%]{{0,40}}?{_CMP}\s*{_NUM}\s*%\s*{blasts}?",
-                rf"{_CMP}\s*{_NUM}\s*%\s*(?:bone\s+)?marrow\s+{blasts}",
+                rf"{_CMP}\s*{_NUM}\s*%\s*(?:\(\s*m[123][^()]{{0,12}}\)\s*)?(?:bone\s+)?marrow\s+"
+                rf"{blasts}",
                 rf"{_CMP}\s*{_NUM}\s*%\s*{blasts}\s+(?:in|of|on|from)\s+(?:the\s+|an?\s+)?{marrow}"):
         for m in re.finditer(pct, text, re.I):
-            if not re.search(r"blast|leuk", m.group(0), re.I):
+            # ("Leukemic blasts in bone marrow at least 5%": the blasts named before it)
+            if not re.search(r"blast|leuk", m.group(0), re.I) and not re.search(
+                    rf"{blasts}\s+(?:in|of)\s+(?:the\s+)?$", text[max(0, m.start() - 40):m.start()],
+                    re.I):
                 continue
             value = _num(m.group("num"))
             out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")), value),
                                m.start(), m.end(), "the share of leukemia cells (blasts) in "
                                "the bone marrow"))
+    grade = [r for r in out if r.words.startswith("an M")]
+    counted = [r for r in out if not r.words.startswith("an M")]
+    near = [c for c in counted if grade and (
+        min(abs(grade[0].start - c.end), abs(c.start - grade[0].end)) <= 15
+        or c.start <= grade[0].start < c.end)]
+    if near:
+        # "at least 25% blasts (M3 marrow)": the grade restates the count, whose own
+        # threshold decides (an M3 read as "more than 25%" would rule out exactly 25%)
+        out = [dataclasses.replace(c, start=min(c.start, grade[0].start),
+                                   end=max(c.end, grade[0].end)) if c is near[0] else c
+               for c in counted]
+    elif grade and bracketed:
+        # a bare "(M1)" beside no count ("in first bone marrow remission (M1)") restates
+        # the words before it, which are read (or not) on their own
+        out = counted
+    # "in complete remission (less than 5% blasts)": the remission's marrow, restated
+    for m in re.finditer(rf"(?<=remission)\s*\(\s*{_CMP}\s*{_NUM}\s*%\s*{blasts}\s*\)", text,
+                         re.I):
+        out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")),
+                                 _num(m.group("num"))), m.start(), m.end(),
+                           "the share of leukemia cells (blasts) in the bone marrow"))
     blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
     if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"
                                    r"(?:in\s+)?"
@@ -773,6 +831,9 @@ def _marrow(text: str) -> list[Reading]:
     return out
 
 
+_MRD_POSITIVE = re.compile(r"\bmrd[- ]?(?:\+|positive|positivity)|\bpositive\s+mrd\b|"
+                           r"\bresidual\s+disease(?:\s*\(mrd\))?[- ]?(?:positive|positivity)",
+                           re.IGNORECASE)
 _POWER = re.compile(r"10\s*(?:\^|e|-|−|⁻)\s*-?\s*(\d)|10\s*⁻\s*([³⁴⁵⁶])")
 
 
@@ -781,7 +842,8 @@ def _mrd(text: str) -> list[Reading]:
     if not re.search(r"\bmrd\b|minimal\s+residual|measurable\s+residual", text, re.I):
         return []
     out = []
-    for m in re.finditer(rf"(?:mrd|residual\s+disease)\b[^.;]{{0,40}}?{_CMP}\s*"
+    for m in re.finditer(rf"(?:mrd|residual\s+disease)\b[^.;]{{0,40}}?(?:{_CMP}|"
+                         rf"(?P<threshold>(?:threshold|cut-?off|level)\s+(?:of\s+)?))\s*"
                          rf"(?:(?P<pct>\d+(?:\.\d+)?)\s*%|(?:1\s*[x×]\s*)?(?P<pow>10\s*(?:\^|e|-|−)"
                          rf"\s*-?\s*\d))", text, re.I):
         if m.group("pct"):
@@ -791,10 +853,19 @@ def _mrd(text: str) -> list[Reading]:
             if not p:
                 continue
             level = 10.0 ** -int(p.group(1))
-        out.append(Reading(_leaf("mrd.level", _op(m.group("cmp")), round(level, 10)),
-                           m.start(), m.end(), "the MRD level"))
+        op = "gte" if m.group("threshold") else _op(m.group("cmp"))
+        if m.group("threshold") and not _MRD_POSITIVE.search(m.group(0)):
+            continue  # "MRD level of 0.01%": which side of it is wanted is not said
+        rule = _leaf("mrd.level", op, round(level, 10))
+        if op in ("gte", "gt") and _MRD_POSITIVE.search(text):
+            # "MRD positive (threshold 10^-4)": a positive MRD whose level was not given
+            # may be above it: the study team's, never a question the person must answer
+            rule = {"any": [rule, {"all": [_leaf("mrd.status", "eq", "positive"),
+                                           {"not_screened": "the MRD level, at or above the "
+                                                            "threshold"}]}]}
+        out.append(Reading(rule, m.start(), m.end(), "the MRD level"))
     if out:
-        return out
+        return _with_mrd_name(text, out)
     residual = r"(?:mrd|(?:minimal|measurable)\s+residual\s+disease(?:\s*\(mrd\))?)"
     for m in re.finditer(r"\bmrd[- ]?(?:\+|positive|positivity)|\bmrd\s+(?:≥|>=)\s*"
                          r"|\bpositive\s+mrd\b|(?<!un)\bdetectable\s+" + residual +
@@ -811,7 +882,19 @@ def _mrd(text: str) -> list[Reading]:
     kinds = {r.rule["value"] for r in out}
     if len(kinds) > 1:
         return [Reading({}, 0, 0, "", narrow=True)]
-    return _merge_same(out)
+    return _with_mrd_name(text, _merge_same(out))
+
+
+_MRD_NAME = re.compile(r"\b(?:minimal|measurable)(?:\s*/\s*(?:minimal|measurable))?\s+residual\s+"
+                       r"disease(?:\s*\(mrd\))?", re.IGNORECASE)
+
+
+def _with_mrd_name(text: str, out: list[Reading]) -> list[Reading]:
+    """The readings, each begun at "minimal/measurable residual disease" when the name
+    opens it ("Minimal residual disease (MRD) >= 0.01%": all of it is the MRD level)."""
+    names = list(_MRD_NAME.finditer(text))
+    return [next((dataclasses.replace(r, start=n.start()) for n in names
+                  if n.start() < r.start <= n.end() + 2), r) for r in out]
 
 
 _CSF = r"(?:csf|cerebrospinal\s+fluid)(?:\s*\(csf\))?"
@@ -910,6 +993,17 @@ def _isolated_em(text: str) -> list[Reading]:
                 text, lambda m: Reading(
                     _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
                     "a relapse only outside the bone marrow"))
+    # "isolated CNS, testicular, or other extramedullary site of relapse": every site
+    # outside the marrow, so the whole answer (no site left for the study team)
+    site = r"(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?|testicular|testis|testes|ocular)"
+    every = _find(rf"\bisolated\s+{site}(?:\s*,\s*{site})*\s*,?\s*(?:or|and/or)\s+(?:any\s+)?"
+                  r"other\s+extra-?\s?medullary\s+(?:sites?\s+(?:of\s+)?)?(?:relapse|disease|"
+                  r"involvement)s?\b|\bisolated\s+extra-?\s?medullary\s+sites?\s+of\s+relapse\b",
+                  text, lambda m: Reading(
+                      _leaf("isolated_extramedullary_relapse", "is", True), m.start(), m.end(),
+                      "a relapse only outside the bone marrow"))
+    if every:
+        return every
     # "isolated CNS relapse", "isolated testicular or CNS relapse": a relapse outside the
     # marrow; which site it was is for the study team (the profile does not hold it)
     out += _find(r"\bisolated\s+(?:(?:initial|first|early|late)\s+)?(?:cns|central\s+nervous\s+"
@@ -1802,14 +1896,14 @@ def _remission_length(text: str) -> list[Reading]:
 def _mixed_phenotype(text: str) -> list[Reading]:
     """Mixed-phenotype (bilineal, biphenotypic) leukemia, read only as a condition that excludes."""
     # ("mixed lineage leukemia" is the MLL gene's name, never this diagnosis)
-    return _find(r"\bmixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|\bmpal\b|"
-                 r"\bmixed[- ](?:forms?|phenotypes?)\s+(?:of\s+)?(?:all|acute\s+"
-                 r"(?:lymphoblastic\s+)?leuka?emia)\b|\bacute\s+leuka?emias?\s+of\s+ambiguous\s+"
-                 r"lineage\b|"
-                 r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia",
-                 text, lambda m: Reading(_leaf("diagnosis", "eq", "mixed_phenotype"), m.start(),
-                                         m.end(), "mixed-phenotype leukemia",
-                                         excluding_only=True))
+    return _merge_same(_find(
+        r"\bmixed[- ]phenotype\s+(?:acute\s+)?leuka?emia(?:\s*\(mpal\))?|\bmpal\b|"
+        r"\bmixed[- ](?:forms?|phenotypes?)\s+(?:of\s+)?(?:all|acute\s+"
+        r"(?:lymphoblastic\s+)?leuka?emia)\b|\b(?:acute\s+)?leuka?emias?\s+of\s+ambiguous\s+"
+        r"lineage\b(?:\s*\((?:alal|alul)\))?|"
+        r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia",
+        text, lambda m: Reading(_leaf("diagnosis", "eq", "mixed_phenotype"), m.start(), m.end(),
+                                "mixed-phenotype leukemia", excluding_only=True)))
 
 
 #: In a first remission: never relapsed (a newly diagnosed person, or one whose
@@ -1861,7 +1955,9 @@ def _remission(text: str) -> list[Reading]:
                  r"subsequent|greater)\s+)?)?(?:complete\s+)?"
                  r"(?:(?:hematologic(?:al)?|"
                  r"haematologic(?:al)?|morphologic(?:al)?)\s+)?(?:complete\s+)?remission\b"
-                 r"(?:\s*\(cr\))?|\bin\s+cr[12]?\b", text,
+                 r"(?:\s*\(cr\))?|\bin\s+cr[12]?\b|"
+                 r"\bin\s+(?:a\s+)?(?:second|third|2nd|3rd)\s+(?:or\s+(?:later|subsequent|greater)\s+)?"
+                 r"cr\b", text,
                  lambda m: Reading(_leaf("in_remission", "is", True), m.start(), m.end(),
                                    "being in remission now"))
 
@@ -1904,6 +2000,14 @@ def _genetics(text: str) -> list[Reading]:
     for pattern, field, words in _GENETICS:
         out += _merge_same(_find(pattern, text, lambda m, f=field, w=words: Reading(
             _leaf(f, "is", True), m.start(), m.end(), w)))
+    # "t(4;11)(q21;q23)": one KMT2A rearrangement among several partners -- someone with
+    # KMT2A rearranged has it or another (the study team's), someone without has none
+    out += _merge_same(_find(
+        r"\bt\((?:4;11|9;11|11;19|6;11|10;11)\)(?:\s*\(\s*[pq]\d+(?:\.\d+)?\s*;\s*[pq]\d+"
+        r"(?:\.\d+)?\s*\))?", text, lambda m: Reading(
+            {"all": [_leaf("genetics.kmt2a_rearranged", "is", True),
+                     {"not_screened": "that the KMT2A (MLL) rearrangement is this translocation"}]},
+            m.start(), m.end(), "a KMT2A (MLL) translocation", whole=True)))
     for r in out:
         after = next((m for m in defined if 0 <= m.start() - r.end <= 6
                       and not text[r.end:m.start()].strip(" -") .replace("ALL", "")), None)
@@ -2367,12 +2471,13 @@ _KEYWORDS = {
     "_philadelphia": ("ph", "bcr", "9;22"),
     "_lineage": ("all", "leuk", "lymph", "etp", "precursor"),
     "_disease_status": ("relaps", "refract", "recurr", "r/r", "newly", "untreated", "de novo",
-                        "resistant", "remission", "cr2", "cr3", "cr 2", "cr 3"),
+                        "resistant", "remission", "cr2", "cr3", "cr 2", "cr 3", "cr >", "cr>",
+                        "cr ≥", "cr≥", "cr =>", "subsequent cr", "later cr", "greater cr"),
     "_relapse_number": ("relapse",),
     "_settings": ("relaps", "recurr", "refract", "resist", "fail", "persist", "remission",
                   "induction", "newly", "novo", "medullary", "mrd", "r/r"),
     "_relapse_named": ("relapse",),
-    "_marrow": ("marrow", "bm"),
+    "_marrow": ("marrow", "bm", "remission"),
     "_mrd": ("mrd", "residual"),
     "_cns": ("cns", "central nervous", "csf", "cerebrospinal"),
     "_isolated_em": ("medullary", "isolated"),
@@ -2388,7 +2493,7 @@ _KEYWORDS = {
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification",
                   "etv6", "runx1", "aml1", "tcf3", "pbx1", "12;21", "1;19", "hyperdiploid",
-                  "11q23"),
+                  "11q23", "4;11", "9;11", "11;19", "6;11", "10;11"),
     "_down_syndrome": ("down", "trisomy", "ds"),
     "_pregnancy": ("pregnan", "breast", "nursing", "lactat"),
     "_infections": ("hiv", "immunodef", "hepatitis", "hbv", "hcv", "hbsag", "infect"),
@@ -2443,7 +2548,9 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
             # a lineage inside a disease phrase; "first relapse" inside "relapsed"
             overlap_ok = "diagnosis" in pair or pair in ({"relapse_count", None},
                                                         {"relapse_count", "in_remission"}) or (
-                "diagnosis" in _rule_fields(a.rule) | _rule_fields(b.rule))
+                "diagnosis" in _rule_fields(a.rule) | _rule_fields(b.rule)) or (
+                # "in second complete remission": in remission, and a later one
+                _rule_fields(a.rule) | _rule_fields(b.rule) == {"in_remission", "relapse_count"})
             if not overlap_ok:
                 return None
     return tuple(rules + spans)

@@ -128,6 +128,18 @@ def inside_label(text: str, cut: re.Match) -> bool:
             and _LABEL_AFTER.match(after) is not None and not _NCI_LABEL_AFTER.match(after))
 
 
+#: More openers of a run-together disease criterion ("... FAB class L1-L2 Mixed
+#: immunophenotypic markers ... allowed", "... or is refractory Relapsed disease must be
+#: CD45 positive"): a cut only where the word before is no word a sentence goes on from
+#: ("patients with Relapsed or Refractory ALL" is one sentence with capitals).
+_RUN_TOGETHER_DISEASE = re.compile(
+    r"(?<=[a-z0-9)%])\s+(?=(?:Mixed|(?:Very\s+)?(?:High|Standard|Low|Intermediate)[- ]risk)\s)")
+_FUNCTION_WORD = re.compile(r"\b(?:with|of|in|or|and|the|a|an|for|to|by|have|has|had|as|than|"
+                            r"from|at|is|are|be|was|were|on|whose|who|including|includes|"
+                            r"include|either|both|nor|but|without|plus|versus|vs)\s*$",
+                            re.IGNORECASE)
+
+
 @dataclass
 class Item:
     """One criterion of the eligibility text, with its verbatim words."""
@@ -505,7 +517,10 @@ def _run_together(item: Item) -> list[Item]:
     """A long item with no sub-items that an NCI summary ran together, as its criteria."""
     if item.subs or len(item.text) < 160:
         return [item]
-    cuts = [m.end() for m in RUN_TOGETHER.finditer(item.text) if not inside_label(item.text, m)]
+    cuts = sorted({m.end() for m in RUN_TOGETHER.finditer(item.text)
+                   if not inside_label(item.text, m)} | {
+        m.end() for m in _RUN_TOGETHER_DISEASE.finditer(item.text)
+        if not _FUNCTION_WORD.search(item.text[:m.start()])})
     if len(cuts) < 2:
         return [item]
     out, start, section = [], 0, item.section

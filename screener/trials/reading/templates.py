@@ -13,7 +13,7 @@ import re
 
 from ...eligibility import ages
 from . import clauses
-from .concepts import _CMP, Reading, _readings, therapies_named
+from .concepts import _CMP, Reading, _readings, _rule_fields, therapies_named
 from .segment import EXCLUSION, INCLUSION
 
 _SAYS_EXCLUDED = re.compile(
@@ -57,14 +57,26 @@ local institutional central laboratory lab sample aspirate biopsy
 adequate renal cardiac kidney function multigated acquisition
 ngs next-generation sequencing qpcr rq-pcr phenotype immunophenotype immunophenotypic least
 nervous system
+histologically histological histologic cytologically cytological cytologic pathologically
+pathological pathologic morphologically morphological morphologic immunologically
+immunophenotypically proven verified biopsy-proven histologically-confirmed established
+according fab l1 l2 l1-l2 l1/l2 morphologic morphological assessment
+residual mrd threshold flow level
+children child adults adult pediatric paediatric infants infant adolescents adolescent young
+later subsequent beyond greater s transcript transcripts presenting presentation class diagnostic
 """.split())
+#: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
+#: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
+#: to the WHO classification", FAB L1/L2 morphology --
+#: only say how the diagnosis was made: the study team confirms it, the pre-screen reads
+#: the diagnosis itself.)
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
 def _harmless_rest(text: str, readings: list[Reading]) -> bool:
     """True when nothing but harmless words is left once the readings are taken out."""
     rest = text
-    for r in sorted(readings, key=lambda r: -r.start):
-        rest = rest[:r.start] + " " + rest[r.end:]
+    for r in readings:  # (same length: readings may overlap, "in CR2" and "CR2")
+        rest = rest[:r.start] + " " * (r.end - r.start) + rest[r.end:]
     words = re.findall(r"[a-z0-9][a-z0-9+'-]*", rest.lower())
     return all(w in _HARMLESS or _NUMBER_WORD.match(w) for w in words)
 
@@ -136,8 +148,14 @@ def _joiner(text: str, rules: list[Reading], excluding: bool = False,
             kinds.add("or")  # one phrase, two fields: "hepatitis B or C", "AST/ALT"
             continue
         gap = text[a.end:b.start] if b.start >= a.end else ""
+        if not excluding and re.fullmatch(r"\s*,\s*(?:in\s+)?", gap) and (
+                ("diagnosis" in _rule_fields(a.rule)) != ("diagnosis" in _rule_fields(b.rule))):
+            kinds.add("and")  # "ALL, second complete remission": the leukemia, in that state
+            continue
         if re.fullmatch(r"\s*,\s*and\s+", gap, re.I) and not _OR.search(outside):
             kinds.add("and")  # "bilirubin <= 1.5 x ULN, and ALT <= 5 x ULN": both
+        elif re.fullmatch(r"\s*,\s*(?:with|having|who\s+(?:have|has))\s+", gap, re.I):
+            kinds.add("and")  # "B-ALL, or B-LBL, with >= 5% marrow blasts": one has the other
         elif re.search(r"\bor\b|and/or|[,;]|/", gap, re.I):
             tight = re.fullmatch(r"[\s,;/]*(?:(?:and/)?or\b)?[\s,;/]*(?:\(\w+\))?[\s,;/]*", gap,
                                  re.I)
@@ -662,6 +680,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # out, but never says "met" for the whole criterion.
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
     # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative
+    # ("by cytogenetics or FISH or PCR": each "or" of a chain in turn)
     rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
         m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
@@ -673,6 +692,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
 #: "20% or more", "grade 3 or higher", "aged 18 or older": an "or" that closes a
 #: threshold, not one that opens an alternative.
 _COMPARATIVE_OR = re.compile(r"\b(?:and/)?or\s+(?:more|greater|higher|above|over|older|less|lower|"
+                             r"later|subsequent|beyond|"
                              r"below|under|younger|fewer|equal|worse|better)\b", re.IGNORECASE)
 _CONJOINED = re.compile(r"\band\s+(?:was|is|has|had|were|are|have|who|with|in)\b|"
                         r"\b(?-i:who)\b",  # lower case: "WHO" is the World Health Organization
@@ -831,6 +851,23 @@ _DEFINITION = re.compile(r"^\W*(?:[\w/()+-]+\s+){0,5}?(?:is|are|will\s+be|being)
 _EITHER_WAY = re.compile(r"[,;]?\s*\(?\b(?:with\s+or\s+without|regardless\s+of|irrespective\s+of)"
                          r"\s+"
                          r"[^,;.()]{1,60}?(?=\s*(?:[,;.)]|$))\)?", re.IGNORECASE)
+#: "relapse in marrow, CNS, or testes", "relapse at any site": every site a relapse of ALL
+#: takes, so the list narrows nothing (a list without the extramedullary sites does).
+_SITE = (r"(?:(?:the\s+)?(?:bone\s+)?marrow|cns|central\s+nervous\s+system|testes|testis|"
+         r"testicular|(?:other\s+)?extra-?\s?medullary(?:\s+sites?)?|other\s+sites?)")
+_EVERY_SITE = re.compile(
+    rf"(?<=relapse)\s+(?:(?:in|at|of|involving)\s+)?(?:any\s+sites?|{_SITE}(?:\s*,\s*{_SITE})*"
+    rf"\s*,?\s*(?:or|and/or)\s+{_SITE})(?=\s*(?:[,;.)]|$))", re.IGNORECASE)
+
+
+def _every_site(m: re.Match) -> str:
+    words = m.group(0).lower()
+    every = "any site" in words or (re.search(r"marrow", words) and re.search(
+        r"testes|testis|testicular|extra|other", words) and re.search(
+        r"cns|central|extra|other", words))
+    return " " * len(m.group(0)) if every else m.group(0)
+
+
 _DEFINITION_AFTER = re.compile(r"(?<=[.;])\s+(?:[\w/()+-]+\s+){0,5}?(?:is|are)\s+defined\s+"
                                r"(?:as|by)\b.*$", re.IGNORECASE | re.DOTALL)
 _MATURE_B = (r"(?:mature\s+b[- ]?(?:cell)?(?:[- ]all)?|burkitt'?s?(?:[- ]type)?|(?:fab\s+)?l3"
@@ -853,6 +890,10 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     text = plain_list_words(text)
     # "with or without extramedullary disease", "regardless of Ph status": nothing asked of it
     text = _EITHER_WAY.sub(lambda m: " " * len(m.group(0)), text)
+    text = _EVERY_SITE.sub(_every_site, text)
+    # "relapsed or refractory (R/R) ALL": the abbreviation says its words again
+    text = re.sub(r"(?<=refractory)\s*\(\s*r\s*/\s*r\s*\)", lambda m: " " * len(m.group(0)),
+                  text, flags=re.IGNORECASE)
     if _DEFINITION.match(text):
         return None  # "Refractory is defined as ...": what a word means, not a requirement
     defined = _DEFINITION_AFTER.search(text)
