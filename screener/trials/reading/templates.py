@@ -187,8 +187,9 @@ _PLANS = re.compile(
     re.IGNORECASE)
 
 
-_REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:potential|possible|"
-                     r"unknown)|given\s+the\s+(?:potential|possible)|since(?=\s+(?:\w+\s+){0,3}?"
+_REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+(?:the\s+)?(?:potential|possible|"
+                     r"unknown|increased\s+risk|risk)|given\s+the\s+(?:potential|possible)|"
+                     r"since(?=\s+(?:\w+\s+){0,3}?"
                      r"(?:toxicit\w+|teratogen\w+|harm\w*|risks?)\b))\b.*$", re.IGNORECASE)
 
 
@@ -526,8 +527,57 @@ def _restated(text: str, rules: list[Reading]) -> bool:
                if a_end <= b_start)
 
 
+#: Where an exclusion leaves the decision to a person: "... that could, in the
+#: investigator's opinion, interfere with the study", "as judged by the treating physician".
+_JUDGEMENT_TAIL = re.compile(
+    r"[,;]?\s*(?:\b(?:that|which|who)\W+(?:(?:are|is|could|would|may|might|will|in|per|as)\b"
+    r"[^;]*)?|\bas\s+(?:judged|determined|assessed|deemed)\b|\b(?:judged|deemed)\b|"
+    r"\bin\s+the\s+(?:opinion|judge?ment)\b|\bin\s+the\s+(?:treating\s+)?(?:investigator|"
+    r"physician)'?s\b|\bper\s+(?:the\s+)?(?:investigator|physician))[^;]*$", re.IGNORECASE)
+_JUDGEMENT_WORDS = re.compile(
+    r"\binvestigator|\bphysician|\bopinion\b|\bjudge?(?:d|ment)\b|\bdeemed\b|\binterfer|"
+    r"\bcompromis|\bjeopardi[sz]", re.IGNORECASE)
+#: "..., or any other condition that ...": the judgement is of those other conditions.
+_OTHER_CONDITIONS = re.compile(
+    r"[,;]?\s*(?:\b(?:or|and/or)\b\s*)?(?:\bany\s+(?:other\s+)?|\bother\s+)(?:[\w-]+\s+){0,4}?"
+    r"(?:conditions?|illness(?:es)?|diseases?|disorders?|abnormalit(?:y|ies))\s*$", re.IGNORECASE)
+
+
+def _judged(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None | bool:
+    """An exclusion whose condition a person judges ("Uncontrolled infection that could, in
+    the investigator's opinion, interfere with treatment"): what was read never excludes
+    alone (all[condition, not_screened]); when the judgement is of "any other condition"
+    listed after it, what was read excludes on its own beside them (any[...]).
+    False when the text holds no such judgement."""
+    found = [r for r in readings if not r.rule.get("__span__")]
+    if kind != EXCLUSION or not found:
+        return False
+    m = _JUDGEMENT_TAIL.search(text, max(r.end for r in found))
+    if m is None or not _JUDGEMENT_WORDS.search(m.group(0)) or clauses.has_trigger(
+            m.group(0), clauses.EXCEPTION_CATEGORIES):
+        return False  # (a permission or exception after it is the triggers' to weigh)
+    head = text[:m.start()]
+    other = _OTHER_CONDITIONS.search(head)
+    if other is not None:
+        head = head[:other.start()]
+    kept = [r for r in readings if r.end <= len(head)]
+    if not any(not r.rule.get("__span__") for r in kept):
+        return None
+    reading = _combine(kind, head + " " * (len(text) - len(head)), kept)
+    if reading is None:
+        return None
+    if other is not None:
+        return {"any": [reading[0], {"not_screened": "the other conditions the text names, "
+                                                     "as the investigator judges"}]}, reading[1]
+    return {"all": [reading[0], {"not_screened": "whether the investigator judges it to "
+                                                 "matter here"}]}, reading[1]
+
+
 def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None:
     """The criterion rule for one piece of text, or None when it is not certain."""
+    judged = _judged(kind, text, readings)
+    if judged is not False:
+        return judged
     # A "negative" inside a reading ("Ph-negative ALL") is the reading's own, not a "no"
     outside = text
     for r in readings:
