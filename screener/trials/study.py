@@ -315,7 +315,16 @@ _AGE_AT_DIAGNOSIS = re.compile(
     # "diagnosed before the age of 22", "at (the time of) diagnosis, aged 1 to 30 years"
     r"\bdiagnos\w*\s+(?:before|under|prior\s+to|by)\s+(?:the\s+)?age\b|"
     r"\b(?:at|of)\s+(?:the\s+time\s+of\s+)?(?:initial\s+|original\s+)?diagnosis\W{0,3}"
-    r"(?:\w+\W+){0,4}?(?:aged?|years?\s+(?:of\s+age|old))\b", re.IGNORECASE)
+    r"(?:\w+\W+){0,4}?(?:aged?|years?\s+(?:of\s+age|old))\b|"
+    # "up to 21 years at (initial ALL) diagnosis", "<= 21 years old when originally diagnosed",
+    # "diagnosed at age 21 or younger", "initial diagnosis at age < 22 years"
+    r"\b\d{1,2}\s*(?:years?|yrs?)\b[^.;:]{0,40}?\bat\s+(?:the\s+)?(?:time\s+of\s+)?"
+    r"(?:(?:initial|original|first)\s+)?(?:[\w-]+\s+)?diagnosis\b|"
+    r"\b\d{1,2}\s*(?:years?|yrs?)\b[^.;:]{0,40}?\bwhen\s+(?:\w+\s+)?diagnosed\b|"
+    r"\bdiagnos\w*\s+(?:(?:was\s+)?(?:made|established)\s+)?at\s+(?:the\s+)?(?:age\b|[<>≤≥]|"
+    r"\d{1,2}\s*(?:years?|yrs?)\b)|"
+    r"\bdiagnos\w*\s+(?:of\s+[\w-]+\s+)?(?:at\s+or\s+)?before\s+(?:the\s+age|\d|their|"
+    r"his|her)\b", re.IGNORECASE)
 
 
 def _age_at_diagnosis_too(mapping: dict, maximum: str) -> dict:

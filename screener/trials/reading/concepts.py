@@ -2221,17 +2221,19 @@ _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institution
 @recogniser
 def _organ(text: str) -> list[Reading]:
     out = []
-    lab = (r"(?:serum\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|aspartate\s+"
-           r"aminotransferase|transaminases?|serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)\s+"
-           r"transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
-           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)\)){0,2}")
+    lab = (r"(?:serum\s+|hepatic\s+|liver\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|"
+           r"aspartate\s+aminotransferase|transaminases?|serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)"
+           r"\s+transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
+           # ("transaminases (AST/ALT)": the bracket names them again)
+           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)(?:\s*(?:/|,|and|or)\s*(?:alt|ast|sgpt|sgot|"
+           r"got|gpt))*\)){0,2}")
     # Liver tests the profile does not hold, named in the same breath: never converted,
     # left to the study team beside the ALT/AST the profile holds.
     other = (r"(?:ggt|gamma[- ]?gt|gamma[- ]?glutamyl\s*transferase|alkaline\s+phosphatase|"
              r"alk\s+phos|alp|ap)(?:\s*\((?:ggt|alp|ap)\))?")
     either_lab = rf"(?:{lab}|{other})"
     for m in re.finditer(rf"\b(?P<what>{lab}(?:\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{either_lab})"
-                         rf"{{0,2}}|{other}\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{lab})"
+                         rf"{{0,3}}|{other}\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{lab})"
                          rf"(?:\s+(?:level|levels|must\s+be|of))?\s*{_CMP}\s*{_NUM}\s*{_ULN}",
                          text, re.I):
         what = m.group("what").lower()
@@ -2319,11 +2321,13 @@ _LIVER_TESTS = frozenset({"organ_function.alt_x_uln", "organ_function.ast_x_uln"
 _LAB_EXCEPT = re.compile(
     r"\s*[,;]?\s*\(?\s*(?:(?:or\s+)?(?:[<>≤≥]=?|</=|<=|=<)\s*\d+(?:\.\d+)?\s*(?:x|×|times)\s*"
     r"(?:the\s+)?(?:uln|upper\s+limit\s+of\s+normal)(?:\s+for\s+age)?\s*,?\s+)?"
-    r"(?:unless|except(?:\s+(?:if|when|in))?|if|when|in\s+(?:patients|subjects|participants|"
+    r"(?:unless|except(?:\s+(?:if|when|in|for))?|if|when|in\s+(?:patients|subjects|participants|"
+    r"individuals|those|"
     r"the\s+(?:case|setting|presence)\s+of))\s+"
     r"(?:(?:it\s+is|they\s+are|(?:the\s+)?(?:patient|subject|participant)s?\s+(?:has|have)|"
     r"elevated|increased|raised|abnormal|(?:this\s+)?(?:is\s+)?|"
-    r"patients\s+with|subjects\s+with|participants\s+with|there\s+is|considered|thought\s+to\s+be|"
+    r"(?:patients|subjects|participants|individuals|those|people|persons)\s+(?:with|who\s+"
+    r"(?:has|have))|there\s+is|considered|thought\s+to\s+be|"
     r"felt\s+to\s+be|judged\s+to\s+be|believed\s+to\s+be|clearly|documented|known|presumed|"
     r"(?:due|related|secondary|attributable|attributed)\s+to|the|underlying|by\s+the\s+"
     r"investigator)\s+)*"

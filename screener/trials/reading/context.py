@@ -150,6 +150,11 @@ _LAB_TABLE = re.compile(r"creatinine|bilirubin|\buln\b|mg/dl|\bgfr\b|\balt\b|\ba
 #: Words by which a line lets people in ("will be considered", "are eligible").
 _ADMITS = re.compile(r"consider\w*|\beligible\b|allowed|permitted|\bmay\s+(?:be|also)|"
                      r"\bcan\s+be|included|enrolled|case[- ]by[- ]case|approv\w+", re.IGNORECASE)
+#: Words by which a line lets people in at someone's discretion ("may be enrolled if fit").
+_MAY_ADMIT = re.compile(r"\b(?:may|can|will)\s+(?:also\s+)?be\s+(?:considered|enrolled|included|"
+                        r"eligible|allowed|permitted|accepted|admitted)\b|case[- ]by[- ]case|"
+                        r"\bdiscretion\b|\bif\s+approved\b|\bwith\s+(?:the\s+)?approval\b",
+                        re.IGNORECASE)
 #: A span of time, not an age: "within the past 5 years", "5 years after".
 _TIME_BEFORE = re.compile(r"(?:within|since|after|before|prior\s+to|for|past|last|least)\s+"
                           r"(?:the\s+)?(?:past\s+|last\s+)?$", re.IGNORECASE)
@@ -175,6 +180,7 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
         if _LAB_TABLE.search(line):
             continue  # "1 to < 2 years: maximum serum creatinine 0.6": a table by age
         line_lows: list[float] = []
+        line_highs: list[float] = []
         upper_only = False
         for m in _TEXT_AGE.finditer(line):
             before, after = line[max(0, m.start() - 40):m.start()], line[m.end():]
@@ -197,6 +203,7 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
                 lows, highs = ([], [n]) if upper else ([n], [])
                 upper_only = upper_only or upper
             line_lows += lows
+            line_highs += highs
             for n in highs:
                 high = n if high is None else max(high, n)
         if upper_only and not line_lows and _ADMITS.search(line) and not re.search(
@@ -205,6 +212,11 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
             # "Patients < 50 years of age ... will be considered": a line that speaks
             # only of an upper age lets in people younger than any structured minimum
             line_lows = [0.0]
+        if line_lows and not upper_only and not line_highs and _MAY_ADMIT.search(line):
+            # "Patients > 60 years may be enrolled if fit", "older patients will be
+            # considered case by case": a line that speaks only of a lower age and lets
+            # people in at someone's discretion has no upper limit of its own
+            high = 120.0
         for n in line_lows:
             low = n if low is None else min(low, n)
     return low, high

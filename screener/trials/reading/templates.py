@@ -711,13 +711,21 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # Words we did not read may require more: what we read can rule the person
         # out, but never says "met" for the whole criterion.
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
-    # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative
+    # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative,
+    # and neither does the slash of a unit ("bilirubin < 2 mg/dL and ALT < 3 x ULN")
+    rest = _UNIT_SLASH.sub(lambda m: " " * len(m.group(0)), rest)
     rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
         m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
         # Alternatives we cannot see: the rule may be met, never not met on them.
         rule = {"any": [rule, {"not_screened": "the other alternatives in the text"}]}
     return rule, f"Needs: {words}."
+
+
+#: The slash inside a unit ("mg/dL", "mL/min/1.73 m2", "cells/uL"): no alternative.
+_UNIT_SLASH = re.compile(
+    r"\b(?:mg|g|µmol|μmol|umol|mmol|ml|cc|iu|u|cells|wbcs?|blasts)\s*/\s*(?:dl|l|ml|min|ul|µl|"
+    r"μl|mm3|mm\^3|mm³|m2|m\^2|kg)\b(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?", re.IGNORECASE)
 
 
 #: "20% or more", "grade 3 or higher", "aged 18 or older": an "or" that closes a
