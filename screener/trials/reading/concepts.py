@@ -2459,7 +2459,13 @@ _UNIT = r"(?P<unit>years?|yrs?\.?|y\.?o\.?|months?|mos?\.?|weeks?|wks?|days?)"
 _AGE_WORD = r"(?:age[sd]?|aged)"
 _AT_DIAGNOSIS = re.compile(
     r"\b(?:at|of)\s+(?:the\s+)?(?:time\s+of\s+)?(?:the\s+)?(?:initial\s+|original\s+|first\s+)?"
-    r"(?:diagnosis|dx)\b|\bwhen\s+diagnosed\b", re.IGNORECASE)
+    r"(?:(?:all|b-all|t-all|leuka?emia|cancer)\s+)?(?:diagnosis|dx)\b|"
+    r"\bwhen\s+(?:(?:first|initially|originally)\s+)?diagnosed\b|"
+    # "diagnosed at age 21 or younger", "initial diagnosis at age < 22 years", "diagnosis
+    # of ALL at or before 21 years of age": the age is the age at diagnosis
+    r"\bdiagnos\w*\s+(?:of\s+[\w-]+\s+)?(?:(?:was\s+)?(?:made|established)\s+)?"
+    r"(?:at\s+or\s+before|at|before|prior\s+to)\s+(?:the\s+)?(?:age\b|[<>≤≥]|\d)",
+    re.IGNORECASE)
 
 
 def _unit(word: str | None) -> str:
