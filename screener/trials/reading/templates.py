@@ -102,6 +102,7 @@ def _list_member(text: str, r: Reading) -> bool:
     # that member only, and so does another member's own limit ("serum creatinine
     # greater than 2.5 mg/dl or ...").
     after_words = _MEMBER_LIMIT.sub(" ", _MEMBER_ADJECTIVE.sub(" ", text[r.end:]))
+
     if re.search(r"(?:,|\bor|\band/or)\s*$", lead, re.I):  # never "A > x and <reading>"
         lead = _MEMBER_LIMIT.sub(" ", lead)
     if _QUALIFIER.search(lead + " " + after_words):
@@ -182,7 +183,8 @@ _OTHER_PEOPLE = re.compile(
 #: not using contraception": another excluding alternative, about a plan (left unread).
 _PLANS = re.compile(
     r"[,;]?\s*\bor\s+(?:who\s+|are\s+|is\s+|who\s+(?:are|is)\s+)?(?:(?:planning|plans?|intend\w*|intent\w*|"
-    r"intention|wish\w*|expect\w*|desire\w*)\s+(?:to\s+)?(?:become|get)\s+pregnant\b|planning\s+"
+    r"intention|wish\w*|expect\w*|desire\w*)\s+(?:to\s+)?(?:(?:become|get)\s+pregnant|"
+    r"breast[- ]?feed|nurse|father\s+a\s+child)\b|planning\s+"
     r"(?:a\s+)?pregnancy\b|(?:women\s+|females\s+)?of\s+child[- ]?bearing\s+potential\b)",
     re.IGNORECASE)
 
@@ -804,6 +806,13 @@ def plain_list_words(text: str) -> str:
     return _NOT_LIMITED.sub(lambda m: " " * len(m.group(0)), text)
 
 
+#: "Not pregnant or nursing (no nursing during and for 12 months after completion of study
+#: therapy)": a bracket about the time of the study and after it, a commitment the person
+#: makes, not a condition they have now.
+_LATER_PERIOD = re.compile(
+    r"\(\s*[^()]*\b(?:during\s+(?:and\s+)?(?:for\s+\d+\s+\w+\s+after|the\s+(?:study|"
+    r"treatment|trial))|for\s+\d+\s+(?:days?|weeks?|months?)\s+after\s+(?:completion|the\s+"
+    r"(?:last|end|final)|stopping|discontinu))[^()]*\)", re.IGNORECASE)
 #: "(See NIH ... Guidelines ...)": a pointer to another document, not a condition.
 _SEE_ALSO = re.compile(r"\(\s*see\s+[^()]*\)", re.IGNORECASE)
 
@@ -973,6 +982,7 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
             if split is not None:
                 return split
     text = _SEE_ALSO.sub(lambda m: " " * len(m.group(0)), text)
+    text = _LATER_PERIOD.sub(lambda m: " " * len(m.group(0)), text)
     if kind == INCLUSION:
         # "B-ALL (Ph+ patients must have failed a TKI)": a bracket with its own condition
         # for some people is not required of everyone -- left unread, for the study team
