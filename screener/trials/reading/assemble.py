@@ -138,7 +138,7 @@ _NO_EXCEPTION = re.compile(
 
 
 def combine_pieces(kind: str, pieces: list[str], every: bool = False,
-                   exceptions: list[str] = ()) -> tuple[dict, str] | None:
+                   exceptions: list[str] = (), separate: bool = False) -> tuple[dict, str] | None:
     """One rule from the pieces of one criterion (its clauses, or its sub-items).
 
     Each piece is read on its own: a doubt in one piece leaves that piece to the
@@ -168,6 +168,11 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
                 piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
             continue
         fields = _clause_fields(piece)
+        if separate and not fields:
+            # a sub-item of a list is a statement of its own: an exception in it that names
+            # nothing another sub-item reads ("Second malignancy, unless treated 2 years
+            # ago") is its own, never a doubt over its neighbours
+            continue
         if fields is None or not fields:
             excepted = None  # an exception we cannot place: it may be to any reading
             break
@@ -387,7 +392,7 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         # exception among them leaves nothing that can exclude, the reading would
         # only ask questions: none then.)
         reading = combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1)
-                                             for sub in item.subs])
+                                             for sub in item.subs], separate=True)
         return reading if reading is not None and _may_apply(reading[0]) else None
     defined = _DEFINED_AS_LIST.search(head)
     head_reading = read_clauses(item.kind, head[:defined.start()].strip(" ,;:")) if (
@@ -405,7 +410,7 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         return None
     pieces = ([head.rstrip(":")] if len(head) > 3 else []) + [
         re.sub(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)])\s*", "", sub) for sub in item.subs]
-    return combine_pieces(item.kind, pieces)
+    return combine_pieces(item.kind, pieces, separate=True)
 
 
 #: A head that says its list defines it ("... as defined below:", ", defined as:").
