@@ -2118,6 +2118,20 @@ def _infections(text: str) -> list[Reading]:
             "infections.hepatitis_c"
         out.append(Reading(_leaf(field, "is", True), m.start(), m.end(), "active hepatitis",
                            covers=True))
+    # "negative HBV DNA and HCV RNA", "HCV RNA undetectable": the same test, found negative
+    # (the "negative" stays outside the reading, so it reads as the absence)
+    for m in re.finditer(rf"\b(?:negative|undetectable|non-?detectable)\s+(?:for\s+|serum\s+)?"
+                         rf"(?:(?:hiv\s+(?:test|antibody|serology)|hiv)\s*,?\s*(?:and\s+)?)?"
+                         rf"(?P<a>{viremia})(?:\s*(?:,|and|or)\s*(?P<a2>{viremia}))?|"
+                         rf"(?P<b>{viremia})(?:\s+(?:level|test|pcr))?\s*(?=(?:negative|"
+                         rf"undetectable|not\s+detected)\b)", text, re.I):
+        for g in ("a", "a2", "b"):
+            if m.group(g) is None or any(r.start <= m.start(g) < r.end for r in out):
+                continue
+            field = "infections.hepatitis_b" if re.search(r"hbv|hepatitis\s+b", m.group(g),
+                                                          re.I) else "infections.hepatitis_c"
+            out.append(Reading(_leaf(field, "is", True), m.start(g), m.end(g), "active hepatitis",
+                               covers=True))
     viral = [(r.start, r.end) for r in out if r.covers]
     text = "".join(" " if any(s_ <= i < e_ for s_, e_ in viral) else ch
                    for i, ch in enumerate(text))  # (read: not read again, nor a doubt)

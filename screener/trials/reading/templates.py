@@ -24,7 +24,7 @@ _SAYS_EXCLUDED = re.compile(
     re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(no|not|never|without|absence of|free of|negative for|must not|has not|have not|"
-    r"did not|does not|do not|cannot|none|negative)\b", re.IGNORECASE)
+    r"did not|does not|do not|cannot|none|negative|seronegative)\b", re.IGNORECASE)
 _OR = re.compile(r"\bor\b|/", re.IGNORECASE)
 _HARMLESS = frozenset("""
 a an the of with in on at by to for from and or any known documented history current
