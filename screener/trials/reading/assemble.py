@@ -203,12 +203,35 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
             return scoped or None
     pieces = [c.text for c in clauses.split(text)]
     if len(pieces) <= 1:
-        return read_text(kind, text)
+        return read_text(kind, text) or _or_alternatives(kind, text)
     implied = _implication(kind, text)
     if implied is not None:
         # "For subjects with a prior transplant, A. No B.": all of it is for them
         return implied
     return combine_pieces(kind, pieces)
+
+
+#: ", or are still receiving ...", ", or greater than 100 days post-transplant with ...":
+#: an "or" that opens another clause (a verb, a comparison, people), not another noun.
+_OR_CLAUSE = re.compile(r",\s*(?:and/)?or\s+(?=(?:are|is|have|has|had|who|were|was|greater|less|"
+                        r"more|fewer|within|patients|participants|subjects|those)\b)",
+                        re.IGNORECASE)
+
+
+def _or_alternatives(kind: str, text: str) -> tuple[dict, str] | None:
+    """An exclusion of alternative clauses, not read whole, read one clause at a time.
+
+    "Participants who are less than 100 days post-transplant, or greater than 100 days
+    post-transplant with active GVHD, or are still continuing immunosuppression within 7
+    days": each clause excludes on its own (any of them); one not read is for the study
+    team. Only where every "or" opens a clause of its own, never a list of nouns.
+    """
+    if kind != EXCLUSION or "(" in text and text.count("(") != text.count(")"):
+        return None
+    pieces = [p for p in _OR_CLAUSE.split(text) if p.strip()]
+    if len(pieces) < 2:
+        return None
+    return combine_pieces(kind, pieces, separate=True)
 
 
 #: A heading that scopes its criteria to the ALL cohort of a study with several.

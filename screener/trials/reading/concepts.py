@@ -1081,7 +1081,7 @@ _COMPLICATION_OF = re.compile(
     r"(?:(?:previous|prior|earlier)\s+|(?=[\w-]+\s*(?:therapy|treatment|use|exposure|"
     r"administration)?\s*[.;,)]?\s*$))", re.IGNORECASE)
 #: "≥ 90 days after <therapy>": the wait is since the therapy named right after it.
-_WAIT_BEFORE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*\d+\s+"
+_WAIT_BEFORE = re.compile(r"(?:\b(?:at\s+least|(?:more|greater)\s+than|minimum\s+of)|≥|>=|>)\s*\d+\s+"
                           r"(?:days?|weeks?|months?|years?)\s+(?:after|following)\s+"
                           r"(?:(?:the|a|an|prior|previous|last)\s+)*$", re.IGNORECASE)
 #: "Time from allogeneic HSCT must be at least 6 months": the same wait, worded round.
@@ -1089,7 +1089,7 @@ _TIME_FROM = re.compile(
     r"\b(?:time|interval)\s+(?:from|since|after)\s+[^,;.]{3,60}?\s+(?:must\s+be\s+|should\s+be\s+|"
     r"is\s+|of\s+)?(?:at\s+least|≥|>=|more\s+than|>|greater\s+than)\s*(\d+)\s+"
     r"(days?|weeks?|months?|years?)\b", re.IGNORECASE)
-_SINCE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
+_SINCE = re.compile(r"(?:\b(?:at\s+least|(?:more|greater)\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
                     r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|must\s+"
                     r"have\s+elapsed\s+since)\b", re.IGNORECASE)
 _RECOVERED = re.compile(
@@ -1467,8 +1467,11 @@ def _therapies(text: str) -> list[Reading]:
         if recovered:
             rule = {"all": [rule, {"not_screened": "recovery from it"}]}
             extra.append(Reading({"__span__": True}, recovered.start(), recovered.end(), ""))
+        # (as what excludes, "more than 100 days post-transplant with GVHD" speaks of people
+        # who had it, never of those who did not: read only as a requirement)
         return [Reading(rule, first[0], first[1],
-                        f"{words} at least {since.group(1)} {since.group(2)} ago (or never)"),
+                        f"{words} at least {since.group(1)} {since.group(2)} ago (or never)",
+                        inclusion_only=True),
                 *extra, *settled, Reading({"__span__": True}, since.start(), since.end(), "")]
     if window:
         groups = [g for g in window.groups() if g]
