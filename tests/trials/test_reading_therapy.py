@@ -479,3 +479,187 @@ def test_failed_or_intolerant():
                                        "outcome": "intolerant"}]}
     assert outcome("Inclusion", item, intolerant) == "met"
     assert outcome("Inclusion", item, had("dasatinib")) == "not_met"
+
+
+# ------------------------------------------------------------------ judgement, lists, ages
+def screened(text: str, profile: dict, minimum: str | None = None,
+             maximum: str | None = None):
+    """The screening result of a whole eligibility text (with structured ages, if given)."""
+    record = study(text)
+    elig = record["protocolSection"]["eligibilityModule"]
+    if minimum:
+        elig["minimumAge"] = minimum
+    if maximum:
+        elig["maximumAge"] = maximum
+    return screen(validate_profile({"profile_version": 1, **profile}), trial_from_study(record))
+
+
+@pytest.mark.parametrize("item", [
+    "Uncontrolled active serious infection that could, in the investigator's opinion, "
+    "potentially interfere with the completion of treatment according to this protocol.",
+    "Active uncontrolled infection as judged by the treating physician",
+])
+def test_an_infection_the_investigator_judges_never_excludes_alone(item):
+    """An uncontrolled infection goes to the study team; no infection clears the criterion."""
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_screened"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == "met"
+
+
+def test_a_condition_beside_any_other_the_investigator_judges_still_excludes():
+    """'Uncontrolled infection or any other condition that, in the opinion of the investigator,
+    ...': the infection excludes on its own; without it, the other conditions are asked."""
+    item = ("Uncontrolled infection or any other condition that, in the opinion of the "
+            "investigator, would make the patient unsuitable for the study")
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_met"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == \
+        "not_screened"
+
+
+def test_a_permission_after_the_judgement_is_still_an_exception():
+    """'... chronic hepatitis B on suppressive therapy may be allowed after discussion with the
+    principal investigator': hepatitis B never excludes alone."""
+    item = ("Known active hepatitis B; patients with chronic hepatitis B who are on appropriate "
+            "viral suppressive therapy may be allowed after discussion with the principal "
+            "investigator (PI)")
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": True}}) != "not_met"
+
+
+def test_hiv_with_the_reason_in_brackets():
+    """'Known HIV infection (due to potential interactions with antiretroviral therapy)'."""
+    item = "Known HIV infection (due to potential interactions with antiretroviral therapy)"
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False}}) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Total bilirubin <= 1.5 x ULN, except in individuals with Gilbert's syndrome",
+    "Total bilirubin ≤ 1.5 x ULN except in patients with Gilbert's syndrome",
+])
+def test_bilirubin_except_in_gilberts_syndrome(item):
+    """Within the limit meets it; beyond it is the study team's (Gilbert's lifts it)."""
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1}}) == "met"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 3}}) == \
+        "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Transaminases (AST/ALT) <= 3 x ULN",
+    "Hepatic transaminases no more than 3 times the upper limit of normal",
+    "AST/SGOT and ALT/SGPT ≤ 3 × institutional ULN",
+])
+def test_transaminases_in_more_wordings(item):
+    """Both enzymes within 3 x ULN meet it; ALT at 6 x ULN does not."""
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 1, "ast_x_uln": 1}}) == \
+        "met"
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 6, "ast_x_uln": 1}}) == \
+        "not_met"
+
+
+def test_a_unit_slash_is_no_alternative():
+    """'Serum bilirubin < 2.0 mg/dL and ALT < 3 x ULN': ALT 6 x ULN rules it out."""
+    item = "Serum bilirubin < 2.0 mg/dL and ALT < 3 x ULN"
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 6}}) == "not_met"
+
+
+def test_a_cardiac_list_with_the_method_of_measurement():
+    """'Impaired cardiac function including any of the following: - LVEF < 45% as determined
+    by echocardiogram or MUGA - ...': LVEF 40% excludes, 60% does not."""
+    text = ("Exclusion Criteria:\n\n* Impaired cardiac function including any of the "
+            "following:\n  * LVEF < 45% as determined by echocardiogram or MUGA\n  * Congenital "
+            "long QT syndrome\n")
+    assert screened(text, {"organ_function": {"lvef_percent": 40}}).verdict == "not_eligible"
+    assert screened(text, {"organ_function": {"lvef_percent": 60}}).verdict != "not_eligible"
+
+
+def test_an_exception_in_one_sub_item_stays_there():
+    """'HIV/HBV/HCV Infection: 1. Seropositive for HIV ... 3. Second malignancy ... unless
+    treated': HIV still excludes; no HIV and no hepatitis is not excluded."""
+    text = ("Exclusion Criteria:\n\n* HIV/HBV/HCV Infection:\n  1. Seropositive for HIV antibody."
+            "\n  2. Seropositive for hepatitis C or positive for Hepatitis B surface antigen "
+            "(HbsAG).\n  3. Second malignancy other than in situ carcinoma of the cervix, unless "
+            "the tumor was treated with curative intent at least two years previously;\n")
+    assert screened(text, {"infections": {"hiv": True}}).verdict == "not_eligible"
+    none = {"infections": {"hiv": False, "hepatitis_b": False, "hepatitis_c": False}}
+    assert screened(text, none).verdict != "not_eligible"
+
+
+def test_negative_viral_tests_are_required():
+    """'Negative HIV test, negative HBV DNA and HCV RNA': active hepatitis C rules out."""
+    item = "Negative HIV test, negative HBV DNA and HCV RNA."
+    assert outcome("Inclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": True}}) == "not_met"
+    assert outcome("Inclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": False}}) == "met"
+
+
+def test_nursing_after_the_study_is_a_commitment():
+    """'Not pregnant or nursing (no nursing during and for 12 months after completion of study
+    therapy)': breastfeeding now rules out, neither does not."""
+    item = ("Not pregnant or nursing (no nursing during and for 12 months after completion of "
+            "study therapy)")
+    assert outcome("Inclusion", item, {"pregnant_or_breastfeeding": True}) == "not_met"
+    assert outcome("Inclusion", item, {"pregnant_or_breastfeeding": False}) == "met"
+
+
+TRANSPLANT_OR = ("Participants who are less than 100 days post-transplant, or greater than 100 "
+                 "days post-transplant with active graft versus host disease (GVHD), or are still "
+                 "continuing post-transplant immunosuppressant therapy within 7 days prior to "
+                 "the first dose of study drug.")
+
+
+def test_clauses_joined_by_or_each_exclude():
+    """A transplant a month ago excludes; one two years ago without GVHD does not; someone
+    never transplanted is never excluded for it."""
+    assert outcome("Exclusion", TRANSPLANT_OR, had("allogeneic_hsct", months=1)) == "not_met"
+    assert outcome("Exclusion", TRANSPLANT_OR, {"active_gvhd": False, **had(
+        "allogeneic_hsct", months=24)}) != "not_met"
+    assert outcome("Exclusion", TRANSPLANT_OR, {"active_gvhd": True, **had(
+        "multiagent_chemotherapy")}) != "not_met"
+
+
+@pytest.mark.parametrize("item", [
+    "Diagnosed at age 21 or younger",
+    "Initial diagnosis at age < 22 years",
+    "Age 0-21 years at initial ALL diagnosis",
+    "Patients must have been ≤ 21 years old when originally diagnosed with ALL",
+])
+def test_an_age_at_diagnosis_never_excludes_someone_older_now(item):
+    """A 25-year-old diagnosed at 19 is not excluded by the text or by the registry's maximum
+    of 21; someone diagnosed at 24 is."""
+    text = f"Inclusion Criteria:\n\n* {item}\n"
+    young_then = {"age": {"years": 25}, "age_at_diagnosis": {"years": 19}}
+    assert screened(text, young_then, "1 Year", "21 Years").verdict != "not_eligible"
+    old_then = {"age": {"years": 25}, "age_at_diagnosis": {"years": 24}}
+    assert screened(text, old_then, "1 Year", "21 Years").verdict == "not_eligible"
+
+
+@pytest.mark.parametrize("line", [
+    "Age 18-60 years; patients > 60 years may be enrolled if fit",
+    "Age 18 to 60 years. Patients older than 60 years can be included at the discretion of "
+    "the principal investigator",
+])
+def test_an_older_band_the_text_opens_is_left_to_the_study_team(line):
+    """A 65-year-old is not ruled out by the structured maximum of 60; a 15-year-old is."""
+    text = f"Inclusion Criteria:\n\n* {line}\n"
+    assert screened(text, {"age": {"years": 65}}, "18 Years", "60 Years").verdict != \
+        "not_eligible"
+    assert screened(text, {"age": {"years": 15}}, "18 Years", "60 Years").verdict == \
+        "not_eligible"
+
+
+@pytest.mark.parametrize(("line", "years", "months"), [
+    ("Age 1-30 (patients 22-30 years are eligible for Part 2 only)", 27, 0),
+    ("Ages 1 to 30", 27, 0),
+    ("Adolescents 12-17 years may be enrolled in cohort 2", 13, 0),
+    ("Age >= 6 months", 0, 8),
+])
+def test_a_text_age_wider_than_the_registry_in_other_shapes(line, years, months):
+    """Ages without a unit, a cohort's ages and months: beside structured ages of 14 to 21
+    years, the age the text admits is never "not eligible" on the registry's field."""
+    text = f"Inclusion Criteria:\n\n* {line}\n"
+    result = screened(text, {"age": {"years": years, "months": months}}, "14 Years", "21 Years")
+    assert next(c for c in result.criteria if c.id == "age").outcome != "not_met"
+    outside = screened(text, {"age": {"years": 45}}, "14 Years", "21 Years")
+    assert next(c for c in outside.criteria if c.id == "age").outcome == "not_met"
