@@ -663,3 +663,11 @@ def test_a_text_age_wider_than_the_registry_in_other_shapes(line, years, months)
     assert next(c for c in result.criteria if c.id == "age").outcome != "not_met"
     outside = screened(text, {"age": {"years": 45}}, "14 Years", "21 Years")
     assert next(c for c in outside.criteria if c.id == "age").outcome == "not_met"
+
+
+def test_a_dose_within_a_limit_listed_as_an_exclusion_never_excludes_the_untreated():
+    """'No more than 300 mg/m2 of prior doxorubicin' under Exclusion Criteria: someone who never
+    had an anthracycline is not excluded by it."""
+    item = "No more than 300 mg/m2 of prior doxorubicin"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) != "not_met"
+    assert outcome("Exclusion", item, {"prior_therapies": []}) != "not_met"

@@ -1278,12 +1278,15 @@ def _anthracycline_dose(text: str) -> list[Reading] | None:
             r"\b\d+\s+(?:days?|weeks?|months?|years?)\b|\bradiat|\birradiat|\bor\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # more than a dose of one class
     doubt = {"not_screened": "the cumulative anthracycline dose the text names"}
-    if _op(m.group("cmp")) in ("gt", "gte"):
+    within = _op(m.group("cmp")) not in ("gt", "gte")
+    if not within:
         rule = {"all": [_leaf("prior_therapies", "received", ["anthracycline"]), doubt]}
     else:
         rule = {"any": [_leaf("prior_therapies", "not_received", ["anthracycline"]), doubt]}
+    # (a dose within the limit is a requirement; listed as what excludes, it would exclude
+    # everyone who never had one: read only in an inclusion)
     return [Reading(rule, 0, len(text.rstrip(" .;,")), "an earlier anthracycline dose",
-                    covers=True)]
+                    covers=True, inclusion_only=within)]
 
 
 @recogniser
