@@ -671,3 +671,10 @@ def test_a_dose_within_a_limit_listed_as_an_exclusion_never_excludes_the_untreat
     item = "No more than 300 mg/m2 of prior doxorubicin"
     assert outcome("Exclusion", item, had("multiagent_chemotherapy")) != "not_met"
     assert outcome("Exclusion", item, {"prior_therapies": []}) != "not_met"
+
+
+def test_overt_cns_disease_with_its_grade_in_brackets():
+    """'No overt CNS disease (CNS3)': CNS3 rules out, CNS1 meets it."""
+    item = "No overt CNS disease (CNS3)"
+    assert outcome("Inclusion", item, {"cns_status": "cns3"}) == "not_met"
+    assert outcome("Inclusion", item, {"cns_status": "cns1"}) == "met"

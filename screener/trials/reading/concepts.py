@@ -831,6 +831,11 @@ _CSF_CNS3 = re.compile(
     re.IGNORECASE)
 
 
+#: A bracket that defines the CNS grade before it by the spinal fluid it found.
+_GRADE_DEFINED = re.compile(r"\s*\((?=[^()]*(?:csf|cerebrospinal|blasts?|wbc|cells))[^()]{3,120}\)",
+                            re.IGNORECASE)
+
+
 @recogniser
 def _cns(text: str) -> list[Reading]:
     out = []
@@ -850,6 +855,10 @@ def _cns(text: str) -> list[Reading]:
                 else _leaf("cns_status", "in", grades))
         out.append(Reading(rule, m.start(), m.end(), "leukemia in the spinal fluid "
                                                      f"({', '.join(g.upper() for g in grades)})"))
+        said = _GRADE_DEFINED.match(text, m.end())
+        if said:
+            # "CNS2 (< 5 WBC/uL with blasts)": the bracket defines the grade just named
+            out.append(Reading({"__span__": True}, said.start(), said.end(), ""))
     if not out:
         for m in re.finditer(r"\b(?:active\s+|overt\s+)?(?:cns|central\s+nervous\s+system"
                              r"(?:\s*\(cns\))?)\s+leuka?emia\b|\bactive\s+(?:cns|central\s+nervous\s+system)\s+"

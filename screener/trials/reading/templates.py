@@ -58,6 +58,7 @@ adequate renal cardiac kidney function multigated acquisition
 ngs next-generation sequencing qpcr rq-pcr phenotype immunophenotype immunophenotypic least
 nervous system
 determined measured evaluated calculated estimated
+overt
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
@@ -727,7 +728,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
 
 #: The slash inside a unit ("mg/dL", "mL/min/1.73 m2", "cells/uL"): no alternative.
 _UNIT_SLASH = re.compile(
-    r"\b(?:mg|g|µmol|μmol|umol|mmol|ml|cc|iu|u|cells|wbcs?|blasts)\s*/\s*(?:dl|l|ml|min|ul|µl|"
+    r"(?:\b(?:mg|g|µmol|μmol|umol|mmol|ml|cc|iu|u|cells|wbcs?|blasts)|\d)\s*/\s*(?:dl|l|ml|min|ul|µl|"
     r"μl|mm3|mm\^3|mm³|m2|m\^2|kg)\b(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?", re.IGNORECASE)
 
 
