@@ -1544,6 +1544,10 @@ def _gvhd(text: str) -> list[Reading]:
                         text.find(". ", m.end())) if i >= 0]
     region_end = min(ends) if ends else len(text.rstrip(" .;,"))
     around = text[region_start:m.start()] + " " + text[m.end():region_end]
+    if m.group("needs") and re.search(r"\bsystemic", m.group("needs"), re.I):
+        # "GVHD requiring systemic immunosuppression": not every active GVHD (a mild one
+        # treated on the skin is active too) -- read with what narrows it
+        around += " " + m.group("needs")
     absent = re.search(r"\b(?:no|without)\s+(?:(?:clinical\s+)?(?:evidence|signs?)\s+of\s+)?"
                        r"(?:active\s+|current\s+|ongoing\s+)?(?:acute\s+(?:or|and/or)\s+chronic\s+|"
                        r"acute\s+|chronic\s+)?" + gvhd + r"(?:\s*\(gvhd\))?", text, re.I)
