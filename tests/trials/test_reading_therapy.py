@@ -678,3 +678,27 @@ def test_overt_cns_disease_with_its_grade_in_brackets():
     item = "No overt CNS disease (CNS3)"
     assert outcome("Inclusion", item, {"cns_status": "cns3"}) == "not_met"
     assert outcome("Inclusion", item, {"cns_status": "cns1"}) == "met"
+
+
+def test_the_cog_performance_boilerplate_changes_no_requirement():
+    """COG's performance criterion with its wheelchair sentence: ECOG 3 rules out, ECOG 1 meets
+    it (the scale notes and the wheelchair note are no exception)."""
+    item = ("Patients must have a performance status corresponding to ECOG scores of 0, 1, or 2; "
+            "use Karnofsky for patients > 16 years of age and Lansky for patients =< 16 years of "
+            "age; patients who are unable to walk because of paralysis, but who are up in a "
+            "wheelchair, will be considered ambulatory for the purpose of assessing the "
+            "performance score")
+    assert outcome("Inclusion", item, {"performance_status": {"scale": "ecog", "score": 3}}) == \
+        "not_met"
+    assert outcome("Inclusion", item, {"performance_status": {"scale": "ecog", "score": 1}}) == \
+        "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Active acute or chronic GVHD requiring systemic immunosuppression",
+    "Active GVHD requiring systemic therapy",
+])
+def test_gvhd_needing_systemic_treatment_never_excludes_alone(item):
+    """An active GVHD answer goes to the study team; no active GVHD clears it."""
+    assert outcome("Exclusion", item, {"active_gvhd": True}) == "not_screened"
+    assert outcome("Exclusion", item, {"active_gvhd": False}) == "met"

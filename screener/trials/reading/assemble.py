@@ -191,9 +191,24 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     return {"any" if kind == EXCLUSION and not every else "all": rules}, " ".join(words)
 
 
+#: Sentences COG puts under every performance criterion, which change no requirement:
+#: how a wheelchair user is scored, and that CNS tumour deficits must be stable.
+_BOILERPLATE = re.compile(
+    r"(?:^|(?<=[.;]))[^.;]*\bunable\s+to\s+walk\s+because\s+of\s+paralysis[^.;]*(?:[.;]|$)|"
+    r"(?:\bnote:\s*)?\bneurolog\w*\s+deficits\s+in\s+(?:patients|subjects|participants)\s+"
+    r"with\s+cns\s+tumou?rs?[^.;]*(?:[.;]|$)|"
+    # "; use Karnofsky for patients > 16 years of age and Lansky for patients <= 16": which
+    # scale suits which age (the engine reads Lansky as Karnofsky)
+    r"[;,]?\s*\buse\s+(?:the\s+)?(?:karnofsky|lansky)\s+(?:\w+\s+)?for\s+(?:patients|subjects|"
+    r"participants)\s+[^;.]*?(?:and\s+(?:the\s+)?(?:karnofsky|lansky)\s+(?:\w+\s+)?for\s+"
+    r"(?:patients|subjects|participants)\s+[^;.]*?)?(?=[;.]|$)", re.IGNORECASE)
+
+
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     """The rule of one piece of text, clause by clause."""
     text = plain_list_words(text)
+    if re.search(r"karnofsky|lansky|ecog|performance", text, re.I):
+        text = _BOILERPLATE.sub(lambda m: " " * len(m.group(0)), text)
     colon = _COLON_SCOPE.match(text)
     if colon and _SUBGROUP_HEAD.search(colon.group("cond")):
         # "Ph+ ALL: failed or intolerant to a TKI": for the people the head names, read

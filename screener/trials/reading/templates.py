@@ -58,7 +58,7 @@ adequate renal cardiac kidney function multigated acquisition
 ngs next-generation sequencing qpcr rq-pcr phenotype immunophenotype immunophenotypic least
 nervous system
 determined measured evaluated calculated estimated
-overt
+overt corresponding
 """.split())
 _NUMBER_WORD = re.compile(r"^(\d+([.,]\d+)?|one|two|three|four|five|six|eight|ten|twelve)$")
 
