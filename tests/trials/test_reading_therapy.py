@@ -702,3 +702,13 @@ def test_gvhd_needing_systemic_treatment_never_excludes_alone(item):
     """An active GVHD answer goes to the study team; no active GVHD clears it."""
     assert outcome("Exclusion", item, {"active_gvhd": True}) == "not_screened"
     assert outcome("Exclusion", item, {"active_gvhd": False}) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "SGPT (ALT) <= 5 x ULN for age (for the purpose of this study, the ULN for SGPT is 45 U/L)",
+    "ALT <= 5 x ULN for age; for the purpose of this study, the ULN for ALT will be 45 U/L",
+])
+def test_an_alt_limit_against_a_fixed_uln_is_the_study_teams(item):
+    """The study fixes the ULN at 45 U/L; the profile's ALT is a multiple of the local ULN, so
+    ALT at 6 x the local ULN is not ruled out by it."""
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 6}}) == "not_screened"

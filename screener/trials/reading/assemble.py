@@ -204,9 +204,17 @@ _BOILERPLATE = re.compile(
     r"(?:patients|subjects|participants)\s+[^;.]*?)?(?=[;.]|$)", re.IGNORECASE)
 
 
+#: "For the purpose of this study, the ULN for ALT will be 45 U/L": the limit is a fixed
+#: value in U/L, not a multiple of the local laboratory's ULN the profile holds.
+_ULN_FIXED = re.compile(r"\buln\s+for\s+(?:sgpt|sgot|alt|ast)\b[^.;()]{0,30}?\d+\s*i?u\s*/\s*l\b",
+                        re.IGNORECASE)
+
+
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
     """The rule of one piece of text, clause by clause."""
     text = plain_list_words(text)
+    if _ULN_FIXED.search(text):
+        return None  # (the profile's ALT is a multiple of another upper limit: not comparable)
     if re.search(r"karnofsky|lansky|ecog|performance", text, re.I):
         text = _BOILERPLATE.sub(lambda m: " " * len(m.group(0)), text)
     colon = _COLON_SCOPE.match(text)

@@ -2282,6 +2282,11 @@ def _organ(text: str) -> list[Reading]:
             fields.append("organ_function.ast_x_uln")
         if not fields:
             continue
+        if re.search(r"\buln\s+for\s+(?:sgpt|sgot|alt|ast)\b[^.;()]{0,30}?\d+\s*i?u\s*/\s*l\b",
+                     text, re.I):
+            # "(for the purpose of this study, the ULN for SGPT is 45 U/L)": a fixed value, not
+            # a multiple of the local upper limit the profile holds
+            return [Reading({}, 0, 0, "", narrow=True)]
         cmp = _op(m.group("cmp"))
         leaves = [_leaf(f, cmp, _num(m.group("num"))) for f in fields]
         if unheld:
