@@ -2214,7 +2214,8 @@ def _infections(text: str) -> list[Reading]:
         if m:
             out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
                                         {"not_screened": "another uncontrolled illness"}]},
-                               m.start(), len(text), "an uncontrolled illness or infection"))
+                               m.start(), len(text), "an uncontrolled illness or infection",
+                               covers=True))  # ("ongoing or active infection" in it is part of it)
     if not any(r.rule.get("field") == "infections.uncontrolled_infection" for r in out):
         # "active infection": an uncontrolled one surely is; a controlled one may be
         # too (the profile cannot tell): any[uncontrolled, not_screened]. With
