@@ -712,3 +712,25 @@ def test_an_alt_limit_against_a_fixed_uln_is_the_study_teams(item):
     """The study fixes the ULN at 45 U/L; the profile's ALT is a multiple of the local ULN, so
     ALT at 6 x the local ULN is not ruled out by it."""
     assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 6}}) == "not_screened"
+
+
+def test_ncis_uncontrolled_intercurrent_illness_boilerplate():
+    """'Uncontrolled intercurrent illness including, but not limited to, ongoing or active
+    infection, ...': an uncontrolled infection excludes; without one, the rest is asked."""
+    item = ("Uncontrolled intercurrent illness including, but not limited to, ongoing or active "
+            "infection, symptomatic congestive heart failure, unstable angina pectoris, cardiac "
+            "arrhythmia, or psychiatric illness/social situations that would limit compliance "
+            "with study requirements")
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_met"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == \
+        "not_screened"
+
+
+def test_ncis_hiv_on_antiretroviral_therapy_boilerplate():
+    """'HIV-positive patients on combination antiretroviral therapy are ineligible because of
+    ...': HIV goes to the study team (on ART or not), no HIV clears it."""
+    item = ("HIV-positive patients on combination antiretroviral therapy are ineligible because "
+            "of the potential for pharmacokinetic interactions with dasatinib")
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_screened"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False}}) == "met"

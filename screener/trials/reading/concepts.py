@@ -2068,6 +2068,14 @@ def _uncontrolled(m: re.Match, text: str) -> Reading:
     return Reading(rule, m.start(), m.end(), "an infection that is not under control")
 
 
+#: "... patients on combination antiretroviral therapy": HIV treated a certain way.
+_ON_ART = re.compile(
+    r"[- ]?(?:positive\s+)?\s*(?:patients|subjects|participants|individuals)?\s*(?:who\s+are\s+)?"
+    r"(?:on|receiving|taking|treated\s+with)\s+(?:combination\s+|highly\s+active\s+)?"
+    r"anti-?retroviral\s+(?:therapy|treatment|drugs?|agents?|medications?)(?:\s*\((?:c?art|haart)\))?",
+    re.IGNORECASE)
+
+
 @recogniser
 def _infections(text: str) -> list[Reading]:
     out = []
@@ -2082,6 +2090,15 @@ def _infections(text: str) -> list[Reading]:
     for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1/2|1|2))?(?:\s*/\s*aids\b)?|"
                          r"\bhuman\s+immunodeficiency\s+virus(?:\s+\(hiv(?:-?[12])?\))?)(?:\s+(?:infection|antibod\w*|test))?"
                          r"(?:\s+(?:positiv\w*|seropositiv\w*|\+))?" + untested, text, re.I):
+        art = _ON_ART.match(text, m.end())
+        if art:
+            # "HIV-positive patients on combination antiretroviral therapy are ineligible" (NCI):
+            # HIV treated a certain way -- an HIV answer goes to the study team, never excludes
+            out.append(Reading({"all": [_leaf("infections.hiv", "is", True),
+                                        {"not_screened": "on antiretroviral therapy"}]},
+                               m.start(), art.end(), "HIV on antiretroviral therapy",
+                               whole=True, excluding_only=True))
+            continue
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
     if not out:
         # AIDS is HIV grown worse: it excludes people with HIV, but "no AIDS" is no "no HIV"
