@@ -734,3 +734,33 @@ def test_ncis_hiv_on_antiretroviral_therapy_boilerplate():
             "of the potential for pharmacokinetic interactions with dasatinib")
     assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_screened"
     assert outcome("Exclusion", item, {"infections": {"hiv": False}}) == "met"
+
+
+def test_cogs_not_eligible_wording_of_a_prior_therapy():
+    """'Patients who have received prior CAR T-cell therapy are not eligible': a CAR-T excludes,
+    chemotherapy alone does not."""
+    item = "Patients who have received prior CAR T-cell therapy are not eligible"
+    assert outcome("Exclusion", item, had("cd19_car_t")) == "not_met"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
+
+
+def test_therapy_for_another_cancer_is_not_the_leukemias():
+    """'Any chemotherapy or radiotherapy for previous malignancy are not eligible': leukemia
+    chemotherapy does not exclude."""
+    item = "Any chemotherapy or radiotherapy for previous malignancy are not eligible."
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) != "not_met"
+
+
+def test_cogs_pregnancy_and_breastfeeding_block_asks_and_never_excludes_alone():
+    """COG's 'Pregnancy and Breast Feeding:' list: a yes goes to the study team (pregnant, or
+    breastfeeding and going on), a no clears it; it never excludes on its own."""
+    text = ("Exclusion Criteria:\n\n* Pregnancy and Breast Feeding:\n  * Female patients who are "
+            "pregnant are not eligible since fetal toxicities and teratogenic effects have been "
+            "noted for several of the study drugs; a pregnancy test is required for female "
+            "patients of childbearing potential\n  * Lactating females who plan to breastfeed "
+            "their infants are not eligible\n")
+    yes = screened(text, {"pregnant_or_breastfeeding": True})
+    assert yes.verdict != "not_eligible"
+    block = yes.criteria[0]
+    assert block.outcome == "not_screened"
+    assert screened(text, {}).criteria[0].outcome == "unknown"

@@ -156,7 +156,8 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     """
     read, unread = [], [(piece, None) for piece in exceptions]
     for piece in pieces:
-        reading = read_text(kind, piece)
+        # (a sub-item of a list may hold sentences of its own: read clause by clause)
+        reading = read_clauses(kind, piece) if separate else read_text(kind, piece)
         if reading is not None and not _valid(reading[0], "<piece>"):
             reading = None  # a piece read wrongly is a piece unread: never the others' loss
         (read if reading is not None else unread).append((piece, reading))
@@ -168,10 +169,10 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
                 piece, clauses.EXCEPTION_CATEGORIES) or _NO_EXCEPTION.search(piece)):
             continue
         fields = _clause_fields(piece)
-        if separate and not fields:
+        if separate and not fields and not re.match(r"\W*(?:note|n\.?b\.?)\b", piece, re.I):
             # a sub-item of a list is a statement of its own: an exception in it that names
             # nothing another sub-item reads ("Second malignancy, unless treated 2 years
-            # ago") is its own, never a doubt over its neighbours
+            # ago") is its own, never a doubt over its neighbours (a "Note:" is about them)
             continue
         if fields is None or not fields:
             excepted = None  # an exception we cannot place: it may be to any reading
@@ -439,7 +440,10 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         # only ask questions: none then.)
         reading = combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1)
                                              for sub in item.subs], separate=True)
-        return reading if reading is not None and _may_apply(reading[0]) else None
+        # (conditions that only ever ask -- "pregnant", "breastfeeding and going on with it"
+        # -- still ask; only an exception that leaves nothing to exclude makes it none)
+        return reading if reading is not None and (_may_apply(reading[0]) or _EXCEPTION_MEMBER
+                                                   not in json.dumps(reading[0])) else None
     defined = _DEFINED_AS_LIST.search(head)
     head_reading = read_clauses(item.kind, head[:defined.start()].strip(" ,;:")) if (
         defined is not None and item.kind == INCLUSION and head[:defined.start()].strip(" ,;:")

@@ -1300,6 +1300,14 @@ def _anthracycline_dose(text: str) -> list[Reading] | None:
 
 @recogniser
 def _therapies(text: str) -> list[Reading]:
+    # "Patients who have received prior CAR T-cell therapy are not eligible" (COG): the words
+    # that say it excludes are no doubt over the therapy ("eligible for transplant" is)
+    text = re.sub(r"\b(?:are|is|will\s+be|shall\s+be)\s+(?:not\s+eligible|ineligible|excluded)\b|"
+                  r"\b(?:will|shall|would|may|can)\s+not\s+be\s+eligible\b",
+                  lambda m: " " * len(m.group(0)), text, flags=re.I)
+    if re.search(r"\bfor\s+(?:an?\s+|the\s+)?(?:previous|prior|other|another|earlier|second|"
+                 r"non-?leuka?emi\w+)\s+(?:malignan\w+|cancers?|tumou?rs?)\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # treatment of another cancer, not of ALL
     current = _CURRENT.search(text)
     if current:
         # only the words that say "now" are set aside: any other doubt still counts
@@ -1978,6 +1986,24 @@ def _pregnancy(text: str) -> list[Reading]:
     local = _pregnancy_part(masked, min(m.start() for m in found), max(m.end() for m in found))
     local = re.sub(r"\bpositive\s+(?:serum\s+|urine\s+)?pregnancy\s+test\b", " ", local,
                    flags=re.I)  # a positive pregnancy test is being pregnant
+    keeps = re.search(r"\bplan\w*\s+to\s+(?:continue\s+(?:to\s+)?)?breast[- ]?feed\w*(?:\s+(?:their|"
+                      r"her|the)\s+(?:infants?|bab(?:y|ies)|child(?:ren)?))?", local, re.I)
+    if feed and not preg and keeps:
+        # "Lactating females who plan to breastfeed their infants" (COG): breastfeeding that
+        # goes on -- a yes may be a pregnancy or a weaning, so it never excludes alone
+        local = local[:keeps.start()] + " " * (keeps.end() - keeps.start()) + local[keeps.end():]
+        if not re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
+                         r"\bbirth\s+control|\bbecome\b", local, re.I):
+            out = [Reading({"all": [_leaf("pregnant_or_breastfeeding", "is", True),
+                                    {"not_screened": "breastfeeding, not pregnant, and going on "
+                                                     "with it"}]},
+                           feed.start(), feed.end(), "breastfeeding", whole=True,
+                           excluding_only=True)]
+            plan = re.search(keeps.re.pattern, text[feed.end():], re.I)
+            if plan:  # (the plan is read with it: no doubt of its own)
+                out.append(Reading({"__span__": True, "__settles__": True},
+                                   feed.end() + plan.start(), feed.end() + plan.end(), ""))
+            return out
     if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
                  r"\bduring\b|\bafter\b|\bbirth\s+control|\bbecome\b", local, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
