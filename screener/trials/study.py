@@ -236,8 +236,9 @@ def _text_wider(inclusions: str, minimum: str | None, maximum: str | None,
         current = disputes.get("age_at_least")
         if current is None or ages.limit_in_days(current) > low * 365.25:
             disputes["age_at_least"] = f"{low:g} Years"
+    # (in completed years: "1 to 30 years" beside a structured maximum of 29 admits a 30-year-old)
     if maximum is not None and high is not None and high * 365.25 > ages.limit_in_days(
-            maximum) + 366:
+            maximum) + 1:
         current = disputes.get("age_at_most")
         if current is None or ages.limit_in_days(current) < high * 365.25:
             disputes["age_at_most"] = f"{high:g} Years"

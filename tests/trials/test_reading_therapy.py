@@ -764,3 +764,16 @@ def test_cogs_pregnancy_and_breastfeeding_block_asks_and_never_excludes_alone():
     block = yes.criteria[0]
     assert block.outcome == "not_screened"
     assert screened(text, {}).criteria[0].outcome == "unknown"
+
+
+@pytest.mark.parametrize(("line", "years", "wider"), [
+    ("Patients must be 1 to 30 years of age (see the study's table of strata)", 30, True),
+    ("Patients must be < 30 years of age and have adequate organ function", 30, False),
+])
+def test_a_text_maximum_one_year_above_the_registrys(line, years, wider):
+    """Beside a structured maximum of 29, '1 to 30 years' admits a 30-year-old (the study team
+    checks), while '< 30 years' does not widen it."""
+    text = f"Inclusion Criteria:\n\n* {line}\n\n* Relapsed B-ALL\n"
+    result = screened(text, {"age": {"years": years}}, "1 Year", "29 Years")
+    outcome_ = next(c for c in result.criteria if c.id == "age").outcome
+    assert (outcome_ != "not_met") == wider

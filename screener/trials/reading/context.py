@@ -134,6 +134,8 @@ _TEXT_AGE = re.compile(
     # "Age 1-21", "Ages: 12 to 17": years, unsaid after the word "age"
     rf"\bage[sd]?\s*:?\s*(?:between\s+)?(?P<ulo>\d{{1,2}})\s*(?:-|–|to|and)\s*(?P<uhi>\d{{1,2}})"
     rf"(?![\d.]|\s*(?:days?|months?|weeks?|kg|%))", re.IGNORECASE)
+#: An upper limit that leaves its own number out ("< 22", "under 22", "younger than 22").
+_STRICT_UPPER = r"<|less\s+than|under|younger\s+than|below"
 #: An age in months or days as years ("> 6 months" beside a structured minimum of 1 year).
 _IN_YEARS = {"y": 1.0, "m": 1 / 12, "d": 1 / 365.25}
 #: "15 years or older", "21 years of age or younger": the comparison after the number.
@@ -174,7 +176,8 @@ _TIME_AFTER = re.compile(r"^\s*(?:ago|after|since|prior|before|from|of\s+(?:stud
 def text_age_band(text: str) -> tuple[float | None, float | None]:
     """The widest ages (in years) the eligibility text speaks of for who may join.
 
-    Returns (lowest age the text lets in, highest age the text lets in), or None
+    Returns (lowest age the text lets in, highest age the text lets in, in completed
+    years: "< 22" lets in 21), or None
     on a side the text says nothing about. Used only to *widen* the registry's
     structured ages into a band the study team checks (``study._disputed_band``):
     "Patients < 66 years of age with other diseases ..." beside a structured
@@ -211,6 +214,9 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
             else:
                 n = float(m.group("n")) * _IN_YEARS[m.group("unit")[0].lower()]
                 upper = re.fullmatch(_UPPER, m.group("cmp"), re.I) is not None
+                if upper and re.fullmatch(_STRICT_UPPER, m.group("cmp"), re.I):
+                    # "< 22 years" admits 21 completed years: the highest age it lets in
+                    n -= _IN_YEARS[m.group("unit")[0].lower()]
                 lows, highs = ([], [n]) if upper else ([n], [])
                 upper_only = upper_only or upper
             line_lows += lows
