@@ -214,7 +214,10 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     read = reading.alternatives_in_context(reading.lineage_in_context(read, text))
     disputes: dict[str, str] = {}
     read = [_structured_ages_win(c, minimum, maximum, disputes) for c in read]
-    inclusions = "\n".join(item.text for item in items if item.kind == "inclusion")
+    # (an exclusion that lets some people in at someone's discretion -- "Age > 21 years;
+    # patients 22-25 may be enrolled with the PI's approval" -- widens like an inclusion)
+    inclusions = "\n".join(item.text for item in items if item.kind == "inclusion" or (
+        reading.admits_at_discretion(item.text)))
     _text_wider(inclusions, minimum, maximum, disputes)
     if out and out[0]["id"] == "age" and disputes:
         out[0] = _disputed_band(out[0], disputes)

@@ -777,3 +777,14 @@ def test_a_text_maximum_one_year_above_the_registrys(line, years, wider):
     result = screened(text, {"age": {"years": years}}, "1 Year", "29 Years")
     outcome_ = next(c for c in result.criteria if c.id == "age").outcome
     assert (outcome_ != "not_met") == wider
+
+
+def test_an_exclusion_that_lets_older_people_in_at_discretion():
+    """'Age > 21 years; patients 22 to 25 years may be enrolled with the approval of the
+    principal investigator': a 24-year-old is the study team's, never 'not eligible' on the
+    registry's maximum of 21; a 40-year-old still is."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-ALL\n\nExclusion Criteria:\n\n* Age > 21 years; "
+            "patients 22 to 25 years may be enrolled with the approval of the principal "
+            "investigator\n")
+    assert screened(text, {"age": {"years": 24}}, "1 Year", "21 Years").verdict != "not_eligible"
+    assert screened(text, {"age": {"years": 40}}, "1 Year", "21 Years").verdict == "not_eligible"

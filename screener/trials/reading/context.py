@@ -251,3 +251,8 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
         for n in line_lows:
             low = n if low is None else min(low, n)
     return low, high
+
+
+def admits_at_discretion(text: str) -> bool:
+    """Words by which a line lets people in at someone's discretion ("may be enrolled")."""
+    return bool(_MAY_ADMIT.search(text))
