@@ -736,14 +736,6 @@ def test_ncis_hiv_on_antiretroviral_therapy_boilerplate():
     assert outcome("Exclusion", item, {"infections": {"hiv": False}}) == "met"
 
 
-def test_cogs_not_eligible_wording_of_a_prior_therapy():
-    """'Patients who have received prior CAR T-cell therapy are not eligible': a CAR-T excludes,
-    chemotherapy alone does not."""
-    item = "Patients who have received prior CAR T-cell therapy are not eligible"
-    assert outcome("Exclusion", item, had("cd19_car_t")) == "not_met"
-    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) == "met"
-
-
 def test_therapy_for_another_cancer_is_not_the_leukemias():
     """'Any chemotherapy or radiotherapy for previous malignancy are not eligible': leukemia
     chemotherapy does not exclude."""

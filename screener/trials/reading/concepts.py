@@ -1300,11 +1300,6 @@ def _anthracycline_dose(text: str) -> list[Reading] | None:
 
 @recogniser
 def _therapies(text: str) -> list[Reading]:
-    # "Patients who have received prior CAR T-cell therapy are not eligible" (COG): the words
-    # that say it excludes are no doubt over the therapy ("eligible for transplant" is)
-    text = re.sub(r"\b(?:are|is|will\s+be|shall\s+be)\s+(?:not\s+eligible|ineligible|excluded)\b|"
-                  r"\b(?:will|shall|would|may|can)\s+not\s+be\s+eligible\b",
-                  lambda m: " " * len(m.group(0)), text, flags=re.I)
     if re.search(r"\bfor\s+(?:an?\s+|the\s+)?(?:previous|prior|other|another|earlier|second|"
                  r"non-?leuka?emi\w+)\s+(?:malignan\w+|cancers?|tumou?rs?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # treatment of another cancer, not of ALL
