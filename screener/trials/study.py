@@ -215,7 +215,10 @@ def criteria_from_section(section: dict) -> tuple[list[dict], str | None, str | 
     read = reading.alternatives_in_context(reading.lineage_in_context(read, text))
     disputes: dict[str, str] = {}
     read = [_structured_ages_win(c, minimum, maximum, disputes) for c in read]
-    inclusions = "\n".join(item.text for item in items if item.kind == "inclusion")
+    # (an exclusion that lets some people in at someone's discretion -- "Age > 21 years;
+    # patients 22-25 may be enrolled with the PI's approval" -- widens like an inclusion)
+    inclusions = "\n".join(item.text for item in items if item.kind == "inclusion" or (
+        reading.admits_at_discretion(item.text)))
     _text_wider(inclusions, minimum, maximum, disputes)
     if out and out[0]["id"] == "age" and disputes:
         out[0] = _disputed_band(out[0], disputes)
@@ -237,8 +240,9 @@ def _text_wider(inclusions: str, minimum: str | None, maximum: str | None,
         current = disputes.get("age_at_least")
         if current is None or ages.limit_in_days(current) > low * 365.25:
             disputes["age_at_least"] = f"{low:g} Years"
+    # (in completed years: "1 to 30 years" beside a structured maximum of 29 admits a 30-year-old)
     if maximum is not None and high is not None and high * 365.25 > ages.limit_in_days(
-            maximum) + 366:
+            maximum) + 1:
         current = disputes.get("age_at_most")
         if current is None or ages.limit_in_days(current) < high * 365.25:
             disputes["age_at_most"] = f"{high:g} Years"
@@ -316,7 +320,16 @@ _AGE_AT_DIAGNOSIS = re.compile(
     # "diagnosed before the age of 22", "at (the time of) diagnosis, aged 1 to 30 years"
     r"\bdiagnos\w*\s+(?:before|under|prior\s+to|by)\s+(?:the\s+)?age\b|"
     r"\b(?:at|of)\s+(?:the\s+time\s+of\s+)?(?:initial\s+|original\s+)?diagnosis\W{0,3}"
-    r"(?:\w+\W+){0,4}?(?:aged?|years?\s+(?:of\s+age|old))\b", re.IGNORECASE)
+    r"(?:\w+\W+){0,4}?(?:aged?|years?\s+(?:of\s+age|old))\b|"
+    # "up to 21 years at (initial ALL) diagnosis", "<= 21 years old when originally diagnosed",
+    # "diagnosed at age 21 or younger", "initial diagnosis at age < 22 years"
+    r"\b\d{1,2}\s*(?:years?|yrs?)\b[^.;:]{0,40}?\bat\s+(?:the\s+)?(?:time\s+of\s+)?"
+    r"(?:(?:initial|original|first)\s+)?(?:[\w-]+\s+)?diagnosis\b|"
+    r"\b\d{1,2}\s*(?:years?|yrs?)\b[^.;:]{0,40}?\bwhen\s+(?:\w+\s+)?diagnosed\b|"
+    r"\bdiagnos\w*\s+(?:(?:was\s+)?(?:made|established)\s+)?at\s+(?:the\s+)?(?:age\b|[<>≤≥]|"
+    r"\d{1,2}\s*(?:years?|yrs?)\b)|"
+    r"\bdiagnos\w*\s+(?:of\s+[\w-]+\s+)?(?:at\s+or\s+)?before\s+(?:the\s+age|\d|their|"
+    r"his|her)\b", re.IGNORECASE)
 
 
 def _age_at_diagnosis_too(mapping: dict, maximum: str) -> dict:

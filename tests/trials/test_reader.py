@@ -259,7 +259,9 @@ CASES = [
         "Patients with Down Syndrome will not be excluded.", None),
     (E, "Pregnant or nursing women.", [leaf("pregnant_or_breastfeeding", "is", True)]),
     (I, "Not pregnant or nursing", [leaf("pregnant_or_breastfeeding", "is", False)]),
-    (E, "Lactating females who plan to breastfeed", None),
+    # breastfeeding that goes on: all[pregnant_or_breastfeeding, not_screened], never alone
+    (E, "Lactating females who plan to breastfeed", [leaf("pregnant_or_breastfeeding", "is",
+                                                           True)]),
     # pregnancy alone: all[pregnant_or_breastfeeding, not_screened] -- never excludes alone
     (E, "Patients who are pregnant", [leaf("pregnant_or_breastfeeding", "is", True)]),
     (I, "HIV negative", [leaf("infections.hiv", "is", False)]),

@@ -479,3 +479,305 @@ def test_failed_or_intolerant():
                                        "outcome": "intolerant"}]}
     assert outcome("Inclusion", item, intolerant) == "met"
     assert outcome("Inclusion", item, had("dasatinib")) == "not_met"
+
+
+# ------------------------------------------------------------------ judgement, lists, ages
+def screened(text: str, profile: dict, minimum: str | None = None,
+             maximum: str | None = None):
+    """The screening result of a whole eligibility text (with structured ages, if given)."""
+    record = study(text)
+    elig = record["protocolSection"]["eligibilityModule"]
+    if minimum:
+        elig["minimumAge"] = minimum
+    if maximum:
+        elig["maximumAge"] = maximum
+    return screen(validate_profile({"profile_version": 1, **profile}), trial_from_study(record))
+
+
+@pytest.mark.parametrize("item", [
+    "Uncontrolled active serious infection that could, in the investigator's opinion, "
+    "potentially interfere with the completion of treatment according to this protocol.",
+    "Active uncontrolled infection as judged by the treating physician",
+])
+def test_an_infection_the_investigator_judges_never_excludes_alone(item):
+    """An uncontrolled infection goes to the study team; no infection clears the criterion."""
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_screened"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == "met"
+
+
+def test_a_condition_beside_any_other_the_investigator_judges_still_excludes():
+    """'Uncontrolled infection or any other condition that, in the opinion of the investigator,
+    ...': the infection excludes on its own; without it, the other conditions are asked."""
+    item = ("Uncontrolled infection or any other condition that, in the opinion of the "
+            "investigator, would make the patient unsuitable for the study")
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_met"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == \
+        "not_screened"
+
+
+def test_a_permission_after_the_judgement_is_still_an_exception():
+    """'... chronic hepatitis B on suppressive therapy may be allowed after discussion with the
+    principal investigator': hepatitis B never excludes alone."""
+    item = ("Known active hepatitis B; patients with chronic hepatitis B who are on appropriate "
+            "viral suppressive therapy may be allowed after discussion with the principal "
+            "investigator (PI)")
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": True}}) != "not_met"
+
+
+def test_hiv_with_the_reason_in_brackets():
+    """'Known HIV infection (due to potential interactions with antiretroviral therapy)'."""
+    item = "Known HIV infection (due to potential interactions with antiretroviral therapy)"
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False}}) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Total bilirubin <= 1.5 x ULN, except in individuals with Gilbert's syndrome",
+    "Total bilirubin ≤ 1.5 x ULN except in patients with Gilbert's syndrome",
+])
+def test_bilirubin_except_in_gilberts_syndrome(item):
+    """Within the limit meets it; beyond it is the study team's (Gilbert's lifts it)."""
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 1}}) == "met"
+    assert outcome("Inclusion", item, {"organ_function": {"bilirubin_x_uln": 3}}) == \
+        "not_screened"
+
+
+@pytest.mark.parametrize("item", [
+    "Transaminases (AST/ALT) <= 3 x ULN",
+    "Hepatic transaminases no more than 3 times the upper limit of normal",
+    "AST/SGOT and ALT/SGPT ≤ 3 × institutional ULN",
+])
+def test_transaminases_in_more_wordings(item):
+    """Both enzymes within 3 x ULN meet it; ALT at 6 x ULN does not."""
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 1, "ast_x_uln": 1}}) == \
+        "met"
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 6, "ast_x_uln": 1}}) == \
+        "not_met"
+
+
+def test_a_unit_slash_is_no_alternative():
+    """'Serum bilirubin < 2.0 mg/dL and ALT < 3 x ULN': ALT 6 x ULN rules it out."""
+    item = "Serum bilirubin < 2.0 mg/dL and ALT < 3 x ULN"
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 6}}) == "not_met"
+
+
+def test_a_cardiac_list_with_the_method_of_measurement():
+    """'Impaired cardiac function including any of the following: - LVEF < 45% as determined
+    by echocardiogram or MUGA - ...': LVEF 40% excludes, 60% does not."""
+    text = ("Exclusion Criteria:\n\n* Impaired cardiac function including any of the "
+            "following:\n  * LVEF < 45% as determined by echocardiogram or MUGA\n  * Congenital "
+            "long QT syndrome\n")
+    assert screened(text, {"organ_function": {"lvef_percent": 40}}).verdict == "not_eligible"
+    assert screened(text, {"organ_function": {"lvef_percent": 60}}).verdict != "not_eligible"
+
+
+def test_an_exception_in_one_sub_item_stays_there():
+    """'HIV/HBV/HCV Infection: 1. Seropositive for HIV ... 3. Second malignancy ... unless
+    treated': HIV still excludes; no HIV and no hepatitis is not excluded."""
+    text = ("Exclusion Criteria:\n\n* HIV/HBV/HCV Infection:\n  1. Seropositive for HIV antibody."
+            "\n  2. Seropositive for hepatitis C or positive for Hepatitis B surface antigen "
+            "(HbsAG).\n  3. Second malignancy other than in situ carcinoma of the cervix, unless "
+            "the tumor was treated with curative intent at least two years previously;\n")
+    assert screened(text, {"infections": {"hiv": True}}).verdict == "not_eligible"
+    none = {"infections": {"hiv": False, "hepatitis_b": False, "hepatitis_c": False}}
+    assert screened(text, none).verdict != "not_eligible"
+
+
+def test_negative_viral_tests_are_required():
+    """'Negative HIV test, negative HBV DNA and HCV RNA': active hepatitis C rules out."""
+    item = "Negative HIV test, negative HBV DNA and HCV RNA."
+    assert outcome("Inclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": True}}) == "not_met"
+    assert outcome("Inclusion", item, {"infections": {"hiv": False, "hepatitis_b": False,
+                                                      "hepatitis_c": False}}) == "met"
+
+
+def test_nursing_after_the_study_is_a_commitment():
+    """'Not pregnant or nursing (no nursing during and for 12 months after completion of study
+    therapy)': breastfeeding now rules out, neither does not."""
+    item = ("Not pregnant or nursing (no nursing during and for 12 months after completion of "
+            "study therapy)")
+    assert outcome("Inclusion", item, {"pregnant_or_breastfeeding": True}) == "not_met"
+    assert outcome("Inclusion", item, {"pregnant_or_breastfeeding": False}) == "met"
+
+
+TRANSPLANT_OR = ("Participants who are less than 100 days post-transplant, or greater than 100 "
+                 "days post-transplant with active graft versus host disease (GVHD), or are still "
+                 "continuing post-transplant immunosuppressant therapy within 7 days prior to "
+                 "the first dose of study drug.")
+
+
+def test_clauses_joined_by_or_each_exclude():
+    """A transplant a month ago excludes; one two years ago without GVHD does not; someone
+    never transplanted is never excluded for it."""
+    assert outcome("Exclusion", TRANSPLANT_OR, had("allogeneic_hsct", months=1)) == "not_met"
+    assert outcome("Exclusion", TRANSPLANT_OR, {"active_gvhd": False, **had(
+        "allogeneic_hsct", months=24)}) != "not_met"
+    assert outcome("Exclusion", TRANSPLANT_OR, {"active_gvhd": True, **had(
+        "multiagent_chemotherapy")}) != "not_met"
+
+
+@pytest.mark.parametrize("item", [
+    "Diagnosed at age 21 or younger",
+    "Initial diagnosis at age < 22 years",
+    "Age 0-21 years at initial ALL diagnosis",
+    "Patients must have been ≤ 21 years old when originally diagnosed with ALL",
+])
+def test_an_age_at_diagnosis_never_excludes_someone_older_now(item):
+    """A 25-year-old diagnosed at 19 is not excluded by the text or by the registry's maximum
+    of 21; someone diagnosed at 24 is."""
+    text = f"Inclusion Criteria:\n\n* {item}\n"
+    young_then = {"age": {"years": 25}, "age_at_diagnosis": {"years": 19}}
+    assert screened(text, young_then, "1 Year", "21 Years").verdict != "not_eligible"
+    old_then = {"age": {"years": 25}, "age_at_diagnosis": {"years": 24}}
+    assert screened(text, old_then, "1 Year", "21 Years").verdict == "not_eligible"
+
+
+@pytest.mark.parametrize("line", [
+    "Age 18-60 years; patients > 60 years may be enrolled if fit",
+    "Age 18 to 60 years. Patients older than 60 years can be included at the discretion of "
+    "the principal investigator",
+])
+def test_an_older_band_the_text_opens_is_left_to_the_study_team(line):
+    """A 65-year-old is not ruled out by the structured maximum of 60; a 15-year-old is."""
+    text = f"Inclusion Criteria:\n\n* {line}\n"
+    assert screened(text, {"age": {"years": 65}}, "18 Years", "60 Years").verdict != \
+        "not_eligible"
+    assert screened(text, {"age": {"years": 15}}, "18 Years", "60 Years").verdict == \
+        "not_eligible"
+
+
+@pytest.mark.parametrize(("line", "years", "months"), [
+    ("Age 1-30 (patients 22-30 years are eligible for Part 2 only)", 27, 0),
+    ("Ages 1 to 30", 27, 0),
+    ("Adolescents 12-17 years may be enrolled in cohort 2", 13, 0),
+    ("Age >= 6 months", 0, 8),
+])
+def test_a_text_age_wider_than_the_registry_in_other_shapes(line, years, months):
+    """Ages without a unit, a cohort's ages and months: beside structured ages of 14 to 21
+    years, the age the text admits is never "not eligible" on the registry's field."""
+    text = f"Inclusion Criteria:\n\n* {line}\n"
+    result = screened(text, {"age": {"years": years, "months": months}}, "14 Years", "21 Years")
+    assert next(c for c in result.criteria if c.id == "age").outcome != "not_met"
+    outside = screened(text, {"age": {"years": 45}}, "14 Years", "21 Years")
+    assert next(c for c in outside.criteria if c.id == "age").outcome == "not_met"
+
+
+def test_a_dose_within_a_limit_listed_as_an_exclusion_never_excludes_the_untreated():
+    """'No more than 300 mg/m2 of prior doxorubicin' under Exclusion Criteria: someone who never
+    had an anthracycline is not excluded by it."""
+    item = "No more than 300 mg/m2 of prior doxorubicin"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) != "not_met"
+    assert outcome("Exclusion", item, {"prior_therapies": []}) != "not_met"
+
+
+def test_overt_cns_disease_with_its_grade_in_brackets():
+    """'No overt CNS disease (CNS3)': CNS3 rules out, CNS1 meets it."""
+    item = "No overt CNS disease (CNS3)"
+    assert outcome("Inclusion", item, {"cns_status": "cns3"}) == "not_met"
+    assert outcome("Inclusion", item, {"cns_status": "cns1"}) == "met"
+
+
+def test_the_cog_performance_boilerplate_reads_the_limit_but_never_excludes_on_it():
+    """COG's performance criterion with its scale notes and wheelchair sentence: ECOG 1 meets
+    it; ECOG 3 goes to the study team, never "not eligible" (someone paralysed but up in a
+    wheelchair counts as ambulatory, which the score in the profile does not say)."""
+    item = ("Patients must have a performance status corresponding to ECOG scores of 0, 1, or 2; "
+            "use Karnofsky for patients > 16 years of age and Lansky for patients =< 16 years of "
+            "age; patients who are unable to walk because of paralysis, but who are up in a "
+            "wheelchair, will be considered ambulatory for the purpose of assessing the "
+            "performance score")
+    assert outcome("Inclusion", item, {"performance_status": {"scale": "ecog", "score": 3}}) in (
+        "unknown", "not_screened")
+    assert outcome("Inclusion", item, {"performance_status": {"scale": "ecog", "score": 1}}) == \
+        "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Active acute or chronic GVHD requiring systemic immunosuppression",
+    "Active GVHD requiring systemic therapy",
+])
+def test_gvhd_needing_systemic_treatment_never_excludes_alone(item):
+    """An active GVHD answer goes to the study team; no active GVHD clears it."""
+    assert outcome("Exclusion", item, {"active_gvhd": True}) == "not_screened"
+    assert outcome("Exclusion", item, {"active_gvhd": False}) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "SGPT (ALT) <= 5 x ULN for age (for the purpose of this study, the ULN for SGPT is 45 U/L)",
+    "ALT <= 5 x ULN for age; for the purpose of this study, the ULN for ALT will be 45 U/L",
+])
+def test_an_alt_limit_against_a_fixed_uln_is_the_study_teams(item):
+    """The study fixes the ULN at 45 U/L; the profile's ALT is a multiple of the local ULN, so
+    ALT at 6 x the local ULN is not ruled out by it."""
+    assert outcome("Inclusion", item, {"organ_function": {"alt_x_uln": 6}}) == "not_screened"
+
+
+def test_ncis_uncontrolled_intercurrent_illness_boilerplate():
+    """'Uncontrolled intercurrent illness including, but not limited to, ongoing or active
+    infection, ...': an uncontrolled infection excludes; without one, the rest is asked."""
+    item = ("Uncontrolled intercurrent illness including, but not limited to, ongoing or active "
+            "infection, symptomatic congestive heart failure, unstable angina pectoris, cardiac "
+            "arrhythmia, or psychiatric illness/social situations that would limit compliance "
+            "with study requirements")
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": True}}) == \
+        "not_met"
+    assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) == \
+        "not_screened"
+
+
+def test_ncis_hiv_on_antiretroviral_therapy_boilerplate():
+    """'HIV-positive patients on combination antiretroviral therapy are ineligible because of
+    ...': HIV goes to the study team (on ART or not), no HIV clears it."""
+    item = ("HIV-positive patients on combination antiretroviral therapy are ineligible because "
+            "of the potential for pharmacokinetic interactions with dasatinib")
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_screened"
+    assert outcome("Exclusion", item, {"infections": {"hiv": False}}) == "met"
+
+
+def test_therapy_for_another_cancer_is_not_the_leukemias():
+    """'Any chemotherapy or radiotherapy for previous malignancy are not eligible': leukemia
+    chemotherapy does not exclude."""
+    item = "Any chemotherapy or radiotherapy for previous malignancy are not eligible."
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy")) != "not_met"
+
+
+def test_cogs_pregnancy_and_breastfeeding_block_asks_and_never_excludes_alone():
+    """COG's 'Pregnancy and Breast Feeding:' list: a yes goes to the study team (pregnant, or
+    breastfeeding and going on), a no clears it; it never excludes on its own."""
+    text = ("Exclusion Criteria:\n\n* Pregnancy and Breast Feeding:\n  * Female patients who are "
+            "pregnant are not eligible since fetal toxicities and teratogenic effects have been "
+            "noted for several of the study drugs; a pregnancy test is required for female "
+            "patients of childbearing potential\n  * Lactating females who plan to breastfeed "
+            "their infants are not eligible\n")
+    yes = screened(text, {"pregnant_or_breastfeeding": True})
+    assert yes.verdict != "not_eligible"
+    block = yes.criteria[0]
+    assert block.outcome == "not_screened"
+    assert screened(text, {}).criteria[0].outcome == "unknown"
+
+
+@pytest.mark.parametrize(("line", "years", "wider"), [
+    ("Patients must be 1 to 30 years of age (see the study's table of strata)", 30, True),
+    ("Patients must be < 30 years of age and have adequate organ function", 30, False),
+])
+def test_a_text_maximum_one_year_above_the_registrys(line, years, wider):
+    """Beside a structured maximum of 29, '1 to 30 years' admits a 30-year-old (the study team
+    checks), while '< 30 years' does not widen it."""
+    text = f"Inclusion Criteria:\n\n* {line}\n\n* Relapsed B-ALL\n"
+    result = screened(text, {"age": {"years": years}}, "1 Year", "29 Years")
+    outcome_ = next(c for c in result.criteria if c.id == "age").outcome
+    assert (outcome_ != "not_met") == wider
+
+
+def test_an_exclusion_that_lets_older_people_in_at_discretion():
+    """'Age > 21 years; patients 22 to 25 years may be enrolled with the approval of the
+    principal investigator': a 24-year-old is the study team's, never 'not eligible' on the
+    registry's maximum of 21; a 40-year-old still is."""
+    text = ("Inclusion Criteria:\n\n* Relapsed B-ALL\n\nExclusion Criteria:\n\n* Age > 21 years; "
+            "patients 22 to 25 years may be enrolled with the approval of the principal "
+            "investigator\n")
+    assert screened(text, {"age": {"years": 24}}, "1 Year", "21 Years").verdict != "not_eligible"
+    assert screened(text, {"age": {"years": 40}}, "1 Year", "21 Years").verdict == "not_eligible"

@@ -29,12 +29,18 @@ from .assemble import (
     read_rule,
 )
 from .assemble import _fields as rule_fields
-from .context import alternatives_in_context, lineage_in_context, text_age_band
+from .context import (
+    admits_at_discretion,
+    alternatives_in_context,
+    lineage_in_context,
+    text_age_band,
+)
 from .segment import EXCLUSION, INCLUSION, Item, fold, split, unescape
 from .templates import read_text
 
 __all__ = [
     "EXCLUSION", "INCLUSION", "NOTE", "NOTE_CORE", "NOTE_NONE", "PLAIN_NONE", "Item",
+    "admits_at_discretion",
     "alternatives_in_context", "cns_in_remission", "describe", "drop_excepted", "fold",
     "lineage_in_context", "parts_as_alternatives", "pregnancy_with_breastfeeding", "read_item",
     "read_rule", "read_text", "rule_fields", "split", "text_age_band", "unescape",

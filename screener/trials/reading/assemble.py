@@ -181,7 +181,7 @@ def _says_how(piece: str) -> bool:
 
 
 def combine_pieces(kind: str, pieces: list[str], every: bool = False,
-                   exceptions: list[str] = ()) -> tuple[dict, str] | None:
+                   exceptions: list[str] = (), separate: bool = False) -> tuple[dict, str] | None:
     """One rule from the pieces of one criterion (its clauses, or its sub-items).
 
     Each piece is read on its own: a doubt in one piece leaves that piece to the
@@ -199,7 +199,9 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     """
     read, unread = [], [(piece, None) for piece in exceptions]
     for piece in pieces:
-        reading = read_text(kind, _without_test_brackets(piece))
+        # (a sub-item of a list may hold sentences of its own: read clause by clause)
+        reading = (read_clauses(kind, piece) if separate
+                   else read_text(kind, _without_test_brackets(piece)))
         if reading is not None and not _valid(reading[0], "<piece>"):
             reading = None  # a piece read wrongly is a piece unread: never the others' loss
         (read if reading is not None else unread).append((piece, reading))
@@ -218,6 +220,11 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
             continue  # a condition for some people that widens nothing read beside it
         if fields is None:
             fields = _clause_fields(piece)
+        if separate and not fields and not re.match(r"\W*(?:note|n\.?b\.?)\b", piece, re.I):
+            # a sub-item of a list is a statement of its own: an exception in it that names
+            # nothing another sub-item reads ("Second malignancy, unless treated 2 years
+            # ago") is its own, never a doubt over its neighbours (a "Note:" is about them)
+            continue
         if fields is None or not fields:
             excepted = None  # an exception we cannot place: it may be to any reading
             break
@@ -314,9 +321,49 @@ def _without_test_brackets(text: str) -> str:
         else m.group(0), text)
 
 
+#: Sentences COG puts under every performance criterion, which change no requirement:
+#: how a wheelchair user is scored, and that CNS tumour deficits must be stable.
+_BOILERPLATE = re.compile(
+    r"(?:^|(?<=[.;]))[^.;]*\bunable\s+to\s+walk\s+because\s+of\s+paralysis[^.;]*(?:[.;]|$)|"
+    r"(?:\bnote:\s*)?\bneurolog\w*\s+deficits\s+in\s+(?:patients|subjects|participants)\s+"
+    r"with\s+cns\s+tumou?rs?[^.;]*(?:[.;]|$)|"
+    # "; use Karnofsky for patients > 16 years of age and Lansky for patients <= 16": which
+    # scale suits which age (the engine reads Lansky as Karnofsky)
+    r"[;,]?\s*\buse\s+(?:the\s+)?(?:karnofsky|lansky)\s+(?:\w+\s+)?for\s+(?:patients|subjects|"
+    r"participants)\s+[^;.]*?(?:and\s+(?:the\s+)?(?:karnofsky|lansky)\s+(?:\w+\s+)?for\s+"
+    r"(?:patients|subjects|participants)\s+[^;.]*?)?(?=[;.]|$)", re.IGNORECASE)
+
+
+#: "For the purpose of this study, the ULN for ALT will be 45 U/L": the limit is a fixed
+#: value in U/L, not a multiple of the local laboratory's ULN the profile holds.
+_ULN_FIXED = re.compile(r"\buln\s+for\s+(?:sgpt|sgot|alt|ast)\b[^.;()]{0,30}?\d+\s*i?u\s*/\s*l\b",
+                        re.IGNORECASE)
+
+
+#: COG's wheelchair sentence: a person who cannot walk because of paralysis is scored as
+#: ambulatory, so the score in the profile may be lower than the one the study uses.
+_WHEELCHAIR = re.compile(r"unable\s+to\s+walk\s+because\s+of\s+paralysis", re.IGNORECASE)
+
+
 def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
-    """The rule of one piece of text, clause by clause."""
+    """The rule of one piece of text, clause by clause.
+
+    A performance limit beside COG's wheelchair sentence is read, but a score below it is
+    the study team's, never a reason to rule the person out: someone paralysed but up in a
+    wheelchair counts as ambulatory, which the profile's score does not say.
+    """
     text = _without_test_brackets(plain_list_words(text))
+    if _ULN_FIXED.search(text):
+        return None  # (the profile's ALT is a multiple of another upper limit: not comparable)
+    if kind == INCLUSION and _WHEELCHAIR.search(text):
+        read = read_clauses(kind, _BOILERPLATE.sub(lambda m: " " * len(m.group(0)), text))
+        if read is None or not _fields(read[0]) <= {"performance_status", "age"}:
+            return None
+        return ({"any": [read[0], {"not_screened": "a person unable to walk because of "
+                                   "paralysis but up in a wheelchair counts as ambulatory"}]},
+                read[1])
+    if re.search(r"karnofsky|lansky|ecog|performance", text, re.I):
+        text = _BOILERPLATE.sub(lambda m: " " * len(m.group(0)), text)
     colon = _COLON_SCOPE.match(text)
     if colon and _SUBGROUP_HEAD.search(colon.group("cond")):
         # "Ph+ ALL: failed or intolerant to a TKI": for the people the head names, read
@@ -326,7 +373,7 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
             return scoped or None
     pieces = [c.text for c in clauses.split(text)]
     if len(pieces) <= 1:
-        return read_text(kind, text)
+        return read_text(kind, text) or _or_alternatives(kind, text)
     if re.search(r"karnofsky", text, re.I) and re.search(r"lansky", text, re.I) and all(
             re.search(r"karnofsky|lansky|ecog", p, re.I) for p in pieces):
         # "Karnofsky >= 50 for patients >= 16 years; Lansky >= 50 for patients < 16": one
@@ -345,6 +392,29 @@ def read_clauses(kind: str, text: str) -> tuple[dict, str] | None:
         # "For subjects with a prior transplant, A. No B.": all of it is for them
         return implied
     return combine_pieces(kind, pieces)
+
+
+#: ", or are still receiving ...", ", or greater than 100 days post-transplant with ...":
+#: an "or" that opens another clause (a verb, a comparison, people), not another noun.
+_OR_CLAUSE = re.compile(r",\s*(?:and/)?or\s+(?=(?:are|is|have|has|had|who|were|was|greater|less|"
+                        r"more|fewer|within|patients|participants|subjects|those)\b)",
+                        re.IGNORECASE)
+
+
+def _or_alternatives(kind: str, text: str) -> tuple[dict, str] | None:
+    """An exclusion of alternative clauses, not read whole, read one clause at a time.
+
+    "Participants who are less than 100 days post-transplant, or greater than 100 days
+    post-transplant with active GVHD, or are still continuing immunosuppression within 7
+    days": each clause excludes on its own (any of them); one not read is for the study
+    team. Only where every "or" opens a clause of its own, never a list of nouns.
+    """
+    if kind != EXCLUSION or "(" in text and text.count("(") != text.count(")"):
+        return None
+    pieces = [p for p in _OR_CLAUSE.split(text) if p.strip()]
+    if len(pieces) < 2:
+        return None
+    return combine_pieces(kind, pieces, separate=True)
 
 
 #: A heading that scopes its criteria to the ALL cohort of a study with several.
@@ -645,8 +715,11 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         # exception among them leaves nothing that can exclude, the reading would
         # only ask questions: none then.)
         reading = combine_pieces(item.kind, [_SUB_MARKER.sub("", sub, count=1)
-                                             for sub in item.subs])
-        return reading if reading is not None and _may_apply(reading[0]) else None
+                                             for sub in item.subs], separate=True)
+        # (conditions that only ever ask -- "pregnant", "breastfeeding and going on with it"
+        # -- still ask; only an exception that leaves nothing to exclude makes it none)
+        return reading if reading is not None and (_may_apply(reading[0]) or _EXCEPTION_MEMBER
+                                                   not in json.dumps(reading[0])) else None
     defined = _DEFINED_AS_LIST.search(head)
     head_reading = read_clauses(item.kind, head[:defined.start()].strip(" ,;:")) if (
         defined is not None and item.kind == INCLUSION and head[:defined.start()].strip(" ,;:")
@@ -663,7 +736,7 @@ def read_rule(item: Item, scoped: bool = False) -> tuple[dict, str] | None:
         return None
     pieces = ([head.rstrip(":")] if len(head) > 3 else []) + [
         re.sub(r"^\s*(?:[-*\u2022]|\d{1,2}[.)]|[a-z][.)])\s*", "", sub) for sub in item.subs]
-    return combine_pieces(item.kind, pieces)
+    return combine_pieces(item.kind, pieces, separate=True)
 
 
 def _nested_groups(item: Item) -> list[tuple[str, list[str]]] | None:

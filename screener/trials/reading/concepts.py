@@ -914,6 +914,11 @@ _CSF_CNS3 = re.compile(
     re.IGNORECASE)
 
 
+#: A bracket that defines the CNS grade before it by the spinal fluid it found.
+_GRADE_DEFINED = re.compile(r"\s*\((?=[^()]*(?:csf|cerebrospinal|blasts?|wbc|cells))[^()]{3,120}\)",
+                            re.IGNORECASE)
+
+
 @recogniser
 def _cns(text: str) -> list[Reading]:
     out = []
@@ -933,6 +938,10 @@ def _cns(text: str) -> list[Reading]:
                 else _leaf("cns_status", "in", grades))
         out.append(Reading(rule, m.start(), m.end(), "leukemia in the spinal fluid "
                                                      f"({', '.join(g.upper() for g in grades)})"))
+        said = _GRADE_DEFINED.match(text, m.end())
+        if said:
+            # "CNS2 (< 5 WBC/uL with blasts)": the bracket defines the grade just named
+            out.append(Reading({"__span__": True}, said.start(), said.end(), ""))
     if not out:
         for m in re.finditer(r"\b(?:active\s+|overt\s+)?(?:cns|central\s+nervous\s+system"
                              r"(?:\s*\(cns\))?)\s+leuka?emia\b|\bactive\s+(?:cns|central\s+nervous\s+system)\s+"
@@ -1175,7 +1184,8 @@ _COMPLICATION_OF = re.compile(
     r"(?:(?:previous|prior|earlier)\s+|(?=[\w-]+\s*(?:therapy|treatment|use|exposure|"
     r"administration)?\s*[.;,)]?\s*$))", re.IGNORECASE)
 #: "≥ 90 days after <therapy>": the wait is since the therapy named right after it.
-_WAIT_BEFORE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*\d+\s+"
+_WAIT_BEFORE = re.compile(r"(?:\b(?:at\s+least|(?:more|greater)\s+than|minimum\s+of)|≥|>=|>)"
+                          r"\s*\d+\s+"
                           r"(?:days?|weeks?|months?|years?)\s+(?:after|following)\s+"
                           r"(?:(?:the|a|an|prior|previous|last)\s+)*$", re.IGNORECASE)
 #: "Time from allogeneic HSCT must be at least 6 months": the same wait, worded round.
@@ -1183,7 +1193,7 @@ _TIME_FROM = re.compile(
     r"\b(?:time|interval)\s+(?:from|since|after)\s+[^,;.]{3,60}?\s+(?:must\s+be\s+|should\s+be\s+|"
     r"is\s+|of\s+)?(?:at\s+least|≥|>=|more\s+than|>|greater\s+than)\s*(\d+)\s+"
     r"(days?|weeks?|months?|years?)\b", re.IGNORECASE)
-_SINCE = re.compile(r"(?:\b(?:at\s+least|more\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
+_SINCE = re.compile(r"(?:\b(?:at\s+least|(?:more|greater)\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
                     r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|must\s+"
                     r"have\s+elapsed\s+since)\b", re.IGNORECASE)
 _RECOVERED = re.compile(
@@ -1372,16 +1382,22 @@ def _anthracycline_dose(text: str) -> list[Reading] | None:
             r"\b\d+\s+(?:days?|weeks?|months?|years?)\b|\bradiat|\birradiat|\bor\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # more than a dose of one class
     doubt = {"not_screened": "the cumulative anthracycline dose the text names"}
-    if _op(m.group("cmp")) in ("gt", "gte"):
+    within = _op(m.group("cmp")) not in ("gt", "gte")
+    if not within:
         rule = {"all": [_leaf("prior_therapies", "received", ["anthracycline"]), doubt]}
     else:
         rule = {"any": [_leaf("prior_therapies", "not_received", ["anthracycline"]), doubt]}
+    # (a dose within the limit is a requirement; listed as what excludes, it would exclude
+    # everyone who never had one: read only in an inclusion)
     return [Reading(rule, 0, len(text.rstrip(" .;,")), "an earlier anthracycline dose",
-                    covers=True)]
+                    covers=True, inclusion_only=within)]
 
 
 @recogniser
 def _therapies(text: str) -> list[Reading]:
+    if re.search(r"\bfor\s+(?:an?\s+|the\s+)?(?:previous|prior|other|another|earlier|second|"
+                 r"non-?leuka?emi\w+)\s+(?:malignan\w+|cancers?|tumou?rs?)\b", text, re.I):
+        return [Reading({}, 0, 0, "", narrow=True)]  # treatment of another cancer, not of ALL
     current = _CURRENT.search(text)
     if current:
         # only the words that say "now" are set aside: any other doubt still counts
@@ -1561,8 +1577,11 @@ def _therapies(text: str) -> list[Reading]:
         if recovered:
             rule = {"all": [rule, {"not_screened": "recovery from it"}]}
             extra.append(Reading({"__span__": True}, recovered.start(), recovered.end(), ""))
+        # (as what excludes, "more than 100 days post-transplant with GVHD" speaks of people
+        # who had it, never of those who did not: read only as a requirement)
         return [Reading(rule, first[0], first[1],
-                        f"{words} at least {since.group(1)} {since.group(2)} ago (or never)"),
+                        f"{words} at least {since.group(1)} {since.group(2)} ago (or never)",
+                        inclusion_only=True),
                 *extra, *settled, Reading({"__span__": True}, since.start(), since.end(), "")]
     if window:
         groups = [g for g in window.groups() if g]
@@ -1623,6 +1642,10 @@ def _gvhd(text: str) -> list[Reading]:
                         text.find(". ", m.end())) if i >= 0]
     region_end = min(ends) if ends else len(text.rstrip(" .;,"))
     around = text[region_start:m.start()] + " " + text[m.end():region_end]
+    if m.group("needs") and re.search(r"\bsystemic", m.group("needs"), re.I):
+        # "GVHD requiring systemic immunosuppression": not every active GVHD (a mild one
+        # treated on the skin is active too) -- read with what narrows it
+        around += " " + m.group("needs")
     absent = re.search(r"\b(?:no|without)\s+(?:(?:clinical\s+)?(?:evidence|signs?)\s+of\s+)?"
                        r"(?:active\s+|current\s+|ongoing\s+)?(?:acute\s+(?:or|and/or)\s+chronic\s+|"
                        r"acute\s+|chronic\s+)?" + gvhd + r"(?:\s*\(gvhd\))?", text, re.I)
@@ -2063,6 +2086,25 @@ def _pregnancy(text: str) -> list[Reading]:
     local = _pregnancy_part(masked, min(m.start() for m in found), max(m.end() for m in found))
     local = re.sub(r"\bpositive\s+(?:serum\s+|urine\s+)?pregnancy\s+test\b", " ", local,
                    flags=re.I)  # a positive pregnancy test is being pregnant
+    keeps = re.search(r"\bplan\w*\s+to\s+(?:continue\s+(?:to\s+)?)?breast[- ]?feed\w*"
+                      r"(?:\s+(?:their|"
+                      r"her|the)\s+(?:infants?|bab(?:y|ies)|child(?:ren)?))?", local, re.I)
+    if feed and not preg and keeps:
+        # "Lactating females who plan to breastfeed their infants" (COG): breastfeeding that
+        # goes on -- a yes may be a pregnancy or a weaning, so it never excludes alone
+        local = local[:keeps.start()] + " " * (keeps.end() - keeps.start()) + local[keeps.end():]
+        if not re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
+                         r"\bbirth\s+control|\bbecome\b", local, re.I):
+            out = [Reading({"all": [_leaf("pregnant_or_breastfeeding", "is", True),
+                                    {"not_screened": "breastfeeding, not pregnant, and going on "
+                                                     "with it"}]},
+                           feed.start(), feed.end(), "breastfeeding", whole=True,
+                           excluding_only=True)]
+            plan = re.search(keeps.re.pattern, text[feed.end():], re.I)
+            if plan:  # (the plan is read with it: no doubt of its own)
+                out.append(Reading({"__span__": True, "__settles__": True},
+                                   feed.end() + plan.start(), feed.end() + plan.end(), ""))
+            return out
     if re.search(r"\btest|contracepti|partner|\bmen\b|\bmale|\bplan|\bintend|\bagree|"
                  r"\bduring\b|\bafter\b|\bbirth\s+control|\bbecome\b", local, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
@@ -2153,6 +2195,14 @@ def _uncontrolled(m: re.Match, text: str) -> Reading:
     return Reading(rule, m.start(), m.end(), "an infection that is not under control")
 
 
+#: "... patients on combination antiretroviral therapy": HIV treated a certain way.
+_ON_ART = re.compile(
+    r"[- ]?(?:positive\s+)?\s*(?:patients|subjects|participants|individuals)?\s*(?:who\s+are\s+)?"
+    r"(?:on|receiving|taking|treated\s+with)\s+(?:combination\s+|highly\s+active\s+)?"
+    r"anti-?retroviral\s+(?:therapy|treatment|drugs?|agents?|medications?)(?:\s*\((?:c?art|haart)\))?",
+    re.IGNORECASE)
+
+
 @recogniser
 def _infections(text: str) -> list[Reading]:
     out = []
@@ -2167,6 +2217,15 @@ def _infections(text: str) -> list[Reading]:
     for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1/2|1|2))?(?:\s*/\s*aids\b)?|"
                          r"\bhuman\s+immunodeficiency\s+virus(?:\s+\(hiv(?:-?[12])?\))?)(?:\s+(?:infection|antibod\w*|test))?"
                          r"(?:\s+(?:positiv\w*|seropositiv\w*|\+))?" + untested, text, re.I):
+        art = _ON_ART.match(text, m.end())
+        if art:
+            # "HIV-positive patients on combination antiretroviral therapy are ineligible" (NCI):
+            # HIV treated a certain way -- an HIV answer goes to the study team, never excludes
+            out.append(Reading({"all": [_leaf("infections.hiv", "is", True),
+                                        {"not_screened": "on antiretroviral therapy"}]},
+                               m.start(), art.end(), "HIV on antiretroviral therapy",
+                               whole=True, excluding_only=True))
+            continue
         out.append(Reading(_leaf("infections.hiv", "is", True), m.start(), m.end(), "HIV"))
     if not out:
         # AIDS is HIV grown worse: it excludes people with HIV, but "no AIDS" is no "no HIV"
@@ -2222,6 +2281,20 @@ def _infections(text: str) -> list[Reading]:
             "infections.hepatitis_c"
         out.append(Reading(_leaf(field, "is", True), m.start(), m.end(), "active hepatitis",
                            covers=True))
+    # "negative HBV DNA and HCV RNA", "HCV RNA undetectable": the same test, found negative
+    # (the "negative" stays outside the reading, so it reads as the absence)
+    for m in re.finditer(rf"\b(?:negative|undetectable|non-?detectable)\s+(?:for\s+|serum\s+)?"
+                         rf"(?:(?:hiv\s+(?:test|antibody|serology)|hiv)\s*,?\s*(?:and\s+)?)?"
+                         rf"(?P<a>{viremia})(?:\s*(?:,|and|or)\s*(?P<a2>{viremia}))?|"
+                         rf"(?P<b>{viremia})(?:\s+(?:level|test|pcr))?\s*(?=(?:negative|"
+                         rf"undetectable|not\s+detected)\b)", text, re.I):
+        for g in ("a", "a2", "b"):
+            if m.group(g) is None or any(r.start <= m.start(g) < r.end for r in out):
+                continue
+            field = "infections.hepatitis_b" if re.search(r"hbv|hepatitis\s+b", m.group(g),
+                                                          re.I) else "infections.hepatitis_c"
+            out.append(Reading(_leaf(field, "is", True), m.start(g), m.end(g), "active hepatitis",
+                               covers=True))
     viral = [(r.start, r.end) for r in out if r.covers]
     text = "".join(" " if any(s_ <= i < e_ for s_, e_ in viral) else ch
                    for i, ch in enumerate(text))  # (read: not read again, nor a doubt)
@@ -2285,7 +2358,8 @@ def _infections(text: str) -> list[Reading]:
         if m:
             out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
                                         {"not_screened": "another uncontrolled illness"}]},
-                               m.start(), len(text), "an uncontrolled illness or infection"))
+                               m.start(), len(text), "an uncontrolled illness or infection",
+                               covers=True))  # ("ongoing or active infection" in it is part of it)
     if not any(r.rule.get("field") == "infections.uncontrolled_infection" for r in out):
         # "active infection": an uncontrolled one surely is; a controlled one may be
         # too (the profile cannot tell): any[uncontrolled, not_screened]. With
@@ -2325,17 +2399,20 @@ _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institution
 @recogniser
 def _organ(text: str) -> list[Reading]:
     out = []
-    lab = (r"(?:serum\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|aspartate\s+"
-           r"aminotransferase|transaminases?|serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)\s+"
-           r"transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
-           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)\)){0,2}")
+    lab = (r"(?:serum\s+|hepatic\s+|liver\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|"
+           r"aspartate\s+aminotransferase|transaminases?|"
+           r"serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)"
+           r"\s+transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
+           # ("transaminases (AST/ALT)": the bracket names them again)
+           r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)(?:\s*(?:/|,|and|or)\s*(?:alt|ast|sgpt|sgot|"
+           r"got|gpt))*\)){0,2}")
     # Liver tests the profile does not hold, named in the same breath: never converted,
     # left to the study team beside the ALT/AST the profile holds.
     other = (r"(?:ggt|gamma[- ]?gt|gamma[- ]?glutamyl\s*transferase|alkaline\s+phosphatase|"
              r"alk\s+phos|alp|ap)(?:\s*\((?:ggt|alp|ap)\))?")
     either_lab = rf"(?:{lab}|{other})"
     for m in re.finditer(rf"\b(?P<what>{lab}(?:\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{either_lab})"
-                         rf"{{0,2}}|{other}\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{lab})"
+                         rf"{{0,3}}|{other}\s*(?:,\s*)?(?:and/or|and|or|/|,)\s*{lab})"
                          rf"(?:\s+(?:level|levels|must\s+be|of))?\s*{_CMP}\s*{_NUM}\s*{_ULN}",
                          text, re.I):
         what = m.group("what").lower()
@@ -2351,6 +2428,11 @@ def _organ(text: str) -> list[Reading]:
             fields.append("organ_function.ast_x_uln")
         if not fields:
             continue
+        if re.search(r"\buln\s+for\s+(?:sgpt|sgot|alt|ast)\b[^.;()]{0,30}?\d+\s*i?u\s*/\s*l\b",
+                     text, re.I):
+            # "(for the purpose of this study, the ULN for SGPT is 45 U/L)": a fixed value, not
+            # a multiple of the local upper limit the profile holds
+            return [Reading({}, 0, 0, "", narrow=True)]
         cmp = _op(m.group("cmp"))
         leaves = [_leaf(f, cmp, _num(m.group("num"))) for f in fields]
         if unheld:
@@ -2423,11 +2505,13 @@ _LIVER_TESTS = frozenset({"organ_function.alt_x_uln", "organ_function.ast_x_uln"
 _LAB_EXCEPT = re.compile(
     r"\s*[,;]?\s*\(?\s*(?:(?:or\s+)?(?:[<>≤≥]=?|</=|<=|=<)\s*\d+(?:\.\d+)?\s*(?:x|×|times)\s*"
     r"(?:the\s+)?(?:uln|upper\s+limit\s+of\s+normal)(?:\s+for\s+age)?\s*,?\s+)?"
-    r"(?:unless|except(?:\s+(?:if|when|in))?|if|when|in\s+(?:patients|subjects|participants|"
+    r"(?:unless|except(?:\s+(?:if|when|in|for))?|if|when|in\s+(?:patients|subjects|participants|"
+    r"individuals|those|"
     r"the\s+(?:case|setting|presence)\s+of))\s+"
     r"(?:(?:it\s+is|they\s+are|(?:the\s+)?(?:patient|subject|participant)s?\s+(?:has|have)|"
     r"elevated|increased|raised|abnormal|(?:this\s+)?(?:is\s+)?|"
-    r"patients\s+with|subjects\s+with|participants\s+with|there\s+is|considered|thought\s+to\s+be|"
+    r"(?:patients|subjects|participants|individuals|those|people|persons)\s+(?:with|who\s+"
+    r"(?:has|have))|there\s+is|considered|thought\s+to\s+be|"
     r"felt\s+to\s+be|judged\s+to\s+be|believed\s+to\s+be|clearly|documented|known|presumed|"
     r"(?:due|related|secondary|attributable|attributed)\s+to|the|underlying|by\s+the\s+"
     r"investigator)\s+)*"
@@ -2562,7 +2646,13 @@ _UNIT = r"(?P<unit>years?|yrs?\.?|y\.?o\.?|months?|mos?\.?|weeks?|wks?|days?)"
 _AGE_WORD = r"(?:age[sd]?|aged)"
 _AT_DIAGNOSIS = re.compile(
     r"\b(?:at|of)\s+(?:the\s+)?(?:time\s+of\s+)?(?:the\s+)?(?:initial\s+|original\s+|first\s+)?"
-    r"(?:diagnosis|dx)\b|\bwhen\s+diagnosed\b", re.IGNORECASE)
+    r"(?:(?:all|b-all|t-all|leuka?emia|cancer)\s+)?(?:diagnosis|dx)\b|"
+    r"\bwhen\s+(?:(?:first|initially|originally)\s+)?diagnosed\b|"
+    # "diagnosed at age 21 or younger", "initial diagnosis at age < 22 years", "diagnosis
+    # of ALL at or before 21 years of age": the age is the age at diagnosis
+    r"\bdiagnos\w*\s+(?:of\s+[\w-]+\s+)?(?:(?:was\s+)?(?:made|established)\s+)?"
+    r"(?:at\s+or\s+before|at|before|prior\s+to)\s+(?:the\s+)?(?:age\b|[<>≤≥]|\d)",
+    re.IGNORECASE)
 
 
 def _unit(word: str | None) -> str:

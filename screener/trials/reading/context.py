@@ -119,18 +119,29 @@ def alternatives_in_context(criteria: list[dict]) -> list[dict]:
     return criteria
 
 
-_UPPER = (r"<|≤|=<|<=|</=|less\s+than|under|younger\s+than|up\s+to|below|not\s+older\s+than|"
-          r"no\s+older\s+than|at\s+most|maximum(?:\s+of)?")
-_LOWER = (r">|≥|>=|=>|>/=|greater\s+than|over|older\s+than|at\s+least|above|minimum(?:\s+of)?|"
-          r"more\s+than")
+_UPPER = (r"<|≤|=<|<=|</=|less\s+than(?:\s+or\s+equal\s+to)?|under|younger\s+than|up\s+to|below|"
+          r"not\s+older\s+than|no\s+older\s+than|at\s+most|maximum(?:\s+of)?")
+_LOWER = (r">|≥|>=|=>|>/=|(?:greater|more)\s+than(?:\s+or\s+equal\s+to)?|over|older\s+than|"
+          r"at\s+least|above|minimum(?:\s+of)?")
 #: An age the text states: "< 66 years of age", "older than 65 years", "aged 18-60 years",
 #: "14-55 years old", "patients ≥ 16 years".
 _TEXT_AGE = re.compile(
     rf"(?:\b(?:age[ds]?|patients?|participants?|subjects?|children|adults?|adolescents?)\s*"
-    rf"(?:of\s+|is\s+|must\s+be\s+|between\s+)?)?"
+    rf"[(:]?\s*(?:of\s+|is\s+|must\s+be\s+|between\s+)?)?"
     rf"(?:(?P<cmp>{_UPPER}|{_LOWER})\s*(?P<n>\d{{1,3}})|(?P<lo>\d{{1,3}})\s*(?:-|–|to|and)\s*"
-    rf"(?P<hi>\d{{1,3}}))\s*(?:years?|yrs?)\b(?P<tail>\s*(?:of\s+age|old|or\s+(?:older|younger|"
-    rf"more|less)|and\s+(?:over|under|older|younger))?)", re.IGNORECASE)
+    rf"(?P<hi>\d{{1,3}})(?:\.\d+)?)\s*(?P<unit>years?|yrs?|months?|days?)\b(?P<tail>\s*(?:of\s+age|old|or\s+(?:older|"
+    rf"younger|more|less)|and\s+(?:over|under|older|younger))?)|"
+    # "Age 1-21", "Ages: 12 to 17": years, unsaid after the word "age"
+    rf"\bage[sd]?\s*:?\s*(?:between\s+)?(?P<ulo>\d{{1,2}})\s*(?:-|–|to|and)\s*(?P<uhi>\d{{1,2}})"
+    rf"(?![\d.]|\s*(?:days?|months?|weeks?|kg|%))", re.IGNORECASE)
+#: An upper limit that leaves its own number out ("< 22", "under 22", "younger than 22").
+_STRICT_UPPER = r"<|less\s+than|under|younger\s+than|below"
+#: An age in months or days as years ("> 6 months" beside a structured minimum of 1 year).
+_IN_YEARS = {"y": 1.0, "m": 1 / 12, "d": 1 / 365.25}
+#: "15 years or older", "21 years of age or younger": the comparison after the number.
+_TEXT_AGE_AFTER = re.compile(
+    r"\b(?P<n>\d{1,3})\s*(?:years?|yrs?)(?:\s+of\s+age|\s+old)?\s+(?:or|and)\s+"
+    r"(?P<way>older|over|above|more|younger|under|less)\b", re.IGNORECASE)
 #: Ages that are about something else than who may join: a donor, consent, reproductive
 #: potential; a scale chosen by age ("Karnofsky (age >= 16)", "patients > 16 years: Lansky").
 _NOT_WHO = re.compile(r"donor|consent|assent|potential|tanner|menarche|contracept", re.IGNORECASE)
@@ -150,6 +161,11 @@ _LAB_TABLE = re.compile(r"creatinine|bilirubin|\buln\b|mg/dl|\bgfr\b|\balt\b|\ba
 #: Words by which a line lets people in ("will be considered", "are eligible").
 _ADMITS = re.compile(r"consider\w*|\beligible\b|allowed|permitted|\bmay\s+(?:be|also)|"
                      r"\bcan\s+be|included|enrolled|case[- ]by[- ]case|approv\w+", re.IGNORECASE)
+#: Words by which a line lets people in at someone's discretion ("may be enrolled if fit").
+_MAY_ADMIT = re.compile(r"\b(?:may|can|will)\s+(?:also\s+)?be\s+(?:considered|enrolled|included|"
+                        r"eligible|allowed|permitted|accepted|admitted)\b|case[- ]by[- ]case|"
+                        r"\bdiscretion\b|\bif\s+approved\b|\bwith\s+(?:the\s+)?approval\b",
+                        re.IGNORECASE)
 #: A span of time, not an age: "within the past 5 years", "5 years after".
 _TIME_BEFORE = re.compile(r"(?:within|since|after|before|prior\s+to|for|past|last|least)\s+"
                           r"(?:the\s+)?(?:past\s+|last\s+)?$", re.IGNORECASE)
@@ -160,7 +176,8 @@ _TIME_AFTER = re.compile(r"^\s*(?:ago|after|since|prior|before|from|of\s+(?:stud
 def text_age_band(text: str) -> tuple[float | None, float | None]:
     """The widest ages (in years) the eligibility text speaks of for who may join.
 
-    Returns (lowest age the text lets in, highest age the text lets in), or None
+    Returns (lowest age the text lets in, highest age the text lets in, in completed
+    years: "< 22" lets in 21), or None
     on a side the text says nothing about. Used only to *widen* the registry's
     structured ages into a band the study team checks (``study._disputed_band``):
     "Patients < 66 years of age with other diseases ..." beside a structured
@@ -175,6 +192,7 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
         if _LAB_TABLE.search(line):
             continue  # "1 to < 2 years: maximum serum creatinine 0.6": a table by age
         line_lows: list[float] = []
+        line_highs: list[float] = []
         upper_only = False
         for m in _TEXT_AGE.finditer(line):
             before, after = line[max(0, m.start() - 40):m.start()], line[m.end():]
@@ -189,15 +207,35 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
                                           re.I)
             if not has_age_words:
                 continue
-            if m.group("lo"):
-                lows, highs = [float(m.group("lo"))], [float(m.group("hi"))]
+            if m.group("lo") or m.group("ulo"):
+                scale = _IN_YEARS[(m.group("unit") or "y")[0].lower()]
+                lows = [float(m.group("lo") or m.group("ulo")) * scale]
+                highs = [float(m.group("hi") or m.group("uhi")) * scale]
             else:
-                n = float(m.group("n"))
+                n = float(m.group("n")) * _IN_YEARS[m.group("unit")[0].lower()]
                 upper = re.fullmatch(_UPPER, m.group("cmp"), re.I) is not None
+                if upper and re.fullmatch(_STRICT_UPPER, m.group("cmp"), re.I):
+                    # "< 22 years" admits 21 completed years: the highest age it lets in
+                    n -= _IN_YEARS[m.group("unit")[0].lower()]
                 lows, highs = ([], [n]) if upper else ([n], [])
                 upper_only = upper_only or upper
             line_lows += lows
+            line_highs += highs
             for n in highs:
+                high = n if high is None else max(high, n)
+        taken = [m.span() for m in _TEXT_AGE.finditer(line)]
+        for m in _TEXT_AGE_AFTER.finditer(line):
+            before, after = line[max(0, m.start() - 40):m.start()], line[m.end():]
+            if any(a <= m.start() < b for a, b in taken) or _NOT_WHO.search(
+                    before + m.group(0) + after[:30]) or _SCALE_BEFORE.search(before) or (
+                    _SCALE_AFTER.search(after) or _TIME_BEFORE.search(before)):
+                continue
+            n = float(m.group("n"))
+            if m.group("way").lower() in ("older", "over", "above", "more"):
+                line_lows.append(n)
+            else:
+                line_highs.append(n)
+                upper_only = True
                 high = n if high is None else max(high, n)
         if upper_only and not line_lows and _ADMITS.search(line) and not re.search(
                 rf"(?:{_LOWER})\s*\d|\d+\s*(?:days?|months?|weeks?|years?)?\s*(?:-|–|to)\s*(?:<|\d)",
@@ -205,6 +243,16 @@ def text_age_band(text: str) -> tuple[float | None, float | None]:
             # "Patients < 50 years of age ... will be considered": a line that speaks
             # only of an upper age lets in people younger than any structured minimum
             line_lows = [0.0]
+        if line_lows and not upper_only and not line_highs and _MAY_ADMIT.search(line):
+            # "Patients > 60 years may be enrolled if fit", "older patients will be
+            # considered case by case": a line that speaks only of a lower age and lets
+            # people in at someone's discretion has no upper limit of its own
+            high = 120.0
         for n in line_lows:
             low = n if low is None else min(low, n)
     return low, high
+
+
+def admits_at_discretion(text: str) -> bool:
+    """Words by which a line lets people in at someone's discretion ("may be enrolled")."""
+    return bool(_MAY_ADMIT.search(text))

@@ -24,7 +24,7 @@ _SAYS_EXCLUDED = re.compile(
     re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(no|not|never|without|absence of|free of|negative for|must not|has not|have not|"
-    r"did not|does not|do not|cannot|none|negative)\b", re.IGNORECASE)
+    r"did not|does not|do not|cannot|none|negative|seronegative)\b", re.IGNORECASE)
 _OR = re.compile(r"\bor\b|/", re.IGNORECASE)
 _HARMLESS = frozenset("""
 a an the of with in on at by to for from and or any known documented history current
@@ -64,6 +64,8 @@ according fab l1 l2 l1-l2 l1/l2 morphologic morphological assessment
 residual mrd threshold flow level
 children child adults adult pediatric paediatric infants infant adolescents adolescent young
 later subsequent beyond greater s transcript transcripts presenting presentation class diagnostic
+determined measured evaluated calculated estimated
+overt corresponding
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
@@ -114,6 +116,7 @@ def _list_member(text: str, r: Reading) -> bool:
     # that member only, and so does another member's own limit ("serum creatinine
     # greater than 2.5 mg/dl or ...").
     after_words = _MEMBER_LIMIT.sub(" ", _MEMBER_ADJECTIVE.sub(" ", text[r.end:]))
+
     if re.search(r"(?:,|\bor|\band/or)\s*$", lead, re.I):  # never "A > x and <reading>"
         lead = _MEMBER_LIMIT.sub(" ", lead)
     if _QUALIFIER.search(lead + " " + after_words):
@@ -200,13 +203,15 @@ _OTHER_PEOPLE = re.compile(
 #: not using contraception": another excluding alternative, about a plan (left unread).
 _PLANS = re.compile(
     r"[,;]?\s*\bor\s+(?:who\s+|are\s+|is\s+|who\s+(?:are|is)\s+)?(?:(?:planning|plans?|intend\w*|intent\w*|"
-    r"intention|wish\w*|expect\w*|desire\w*)\s+(?:to\s+)?(?:become|get)\s+pregnant\b|planning\s+"
+    r"intention|wish\w*|expect\w*|desire\w*)\s+(?:to\s+)?(?:(?:become|get)\s+pregnant|"
+    r"breast[- ]?feed|nurse|father\s+a\s+child)\b|planning\s+"
     r"(?:a\s+)?pregnancy\b|(?:women\s+|females\s+)?of\s+child[- ]?bearing\s+potential\b)",
     re.IGNORECASE)
 
 
-_REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+the\s+(?:potential|possible|"
-                     r"unknown)|given\s+the\s+(?:potential|possible)|since(?=\s+(?:\w+\s+){0,3}?"
+_REASON = re.compile(r"[,;]?\s*\b(?:because|due\s+to\s+(?:the\s+)?(?:potential|possible|"
+                     r"unknown|increased\s+risk|risk)|given\s+the\s+(?:potential|possible)|"
+                     r"since(?=\s+(?:\w+\s+){0,3}?"
                      r"(?:toxicit\w+|teratogen\w+|harm\w*|risks?)\b))\b.*$", re.IGNORECASE)
 
 
@@ -544,8 +549,57 @@ def _restated(text: str, rules: list[Reading]) -> bool:
                if a_end <= b_start)
 
 
+#: Where an exclusion leaves the decision to a person: "... that could, in the
+#: investigator's opinion, interfere with the study", "as judged by the treating physician".
+_JUDGEMENT_TAIL = re.compile(
+    r"[,;]?\s*(?:\b(?:that|which|who)\W+(?:(?:are|is|could|would|may|might|will|in|per|as)\b"
+    r"[^;]*)?|\bas\s+(?:judged|determined|assessed|deemed)\b|\b(?:judged|deemed)\b|"
+    r"\bin\s+the\s+(?:opinion|judge?ment)\b|\bin\s+the\s+(?:treating\s+)?(?:investigator|"
+    r"physician)'?s\b|\bper\s+(?:the\s+)?(?:investigator|physician))[^;]*$", re.IGNORECASE)
+_JUDGEMENT_WORDS = re.compile(
+    r"\binvestigator|\bphysician|\bopinion\b|\bjudge?(?:d|ment)\b|\bdeemed\b|\binterfer|"
+    r"\bcompromis|\bjeopardi[sz]", re.IGNORECASE)
+#: "..., or any other condition that ...": the judgement is of those other conditions.
+_OTHER_CONDITIONS = re.compile(
+    r"[,;]?\s*(?:\b(?:or|and/or)\b\s*)?(?:\bany\s+(?:other\s+)?|\bother\s+)(?:[\w-]+\s+){0,4}?"
+    r"(?:conditions?|illness(?:es)?|diseases?|disorders?|abnormalit(?:y|ies))\s*$", re.IGNORECASE)
+
+
+def _judged(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None | bool:
+    """An exclusion whose condition a person judges ("Uncontrolled infection that could, in
+    the investigator's opinion, interfere with treatment"): what was read never excludes
+    alone (all[condition, not_screened]); when the judgement is of "any other condition"
+    listed after it, what was read excludes on its own beside them (any[...]).
+    False when the text holds no such judgement."""
+    found = [r for r in readings if not r.rule.get("__span__")]
+    if kind != EXCLUSION or not found:
+        return False
+    m = _JUDGEMENT_TAIL.search(text, max(r.end for r in found))
+    if m is None or not _JUDGEMENT_WORDS.search(m.group(0)) or clauses.has_trigger(
+            m.group(0), clauses.EXCEPTION_CATEGORIES):
+        return False  # (a permission or exception after it is the triggers' to weigh)
+    head = text[:m.start()]
+    other = _OTHER_CONDITIONS.search(head)
+    if other is not None:
+        head = head[:other.start()]
+    kept = [r for r in readings if r.end <= len(head)]
+    if not any(not r.rule.get("__span__") for r in kept):
+        return None
+    reading = _combine(kind, head + " " * (len(text) - len(head)), kept)
+    if reading is None:
+        return None
+    if other is not None:
+        return {"any": [reading[0], {"not_screened": "the other conditions the text names, "
+                                                     "as the investigator judges"}]}, reading[1]
+    return {"all": [reading[0], {"not_screened": "whether the investigator judges it to "
+                                                 "matter here"}]}, reading[1]
+
+
 def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None:
     """The criterion rule for one piece of text, or None when it is not certain."""
+    judged = _judged(kind, text, readings)
+    if judged is not False:
+        return judged
     # A "negative" inside a reading ("Ph-negative ALL") is the reading's own, not a "no"
     outside = text
     for r in readings:
@@ -679,14 +733,21 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # Words we did not read may require more: what we read can rule the person
         # out, but never says "met" for the whole criterion.
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
-    # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative
-    # ("by cytogenetics or FISH or PCR": each "or" of a chain in turn)
+    # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative,
+    # and neither does the slash of a unit ("bilirubin < 2 mg/dL and ALT < 3 x ULN")
+    rest = _UNIT_SLASH.sub(lambda m: " " * len(m.group(0)), rest)
     rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
         m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
         # Alternatives we cannot see: the rule may be met, never not met on them.
         rule = {"any": [rule, {"not_screened": "the other alternatives in the text"}]}
     return rule, f"Needs: {words}."
+
+
+#: The slash inside a unit ("mg/dL", "mL/min/1.73 m2", "cells/uL"): no alternative.
+_UNIT_SLASH = re.compile(
+    r"(?:\b(?:mg|g|µmol|μmol|umol|mmol|ml|cc|iu|u|cells|wbcs?|blasts)|\d)\s*/\s*(?:dl|l|ml|min|ul|µl|"
+    r"μl|mm3|mm\^3|mm³|m2|m\^2|kg)\b(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?", re.IGNORECASE)
 
 
 #: "20% or more", "grade 3 or higher", "aged 18 or older": an "or" that closes a
@@ -766,6 +827,13 @@ def plain_list_words(text: str) -> str:
     return _NOT_LIMITED.sub(lambda m: " " * len(m.group(0)), text)
 
 
+#: "Not pregnant or nursing (no nursing during and for 12 months after completion of study
+#: therapy)": a bracket about the time of the study and after it, a commitment the person
+#: makes, not a condition they have now.
+_LATER_PERIOD = re.compile(
+    r"\(\s*[^()]*\b(?:during\s+(?:and\s+)?(?:for\s+\d+\s+\w+\s+after|the\s+(?:study|"
+    r"treatment|trial))|for\s+\d+\s+(?:days?|weeks?|months?)\s+after\s+(?:completion|the\s+"
+    r"(?:last|end|final)|stopping|discontinu))[^()]*\)", re.IGNORECASE)
 #: "(See NIH ... Guidelines ...)": a pointer to another document, not a condition.
 _SEE_ALSO = re.compile(r"\(\s*see\s+[^()]*\)", re.IGNORECASE)
 
@@ -956,6 +1024,7 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
             if split is not None:
                 return split
     text = _SEE_ALSO.sub(lambda m: " " * len(m.group(0)), text)
+    text = _LATER_PERIOD.sub(lambda m: " " * len(m.group(0)), text)
     if kind == INCLUSION:
         # "B-ALL (Ph+ patients must have failed a TKI)": a bracket with its own condition
         # for some people is not required of everyone -- left unread, for the study team
