@@ -26,7 +26,6 @@ import argparse
 import json
 import re
 import sys
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from screener.eligibility.rules import Group, Not, Unscreened  # noqa: E402
-from screener.trials.reading.concepts import _readings_cached  # noqa: E402
 from screener.trials.study import trial_from_study  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests" / "trials" / "reading_eval"))
+from extraction import read_seconds  # noqa: E402
 
 CORPUS = ROOT / "bench" / "corpus"
 STRUCTURED = ("age", "sex")  # the registry's own fields, not items of the text
@@ -104,16 +106,6 @@ def _has_unscreened(node) -> bool:
     return False
 
 
-def speed(docs: list[dict], runs: int = 3) -> list[float]:
-    """Seconds per run to read every record; the first run is cold."""
-    times = []
-    for _ in range(runs):
-        _readings_cached.cache_clear()  # warm = libraries loaded, not texts remembered
-        start = time.perf_counter()
-        for doc in docs:
-            trial_from_study(doc)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•·o]|\(?[0-9ivxlc]{1,4}[.)]|\(?[a-z][.)])\s+", re.IGNORECASE)
@@ -240,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     if not docs:
         print(f"no NCT*.json records in {args.corpus}", file=sys.stderr)
         return 1
-    times = speed(docs, args.runs)  # first: cold, before anything else is read
+    times = read_seconds(docs, args.runs)  # first: cold, before anything else is read
     fig = measure(docs)
     report(fig)
     warm = min(times[1:]) if len(times) > 1 else times[0]
