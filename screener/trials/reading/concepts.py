@@ -105,6 +105,10 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome[- ]positive|"
            r"philadelphia\s+chromosome\s*\(ph\+?\)\s*positive|"
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
+           # "Ph-positivity", "Philadelphia chromosome positivity" (the finding as a noun)
+           r"\bph[- ]positivity|\bphiladelphia(?:\s+chromosome)?[- ]positivity|"
+           # "LAL Ph (BCR-ABL) positive", "Ph (BCR/ABL) positive ALL": the fusion bracketed
+           r"\bph\s*\(\s*bcr\s*(?:[-/]|::)?\s*abl1?\s*\)\s*(?:\+|positive)|"
            r"bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|"
            r"\bt\(9;22\)(?:\s*\(q34(?:\.\d)?;\s*q11(?:\.\d)?\))?|"
            r"bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)|"
@@ -163,7 +167,9 @@ def _is_the_diagnosis(text: str, start: int, end: int) -> bool:
                           r"evidence|with|have|has|"
                           r"having|untreated|relapsed|refractory|recurrent|newly|de\s+novo|"
                           r"ph\+?|positive|negative|precursor|lineage|rearranged|like|fusion|"
-                          r"mutated|hypodiploid|hyperdiploid|cd\d\d\+?)\W*(?:\w+\W+){0,4}$|^\W*$",
+                          r"mutated|hypodiploid|hyperdiploid|cd\d\d\+?)\W*(?:\w+\W+){0,4}$|^\W*$|"
+                          # "Childhood ALL", "Adult patients with ALL": whose ALL, no more
+                          r"^\W*(?:childhood|pediatric|paediatric|adult|adolescent)\s+$",
                           before, re.I))
 
 
@@ -1924,7 +1930,10 @@ def _mixed_phenotype(text: str) -> list[Reading]:
         r"\bmixed[- ](?:forms?|phenotypes?)\s+(?:of\s+)?(?:all|acute\s+"
         r"(?:lymphoblastic\s+)?leuka?emia)\b|\b(?:acute\s+)?leuka?emias?\s+of\s+ambiguous\s+"
         r"lineage\b(?:\s*\((?:alal|alul)\))?|"
-        r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia",
+        r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia|"
+        # "Bilineage ALL", "bilineal or biphenotypic ALL" (EGIL's words for the same leukemia)
+        r"\b(?:bi-?lineage|bi-?lineal|bi-?linear|biphenotypic)\s+(?:acute\s+(?:lymphoblastic\s+)?"
+        r"leuka?emia|all)\b",
         text, lambda m: Reading(_leaf("diagnosis", "eq", "mixed_phenotype"), m.start(), m.end(),
                                 "mixed-phenotype leukemia", excluding_only=True)))
 
@@ -2573,7 +2582,7 @@ _KEYWORDS = {
     "_remission": ("remission", "cr"),
     "_wbc_at_diagnosis": ("wbc", "white", "leukocyte", "leucocyte"),
     "_remission_length": ("remission", "relaps", "recurr", "cr1"),
-    "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilineal", "ambiguous"),
+    "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilinea", "bi-linea", "ambiguous"),
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification",
                   "etv6", "runx1", "aml1", "tcf3", "pbx1", "12;21", "1;19", "hyperdiploid",

@@ -66,6 +66,7 @@ children child adults adult pediatric paediatric infants infant adolescents adol
 later subsequent beyond greater s transcript transcripts presenting presentation class diagnostic
 determined measured evaluated calculated estimated
 overt corresponding
+childhood lal
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
@@ -950,6 +951,57 @@ _NOT_MATURE_B = re.compile(
     rf"(?:excluded|not\s+eligible|ineligible)\s*\)", re.IGNORECASE)
 
 
+#: A mature B-cell (Burkitt) leukemia named as what excludes, with the words that define it
+#: ("(surface Ig positive, t(8;14))", ", defined by ...", "according to the WHO
+#: classification"): the profile's B-ALL does not tell it apart, so it is the study team's.
+_MATURE_B_EXCLUDED = re.compile(
+    rf"(?:\bdiagnosis\s+of\s+)?(?:{_MATURE_B}|b[- ]mature(?:\s+all)?)"
+    r"(?:\s*/\s*(?:leuka?emia|lymphoma))?(?:[- ]type(?:\s+all)?)?"
+    r"(?:\s*\((?:[^()]|\([^()]*\))*\))?"
+    r"(?:\s+according\s+to\s+(?:the\s+)?(?:who|world\s+health\s+organi[sz]ation)"
+    r"(?:\s*\(who\))?(?:\s+\d{4})?(?:\s+classification|\s+criteria)?)?"
+    r"(?:\s*,?\s*(?:(?:as\s+)?defined|i\.\s?e\.|characteri[sz]ed)\b[^;]*$)?", re.IGNORECASE)
+
+
+def _bare_b_all(rule) -> bool:
+    """A B-ALL the rule excludes on its own (not narrowed by a marker or Ph beside it)."""
+    if isinstance(rule, dict) and "all" in rule:
+        return False
+    if isinstance(rule, dict):
+        if rule.get("field") == "diagnosis" and "b_all" in (
+                rule["value"] if isinstance(rule["value"], list) else [rule["value"]]):
+            return True
+        return any(_bare_b_all(c) for c in rule.get("any", [])) or _bare_b_all(rule.get("not"))
+    return False
+
+
+def _with_mature_b_excluded(text: str, strict: bool) -> tuple[dict, str] | None | bool:
+    """"Diagnosis of Burkitt's leukemia/lymphoma, CD19- BCP ALL, Ph+ ALL, T-ALL" as an exclusion.
+
+    The mature B-cell leukemia is the study team's and the rest of the list is read
+    beside it: any[rest, not_screened]. False when there is none to set aside; None when
+    the rest reads nothing, or when it would exclude a B-ALL the mature B-cell words may
+    describe ("B-ALL (Burkitt-like, L3 morphology)", "mature B-ALL, defined as ... B-ALL").
+    """
+    m = _MATURE_B_EXCLUDED.search(text)
+    if m is None or m.end() == m.start():
+        return False
+    if "(" in text[:m.start()] and ")" not in text[text.rfind("(", 0, m.start()):m.start()]:
+        return None  # named inside a bracket: it defines the words before it
+    rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    # ("..., or HIV, Hepatitis B or C, or other clinically significant disorder": the other
+    # disorders go to the study team beside the Burkitt leukemia)
+    other = _OTHER_CONDITIONS.search(rest.rstrip(" ."))
+    if other is not None:
+        rest = rest[:other.start()] + " " * (len(rest) - other.start())
+    reading = read_text(EXCLUSION, rest, strict)
+    if reading is None or _bare_b_all(reading[0]):
+        return None
+    unseen = "a mature B-cell (Burkitt) leukemia" + (
+        ", or another disorder the text names" if other is not None else "")
+    return {"any": [reading[0], {"not_screened": unseen}]}, reading[1]
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
@@ -982,6 +1034,10 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
             return None
         return ({"all": [reading[0], {"not_screened": "that it is not a mature B-cell "
                                                       "(Burkitt) leukemia"}]}, reading[1])
+    if kind == EXCLUSION:
+        mature = _with_mature_b_excluded(text, strict)
+        if mature is not False:
+            return mature
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
