@@ -107,6 +107,7 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
            # "Ph-positivity", "Philadelphia chromosome positivity" (the finding as a noun)
            r"\bph[- ]positivity|\bphiladelphia(?:\s+chromosome)?[- ]positivity|"
+           r"\bbcr\s*(?:[-/]|::)?\s*abl1?[- ]positivity|"
            # "LAL Ph (BCR-ABL) positive", "Ph (BCR/ABL) positive ALL": the fusion bracketed
            r"\bph\s*\(\s*bcr\s*(?:[-/]|::)?\s*abl1?\s*\)\s*(?:\+|positive)|"
            r"bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|"
@@ -592,6 +593,13 @@ _SETTINGS = [
         _leaf("disease_status", "eq", "relapsed"),
         {"not_screened": "that the relapse did not respond to treatment"}]}]},
      "leukemia that did not respond to treatment", True),
+    # "second or subsequent relapse and/or refractory": the bare word as a list's member
+    # (never alone: "refractory" then may qualify anything)
+    (r"(?:primary\s+)?(?:refractory|resistant)(?=\s*(?:[.;,)]|$))",
+     {"any": [_REFRACTORY, {"all": [_leaf("disease_status", "eq", "relapsed"),
+                                    {"not_screened": "that the relapse did not respond to "
+                                                     "treatment"}]}]},
+     "leukemia that did not respond to treatment", False),
     (r"(?:refractory|resistant)\s+relapse",
      {"all": [_REFRACTORY, _leaf("relapse_count", "gte", 1)]},
      "a relapse that did not respond to treatment", True),
@@ -760,8 +768,46 @@ def _relapse_named(text: str) -> list[Reading]:
     return _merge_same(out)
 
 
+#: "M3 marrow or M2 marrow or M1 marrow but with MRD level >= 10E-3" (a marrow relapse as
+#: blinatumomab's pediatric trials define it): blasts of 5% or more, or an MRD level at the
+#: threshold -- any of them, never the M3 alone.
+_GRADES_OR_MRD = re.compile(
+    r"\bm[23]\s*(?:marrow\s*)?(?:,\s*|\s+or\s+)m[23]\s*(?:marrow\s*)?,?\s*(?:or\s+)?m1\s*"
+    r"(?:marrow\s*)?,?\s*(?:but\s+)?(?:with\s+)?(?:and\s+)?(?:an?\s+)?(?:mrd|minimal\s+residual"
+    r"\s+disease)(?:\s*\(mrd\))?(?:\s+level)?\s*" + _CMP + r"\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%|"
+    r"(?:1\s*[x×]\s*)?(?P<pow>10\s*(?:\^|e|-|−)\s*-?\s*\d))", re.IGNORECASE)
+#: "bone marrow blast percentage < 5% (M1) or bone marrow blast percentage < 25% and >= 5%
+#: (M2)": an M1 or M2 marrow, each with its count -- below 25%.
+_M1_OR_M2 = re.compile(
+    r"(?:(?:bone\s+)?marrow|bm)\b[^.;]{0,40}?(?:<|less\s+than|below)\s*5\s*%\s*\(\s*m1\s*\)"
+    r"\s*,?\s*(?:or|and/or)\s+[^.;()]{0,80}?\(\s*m2\s*\)(?:\s*(?:bone\s+)?marrow)?",
+    re.IGNORECASE)
+
+
+def _graded_with_mrd(text: str) -> list[Reading] | None:
+    """An M grade list read as one alternative: "M3 or M2 or M1 with MRD >= X", "M1 or M2"."""
+    m = _GRADES_OR_MRD.search(text)
+    if m:
+        if m.group("pct"):
+            level = float(m.group("pct")) / 100
+        else:
+            level = 10.0 ** -int(_POWER.search(m.group("pow").lower()).group(1))
+        rule = {"any": [_leaf("marrow_blasts_percent", "gte", 5),
+                        _leaf("mrd.level", _op(m.group("cmp")), round(level, 10))]}
+        return [Reading(rule, m.start(), m.end(), "blasts of 5% or more in the marrow, or MRD "
+                        "at the level named", covers=True)]
+    m = _M1_OR_M2.search(text)
+    if m:
+        return [Reading(_leaf("marrow_blasts_percent", "lt", 25), m.start(), m.end(),
+                        "an M1 or M2 bone marrow (under 25% blasts)", covers=True)]
+    return None
+
+
 @recogniser
 def _marrow(text: str) -> list[Reading]:
+    graded = _graded_with_mrd(text)
+    if graded is not None:
+        return graded
     out, bracketed = [], False
     m = re.search(r"\bm([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:bone\s+)?marrows?\b|"
                   r"\(\s*m([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:(?:bone\s+)?marrows?\s*)?\)",
@@ -843,8 +889,24 @@ _MRD_POSITIVE = re.compile(r"\bmrd[- ]?(?:\+|positive|positivity)|\bpositive\s+m
 _POWER = re.compile(r"10\s*(?:\^|e|-|−|⁻)\s*-?\s*(\d)|10\s*⁻\s*([³⁴⁵⁶])")
 
 
+#: "molecular failure or molecular relapse" in a remission (GMALL's words): MRD that never
+#: cleared or came back -- the leukemia is MRD positive.
+_MOLECULAR = re.compile(r"\bmolecular(?:ly)?\s+(?:failure|relapse|persistence|resistance|"
+                        r"progression|recurrence)(?:\s*(?:or|and/or|/|,)\s*(?:molecular\s+)?"
+                        r"(?:failure|relapse|persistence|resistance|progression|recurrence))*",
+                        re.IGNORECASE)
+
+
 @recogniser
 def _mrd(text: str) -> list[Reading]:
+    molecular = _MOLECULAR.search(text)
+    if molecular and not re.search(r"\bmrd\b|residual|\bnegativ|\bno\b|\bnot\b|without", text,
+                                   re.I):
+        return [Reading(_leaf("mrd.status", "eq", "positive"), molecular.start(), molecular.end(),
+                        "MRD-positive leukemia (molecular failure or relapse)", covers=True,
+                        # (needed for either, but not enough for one: a persisting MRD is no
+                        # "molecular relapse", so it never excludes)
+                        requiring_only=True)]
     if not re.search(r"\bmrd\b|minimal\s+residual|measurable\s+residual", text, re.I):
         return []
     out = []
@@ -855,7 +917,7 @@ def _mrd(text: str) -> list[Reading]:
         if m.group("pct"):
             level = float(m.group("pct")) / 100
         else:
-            p = _POWER.search(m.group("pow"))
+            p = _POWER.search(m.group("pow").lower())
             if not p:
                 continue
             level = 10.0 ** -int(p.group(1))
@@ -2570,8 +2632,8 @@ _KEYWORDS = {
     "_settings": ("relaps", "recurr", "refract", "resist", "fail", "persist", "remission",
                   "induction", "newly", "novo", "medullary", "mrd", "r/r"),
     "_relapse_named": ("relapse",),
-    "_marrow": ("marrow", "bm", "remission"),
-    "_mrd": ("mrd", "residual"),
+    "_marrow": ("marrow", "bm", "remission", "m1", "m2", "m3"),
+    "_mrd": ("mrd", "residual", "molecular"),
     "_cns": ("cns", "central nervous", "csf", "cerebrospinal"),
     "_isolated_em": ("medullary", "isolated"),
     "_cd_markers": ("cd19", "cd22", "cd 19", "cd 22"),
