@@ -194,3 +194,57 @@ def test_molecular_relapse_alone_never_excludes():
     """A persisting MRD is no 'molecular relapse': the exclusion is not read on MRD alone."""
     assert outcome("Exclusion", "Molecular relapse", {"mrd": {"status": "positive"}}) \
         != "not_met"
+
+
+# ------------------------------------------------------- a relapse after treatment phases
+@pytest.mark.parametrize("item", [
+    "Patients with B-precursor ALL relapsed after at least induction and consolidation or "
+    "having refractory disease",
+    "B-precursor ALL relapsed after at least one prior therapy or refractory disease",
+])
+def test_relapsed_after_phases_or_refractory(item):
+    """Refractory meets it; a relapse goes to the study team; newly diagnosed is ruled out."""
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "refractory",
+                                       "relapse_count": 0}) == "met"
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "relapsed",
+                                       "relapse_count": 1}) == "not_screened"
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "newly_diagnosed",
+                                       "relapse_count": 0}) == "not_met"
+
+
+@pytest.mark.parametrize("item", [
+    "Must have relapsed or refractory disease after at least one standard chemotherapy and one "
+    "salvage regimen.",
+    "Relapsed or refractory disease following at least two prior regimens",
+])
+def test_relapsed_or_refractory_after_lines_of_therapy(item):
+    assert outcome("Inclusion", item, {"disease_status": "relapsed"}) == "not_screened"
+    assert outcome("Inclusion", item, {"disease_status": "newly_diagnosed"}) == "not_met"
+
+
+def test_relapsed_or_refractory_despite_tkis_keeps_the_tki_count():
+    """'... despite treatment with at least 2 different TKIs' is the TKI count's, not a
+    disease setting alone: a Ph+ relapse after imatinib only stays ruled out."""
+    item = ("Individuals with Ph+ disease are eligible if they are intolerant to tyrosine kinase "
+            "inhibitor (TKI) therapy, or if they have relapsed/refractory disease despite "
+            "treatment with at least 2 different TKIs")
+    ph = {**B_ALL, "philadelphia_chromosome": "positive", "disease_status": "relapsed",
+          "relapse_count": 2}
+    assert outcome("Inclusion", item, {**ph, "prior_therapies": [
+        {"therapy": "imatinib", "months_since_last_dose": 2, "outcome": "responded"}]}) \
+        == "not_met"
+    assert outcome("Inclusion", item, {**ph, "prior_therapies": [
+        {"therapy": "imatinib", "months_since_last_dose": 6, "outcome": "responded"},
+        {"therapy": "dasatinib", "months_since_last_dose": 2, "outcome": "refractory"}]}) \
+        == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Participants newly diagnosed with T-lineage or precursor-B (BCP) ALL.",
+    "Newly diagnosed T-cell or precursor-B (BCP) ALL",
+])
+def test_a_bracketed_abbreviation_inside_the_name(item):
+    assert outcome("Inclusion", item, {"diagnosis": "b_all", "disease_status":
+                                       "newly_diagnosed"}) == "met"
+    assert outcome("Inclusion", item, {"diagnosis": "mixed_phenotype", "disease_status":
+                                       "newly_diagnosed"}) == "not_met"

@@ -280,9 +280,15 @@ def _diagnosis_list(text: str, b: str, t: str) -> Reading | None:
                    covers=True, requiring_only=bare)
 
 
+#: "precursor-B (BCP) ALL": an abbreviation bracketed inside the name says its words again.
+_NAME_ABBREVIATION = re.compile(r"\s*\(\s*(?:bcp|pre-?b|[bt]-?cell|bcp-all)\s*\)(?=\s*(?-i:ALL)\b)",
+                                re.IGNORECASE)
+
+
 @recogniser
 def _lineage(text: str) -> list[Reading]:
     out = []
+    text = _NAME_ABBREVIATION.sub(lambda m: " " * len(m.group(0)), text)
     b, t = _B_ALL, _T_ALL
     combo = re.search(r"\b(?P<lin>t|b)[- ](?:cell\s+|lineage\s+)?(?:precursor\s+)?"
                       r"(?:acute\s+lymphoblastic\s+leuka?emia|all)"
@@ -573,6 +579,14 @@ _PRIMARY = (r"(?:primary|induction)[- ](?:refractory|resistant|failure)" + _NOUN
             r"(?!\s+or)")
 _REFRACTORY_WORDS = (r"chemo-?refractory" + _NOUN + r"|(?:refractory|resistant)\s+(?:disease|all|"
                      r"leuka?emia|b-all|t-all)")
+#: "... disease after at least one standard chemotherapy and one salvage regimen": the
+#: treatment before it, when it names no therapy the profile holds (a transplant, CAR-T or
+#: antibody is read by the therapy recognisers) and no lineage (its own reading).
+_AFTER_LINES = (r"(?:\s+(?:disease|leuka?emia))?(?=\s+(?:after|following)\s)"
+                r"(?![^,;.()]{0,60}?(?:allo|auto|h?sct\b|hct\b|stem|"
+                r"(?:bone\s+)?marrow\s+transplant|transplant|car\b|car-?t|chimeric|blina|inotuzumab|"
+                r"tyrosine|tkis?\b|imatinib|dasatinib|nilotinib|ponatinib|bosutinib|antibod|"
+                r"immunotherap|nelarabine|clofarabine|asparaginase))" + _DEFINED_BY)
 #: The disease settings a study may offer as alternatives: (pattern, rule, plain words, read
 #: here even alone). A list of them ("refractory disease or second or greater relapse") is
 #: any of them; alone, most are read by the recognisers above.
@@ -593,6 +607,20 @@ _SETTINGS = [
         _leaf("disease_status", "eq", "relapsed"),
         {"not_screened": "that the relapse did not respond to treatment"}]}]},
      "leukemia that did not respond to treatment", True),
+    # "relapsed or refractory disease after at least one standard chemotherapy and one
+    # salvage regimen": relapsed or refractory, and what came before it the study team's
+    (rf"(?:(?:relapsed|recurrent)\s*(?:/|or|and/or|,)\s*(?:refractory|resistant)|"
+     rf"(?:refractory|resistant)\s*(?:/|or|and/or|,)\s*(?:relapsed|recurrent)|r/r)"
+     rf"{_AFTER_LINES}",
+     {"all": [_leaf("disease_status", "in", ["relapsed", "refractory"]),
+              {"not_screened": "the treatment the text says came before it"}]},
+     "relapsed or refractory leukemia, after the treatment the text names", True),
+    # "relapsed after at least induction and consolidation or having refractory disease":
+    # a relapse after treatment phases the profile does not hold (a list's member only)
+    (rf"(?:relapsed|recurrent){_AFTER_LINES}",
+     {"all": [_RELAPSED, {"not_screened": "that it relapsed after the treatment the text "
+                                          "names"}]},
+     "leukemia that came back after the treatment the text names", False),
     # "second or subsequent relapse and/or refractory": the bare word as a list's member
     # (never alone: "refractory" then may qualify anything)
     (r"(?:primary\s+)?(?:refractory|resistant)(?=\s*(?:[.;,)]|$))",
@@ -636,7 +664,8 @@ _SETTINGS = [
 _RELAPSE_AFTER_THERAPY = re.compile(
     r"(?:any\s+)?(?:(?:bone\s+marrow|marrow|bm)\s+)?(?:relapse[sd]?|recurrence|relapsed\s+disease)"
     r"\s+(?:after|following|post)[- ]\s*(?:an?\s+|the\s+|prior\s+|previous\s+)?", re.IGNORECASE)
-_SETTING_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b)?|\bor\b|\band/or\b|/)\s*", re.IGNORECASE)
+_SETTING_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b)?|\bor\b|\band/or\b|/)\s*"
+                             r"(?:(?:having|has|have|with)\s+)?", re.IGNORECASE)
 
 
 def _relapse_after_therapy(text: str, at: int) -> tuple[int, dict, str] | None:
