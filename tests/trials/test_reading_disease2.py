@@ -248,3 +248,27 @@ def test_a_bracketed_abbreviation_inside_the_name(item):
                                        "newly_diagnosed"}) == "met"
     assert outcome("Inclusion", item, {"diagnosis": "mixed_phenotype", "disease_status":
                                        "newly_diagnosed"}) == "not_met"
+
+
+# ------------------------------------------------- candidates for a treatment, unknown data
+@pytest.mark.parametrize("item", [
+    "Patients with Ph+ ALL eligible for treatment with dasatinib or imatinib",
+    "Patients with Ph+ ALL who are candidates for TKI therapy",
+])
+def test_ph_positive_candidates_for_a_tki_never_excluded_on_ph_alone(item):
+    """Whether they are candidates is the study team's; Ph-negative people are clear."""
+    assert outcome("Exclusion", item, {**B_ALL, "philadelphia_chromosome": "positive"}) \
+        == "not_screened"
+    assert outcome("Exclusion", item, {**B_ALL, "philadelphia_chromosome": "negative"}) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Presence of the t(9;22) (q34;q11) or bcr-abl fusion in the leukemic cells (if data are "
+    "not known, patient still may be eligible)",
+    "Ph+ ALL (if the result is not available at enrollment, the patient may be enrolled)",
+])
+def test_unknown_ph_may_join_and_ph_positive_is_excluded(item):
+    assert outcome("Exclusion", item, {**B_ALL, "philadelphia_chromosome": "positive"}) \
+        == "not_met"
+    assert outcome("Exclusion", item, {**B_ALL, "philadelphia_chromosome": "negative"}) == "met"
+    assert outcome("Exclusion", item, B_ALL) != "not_met"

@@ -1002,6 +1002,33 @@ def _with_mature_b_excluded(text: str, strict: bool) -> tuple[dict, str] | None 
     return {"any": [reading[0], {"not_screened": unseen}]}, reading[1]
 
 
+#: "(if data are not known, patient still may be eligible)": an unknown answer is already
+#: the study team's, so the bracket asks nothing more.
+_UNKNOWN_MAY_JOIN = re.compile(
+    r"\s*\(\s*if\s+(?:the\s+)?(?:data|results?|status|tests?|it|this)\s+(?:(?:are|is)\s+)?"
+    r"(?:not\s+(?:yet\s+)?(?:known|available)|unknown|pending)\b[^()]*?\b(?:eligible|enrolled|"
+    r"included|registered)\b[^()]*\)", re.IGNORECASE)
+#: "Ph+ ALL eligible for treatment with dasatinib or imatinib", "... who are candidates for
+#: TKI therapy": whether they are is the study team's, so the finding never excludes alone.
+_CANDIDATES_FOR = re.compile(
+    r"[,;]?\s*(?:who\s+(?:are|is)\s+)?(?<!not\s)(?<!in)(?:eligible|candidates?)\s+for\s+"
+    r"(?![^.;]*\b(?:this|the\s+study|study|trial|protocol|if|provided|unless|as\s+long)\b)"
+    r"(?:(?:treatment|therapy)\s+with\s+)?[^.;]{1,80}?\.?\s*$", re.IGNORECASE)
+
+
+def _candidates(text: str, strict: bool) -> tuple[dict, str] | None | bool:
+    """An exclusion of people with a finding who are candidates for a treatment; False when
+    the text says no such thing."""
+    m = _CANDIDATES_FOR.search(text)
+    if m is None or m.start() == 0:
+        return False
+    reading = read_text(EXCLUSION, text[:m.start()] + " " * (len(text) - m.start()), strict)
+    if reading is None:
+        return None
+    return ({"all": [reading[0], {"not_screened": "whether they are candidates for the "
+                                                  "treatment the text names"}]}, reading[1])
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
@@ -1035,9 +1062,13 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
         return ({"all": [reading[0], {"not_screened": "that it is not a mature B-cell "
                                                       "(Burkitt) leukemia"}]}, reading[1])
     if kind == EXCLUSION:
+        text = _UNKNOWN_MAY_JOIN.sub(lambda m: " " * len(m.group(0)), text)
         mature = _with_mature_b_excluded(text, strict)
         if mature is not False:
             return mature
+        candidates = _candidates(text, strict)
+        if candidates is not False:
+            return candidates
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
