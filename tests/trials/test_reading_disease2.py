@@ -272,3 +272,24 @@ def test_unknown_ph_may_join_and_ph_positive_is_excluded(item):
         == "not_met"
     assert outcome("Exclusion", item, {**B_ALL, "philadelphia_chromosome": "negative"}) == "met"
     assert outcome("Exclusion", item, B_ALL) != "not_met"
+
+
+# ------------------------------------------------------- settings defined in brackets
+@pytest.mark.parametrize("item", [
+    "Subjects with CD22-positive ALL with either refractory disease (i.e. disease progression "
+    "or no response while receiving their most recent prior anti-cancer therapy), or relapsed "
+    "disease (i.e. response to their most recent prior anti-cancer therapy with subsequent "
+    "relapse).",
+    "CD22-positive ALL with relapsed disease (i.e., recurrence after a complete remission) or "
+    "refractory disease (i.e., no CR after induction)",
+])
+def test_settings_defined_in_brackets_go_to_the_study_team(item):
+    """A relapsed CD22+ ALL is never ruled out on the definitions; newly diagnosed and CD22-
+    are."""
+    cd22 = {**B_ALL, "cd22": "positive"}
+    assert outcome("Inclusion", item, {**cd22, "disease_status": "relapsed",
+                                       "relapse_count": 1}) == "not_screened"
+    assert outcome("Inclusion", item, {**cd22, "disease_status": "newly_diagnosed",
+                                       "relapse_count": 0}) == "not_met"
+    assert outcome("Inclusion", item, {**B_ALL, "cd22": "negative", "disease_status": "relapsed",
+                                       "relapse_count": 1}) == "not_met"

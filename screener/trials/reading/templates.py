@@ -1029,6 +1029,28 @@ def _candidates(text: str, strict: bool) -> tuple[dict, str] | None | bool:
                                                   "treatment the text names"}]}, reading[1])
 
 
+#: "refractory disease (i.e. no response to the most recent therapy)", "relapsed disease
+#: (i.e., recurrence after a complete remission)": a bracket defining a disease setting.
+_SETTING_DEFINED = re.compile(
+    r"\b(?:relapsed|refractory|resistant|recurrent)(?:\s+disease)?(?P<bracket>\s*\(\s*"
+    r"(?:i\.\s?e\.?|that\s+is|defined\s+as)\s*,?[^()]*\))", re.IGNORECASE)
+
+
+def _settings_defined(kind: str, text: str, strict: bool) -> tuple[dict, str] | None | bool:
+    """The settings read with their defining brackets left to the study team: never met
+    or ruled out on the definition's words; False when there is no such bracket."""
+    blanked = _SETTING_DEFINED.sub(
+        lambda m: m.group(0)[:m.start("bracket") - m.start()] + " " * len(m.group("bracket")),
+        text)
+    if blanked == text:
+        return False
+    reading = read_text(kind, blanked, strict)
+    if reading is None:
+        return None
+    return ({"all": [reading[0], {"not_screened": "the disease setting as the text defines "
+                                                  "it"}]}, reading[1])
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
@@ -1061,6 +1083,9 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
             return None
         return ({"all": [reading[0], {"not_screened": "that it is not a mature B-cell "
                                                       "(Burkitt) leukemia"}]}, reading[1])
+    defined_setting = _settings_defined(kind, text, strict)
+    if defined_setting is not False:
+        return defined_setting
     if kind == EXCLUSION:
         text = _UNKNOWN_MAY_JOIN.sub(lambda m: " " * len(m.group(0)), text)
         mature = _with_mature_b_excluded(text, strict)
