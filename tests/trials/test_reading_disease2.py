@@ -293,3 +293,23 @@ def test_settings_defined_in_brackets_go_to_the_study_team(item):
                                        "relapse_count": 0}) == "not_met"
     assert outcome("Inclusion", item, {**B_ALL, "cd22": "negative", "disease_status": "relapsed",
                                        "relapse_count": 1}) == "not_met"
+
+
+# ------------------------------------------------------------- T-ALL or ETP, and purposes
+@pytest.mark.parametrize("item", ["T-ALL or ETP-ALL in first relapse",
+                                  "ETP-ALL or other T-ALL in first relapse"])
+def test_t_all_or_etp_is_t_all(item):
+    """An ETP leukemia is a T-ALL: a non-ETP T-ALL meets it too, a B-ALL does not."""
+    first = {"disease_status": "relapsed", "relapse_count": 1}
+    assert outcome("Inclusion", item, {**first, "diagnosis": "t_all",
+                                       "early_t_precursor": False}) == "met"
+    assert outcome("Inclusion", item, {**first, "diagnosis": "b_all"}) == "not_met"
+
+
+def test_why_a_criterion_is_asked_asks_nothing_more():
+    item = ("Patients must have a history of relapsed/refractory CD19+ B-ALL to be eligible for "
+            "infusion of modified T cells.")
+    assert outcome("Inclusion", item, {**B_ALL, "cd19": "positive",
+                                       "disease_status": "relapsed"}) == "met"
+    assert outcome("Inclusion", item, {**B_ALL, "cd19": "negative",
+                                       "disease_status": "relapsed"}) == "not_met"

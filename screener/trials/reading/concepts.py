@@ -289,6 +289,15 @@ _NAME_ABBREVIATION = re.compile(r"\s*\(\s*(?:bcp|pre-?b|[bt]-?cell|bcp-all)\s*\)
 def _lineage(text: str) -> list[Reading]:
     out = []
     text = _NAME_ABBREVIATION.sub(lambda m: " " * len(m.group(0)), text)
+    # "T-ALL or ETP-ALL": an early T-cell precursor leukemia is a T-ALL, so either is T-ALL
+    t_or_etp = re.search(r"\bt[- ](?:cell\s+)?all\s*(?:,|or|and/or|/)\s*(?:etp|early\s+t[- ]cell\s+"
+                         r"precursor)(?:[- ]all)?\b|\b(?:etp|early\s+t[- ]cell\s+precursor)"
+                         r"(?:[- ]all)?\s*(?:,|or|and/or|/)\s*(?:other\s+)?t[- ](?:cell\s+)?all\b",
+                         text, re.I)
+    if t_or_etp and not re.search(r"\bb[- ]|lymphoma|\blbl\b|\blly\b|mixed|mpal|precursor[- ]b|"
+                                  r"non[- ]?etp|near[- ]etp", text, re.I):
+        return [Reading(_leaf("diagnosis", "eq", "t_all"), t_or_etp.start(), t_or_etp.end(),
+                        "T-cell ALL (early T-cell precursor or not)")]
     b, t = _B_ALL, _T_ALL
     combo = re.search(r"\b(?P<lin>t|b)[- ](?:cell\s+|lineage\s+)?(?:precursor\s+)?"
                       r"(?:acute\s+lymphoblastic\s+leuka?emia|all)"

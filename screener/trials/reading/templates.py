@@ -1036,6 +1036,10 @@ _SETTING_DEFINED = re.compile(
     r"(?:i\.\s?e\.?|that\s+is|defined\s+as)\s*,?[^()]*\))", re.IGNORECASE)
 
 
+_TO_BE_ELIGIBLE = re.compile(r"\s+(?:in\s+order\s+)?to\s+be\s+eligible(?:\s+(?:for|to\s+receive)"
+                             r"\s+[^.;,()]{1,60})?(?=\s*\.?\s*$)", re.IGNORECASE)
+
+
 def _settings_defined(kind: str, text: str, strict: bool) -> tuple[dict, str] | None | bool:
     """The settings read with their defining brackets left to the study team: never met
     or ruled out on the definition's words; False when there is no such bracket."""
@@ -1083,6 +1087,9 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
             return None
         return ({"all": [reading[0], {"not_screened": "that it is not a mature B-cell "
                                                       "(Burkitt) leukemia"}]}, reading[1])
+    if kind == INCLUSION:
+        # "... CD19+ B-ALL to be eligible for infusion of modified T cells": why it is asked
+        text = _TO_BE_ELIGIBLE.sub(lambda m: " " * len(m.group(0)), text)
     defined_setting = _settings_defined(kind, text, strict)
     if defined_setting is not False:
         return defined_setting
