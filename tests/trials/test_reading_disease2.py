@@ -313,3 +313,25 @@ def test_why_a_criterion_is_asked_asks_nothing_more():
                                        "disease_status": "relapsed"}) == "met"
     assert outcome("Inclusion", item, {**B_ALL, "cd19": "negative",
                                        "disease_status": "relapsed"}) == "not_met"
+
+
+# ------------------------------------------------------ a marrow of another time than now
+@pytest.mark.parametrize("item", [
+    "Primary refractory ALL (M3 marrow at end of induction)",
+    "Refractory B-ALL with ≥ 25% blasts in the bone marrow at day 29",
+])
+def test_a_dated_marrow_never_rules_out_on_todays_blasts(item):
+    """The profile's blast count is undated: a refractory leukemia with 15% blasts now is
+    the study team's, never ruled out for missing the end-of-induction M3."""
+    refractory = {**B_ALL, "disease_status": "refractory", "relapse_count": 0}
+    assert outcome("Inclusion", item, {**refractory, "marrow_blasts_percent": 15}) in (
+        "met", "not_screened")
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "newly_diagnosed",
+                                       "marrow_blasts_percent": 40}) == "not_met"
+
+
+def test_an_undated_marrow_still_decides():
+    item = "Morphologic evidence of B-precursor ALL with > 25% blasts in bone marrow (M3) at " \
+           "study enrolment"
+    assert outcome("Inclusion", item, {**B_ALL, "marrow_blasts_percent": 40}) == "met"
+    assert outcome("Inclusion", item, {**B_ALL, "marrow_blasts_percent": 15}) == "not_met"

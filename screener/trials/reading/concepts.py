@@ -841,6 +841,12 @@ def _graded_with_mrd(text: str) -> list[Reading] | None:
     return None
 
 
+_DATED_MARROW = re.compile(
+    r"\s*(?:(?:in\s+)?(?:the\s+)?(?:bone\s+)?marrow\s*)?(?:at|on|by|after)\s+(?:the\s+)?"
+    r"(?:end\s+of\s+(?:induction|consolidation|first[- ]line|therapy)|eoi\b|days?\s*\d+|"
+    r"(?:time\s+of\s+)?(?:initial\s+|original\s+|first\s+)?diagnosis)", re.IGNORECASE)
+
+
 @recogniser
 def _marrow(text: str) -> list[Reading]:
     graded = _graded_with_mrd(text)
@@ -908,6 +914,9 @@ def _marrow(text: str) -> list[Reading]:
         out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(),
                            "the share of leukemia cells (blasts) in the bone marrow"))
+    # "M3 marrow at end of induction", ">= 5% blasts on day 29": a marrow of another time
+    # than now, which the profile's (undated) figure may not describe: left unread
+    out = [r for r in out if not _DATED_MARROW.match(text, r.end)]
     blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
     if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"
                                    r"(?:in\s+)?"
