@@ -180,6 +180,25 @@ def _says_how(piece: str) -> bool:
     return bool(_METHOD.search(piece)) and not _WHO_MAY_JOIN.search(piece)
 
 
+#: A sentence beside an exclusion that only says where the excluded go instead ("For these
+#: patients the protocol ALL-Ph-08 is available", "These participants will be transferred to
+#: an adequate trial for t(9;22) if available", "Patients with this disease will be eligible
+#: for the current B-cell NHL trial"): it narrows nothing the exclusion reads.
+_REFERRAL = re.compile(
+    r"^\W*(?:for\s+(?:these|such|those)\s+(?:patients|participants|subjects|children)\b|"
+    r"(?:these|such|those)\s+(?:patients|participants|subjects|children)\s+(?:will|should|"
+    r"shall|may|can|are\s+to)\s+(?:then\s+)?be\s+(?:transferred|referred|entered|enrolled|"
+    r"registered|treated)\b|(?:patients|participants|children)\s+with\s+this\s+(?:disease|"
+    r"leuka?emia|subtype)\s+(?:will|should|may)\s+be\s+(?:eligible|entered|enrolled|treated|"
+    r"transferred|referred)\b)", re.IGNORECASE)
+
+
+def _refers_elsewhere(piece: str) -> bool:
+    """A piece that sends the people an exclusion names to another protocol, and no more."""
+    return bool(_REFERRAL.search(piece)) and not re.search(
+        r"\b(?:unless|except|provided|however|but)\b", piece, re.IGNORECASE)
+
+
 def combine_pieces(kind: str, pieces: list[str], every: bool = False,
                    exceptions: list[str] = (), separate: bool = False) -> tuple[dict, str] | None:
     """One rule from the pieces of one criterion (its clauses, or its sub-items).
@@ -198,6 +217,8 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     unread.
     """
     read, unread = [], [(piece, None) for piece in exceptions]
+    if kind == EXCLUSION and len(pieces) > 1:
+        pieces = [p for p in pieces if not _refers_elsewhere(p)] or pieces
     for piece in pieces:
         # (a sub-item of a list may hold sentences of its own: read clause by clause)
         reading = (read_clauses(kind, piece) if separate

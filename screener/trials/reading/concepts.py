@@ -105,6 +105,11 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome[- ]positive|"
            r"philadelphia\s+chromosome\s*\(ph\+?\)\s*positive|"
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
+           # "Ph-positivity", "Philadelphia chromosome positivity" (the finding as a noun)
+           r"\bph[- ]positivity|\bphiladelphia(?:\s+chromosome)?[- ]positivity|"
+           r"\bbcr\s*(?:[-/]|::)?\s*abl1?[- ]positivity|"
+           # "LAL Ph (BCR-ABL) positive", "Ph (BCR/ABL) positive ALL": the fusion bracketed
+           r"\bph\s*\(\s*bcr\s*(?:[-/]|::)?\s*abl1?\s*\)\s*(?:\+|positive)|"
            r"bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+transcript)?[-\s]*(?:\+|positive)|"
            r"\bt\(9;22\)(?:\s*\(q34(?:\.\d)?;\s*q11(?:\.\d)?\))?|"
            r"bcr[-/:]*abl1?\s+(?:gene\s+)?(?:rearrangements?|fusions?|translocations?)|"
@@ -163,7 +168,9 @@ def _is_the_diagnosis(text: str, start: int, end: int) -> bool:
                           r"evidence|with|have|has|"
                           r"having|untreated|relapsed|refractory|recurrent|newly|de\s+novo|"
                           r"ph\+?|positive|negative|precursor|lineage|rearranged|like|fusion|"
-                          r"mutated|hypodiploid|hyperdiploid|cd\d\d\+?)\W*(?:\w+\W+){0,4}$|^\W*$",
+                          r"mutated|hypodiploid|hyperdiploid|cd\d\d\+?)\W*(?:\w+\W+){0,4}$|^\W*$|"
+                          # "Childhood ALL", "Adult patients with ALL": whose ALL, no more
+                          r"^\W*(?:childhood|pediatric|paediatric|adult|adolescent)\s+$",
                           before, re.I))
 
 
@@ -273,9 +280,24 @@ def _diagnosis_list(text: str, b: str, t: str) -> Reading | None:
                    covers=True, requiring_only=bare)
 
 
+#: "precursor-B (BCP) ALL": an abbreviation bracketed inside the name says its words again.
+_NAME_ABBREVIATION = re.compile(r"\s*\(\s*(?:bcp|pre-?b|[bt]-?cell|bcp-all)\s*\)(?=\s*(?-i:ALL)\b)",
+                                re.IGNORECASE)
+
+
 @recogniser
 def _lineage(text: str) -> list[Reading]:
     out = []
+    text = _NAME_ABBREVIATION.sub(lambda m: " " * len(m.group(0)), text)
+    # "T-ALL or ETP-ALL": an early T-cell precursor leukemia is a T-ALL, so either is T-ALL
+    t_or_etp = re.search(r"\bt[- ](?:cell\s+)?all\s*(?:,|or|and/or|/)\s*(?:etp|early\s+t[- ]cell\s+"
+                         r"precursor)(?:[- ]all)?\b|\b(?:etp|early\s+t[- ]cell\s+precursor)"
+                         r"(?:[- ]all)?\s*(?:,|or|and/or|/)\s*(?:other\s+)?t[- ](?:cell\s+)?all\b",
+                         text, re.I)
+    if t_or_etp and not re.search(r"\bb[- ]|lymphoma|\blbl\b|\blly\b|mixed|mpal|precursor[- ]b|"
+                                  r"non[- ]?etp|near[- ]etp", text, re.I):
+        return [Reading(_leaf("diagnosis", "eq", "t_all"), t_or_etp.start(), t_or_etp.end(),
+                        "T-cell ALL (early T-cell precursor or not)")]
     b, t = _B_ALL, _T_ALL
     combo = re.search(r"\b(?P<lin>t|b)[- ](?:cell\s+|lineage\s+)?(?:precursor\s+)?"
                       r"(?:acute\s+lymphoblastic\s+leuka?emia|all)"
@@ -566,6 +588,14 @@ _PRIMARY = (r"(?:primary|induction)[- ](?:refractory|resistant|failure)" + _NOUN
             r"(?!\s+or)")
 _REFRACTORY_WORDS = (r"chemo-?refractory" + _NOUN + r"|(?:refractory|resistant)\s+(?:disease|all|"
                      r"leuka?emia|b-all|t-all)")
+#: "... disease after at least one standard chemotherapy and one salvage regimen": the
+#: treatment before it, when it names no therapy the profile holds (a transplant, CAR-T or
+#: antibody is read by the therapy recognisers) and no lineage (its own reading).
+_AFTER_LINES = (r"(?:\s+(?:disease|leuka?emia))?(?=\s+(?:after|following)\s)"
+                r"(?![^,;.()]{0,60}?(?:allo|auto|h?sct\b|hct\b|stem|"
+                r"(?:bone\s+)?marrow\s+transplant|transplant|car\b|car-?t|chimeric|blina|inotuzumab|"
+                r"tyrosine|tkis?\b|imatinib|dasatinib|nilotinib|ponatinib|bosutinib|antibod|"
+                r"immunotherap|nelarabine|clofarabine|asparaginase))" + _DEFINED_BY)
 #: The disease settings a study may offer as alternatives: (pattern, rule, plain words, read
 #: here even alone). A list of them ("refractory disease or second or greater relapse") is
 #: any of them; alone, most are read by the recognisers above.
@@ -586,6 +616,27 @@ _SETTINGS = [
         _leaf("disease_status", "eq", "relapsed"),
         {"not_screened": "that the relapse did not respond to treatment"}]}]},
      "leukemia that did not respond to treatment", True),
+    # "relapsed or refractory disease after at least one standard chemotherapy and one
+    # salvage regimen": relapsed or refractory, and what came before it the study team's
+    (rf"(?:(?:relapsed|recurrent)\s*(?:/|or|and/or|,)\s*(?:refractory|resistant)|"
+     rf"(?:refractory|resistant)\s*(?:/|or|and/or|,)\s*(?:relapsed|recurrent)|r/r)"
+     rf"{_AFTER_LINES}",
+     {"all": [_leaf("disease_status", "in", ["relapsed", "refractory"]),
+              {"not_screened": "the treatment the text says came before it"}]},
+     "relapsed or refractory leukemia, after the treatment the text names", True),
+    # "relapsed after at least induction and consolidation or having refractory disease":
+    # a relapse after treatment phases the profile does not hold (a list's member only)
+    (rf"(?:relapsed|recurrent){_AFTER_LINES}",
+     {"all": [_RELAPSED, {"not_screened": "that it relapsed after the treatment the text "
+                                          "names"}]},
+     "leukemia that came back after the treatment the text names", False),
+    # "second or subsequent relapse and/or refractory": the bare word as a list's member
+    # (never alone: "refractory" then may qualify anything)
+    (r"(?:primary\s+)?(?:refractory|resistant)(?=\s*(?:[.;,)]|$))",
+     {"any": [_REFRACTORY, {"all": [_leaf("disease_status", "eq", "relapsed"),
+                                    {"not_screened": "that the relapse did not respond to "
+                                                     "treatment"}]}]},
+     "leukemia that did not respond to treatment", False),
     (r"(?:refractory|resistant)\s+relapse",
      {"all": [_REFRACTORY, _leaf("relapse_count", "gte", 1)]},
      "a relapse that did not respond to treatment", True),
@@ -622,7 +673,8 @@ _SETTINGS = [
 _RELAPSE_AFTER_THERAPY = re.compile(
     r"(?:any\s+)?(?:(?:bone\s+marrow|marrow|bm)\s+)?(?:relapse[sd]?|recurrence|relapsed\s+disease)"
     r"\s+(?:after|following|post)[- ]\s*(?:an?\s+|the\s+|prior\s+|previous\s+)?", re.IGNORECASE)
-_SETTING_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b)?|\bor\b|\band/or\b|/)\s*", re.IGNORECASE)
+_SETTING_JOINER = re.compile(r"\s*(?:,\s*(?:or\b|and/or\b)?|\bor\b|\band/or\b|/)\s*"
+                             r"(?:(?:having|has|have|with)\s+)?", re.IGNORECASE)
 
 
 def _relapse_after_therapy(text: str, at: int) -> tuple[int, dict, str] | None:
@@ -754,8 +806,52 @@ def _relapse_named(text: str) -> list[Reading]:
     return _merge_same(out)
 
 
+#: "M3 marrow or M2 marrow or M1 marrow but with MRD level >= 10E-3" (a marrow relapse as
+#: blinatumomab's pediatric trials define it): blasts of 5% or more, or an MRD level at the
+#: threshold -- any of them, never the M3 alone.
+_GRADES_OR_MRD = re.compile(
+    r"\bm[23]\s*(?:marrow\s*)?(?:,\s*|\s+or\s+)m[23]\s*(?:marrow\s*)?,?\s*(?:or\s+)?m1\s*"
+    r"(?:marrow\s*)?,?\s*(?:but\s+)?(?:with\s+)?(?:and\s+)?(?:an?\s+)?(?:mrd|minimal\s+residual"
+    r"\s+disease)(?:\s*\(mrd\))?(?:\s+level)?\s*" + _CMP + r"\s*(?:(?P<pct>\d+(?:\.\d+)?)\s*%|"
+    r"(?:1\s*[x×]\s*)?(?P<pow>10\s*(?:\^|e|-|−)\s*-?\s*\d))", re.IGNORECASE)
+#: "bone marrow blast percentage < 5% (M1) or bone marrow blast percentage < 25% and >= 5%
+#: (M2)": an M1 or M2 marrow, each with its count -- below 25%.
+_M1_OR_M2 = re.compile(
+    r"(?:(?:bone\s+)?marrow|bm)\b[^.;]{0,40}?(?:<|less\s+than|below)\s*5\s*%\s*\(\s*m1\s*\)"
+    r"\s*,?\s*(?:or|and/or)\s+[^.;()]{0,80}?\(\s*m2\s*\)(?:\s*(?:bone\s+)?marrow)?",
+    re.IGNORECASE)
+
+
+def _graded_with_mrd(text: str) -> list[Reading] | None:
+    """An M grade list read as one alternative: "M3 or M2 or M1 with MRD >= X", "M1 or M2"."""
+    m = _GRADES_OR_MRD.search(text)
+    if m:
+        if m.group("pct"):
+            level = float(m.group("pct")) / 100
+        else:
+            level = 10.0 ** -int(_POWER.search(m.group("pow").lower()).group(1))
+        rule = {"any": [_leaf("marrow_blasts_percent", "gte", 5),
+                        _leaf("mrd.level", _op(m.group("cmp")), round(level, 10))]}
+        return [Reading(rule, m.start(), m.end(), "blasts of 5% or more in the marrow, or MRD "
+                        "at the level named", covers=True)]
+    m = _M1_OR_M2.search(text)
+    if m:
+        return [Reading(_leaf("marrow_blasts_percent", "lt", 25), m.start(), m.end(),
+                        "an M1 or M2 bone marrow (under 25% blasts)", covers=True)]
+    return None
+
+
+_DATED_MARROW = re.compile(
+    r"\s*(?:(?:in\s+)?(?:the\s+)?(?:bone\s+)?marrow\s*)?(?:at|on|by|after)\s+(?:the\s+)?"
+    r"(?:end\s+of\s+(?:induction|consolidation|first[- ]line|therapy)|eoi\b|days?\s*\d+|"
+    r"(?:time\s+of\s+)?(?:initial\s+|original\s+|first\s+)?diagnosis)", re.IGNORECASE)
+
+
 @recogniser
 def _marrow(text: str) -> list[Reading]:
+    graded = _graded_with_mrd(text)
+    if graded is not None:
+        return graded
     out, bracketed = [], False
     m = re.search(r"\bm([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:bone\s+)?marrows?\b|"
                   r"\(\s*m([123])\s*(?:(?:or|/|and/or)\s*m([123])\s*)?(?:(?:bone\s+)?marrows?\s*)?\)",
@@ -818,6 +914,9 @@ def _marrow(text: str) -> list[Reading]:
         out.append(Reading(_leaf("marrow_blasts_percent", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(),
                            "the share of leukemia cells (blasts) in the bone marrow"))
+    # "M3 marrow at end of induction", ">= 5% blasts on day 29": a marrow of another time
+    # than now, which the profile's (undated) figure may not describe: left unread
+    out = [r for r in out if not _DATED_MARROW.match(text, r.end)]
     blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
     if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"
                                    r"(?:in\s+)?"
@@ -837,8 +936,24 @@ _MRD_POSITIVE = re.compile(r"\bmrd[- ]?(?:\+|positive|positivity)|\bpositive\s+m
 _POWER = re.compile(r"10\s*(?:\^|e|-|−|⁻)\s*-?\s*(\d)|10\s*⁻\s*([³⁴⁵⁶])")
 
 
+#: "molecular failure or molecular relapse" in a remission (GMALL's words): MRD that never
+#: cleared or came back -- the leukemia is MRD positive.
+_MOLECULAR = re.compile(r"\bmolecular(?:ly)?\s+(?:failure|relapse|persistence|resistance|"
+                        r"progression|recurrence)(?:\s*(?:or|and/or|/|,)\s*(?:molecular\s+)?"
+                        r"(?:failure|relapse|persistence|resistance|progression|recurrence))*",
+                        re.IGNORECASE)
+
+
 @recogniser
 def _mrd(text: str) -> list[Reading]:
+    molecular = _MOLECULAR.search(text)
+    if molecular and not re.search(r"\bmrd\b|residual|\bnegativ|\bno\b|\bnot\b|without", text,
+                                   re.I):
+        return [Reading(_leaf("mrd.status", "eq", "positive"), molecular.start(), molecular.end(),
+                        "MRD-positive leukemia (molecular failure or relapse)", covers=True,
+                        # (needed for either, but not enough for one: a persisting MRD is no
+                        # "molecular relapse", so it never excludes)
+                        requiring_only=True)]
     if not re.search(r"\bmrd\b|minimal\s+residual|measurable\s+residual", text, re.I):
         return []
     out = []
@@ -849,7 +964,7 @@ def _mrd(text: str) -> list[Reading]:
         if m.group("pct"):
             level = float(m.group("pct")) / 100
         else:
-            p = _POWER.search(m.group("pow"))
+            p = _POWER.search(m.group("pow").lower())
             if not p:
                 continue
             level = 10.0 ** -int(p.group(1))
@@ -1924,7 +2039,10 @@ def _mixed_phenotype(text: str) -> list[Reading]:
         r"\bmixed[- ](?:forms?|phenotypes?)\s+(?:of\s+)?(?:all|acute\s+"
         r"(?:lymphoblastic\s+)?leuka?emia)\b|\b(?:acute\s+)?leuka?emias?\s+of\s+ambiguous\s+"
         r"lineage\b(?:\s*\((?:alal|alul)\))?|"
-        r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia",
+        r"\bbiphenotypic\s+(?:acute\s+)?leuka?emia|\bbilineal\s+(?:acute\s+)?leuka?emia|"
+        # "Bilineage ALL", "bilineal or biphenotypic ALL" (EGIL's words for the same leukemia)
+        r"\b(?:bi-?lineage|bi-?lineal|bi-?linear|biphenotypic)\s+(?:acute\s+(?:lymphoblastic\s+)?"
+        r"leuka?emia|all)\b",
         text, lambda m: Reading(_leaf("diagnosis", "eq", "mixed_phenotype"), m.start(), m.end(),
                                 "mixed-phenotype leukemia", excluding_only=True)))
 
@@ -2561,8 +2679,8 @@ _KEYWORDS = {
     "_settings": ("relaps", "recurr", "refract", "resist", "fail", "persist", "remission",
                   "induction", "newly", "novo", "medullary", "mrd", "r/r"),
     "_relapse_named": ("relapse",),
-    "_marrow": ("marrow", "bm", "remission"),
-    "_mrd": ("mrd", "residual"),
+    "_marrow": ("marrow", "bm", "remission", "m1", "m2", "m3"),
+    "_mrd": ("mrd", "residual", "molecular"),
     "_cns": ("cns", "central nervous", "csf", "cerebrospinal"),
     "_isolated_em": ("medullary", "isolated"),
     "_cd_markers": ("cd19", "cd22", "cd 19", "cd 22"),
@@ -2573,7 +2691,7 @@ _KEYWORDS = {
     "_remission": ("remission", "cr"),
     "_wbc_at_diagnosis": ("wbc", "white", "leukocyte", "leucocyte"),
     "_remission_length": ("remission", "relaps", "recurr", "cr1"),
-    "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilineal", "ambiguous"),
+    "_mixed_phenotype": ("mixed", "mpal", "biphenotypic", "bilinea", "bi-linea", "ambiguous"),
     "_seizure": ("seiz", "epilep", "convuls", "patholog", "dysfunc", "neurolog", "disorder"),
     "_genetics": ("hypodiploid", "kmt2a", "mll", "iamp21", "t315i", "like", "amplification",
                   "etv6", "runx1", "aml1", "tcf3", "pbx1", "12;21", "1;19", "hyperdiploid",

@@ -66,6 +66,7 @@ children child adults adult pediatric paediatric infants infant adolescents adol
 later subsequent beyond greater s transcript transcripts presenting presentation class diagnostic
 determined measured evaluated calculated estimated
 overt corresponding
+childhood lal
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
@@ -950,6 +951,110 @@ _NOT_MATURE_B = re.compile(
     rf"(?:excluded|not\s+eligible|ineligible)\s*\)", re.IGNORECASE)
 
 
+#: A mature B-cell (Burkitt) leukemia named as what excludes, with the words that define it
+#: ("(surface Ig positive, t(8;14))", ", defined by ...", "according to the WHO
+#: classification"): the profile's B-ALL does not tell it apart, so it is the study team's.
+_MATURE_B_EXCLUDED = re.compile(
+    rf"(?:\bdiagnosis\s+of\s+)?(?:{_MATURE_B}|b[- ]mature(?:\s+all)?)"
+    r"(?:\s*/\s*(?:leuka?emia|lymphoma))?(?:[- ]type(?:\s+all)?)?"
+    r"(?:\s*\((?:[^()]|\([^()]*\))*\))?"
+    r"(?:\s+according\s+to\s+(?:the\s+)?(?:who|world\s+health\s+organi[sz]ation)"
+    r"(?:\s*\(who\))?(?:\s+\d{4})?(?:\s+classification|\s+criteria)?)?"
+    r"(?:\s*,?\s*(?:(?:as\s+)?defined|i\.\s?e\.|characteri[sz]ed)\b[^;]*$)?", re.IGNORECASE)
+
+
+def _bare_b_all(rule) -> bool:
+    """A B-ALL the rule excludes on its own (not narrowed by a marker or Ph beside it)."""
+    if isinstance(rule, dict) and "all" in rule:
+        return False
+    if isinstance(rule, dict):
+        if rule.get("field") == "diagnosis" and "b_all" in (
+                rule["value"] if isinstance(rule["value"], list) else [rule["value"]]):
+            return True
+        return any(_bare_b_all(c) for c in rule.get("any", [])) or _bare_b_all(rule.get("not"))
+    return False
+
+
+def _with_mature_b_excluded(text: str, strict: bool) -> tuple[dict, str] | None | bool:
+    """"Diagnosis of Burkitt's leukemia/lymphoma, CD19- BCP ALL, Ph+ ALL, T-ALL" as an exclusion.
+
+    The mature B-cell leukemia is the study team's and the rest of the list is read
+    beside it: any[rest, not_screened]. False when there is none to set aside; None when
+    the rest reads nothing, or when it would exclude a B-ALL the mature B-cell words may
+    describe ("B-ALL (Burkitt-like, L3 morphology)", "mature B-ALL, defined as ... B-ALL").
+    """
+    m = _MATURE_B_EXCLUDED.search(text)
+    if m is None or m.end() == m.start():
+        return False
+    if "(" in text[:m.start()] and ")" not in text[text.rfind("(", 0, m.start()):m.start()]:
+        return None  # named inside a bracket: it defines the words before it
+    rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    # ("..., or HIV, Hepatitis B or C, or other clinically significant disorder": the other
+    # disorders go to the study team beside the Burkitt leukemia)
+    other = _OTHER_CONDITIONS.search(rest.rstrip(" ."))
+    if other is not None:
+        rest = rest[:other.start()] + " " * (len(rest) - other.start())
+    reading = read_text(EXCLUSION, rest, strict)
+    if reading is None or _bare_b_all(reading[0]):
+        return None
+    unseen = "a mature B-cell (Burkitt) leukemia" + (
+        ", or another disorder the text names" if other is not None else "")
+    return {"any": [reading[0], {"not_screened": unseen}]}, reading[1]
+
+
+#: "(if data are not known, patient still may be eligible)": an unknown answer is already
+#: the study team's, so the bracket asks nothing more.
+_UNKNOWN_MAY_JOIN = re.compile(
+    r"\s*\(\s*if\s+(?:the\s+)?(?:data|results?|status|tests?|it|this)\s+(?:(?:are|is)\s+)?"
+    r"(?:not\s+(?:yet\s+)?(?:known|available)|unknown|pending)\b[^()]*?\b(?:eligible|enrolled|"
+    r"included|registered)\b[^()]*\)", re.IGNORECASE)
+#: "Ph+ ALL eligible for treatment with dasatinib or imatinib", "... who are candidates for
+#: TKI therapy": whether they are is the study team's, so the finding never excludes alone.
+_CANDIDATES_FOR = re.compile(
+    r"[,;]?\s*(?:who\s+(?:are|is)\s+)?(?<!not\s)(?<!in)(?:eligible|candidates?)\s+for\s+"
+    r"(?![^.;]*\b(?:this|the\s+study|study|trial|protocol|if|provided|unless|as\s+long)\b)"
+    r"(?:(?:treatment|therapy)\s+with\s+)?[^.;]{1,80}?\.?\s*$", re.IGNORECASE)
+
+
+def _candidates(text: str, strict: bool) -> tuple[dict, str] | None | bool:
+    """An exclusion of people with a finding who are candidates for a treatment; False when
+    the text says no such thing."""
+    m = _CANDIDATES_FOR.search(text)
+    if m is None or m.start() == 0:
+        return False
+    reading = read_text(EXCLUSION, text[:m.start()] + " " * (len(text) - m.start()), strict)
+    if reading is None:
+        return None
+    return ({"all": [reading[0], {"not_screened": "whether they are candidates for the "
+                                                  "treatment the text names"}]}, reading[1])
+
+
+#: "refractory disease (i.e. no response to the most recent therapy)", "relapsed disease
+#: (i.e., recurrence after a complete remission)": a bracket defining a disease setting.
+_SETTING_DEFINED = re.compile(
+    r"\b(?:relapsed|refractory|resistant|recurrent)(?:\s+disease)?(?P<bracket>\s*\(\s*"
+    r"(?:i\.\s?e\.?|that\s+is|defined\s+as)\s*,?[^()]*\))", re.IGNORECASE)
+
+
+_TO_BE_ELIGIBLE = re.compile(r"\s+(?:in\s+order\s+)?to\s+be\s+eligible(?:\s+(?:for|to\s+receive)"
+                             r"\s+[^.;,()]{1,60})?(?=\s*\.?\s*$)", re.IGNORECASE)
+
+
+def _settings_defined(kind: str, text: str, strict: bool) -> tuple[dict, str] | None | bool:
+    """The settings read with their defining brackets left to the study team: never met
+    or ruled out on the definition's words; False when there is no such bracket."""
+    blanked = _SETTING_DEFINED.sub(
+        lambda m: m.group(0)[:m.start("bracket") - m.start()] + " " * len(m.group("bracket")),
+        text)
+    if blanked == text:
+        return False
+    reading = read_text(kind, blanked, strict)
+    if reading is None:
+        return None
+    return ({"all": [reading[0], {"not_screened": "the disease setting as the text defines "
+                                                  "it"}]}, reading[1])
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
@@ -982,6 +1087,20 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
             return None
         return ({"all": [reading[0], {"not_screened": "that it is not a mature B-cell "
                                                       "(Burkitt) leukemia"}]}, reading[1])
+    if kind == INCLUSION:
+        # "... CD19+ B-ALL to be eligible for infusion of modified T cells": why it is asked
+        text = _TO_BE_ELIGIBLE.sub(lambda m: " " * len(m.group(0)), text)
+    defined_setting = _settings_defined(kind, text, strict)
+    if defined_setting is not False:
+        return defined_setting
+    if kind == EXCLUSION:
+        text = _UNKNOWN_MAY_JOIN.sub(lambda m: " " * len(m.group(0)), text)
+        mature = _with_mature_b_excluded(text, strict)
+        if mature is not False:
+            return mature
+        candidates = _candidates(text, strict)
+        if candidates is not False:
+            return candidates
     implied = _implication(kind, text) if not strict else None
     if implied is not None:
         return implied
