@@ -335,3 +335,32 @@ def test_an_undated_marrow_still_decides():
            "study enrolment"
     assert outcome("Inclusion", item, {**B_ALL, "marrow_blasts_percent": 40}) == "met"
     assert outcome("Inclusion", item, {**B_ALL, "marrow_blasts_percent": 15}) == "not_met"
+
+
+# ------------------------------------------------------------------ lineage beside "refractory"
+@pytest.mark.parametrize("item, lineage, other", [
+    ("Refractory B-ALL", "b_all", "t_all"),
+    ("Refractory T-ALL", "t_all", "b_all"),
+    ("Resistant B-ALL", "b_all", "t_all"),
+])
+def test_refractory_keeps_the_lineage_it_names(item, lineage, other):
+    """'Refractory B-ALL' is refractory disease *and* B-ALL: refractory T-ALL does not meet it
+    (the setting's words once swallowed the lineage, and it said 'met')."""
+    refractory = {"disease_status": "refractory"}
+    assert outcome("Inclusion", item, {**refractory, "diagnosis": lineage}) == "met"
+    assert outcome("Inclusion", item, {**refractory, "diagnosis": other}) == "not_met"
+
+
+@pytest.mark.parametrize("item", [
+    "Refractory B-ALL with ≥ 25% blasts at day 29",
+    "Refractory B-ALL with >= 5% blasts",
+    "Relapsed B-ALL, blasts > 20%",
+])
+def test_a_limit_left_unread_is_never_met(item):
+    """A number with its comparison or a percentage that nothing read is a limit of its own:
+    the criterion is never 'met' without it (it goes to the study team), and the parts read
+    still rule out what they rule out."""
+    fits = {"diagnosis": "b_all", "disease_status": "refractory" if "Refractory" in item
+            else "relapsed", "relapse_count": 1}
+    assert outcome("Inclusion", item, fits) in ("unknown", "not_screened")
+    assert outcome("Inclusion", item, {**fits, "diagnosis": "t_all"}) == "not_met"

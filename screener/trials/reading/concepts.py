@@ -586,8 +586,10 @@ _PRIMARY = (r"(?:primary|induction)[- ](?:refractory|resistant|failure)" + _NOUN
             r"|primary\s+induction\s+failure|(?:refractory|resistant)\s+to\s+(?:initial\s+|"
             r"first[- ]line\s+|primary\s+)?induction(?:\s+(?:chemotherapy|therapy|treatment))?"
             r"(?!\s+or)")
+#: (Before "B-ALL"/"T-ALL" the span ends at "refractory": the lineage is read on its own, so
+#: "Refractory B-ALL" still requires B-ALL -- a covering span would swallow it.)
 _REFRACTORY_WORDS = (r"chemo-?refractory" + _NOUN + r"|(?:refractory|resistant)\s+(?:disease|all|"
-                     r"leuka?emia|b-all|t-all)")
+                     r"leuka?emia)|(?:refractory|resistant)(?=\s+[bt]-all\b)")
 #: "... disease after at least one standard chemotherapy and one salvage regimen": the
 #: treatment before it, when it names no therapy the profile holds (a transplant, CAR-T or
 #: antibody is read by the therapy recognisers) and no lineage (its own reading).
@@ -916,7 +918,14 @@ def _marrow(text: str) -> list[Reading]:
                            "the share of leukemia cells (blasts) in the bone marrow"))
     # "M3 marrow at end of induction", ">= 5% blasts on day 29": a marrow of another time
     # than now, which the profile's (undated) figure may not describe: left unread
-    out = [r for r in out if not _DATED_MARROW.match(text, r.end)]
+    # -- and never "met" either: the study team checks that marrow
+    kept = []
+    for r in out:
+        dated = _DATED_MARROW.match(text, r.end)
+        kept.append(r if dated is None else Reading(
+            {"not_screened": "a bone marrow result from another time than now"}, r.start,
+            dated.end(), "a bone marrow result from another time", covers=True))
+    out = kept
     blood = re.search(r"peripheral\s+blood|\bpb\b|circulating|flow\s+cytometry\s+only", text, re.I)
     if blood and out and re.search(r"(?:bone\s+)?marrow\s*(?:\(bm\)\s*)?(?:or|and/or|/)\s*"
                                    r"(?:in\s+)?"

@@ -80,8 +80,14 @@ def _harmless_rest(text: str, readings: list[Reading]) -> bool:
     rest = text
     for r in readings:  # (same length: readings may overlap, "in CR2" and "CR2")
         rest = rest[:r.start] + " " * (r.end - r.start) + rest[r.end:]
+    if _UNREAD_LIMIT.search(rest):
+        return False  # "Refractory B-ALL with >= 25% blasts at day 29": a limit left unread
     words = re.findall(r"[a-z0-9][a-z0-9+'-]*", rest.lower())
     return all(w in _HARMLESS or _NUMBER_WORD.match(w) for w in words)
+
+
+#: A comparison with a number, or a percentage, that no reading took: a limit of its own.
+_UNREAD_LIMIT = re.compile(r"(?:[<>\u2264\u2265]=?|=)\s*\d|\d\s*%")
 
 
 _QUALIFIER = re.compile(
