@@ -1693,12 +1693,40 @@ def _gvhd(text: str) -> list[Reading]:
                     "active graft-versus-host disease")]
 
 
+#: "ECOG 0-2, unless a performance of 3 is caused by the disease", "ECOG 0-2, or > 2 if due
+#: to ALL": a performance limit that a cause the profile does not hold lifts (to a score the
+#: text may name). What narrows the cause further stays in the same sentence.
+_PERF_EXCEPT = re.compile(
+    r"\s*\)?\s*[,;]?\s*\(?\s*(?:or\s*(?:[>≥]=?|>=|higher|more|worse)\s*(?P<gt>[0-4])?|(?:unless|except"
+    r"(?:\s+(?:if|when))?|if)\s+(?:(?:an?|the|ecog|who|performance|ps|status|score|of)\s+)*"
+    r"(?P<n>[1-4])?)(?P<narrow>[^.;]*?)\b(?:is\s+|are\s+)?(?:(?:unequivocally|clearly|solely|"
+    r"only)\s+)?(?:due|caused|related|secondary|attributable|attributed)\s+(?:to|by)\s+(?:the\s+)?"
+    r"(?:underlying\s+)?(?:disease|leuka?emi\w*|malignan\w*|(?-i:ALL)|lymphoma)\b"
+    r"(?:(?!\b(?:ecog|karnofsky|lansky)\b)[^.;])*", re.IGNORECASE)
+
+
+def _performance_exception(text: str, r: Reading) -> Reading:
+    """An ECOG limit a named cause lifts: any[limit, all[the poorer score allowed,
+    not_screened]] -- a score within clears it, a poorer one goes to the study team (and
+    one beyond the score the exception names is still ruled out)."""
+    e = _PERF_EXCEPT.match(text, r.end)
+    if e is None or r.rule.get("op") != "performance_at_most" or re.search(
+            r"\d", e.group("narrow")):
+        return r
+    member = {"not_screened": "whether a poorer performance status is due to the leukemia"}
+    if e.group("n"):
+        member = {"all": [_leaf("performance_status", "performance_at_most",
+                                {"scale": "ecog", "score": int(e.group("n"))}), member]}
+    return dataclasses.replace(r, rule={"any": [r.rule, member]}, end=e.end(), covers=True)
+
+
 @recogniser
 def _performance(text: str) -> list[Reading]:
     out = []
     ecog = (r"\b(?:ecog|zubrod|who|swog|gog|eastern\s+cooperative\s+oncology\s+group)"
-            r"(?:\s*\(ecog\))?(?:\s+performance)?(?:\s+status)?(?:\s+(?:score|grade)s?)?"
-            r"(?:\s+(?:of|is|must\s+be))?\s*")
+            r"(?:\s*\(ecog\))?(?:\s+(?:criterion|criteria|scale))?(?:\s+performance)?"
+            r"(?:\s+status)?(?:\s*\((?:ecog|ps)\))?(?:\s+(?:score|grade)s?)?"
+            r"(?:\s+(?:of|is|must\s+be|should\s+be|that\s+is|which\s+is))?(?:\s+either)?\s*")
     for m in re.finditer(ecog + rf"(?:(?P<lo>0)\s*(?:-|–|to)\s*(?P<hi>[1-4])\b|"
                          rf"(?P<top>[2-4])\s*(?:or\s+(?:more|greater|higher|above)|(?:-|–|to|and|or)"
                          rf"\s*[3-5])(?!\s*%)\b|"
@@ -1718,12 +1746,14 @@ def _performance(text: str) -> list[Reading]:
             score = n - 1 if c == "lt" else n + 1 if c == "gt" else n
             if not 0 <= score <= 5:
                 continue
-        out.append(Reading(_leaf("performance_status", op, {"scale": "ecog", "score": score}),
-                           m.start(), m.end(), f"ECOG performance status {score}"))
+        out.append(_performance_exception(text, Reading(
+            _leaf("performance_status", op, {"scale": "ecog", "score": score}),
+            m.start(), m.end(), f"ECOG performance status {score}")))
     kps = (r"\b(?:karnofsky|karnovsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?"
            r"(?:\s*(?:or|and/or|/)\s*(?:karnofsky|karnovsky|lansky|kps|lps)"
            r"(?:\s*\((?:kps|lps|age[^)]*)\))?)?"
-           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s+(?:score|of|is|must\s+be)){0,2}"
+           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s*\((?:kps|lps)\))?"
+           r"(?:\s+(?:score|of|is|must\s+be)){0,2}"
            r"\s*")
     for m in re.finditer(kps + rf"(?:{_CMP}\s*(?P<num>\d{{2,3}})\s*%?|(?P<lo>\d{{2}})\s*%?\s*"
                          rf"(?:-|–|to)\s*100\s*%?)", text, re.I):
@@ -1743,7 +1773,8 @@ def _performance(text: str) -> list[Reading]:
             r"karnofsky|kps", m.group(0), re.I) else "karnofsky"
         out.append(Reading(_leaf("performance_status", op, {"scale": scale, "score": score}),
                            m.start(), m.end(), f"{scale.title()} performance status {score}"))
-    if not any(r.rule["value"]["scale"] == "ecog" for r in out):
+    if not any(leaf["value"]["scale"] == "ecog" for r in out
+               for leaf in _all_leaves(r.rule)):
         m = re.search(r"\bperformance\s+status\s*(?:\(ps\)\s*)?(?:of\s+)?(?:=<|<=|≤)\s*"
                       r"(?:0\s*-\s*)?(?P<hi>[0-3])\b(?!\s*%)", text, re.I)
         if m and not re.search(r"karnofsky|lansky|kps|lps|%", text, re.I):
@@ -1751,7 +1782,8 @@ def _performance(text: str) -> list[Reading]:
             out.append(Reading(_leaf("performance_status", "performance_at_most",
                                      {"scale": "ecog", "score": score}), m.start(), m.end(),
                                f"performance status 0 to {score} (ECOG)"))
-    if not any(r.rule["value"]["scale"] == "ecog" for r in out):
+    if not any(leaf["value"]["scale"] == "ecog" for r in out
+               for leaf in _all_leaves(r.rule)):
         m = re.search(r"\bperformance\s+status\s*(?:\(ps\)\s*)?(?:of\s+)?(?:(?P<lo>0)\s*(?:-|–|to)"
                       r"\s*(?P<hi>[1-3])\b|(?P<list>0\s*(?:,\s*1\s*)?(?:,?\s*(?:or|and)\s*)?[1-3])\b)"
                       r"(?!\s*%)", text, re.I)
@@ -1764,7 +1796,9 @@ def _performance(text: str) -> list[Reading]:
         # One requirement stated on two scales ("ECOG 0-2 or Karnofsky >= 60"): any scale.
         return [Reading({"any": [r.rule for r in out]}, min(r.start for r in out),
                         max(r.end for r in out), " or ".join(r.words for r in out))]
-    return out
+    # (an exception read whole -- "unless due to the leukemia" -- is no doubt over the clause)
+    return out + [Reading({"__span__": True, "__settles__": True}, r.start, r.end, "")
+                  for r in out if r.covers]
 
 
 @recogniser
