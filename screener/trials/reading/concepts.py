@@ -919,8 +919,63 @@ _GRADE_DEFINED = re.compile(r"\s*\((?=[^()]*(?:csf|cerebrospinal|blasts?|wbc|cel
                             re.IGNORECASE)
 
 
+#: Leukemia in the testes beside leukemia in the CNS ("Active ALL in the CNS or testes",
+#: "CNS involvement (CNS 2, CNS 3) or testicular involvement by ALL"): the profile does not
+#: hold the testes, so it is an alternative for the study team.
+_TESTES = re.compile(
+    r"\b(?:(?:active|overt|current)\s+)?(?:(?:leuka?emia|all)\s+)?(?:in\s+(?:the\s+)?)?(?:testes|testis|"
+    r"testicles|testicular(?:\s+(?:involvement|disease|leuka?emia|infiltration))?)"
+    r"(?:\s+(?:by|with)\s+(?:the\s+)?(?:all|leuka?emia|malignancy))?", re.IGNORECASE)
+#: A CNS grade narrowed by how it behaves ("CNS3 disease that is progressive on therapy"):
+#: the grade raises the question, the study team answers it.
+_CNS_NARROWED = re.compile(
+    r"\s*(?:disease|leuka?emia|involvement|status)?\s*(?:that|which)\s+(?:is|has\s+been|remains)\s+"
+    r"(?:progressive|progressing|refractory|not\s+responding|unresponsive|resistant)\b[^,;.]*",
+    re.IGNORECASE)
+#: Leukemia in the spinal fluid without a grade ("Infiltration of cerebrospinal fluid (CSF)
+#: by ALL", "leukemic blasts in the CSF"): CNS3 surely; CNS2 (blasts, fewer cells) likely
+#: too, so a CNS2 answer goes to the study team.
+_CSF_INFILTRATION = re.compile(
+    r"\b(?:(?:current|active|leuka?emic)\s+)*(?:infiltration|involvement)\s+of\s+(?:the\s+)?"
+    r"(?:cerebrospinal\s+fluid|csf)(?:\s*\(csf\))?(?:\s+(?:by|with)\s+(?:the\s+)?(?:all|"
+    r"leuka?emi\w*|lymphoblasts|blasts|malignancy))?|\bcsf\s+infiltration(?:\s+(?:by|with)\s+"
+    r"(?:the\s+)?(?:all|leuka?emia|blasts))?", re.IGNORECASE)
+
+
+def _cns_beside(text: str, out: list[Reading]) -> list[Reading]:
+    """The CNS readings with what narrows them and the testes beside them."""
+    if not out or any(r.rule.get("__span__") for r in out):
+        return out
+    grown = []
+    for r in out:
+        n = _CNS_NARROWED.match(text, r.end)
+        if n and _fields_of_rule(r.rule) == {"cns_status"}:
+            r = dataclasses.replace(r, rule={"all": [r.rule, {
+                "not_screened": "whether the CNS disease is of the kind the text names"}]},
+                end=n.end(), excluding_only=True)
+        grown.append(r)
+    last = max(r.end for r in grown)
+    t = _TESTES.search(text, last)
+    if t and re.fullmatch(r"[\s,)\]]*(?:(?:and/)?or|,)\s*", text[last:t.start()],
+                                re.I):
+        grown.append(Reading({"not_screened": "leukemia in the testes"}, t.start(), t.end(),
+                             "leukemia in the testes", excluding_only=True))
+    return grown
+
+
+def _fields_of_rule(rule: dict) -> set[str]:
+    if "field" in rule:
+        return {rule["field"]}
+    return {f for key in ("all", "any") for sub in rule.get(key, []) if isinstance(sub, dict)
+            for f in _fields_of_rule(sub)}
+
+
 @recogniser
 def _cns(text: str) -> list[Reading]:
+    return _cns_beside(text, _cns_found(text))
+
+
+def _cns_found(text: str) -> list[Reading]:
     out = []
     for m in _CSF_CNS3.finditer(text):
         # "More than 5 WBC/microliter in CSF with blasts on cytospin", "CSF WBC >= 5/uL with
@@ -929,6 +984,14 @@ def _cns(text: str) -> list[Reading]:
                            "leukemia in the spinal fluid (CNS3)"))
     if out:
         return _merge_same(out)
+    for m in _CSF_INFILTRATION.finditer(text):
+        out.append(Reading({"any": [_leaf("cns_status", "eq", "cns3"), {"all": [
+            _leaf("cns_status", "eq", "cns2"), {"not_screened": "whether the blasts in the "
+                                                                "spinal fluid are current"}]}]},
+            m.start(), m.end(), "leukemia in the spinal fluid (CNS3, or CNS2)",
+            excluding_only=True))
+    if out:
+        return out
     for m in re.finditer(r"(?:\bcentral\s+nervous\s+system\s*[\[(]cns[\])]|\bcns\]?)"
                          r"(?:\s+status(?:\s+(?:of|is|=))?\s*)?[- ]?([123])"
                          r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
@@ -943,15 +1006,23 @@ def _cns(text: str) -> list[Reading]:
             # "CNS2 (< 5 WBC/uL with blasts)": the bracket defines the grade just named
             out.append(Reading({"__span__": True}, said.start(), said.end(), ""))
     if not out:
+        # "Active ALL in the CNS", "Active (overt) ALL in the CNS (confirmed by CSF analysis)"
+        for m in re.finditer(r"\b(?:active|overt|current)\s+(?:\((?:overt|active)\)\s+)?(?:all|"
+                             r"leuka?emia|disease)\s+(?:in|of|involving)\s+(?:the\s+)?(?:cns|"
+                             r"central\s+nervous\s+system(?:\s*[\[(]cns[\])])?)\b(?:\s*\((?:confirmed|"
+                             r"documented|as\s+shown)\b[^()]*\))?", text, re.I):
+            out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
+                               "active leukemia in the brain or spinal fluid (CNS3)"))
+    if not out:
         for m in re.finditer(r"\b(?:active\s+|overt\s+)?(?:cns|central\s+nervous\s+system"
-                             r"(?:\s*\(cns\))?)\s+leuka?emia\b|\bactive\s+(?:cns|central\s+nervous\s+system)\s+"
+                             r"(?:\s*[\[(]cns[\])])?)\s+leuka?emia\b|\bactive\s+(?:cns|central\s+nervous\s+system)\s+"
                              r"(?:involvement|disease)\s+(?:by|of|with)\s+(?:the\s+)?"
                              r"(?:malignancy|leuka?emia|all)\b", text, re.I):
             out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
                                "active leukemia in the brain or spinal fluid (CNS3)"))
     brain = re.search(r"patholog|disorder|seizure|epilep|stroke|dementia|autoimmun|neurolog|"
                       r"psych|injur|palsy|tumou?r|mass\b|dysfunction", text, re.I)
-    involvement = (r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?)"
+    involvement = (r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*[\[(]cns[\])])?)"
                    r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|infiltration)"
                    r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all|disease))?")
     if not out and not brain and re.search(
@@ -970,7 +1041,7 @@ def _cns(text: str) -> list[Reading]:
     if not out and not brain and re.search(r"\bhistory\s+of\b", text, re.I):
         # "History of CNS involvement with disease": any CNS3 answer, now or at diagnosis
         for m in re.finditer(r"\bhistory\s+of\s+(?:(?:prior|previous)\s+)?(?:cns|central\s+"
-                             r"nervous\s+system(?:\s*\(cns\))?)\s+(?:(?:involvement|leuka?emia|"
+                             r"nervous\s+system(?:\s*[\[(]cns[\])])?)\s+(?:(?:involvement|leuka?emia|"
                              r"infiltration)(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|"
                              r"leuka?emia|all|disease))?|disease\s+(?:by|of|with)\s+(?:the\s+)?"
                              r"(?:malignancy|leuka?emia|all))\b", text, re.I):
@@ -983,7 +1054,7 @@ def _cns(text: str) -> list[Reading]:
                                  text, re.I):
         # "CNS involvement" / "active CNS disease": CNS3 surely is; CNS2 may or may not
         # be, so this is read only as an excluding condition (never as a requirement).
-        for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?)"
+        for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*[\[(]cns[\])])?)"
                              r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|"
                              r"infiltration)"
                              r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all))?",
@@ -2399,10 +2470,11 @@ def _infections(text: str) -> list[Reading]:
         # too (the profile cannot tell): any[uncontrolled, not_screened]. With
         # "serious", "severe" or "significant" an uncontrolled one may not be enough
         # to say: all[uncontrolled, not_screened] -- it never excludes alone.
+        # ("Active systemic bacterial, fungal or viral infection", "Active severe infection")
         for m in re.finditer(r"\b(?P<grave>(?:clinically\s+)?(?:significant|serious|severe)\s+)?"
                              r"(?:(?:systemic|concurrent|ongoing)\s+)?(?:active|untreated|"
-                             r"progressive)\s+(?:(?:systemic|bacterial|viral|fungal|invasive)\s+)?"
-                             r"infections?\b(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
+                             r"progressive)\s+(?:(?:systemic|severe|serious|invasive)\s+)*"
+                             r"(?:" + _ORGANISMS + r"\s*)?infections?\b(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
                              r"intravenous|iv|parenteral)\s+(?:(?:anti-?infective|antimicrobial)\s+)?"
                              r"(?:therapy|treatment)\b)?"
                              r"(?!\s+(?:with|requiring|needing|that|which|despite))",

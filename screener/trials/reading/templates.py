@@ -633,7 +633,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         settled = settled[:plans.start()] + " " * (len(settled) - plans.start())
     if clauses.doubtful(settled, [(r.start, r.end) for r in rules]):
         return None
-    ages = [r for r in rules if _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
+    # (an excluding alternative the profile does not hold -- "or testes" -- names no field
+    # and no age; other readings without a field keep the age's caution)
+    ages = [r for r in rules if (_fields_of(r.rule) or not r.excluding_only)
+            and _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
     if ages and len(ages) < len(rules) and (kind == EXCLUSION or (
             _AGE_SCOPE.search(text) and not _AGE_DEFINES.search(text))):
         # An age beside another condition is most often the condition's scope
