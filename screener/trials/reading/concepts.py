@@ -929,7 +929,7 @@ _TESTES = re.compile(
 #: A CNS grade narrowed by how it behaves ("CNS3 disease that is progressive on therapy"):
 #: the grade raises the question, the study team answers it.
 _CNS_NARROWED = re.compile(
-    r"\s*(?:disease|leuka?emia|involvement|status)?\s*(?:that|which)\s+(?:is|has\s+been|remains)\s+"
+    r"\s*+(?:(?:disease|leuka?emia|involvement|status)\s++)?(?:that|which)\s+(?:is|has\s+been|remains)\s+"
     r"(?:progressive|progressing|refractory|not\s+responding|unresponsive|resistant)\b[^,;.]*",
     re.IGNORECASE)
 #: Leukemia in the spinal fluid without a grade ("Infiltration of cerebrospinal fluid (CSF)
@@ -942,10 +942,46 @@ _CSF_INFILTRATION = re.compile(
     r"(?:the\s+)?(?:all|leuka?emia|blasts))?", re.IGNORECASE)
 
 
+#: How active CNS leukemia is established, after it ("Active CNS leukemia, as defined by
+#: unequivocal morphologic evidence of lymphoblasts in the CSF or symptomatic CNS leukemia
+#: (i.e. cranial nerve palsies) within 28 days", "... as evidenced by negative cytology on
+#: lumbar puncture", "... documented by diagnostic lumbar puncture"): to the clause's end.
+_CNS_DEFINED = re.compile(
+    r"[\s,]*+(?:as\s+)?(?:defined|evidenced|documented|confirmed|demonstrated|shown|determined)"
+    r"\s+(?:by|as|on|with)\b(?:\b(?:i\.e|e\.g)\.|\.(?=\d)|[^.;])*", re.IGNORECASE)
+
+
+def _cns_defined(text: str, r: Reading) -> Reading:
+    """An active-CNS-leukemia reading with the definition after it read into it.
+
+    Blasts in the spinal fluid are CNS3, or CNS2 (blasts, fewer cells) that the study team
+    weighs; any other sign the definition adds ("or any other clinical sign or symptom") is
+    an alternative the profile cannot see. Symptomatic CNS leukemia (cranial nerve palsies)
+    is CNS3 by its definition."""
+    d = _CNS_DEFINED.match(text, r.end)
+    if d is None or r.rule != _leaf("cns_status", "eq", "cns3") or not re.search(
+            r"csf|cerebrospinal|spinal\s+fluid|lumbar|cytolog|blasts|symptom|neurolog",
+            d.group(0), re.I) or re.search(r"\b(?:unless|except\w*|eligible|allowed|permitted|"
+                                              r"may|provided|if)\b", d.group(0), re.I):
+        return r  # (an exception inside the definition is the triggers' to weigh)
+    rule = r.rule
+    if re.search(r"blasts", d.group(0), re.I) and not re.search(r"negative", d.group(0), re.I):
+        rule = {"any": [rule, {"all": [_leaf("cns_status", "eq", "cns2"), {
+            "not_screened": "whether the blasts in the spinal fluid are current"}]}]}
+    if re.search(r"\bor\s+(?:any\s+)?other\s+(?:clinical\s+)?(?:signs?|symptoms?|findings?)\b",
+                 d.group(0), re.I):
+        rule = {"any": [rule, {"not_screened": "other signs of CNS disease the text names"}]}
+    return dataclasses.replace(r, rule=rule, end=d.end(), covers=True)
+
+
 def _cns_beside(text: str, out: list[Reading]) -> list[Reading]:
     """The CNS readings with what narrows them and the testes beside them."""
     if not out or any(r.rule.get("__span__") for r in out):
         return out
+    out = [_cns_defined(text, r) for r in out]
+    # (a definition read whole is no doubt over the clause)
+    out += [Reading({"__span__": True, "__settles__": True}, r.start, r.end, "")
+            for r in out if r.covers]
     grown = []
     for r in out:
         n = _CNS_NARROWED.match(text, r.end)
@@ -1054,10 +1090,12 @@ def _cns_found(text: str) -> list[Reading]:
                                  text, re.I):
         # "CNS involvement" / "active CNS disease": CNS3 surely is; CNS2 may or may not
         # be, so this is read only as an excluding condition (never as a requirement).
+        # ("No CNS involvement at relapse": the relapse the trial is for)
         for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*[\[(]cns[\])])?)"
                              r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|"
                              r"infiltration)"
-                             r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all))?",
+                             r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all))?"
+                             r"(?:\s+at\s+(?:the\s+time\s+of\s+)?(?:this\s+|current\s+)?relapse)?",
                              text, re.I):
             out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
                                "leukemia in the brain or spinal fluid (CNS3)",
@@ -1768,8 +1806,8 @@ def _gvhd(text: str) -> list[Reading]:
 #: to ALL": a performance limit that a cause the profile does not hold lifts (to a score the
 #: text may name). What narrows the cause further stays in the same sentence.
 _PERF_EXCEPT = re.compile(
-    r"\s*\)?\s*[,;]?\s*\(?\s*(?:or\s*(?:[>≥]=?|>=|higher|more|worse)\s*(?P<gt>[0-4])?|(?:unless|except"
-    r"(?:\s+(?:if|when))?|if)\s+(?:(?:an?|the|ecog|who|performance|ps|status|score|of)\s+)*"
+    r"[\s),;(]*+(?:or\s*+(?:[>≥]=?|>=|higher|more|worse)\s*+(?P<gt>[0-4])?|(?:unless|except"
+    r"(?:\s+(?:if|when))?|if)\s++(?:(?:an?|the|ecog|who|performance|ps|status|score|of)\s++)*+"
     r"(?P<n>[1-4])?)(?P<narrow>[^.;]*?)\b(?:is\s+|are\s+)?(?:(?:unequivocally|clearly|solely|"
     r"only)\s+)?(?:due|caused|related|secondary|attributable|attributed)\s+(?:to|by)\s+(?:the\s+)?"
     r"(?:underlying\s+)?(?:disease|leuka?emi\w*|malignan\w*|(?-i:ALL)|lymphoma)\b"
