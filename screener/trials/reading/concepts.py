@@ -1051,7 +1051,9 @@ def _cns_found(text: str) -> list[Reading]:
                                "active leukemia in the brain or spinal fluid (CNS3)"))
     if not out:
         for m in re.finditer(r"\b(?:active\s+|overt\s+)?(?:cns|central\s+nervous\s+system"
-                             r"(?:\s*[\[(]cns[\])])?)\s+leuka?emia\b|\bactive\s+(?:cns|central\s+nervous\s+system)\s+"
+                             r"(?:\s*[\[(]cns[\])])?)\s+leuka?emia\b(?:\s+at\s+(?:the\s+time\s+of\s+)?(?:this\s+|"
+                             r"current\s+)?relapse\b)?|"
+                             r"\bactive\s+(?:cns|central\s+nervous\s+system)\s+"
                              r"(?:involvement|disease)\s+(?:by|of|with)\s+(?:the\s+)?"
                              r"(?:malignancy|leuka?emia|all)\b", text, re.I):
             out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
