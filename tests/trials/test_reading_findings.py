@@ -207,3 +207,34 @@ def test_a_severe_active_infection_never_excludes_alone(item):
         == "not_screened"
     assert outcome("Exclusion", item, {"infections": {"uncontrolled_infection": False}}) \
         == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Known infection with human immunodeficiency virus (HIV) or chronic infection with "
+    "hepatitis B virus (HbsAg positive) or hepatitis C virus (anti-HCV positive)",
+    "Known HIV infection or chronic infection with hepatitis B virus (HBsAg positive)",
+])
+def test_hiv_or_chronic_hepatitis_b(item):
+    """HIV is ruled out; a surface antigen may be a carrier: active hepatitis B is ruled
+    out, none of them clears it."""
+    assert outcome("Exclusion", item, {"infections": {"hiv": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_b": True}}) == "not_met"
+    none = {"infections": {"hiv": False, "hepatitis_b": False, "hepatitis_c": False}}
+    assert outcome("Exclusion", item, none) != "not_met"
+
+
+def test_chronic_infection_with_hepatitis_c_by_its_rna_is_active():
+    item = "Chronic infection with hepatitis C virus (HCV RNA positive)"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_c": True}}) == "not_met"
+    assert outcome("Exclusion", item, {"infections": {"hepatitis_c": False}}) == "met"
+
+
+# ------------------------------------------------------------- why a condition excludes
+def test_the_reason_an_exclusion_gives_names_no_condition_of_its_own():
+    """'... are excluded from this clinical trial because they may develop progressive
+    neurologic dysfunction': CNS3 is ruled out, a seizure disorder is not."""
+    item = ("Patients with active central nervous system leukemia are excluded from this "
+            "clinical trial because they may develop progressive neurologic dysfunction that "
+            "would confound the evaluation of neurologic and other adverse events")
+    assert outcome("Exclusion", item, cns("cns3")) == "not_met"
+    assert outcome("Exclusion", item, {"cns_status": "cns1", "seizure_disorder": True}) == "met"

@@ -2390,7 +2390,8 @@ def _infections(text: str) -> list[Reading]:
     # positive)": the bracket says which test makes it; a blood test of the virus itself (DNA,
     # RNA) or the word active is active hepatitis, a surface antigen alone may be a carrier
     for m in re.finditer(
-            r"\b(?P<active>active\s+|chronic\s+active\s+|chronic\s+)?(?:viral\s+)?(?:hepatitis\s+"
+            r"\b(?P<active>active\s+|chronic\s+active\s+|chronic\s+)?(?:infection\s+with\s+)?"
+            r"(?:viral\s+)?(?:hepatitis\s+"
             r"(?P<l>[bc])|(?P<v>hbv|hcv))\b(?:\s+virus)?(?:\s*\((?:hbv|hcv)\))?(?:\s+infection)?\s*"
             r"\((?:as\s+)?(?:defined\s+(?:as|by)\s+)?(?:an?\s+)?(?P<d>[^()]{4,90})\)", text, re.I):
         d = m.group("d")
