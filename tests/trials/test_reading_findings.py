@@ -238,3 +238,23 @@ def test_the_reason_an_exclusion_gives_names_no_condition_of_its_own():
             "would confound the evaluation of neurologic and other adverse events")
     assert outcome("Exclusion", item, cns("cns3")) == "not_met"
     assert outcome("Exclusion", item, {"cns_status": "cns1", "seizure_disorder": True}) == "met"
+
+
+# ---------------------------------------------- a permission for CNS disease in the past
+@pytest.mark.parametrize("item", [
+    "Had active CNS disease. History of treated CNS disease was allowable. The CNS disease "
+    "must have resolved in order for the subject to be eligible.",
+    "Active CNS leukemia; patients with a history of CNS leukemia but no active disease at the "
+    "time of enrollment are eligible",
+])
+def test_a_history_of_cns_disease_allowed_is_no_exception_to_active_cns_disease(item):
+    """In a relapsed trial the CNS answer is the current disease: CNS3 is ruled out."""
+    assert outcome("Exclusion", item, cns("cns3")) == "not_met"
+    assert outcome("Exclusion", item, cns("cns1")) != "not_met"
+
+
+def test_a_history_allowed_with_its_own_condition_stays_the_study_teams():
+    """'... allowed unless the patient has received cranial radiation': CNS3 never alone."""
+    item = ("Active CNS leukemia. Prior CNS leukemia is allowed unless the patient has "
+            "received cranial radiation.")
+    assert outcome("Exclusion", item, cns("cns3")) != "not_met"
