@@ -974,11 +974,22 @@ def _cns_defined(text: str, r: Reading) -> Reading:
     return dataclasses.replace(r, rule=rule, end=d.end(), covers=True)
 
 
+def _cns_active(text: str, r: Reading) -> Reading:
+    """"Active CNS disease": CNS3 surely is; CNS2 (a few blasts in the spinal fluid) may be,
+    so a CNS2 answer goes to the study team -- it never decides either way alone."""
+    if r.rule != _leaf("cns_status", "eq", "cns3") or not re.match(
+            r"(?:active|overt)\b", text[r.start:r.end], re.I):
+        return r
+    return dataclasses.replace(r, rule={"any": [r.rule, {"all": [
+        _leaf("cns_status", "eq", "cns2"),
+        {"not_screened": "whether CNS2 is active CNS disease"}]}]})
+
+
 def _cns_beside(text: str, out: list[Reading]) -> list[Reading]:
     """The CNS readings with what narrows them and the testes beside them."""
     if not out or any(r.rule.get("__span__") for r in out):
         return out
-    out = [_cns_defined(text, r) for r in out]
+    out = [_cns_active(text, _cns_defined(text, r)) for r in out]
     # (a definition read whole is no doubt over the clause)
     out += [Reading({"__span__": True, "__settles__": True}, r.start, r.end, "")
             for r in out if r.covers]
