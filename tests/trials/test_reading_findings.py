@@ -268,3 +268,13 @@ def test_a_history_allowed_with_its_own_condition_stays_the_study_teams():
     item = ("Active CNS leukemia. Prior CNS leukemia is allowed unless the patient has "
             "received cranial radiation.")
     assert outcome("Exclusion", item, cns("cns3")) != "not_met"
+
+
+def test_no_untreated_or_progressive_infections():
+    """An uncontrolled infection does not meet it; no infection at all is the study team's
+    only for an untreated but controlled one (never ruled out)."""
+    item = "No untreated or progressive infections"
+    assert outcome("Inclusion", item, {"infections": {"uncontrolled_infection": True}}) \
+        == "not_met"
+    assert outcome("Inclusion", item, {"infections": {"uncontrolled_infection": False}}) \
+        != "not_met"

@@ -2525,7 +2525,8 @@ def _infections(text: str) -> list[Reading]:
         # ("Active systemic bacterial, fungal or viral infection", "Active severe infection")
         for m in re.finditer(r"\b(?P<grave>(?:clinically\s+)?(?:significant|serious|severe)\s+)?"
                              r"(?:(?:systemic|concurrent|ongoing)\s+)?(?:active|untreated|"
-                             r"progressive)\s+(?:(?:systemic|severe|serious|invasive)\s+)*"
+                             r"progressive)\s+(?:or\s+(?:untreated|progressive)\s+)?"
+                             r"(?:(?:systemic|severe|serious|invasive)\s+)*"
                              r"(?:" + _ORGANISMS + r"\s*)?infections?\b(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
                              r"intravenous|iv|parenteral)\s+(?:(?:anti-?infective|antimicrobial)\s+)?"
                              r"(?:therapy|treatment)\b)?"
@@ -2543,7 +2544,7 @@ def _infections(text: str) -> list[Reading]:
     out = _merge_same(out)
     if out and re.search(r"\bhepatitis\s+a\b|vaccin|immuni[sz]ation|prophyla|undetectable|"
                          r"viral\s+load|"
-                 r"cd4|treated|cured|\bcore\b|\bpcr\b|\bdna\b|\brna\b|antibody\s+positive\s+"
+                 r"cd4|(?<!un)treated|cured|\bcore\b|\bpcr\b|\bdna\b|\brna\b|antibody\s+positive\s+"
                  r"but", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
     return out
