@@ -1104,7 +1104,8 @@ def _cns_found(text: str) -> list[Reading]:
         # "CNS involvement" / "active CNS disease": CNS3 surely is; CNS2 may or may not
         # be, so this is read only as an excluding condition (never as a requirement).
         # ("No CNS involvement at relapse": the relapse the trial is for)
-        for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*[\[(]cns[\])])?)"
+        for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system"
+                             r"(?:\s*[\[(]cns[\])])?)"
                              r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|"
                              r"infiltration)"
                              r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all))?"
@@ -2527,7 +2528,8 @@ def _infections(text: str) -> list[Reading]:
                              r"(?:(?:systemic|concurrent|ongoing)\s+)?(?:active|untreated|"
                              r"progressive)\s+(?:or\s+(?:untreated|progressive)\s+)?"
                              r"(?:(?:systemic|severe|serious|invasive)\s+)*"
-                             r"(?:" + _ORGANISMS + r"\s*)?infections?\b(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
+                             r"(?:" + _ORGANISMS + r"\s*)?infections?\b"
+                             r"(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
                              r"intravenous|iv|parenteral)\s+(?:(?:anti-?infective|antimicrobial)\s+)?"
                              r"(?:therapy|treatment)\b)?"
                              r"(?!\s+(?:with|requiring|needing|that|which|despite))",
