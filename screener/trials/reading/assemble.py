@@ -133,6 +133,21 @@ def _clause_fields(text: str) -> set[str] | None:
 #: use contraception", "women do not have childbearing potential if ...") and
 #: tests not being required ("testing to prove negative status is not required unless
 #: ...") say nothing of who has the condition.
+#: "History of treated CNS disease was allowable", "patients with a history of CNS leukemia
+#: but no active disease at the time of enrollment are eligible": a permission for CNS
+#: disease in the past, beside "active CNS disease". In a relapsed trial the CNS answer is
+#: the current disease (criteria/README.md), and in a remission trial ``cns_in_remission``
+#: already leaves it to the study team: no exception to what was read.
+_CNS_HISTORY_ALLOWED = re.compile(
+    r"^(?!.*\b(?:unless|except|provided|only\s+if)\b)\W*(?:note\s*:\s*)?(?:(?:patients|subjects|participants)\s+with\s+(?:a\s+)?(?:known\s+)?)?"
+    r"(?:history\s+of|prior|previous(?:ly)?)\s+(?:(?:treated|resolved)\s+)?(?:cns|central\s+"
+    r"nervous\s+system)(?:\s*\(cns\))?\s+(?:disease|leuka?emia|involvement)\b(?:(?!\bunless\b|"
+    r"\bexcept)[^.;])*?\b(?:allowed|allowable|permitted|acceptable|(?:are|is|will\s+be)\s+"
+    r"eligible)\b[^.;]*\.?\s*$|"
+    # ("The CNS disease must have resolved in order for the subject to be eligible")
+    r"^(?!.*\b(?:unless|except)\b)\W*(?:the\s+)?(?:cns|central\s+nervous\s+system)\s+"
+    r"(?:disease|leuka?emia|involvement)\s+must\s+(?:have\s+)?(?:resolved|cleared|been\s+(?:cleared|resolved))\b[^.;]*\.?\s*$",
+    re.IGNORECASE)
 _NO_EXCEPTION = re.compile(
     r"contracepti|birth\s+control|abstinen|child[- ]?bearing\s+potential|"
     r"\btest(?:ing|s)?\b[^.;]{0,60}?\bnot\s+(?:be\s+)?"
@@ -233,7 +248,8 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
     for piece, _ in unread:
         if _says_how(piece) or _says_why(piece) or piece not in exceptions and (
                 not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES)
-                or _NO_EXCEPTION.search(piece)):
+                or _NO_EXCEPTION.search(piece)) or _CNS_HISTORY_ALLOWED.search(piece) and all(
+                    _fields(r) <= {"cns_status"} for _, (r, _) in read):
             continue
         fields = _conditioned_fields(piece, [r for _, (r, _) in read]) if (
             kind == INCLUSION) else None  # (beside an exclusion, the whom lets people in)

@@ -1043,8 +1043,110 @@ _GRADE_DEFINED = re.compile(r"\s*\((?=[^()]*(?:csf|cerebrospinal|blasts?|wbc|cel
                             re.IGNORECASE)
 
 
+#: Leukemia in the testes beside leukemia in the CNS ("Active ALL in the CNS or testes",
+#: "CNS involvement (CNS 2, CNS 3) or testicular involvement by ALL"): the profile does not
+#: hold the testes, so it is an alternative for the study team.
+_TESTES = re.compile(
+    r"\b(?:(?:active|overt|current)\s+)?(?:(?:leuka?emia|all)\s+)?(?:in\s+(?:the\s+)?)?(?:testes|testis|"
+    r"testicles|testicular(?:\s+(?:involvement|disease|leuka?emia|infiltration))?)"
+    r"(?:\s+(?:by|with)\s+(?:the\s+)?(?:all|leuka?emia|malignancy))?", re.IGNORECASE)
+#: A CNS grade narrowed by how it behaves ("CNS3 disease that is progressive on therapy"):
+#: the grade raises the question, the study team answers it.
+_CNS_NARROWED = re.compile(
+    r"\s*+(?:(?:disease|leuka?emia|involvement|status)\s++)?(?:that|which)\s+(?:is|has\s+been|remains)\s+"
+    r"(?:progressive|progressing|refractory|not\s+responding|unresponsive|resistant)\b[^,;.]*",
+    re.IGNORECASE)
+#: Leukemia in the spinal fluid without a grade ("Infiltration of cerebrospinal fluid (CSF)
+#: by ALL", "leukemic blasts in the CSF"): CNS3 surely; CNS2 (blasts, fewer cells) likely
+#: too, so a CNS2 answer goes to the study team.
+_CSF_INFILTRATION = re.compile(
+    r"\b(?:(?:current|active|leuka?emic)\s+)*(?:infiltration|involvement)\s+of\s+(?:the\s+)?"
+    r"(?:cerebrospinal\s+fluid|csf)(?:\s*\(csf\))?(?:\s+(?:by|with)\s+(?:the\s+)?(?:all|"
+    r"leuka?emi\w*|lymphoblasts|blasts|malignancy))?|\bcsf\s+infiltration(?:\s+(?:by|with)\s+"
+    r"(?:the\s+)?(?:all|leuka?emia|blasts))?", re.IGNORECASE)
+
+
+#: How active CNS leukemia is established, after it ("Active CNS leukemia, as defined by
+#: unequivocal morphologic evidence of lymphoblasts in the CSF or symptomatic CNS leukemia
+#: (i.e. cranial nerve palsies) within 28 days", "... as evidenced by negative cytology on
+#: lumbar puncture", "... documented by diagnostic lumbar puncture"): to the clause's end.
+_CNS_DEFINED = re.compile(
+    r"[\s,]*+(?:as\s+)?(?:defined|evidenced|documented|confirmed|demonstrated|shown|determined)"
+    r"\s+(?:by|as|on|with)\b(?:\b(?:i\.e|e\.g)\.|\.(?=\d)|[^.;])*", re.IGNORECASE)
+
+
+def _cns_defined(text: str, r: Reading) -> Reading:
+    """An active-CNS-leukemia reading with the definition after it read into it.
+
+    Blasts in the spinal fluid are CNS3, or CNS2 (blasts, fewer cells) that the study team
+    weighs; any other sign the definition adds ("or any other clinical sign or symptom") is
+    an alternative the profile cannot see. Symptomatic CNS leukemia (cranial nerve palsies)
+    is CNS3 by its definition."""
+    d = _CNS_DEFINED.match(text, r.end)
+    if d is None or r.rule != _leaf("cns_status", "eq", "cns3") or not re.search(
+            r"csf|cerebrospinal|spinal\s+fluid|lumbar|cytolog|blasts|symptom|neurolog",
+            d.group(0), re.I) or re.search(r"\b(?:unless|except\w*|eligible|allowed|permitted|"
+                                              r"may|provided|if)\b", d.group(0), re.I):
+        return r  # (an exception inside the definition is the triggers' to weigh)
+    rule = r.rule
+    if re.search(r"blasts", d.group(0), re.I) and not re.search(r"negative", d.group(0), re.I):
+        rule = {"any": [rule, {"all": [_leaf("cns_status", "eq", "cns2"), {
+            "not_screened": "whether the blasts in the spinal fluid are current"}]}]}
+    if re.search(r"\bor\s+(?:any\s+)?other\s+(?:clinical\s+)?(?:signs?|symptoms?|findings?)\b",
+                 d.group(0), re.I):
+        rule = {"any": [rule, {"not_screened": "other signs of CNS disease the text names"}]}
+    return dataclasses.replace(r, rule=rule, end=d.end(), covers=True)
+
+
+def _cns_active(text: str, r: Reading) -> Reading:
+    """"Active CNS disease": CNS3 surely is; CNS2 (a few blasts in the spinal fluid) may be,
+    so a CNS2 answer goes to the study team -- it never decides either way alone."""
+    if r.rule != _leaf("cns_status", "eq", "cns3") or not re.match(
+            r"(?:active|overt)\b", text[r.start:r.end], re.I):
+        return r
+    return dataclasses.replace(r, rule={"any": [r.rule, {"all": [
+        _leaf("cns_status", "eq", "cns2"),
+        {"not_screened": "whether CNS2 is active CNS disease"}]}]})
+
+
+def _cns_beside(text: str, out: list[Reading]) -> list[Reading]:
+    """The CNS readings with what narrows them and the testes beside them."""
+    if not out or any(r.rule.get("__span__") for r in out):
+        return out
+    out = [_cns_active(text, _cns_defined(text, r)) for r in out]
+    # (a definition read whole is no doubt over the clause)
+    out += [Reading({"__span__": True, "__settles__": True}, r.start, r.end, "")
+            for r in out if r.covers]
+    grown = []
+    for r in out:
+        n = _CNS_NARROWED.match(text, r.end)
+        if n and _fields_of_rule(r.rule) == {"cns_status"}:
+            r = dataclasses.replace(r, rule={"all": [r.rule, {
+                "not_screened": "whether the CNS disease is of the kind the text names"}]},
+                end=n.end(), excluding_only=True)
+        grown.append(r)
+    last = max(r.end for r in grown)
+    t = _TESTES.search(text, last)
+    if t and re.fullmatch(r"[\s,)\]]*(?:(?:and/)?or|,)\s*", text[last:t.start()],
+                                re.I):
+        grown.append(Reading({"not_screened": "leukemia in the testes"}, t.start(), t.end(),
+                             "leukemia in the testes", excluding_only=True))
+    return grown
+
+
+def _fields_of_rule(rule: dict) -> set[str]:
+    if "field" in rule:
+        return {rule["field"]}
+    return {f for key in ("all", "any") for sub in rule.get(key, []) if isinstance(sub, dict)
+            for f in _fields_of_rule(sub)}
+
+
 @recogniser
 def _cns(text: str) -> list[Reading]:
+    return _cns_beside(text, _cns_found(text))
+
+
+def _cns_found(text: str) -> list[Reading]:
     out = []
     for m in _CSF_CNS3.finditer(text):
         # "More than 5 WBC/microliter in CSF with blasts on cytospin", "CSF WBC >= 5/uL with
@@ -1053,6 +1155,14 @@ def _cns(text: str) -> list[Reading]:
                            "leukemia in the spinal fluid (CNS3)"))
     if out:
         return _merge_same(out)
+    for m in _CSF_INFILTRATION.finditer(text):
+        out.append(Reading({"any": [_leaf("cns_status", "eq", "cns3"), {"all": [
+            _leaf("cns_status", "eq", "cns2"), {"not_screened": "whether the blasts in the "
+                                                                "spinal fluid are current"}]}]},
+            m.start(), m.end(), "leukemia in the spinal fluid (CNS3, or CNS2)",
+            excluding_only=True))
+    if out:
+        return out
     for m in re.finditer(r"(?:\bcentral\s+nervous\s+system\s*[\[(]cns[\])]|\bcns\]?)"
                          r"(?:\s+status(?:\s+(?:of|is|=))?\s*)?[- ]?([123])"
                          r"(?:\s*(?:,|or|and/or|/)\s*(?:cns[- ]?)?([123]))?"
@@ -1067,15 +1177,25 @@ def _cns(text: str) -> list[Reading]:
             # "CNS2 (< 5 WBC/uL with blasts)": the bracket defines the grade just named
             out.append(Reading({"__span__": True}, said.start(), said.end(), ""))
     if not out:
+        # "Active ALL in the CNS", "Active (overt) ALL in the CNS (confirmed by CSF analysis)"
+        for m in re.finditer(r"\b(?:active|overt|current)\s+(?:\((?:overt|active)\)\s+)?(?:all|"
+                             r"leuka?emia|disease)\s+(?:in|of|involving)\s+(?:the\s+)?(?:cns|"
+                             r"central\s+nervous\s+system(?:\s*[\[(]cns[\])])?)\b(?:\s*\((?:confirmed|"
+                             r"documented|as\s+shown)\b[^()]*\))?", text, re.I):
+            out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
+                               "active leukemia in the brain or spinal fluid (CNS3)"))
+    if not out:
         for m in re.finditer(r"\b(?:active\s+|overt\s+)?(?:cns|central\s+nervous\s+system"
-                             r"(?:\s*\(cns\))?)\s+leuka?emia\b|\bactive\s+(?:cns|central\s+nervous\s+system)\s+"
+                             r"(?:\s*[\[(]cns[\])])?)\s+leuka?emia\b(?:\s+at\s+(?:the\s+time\s+of\s+)?(?:this\s+|"
+                             r"current\s+)?relapse\b)?|"
+                             r"\bactive\s+(?:cns|central\s+nervous\s+system)\s+"
                              r"(?:involvement|disease)\s+(?:by|of|with)\s+(?:the\s+)?"
                              r"(?:malignancy|leuka?emia|all)\b", text, re.I):
             out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
                                "active leukemia in the brain or spinal fluid (CNS3)"))
     brain = re.search(r"patholog|disorder|seizure|epilep|stroke|dementia|autoimmun|neurolog|"
                       r"psych|injur|palsy|tumou?r|mass\b|dysfunction", text, re.I)
-    involvement = (r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?)"
+    involvement = (r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*[\[(]cns[\])])?)"
                    r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|infiltration)"
                    r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all|disease))?")
     if not out and not brain and re.search(
@@ -1094,7 +1214,7 @@ def _cns(text: str) -> list[Reading]:
     if not out and not brain and re.search(r"\bhistory\s+of\b", text, re.I):
         # "History of CNS involvement with disease": any CNS3 answer, now or at diagnosis
         for m in re.finditer(r"\bhistory\s+of\s+(?:(?:prior|previous)\s+)?(?:cns|central\s+"
-                             r"nervous\s+system(?:\s*\(cns\))?)\s+(?:(?:involvement|leuka?emia|"
+                             r"nervous\s+system(?:\s*[\[(]cns[\])])?)\s+(?:(?:involvement|leuka?emia|"
                              r"infiltration)(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|"
                              r"leuka?emia|all|disease))?|disease\s+(?:by|of|with)\s+(?:the\s+)?"
                              r"(?:malignancy|leuka?emia|all))\b", text, re.I):
@@ -1107,10 +1227,13 @@ def _cns(text: str) -> list[Reading]:
                                  text, re.I):
         # "CNS involvement" / "active CNS disease": CNS3 surely is; CNS2 may or may not
         # be, so this is read only as an excluding condition (never as a requirement).
-        for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system(?:\s*\(cns\))?)"
+        # ("No CNS involvement at relapse": the relapse the trial is for)
+        for m in re.finditer(r"\b(?:active\s+)?(?:cns|central\s+nervous\s+system"
+                             r"(?:\s*[\[(]cns[\])])?)"
                              r"\s+(?:or\s+extramedullary\s+)?(?:involvement|disease|leuka?emia|"
                              r"infiltration)"
-                             r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all))?",
+                             r"(?:\s+(?:by|of|with)\s+(?:the\s+)?(?:malignancy|leuka?emia|all))?"
+                             r"(?:\s+at\s+(?:the\s+time\s+of\s+)?(?:this\s+|current\s+)?relapse)?",
                              text, re.I):
             out.append(Reading(_leaf("cns_status", "eq", "cns3"), m.start(), m.end(),
                                "leukemia in the brain or spinal fluid (CNS3)",
@@ -1817,12 +1940,40 @@ def _gvhd(text: str) -> list[Reading]:
                     "active graft-versus-host disease")]
 
 
+#: "ECOG 0-2, unless a performance of 3 is caused by the disease", "ECOG 0-2, or > 2 if due
+#: to ALL": a performance limit that a cause the profile does not hold lifts (to a score the
+#: text may name). What narrows the cause further stays in the same sentence.
+_PERF_EXCEPT = re.compile(
+    r"[\s),;(]*+(?:or\s*+(?:[>≥]=?|>=|higher|more|worse)\s*+(?P<gt>[0-4])?|(?:unless|except"
+    r"(?:\s+(?:if|when))?|if)\s++(?:(?:an?|the|ecog|who|performance|ps|status|score|of)\s++)*+"
+    r"(?P<n>[1-4])?)(?P<narrow>[^.;]*?)\b(?:is\s+|are\s+)?(?:(?:unequivocally|clearly|solely|"
+    r"only)\s+)?(?:due|caused|related|secondary|attributable|attributed)\s+(?:to|by)\s+(?:the\s+)?"
+    r"(?:underlying\s+)?(?:disease|leuka?emi\w*|malignan\w*|(?-i:ALL)|lymphoma)\b"
+    r"(?:(?!\b(?:ecog|karnofsky|lansky)\b)[^.;])*", re.IGNORECASE)
+
+
+def _performance_exception(text: str, r: Reading) -> Reading:
+    """An ECOG limit a named cause lifts: any[limit, all[the poorer score allowed,
+    not_screened]] -- a score within clears it, a poorer one goes to the study team (and
+    one beyond the score the exception names is still ruled out)."""
+    e = _PERF_EXCEPT.match(text, r.end)
+    if e is None or r.rule.get("op") != "performance_at_most" or re.search(
+            r"\d", e.group("narrow")):
+        return r
+    member = {"not_screened": "whether a poorer performance status is due to the leukemia"}
+    if e.group("n"):
+        member = {"all": [_leaf("performance_status", "performance_at_most",
+                                {"scale": "ecog", "score": int(e.group("n"))}), member]}
+    return dataclasses.replace(r, rule={"any": [r.rule, member]}, end=e.end(), covers=True)
+
+
 @recogniser
 def _performance(text: str) -> list[Reading]:
     out = []
     ecog = (r"\b(?:ecog|zubrod|who|swog|gog|eastern\s+cooperative\s+oncology\s+group)"
-            r"(?:\s*\(ecog\))?(?:\s+performance)?(?:\s+status)?(?:\s+(?:score|grade)s?)?"
-            r"(?:\s+(?:of|is|must\s+be))?\s*")
+            r"(?:\s*\(ecog\))?(?:\s+(?:criterion|criteria|scale))?(?:\s+performance)?"
+            r"(?:\s+status)?(?:\s*\((?:ecog|ps)\))?(?:\s+(?:score|grade)s?)?"
+            r"(?:\s+(?:of|is|must\s+be|should\s+be|that\s+is|which\s+is))?(?:\s+either)?\s*")
     for m in re.finditer(ecog + rf"(?:(?P<lo>0)\s*(?:-|–|to)\s*(?P<hi>[1-4])\b|"
                          rf"(?P<top>[2-4])\s*(?:or\s+(?:more|greater|higher|above)|(?:-|–|to|and|or)"
                          rf"\s*[3-5])(?!\s*%)\b|"
@@ -1842,12 +1993,14 @@ def _performance(text: str) -> list[Reading]:
             score = n - 1 if c == "lt" else n + 1 if c == "gt" else n
             if not 0 <= score <= 5:
                 continue
-        out.append(Reading(_leaf("performance_status", op, {"scale": "ecog", "score": score}),
-                           m.start(), m.end(), f"ECOG performance status {score}"))
+        out.append(_performance_exception(text, Reading(
+            _leaf("performance_status", op, {"scale": "ecog", "score": score}),
+            m.start(), m.end(), f"ECOG performance status {score}")))
     kps = (r"\b(?:karnofsky|karnovsky|lansky|kps|lps)(?:\s*\((?:kps|lps|age[^)]*)\))?"
            r"(?:\s*(?:or|and/or|/)\s*(?:karnofsky|karnovsky|lansky|kps|lps)"
            r"(?:\s*\((?:kps|lps|age[^)]*)\))?)?"
-           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s+(?:score|of|is|must\s+be)){0,2}"
+           r"(?:\s+(?:performance|play))?(?:\s+(?:status|scale))?(?:\s*\((?:kps|lps)\))?"
+           r"(?:\s+(?:score|of|is|must\s+be)){0,2}"
            r"\s*")
     for m in re.finditer(kps + rf"(?:{_CMP}\s*(?P<num>\d{{2,3}})\s*%?|(?P<lo>\d{{2}})\s*%?\s*"
                          rf"(?:-|–|to)\s*100\s*%?)", text, re.I):
@@ -1867,7 +2020,8 @@ def _performance(text: str) -> list[Reading]:
             r"karnofsky|kps", m.group(0), re.I) else "karnofsky"
         out.append(Reading(_leaf("performance_status", op, {"scale": scale, "score": score}),
                            m.start(), m.end(), f"{scale.title()} performance status {score}"))
-    if not any(r.rule["value"]["scale"] == "ecog" for r in out):
+    if not any(leaf["value"]["scale"] == "ecog" for r in out
+               for leaf in _all_leaves(r.rule)):
         m = re.search(r"\bperformance\s+status\s*(?:\(ps\)\s*)?(?:of\s+)?(?:=<|<=|≤)\s*"
                       r"(?:0\s*-\s*)?(?P<hi>[0-3])\b(?!\s*%)", text, re.I)
         if m and not re.search(r"karnofsky|lansky|kps|lps|%", text, re.I):
@@ -1875,7 +2029,8 @@ def _performance(text: str) -> list[Reading]:
             out.append(Reading(_leaf("performance_status", "performance_at_most",
                                      {"scale": "ecog", "score": score}), m.start(), m.end(),
                                f"performance status 0 to {score} (ECOG)"))
-    if not any(r.rule["value"]["scale"] == "ecog" for r in out):
+    if not any(leaf["value"]["scale"] == "ecog" for r in out
+               for leaf in _all_leaves(r.rule)):
         m = re.search(r"\bperformance\s+status\s*(?:\(ps\)\s*)?(?:of\s+)?(?:(?P<lo>0)\s*(?:-|–|to)"
                       r"\s*(?P<hi>[1-3])\b|(?P<list>0\s*(?:,\s*1\s*)?(?:,?\s*(?:or|and)\s*)?[1-3])\b)"
                       r"(?!\s*%)", text, re.I)
@@ -1888,7 +2043,9 @@ def _performance(text: str) -> list[Reading]:
         # One requirement stated on two scales ("ECOG 0-2 or Karnofsky >= 60"): any scale.
         return [Reading({"any": [r.rule for r in out]}, min(r.start for r in out),
                         max(r.end for r in out), " or ".join(r.words for r in out))]
-    return out
+    # (an exception read whole -- "unless due to the leukemia" -- is no doubt over the clause)
+    return out + [Reading({"__span__": True, "__settles__": True}, r.start, r.end, "")
+                  for r in out if r.covers]
 
 
 @recogniser
@@ -2372,7 +2529,8 @@ def _infections(text: str) -> list[Reading]:
     # positive)": the bracket says which test makes it; a blood test of the virus itself (DNA,
     # RNA) or the word active is active hepatitis, a surface antigen alone may be a carrier
     for m in re.finditer(
-            r"\b(?P<active>active\s+|chronic\s+active\s+|chronic\s+)?(?:viral\s+)?(?:hepatitis\s+"
+            r"\b(?P<active>active\s+|chronic\s+active\s+|chronic\s+)?(?:infection\s+with\s+)?"
+            r"(?:viral\s+)?(?:hepatitis\s+"
             r"(?P<l>[bc])|(?P<v>hbv|hcv))\b(?:\s+virus)?(?:\s*\((?:hbv|hcv)\))?(?:\s+infection)?\s*"
             r"\((?:as\s+)?(?:defined\s+(?:as|by)\s+)?(?:an?\s+)?(?P<d>[^()]{4,90})\)", text, re.I):
         d = m.group("d")
@@ -2492,10 +2650,13 @@ def _infections(text: str) -> list[Reading]:
         # too (the profile cannot tell): any[uncontrolled, not_screened]. With
         # "serious", "severe" or "significant" an uncontrolled one may not be enough
         # to say: all[uncontrolled, not_screened] -- it never excludes alone.
+        # ("Active systemic bacterial, fungal or viral infection", "Active severe infection")
         for m in re.finditer(r"\b(?P<grave>(?:clinically\s+)?(?:significant|serious|severe)\s+)?"
                              r"(?:(?:systemic|concurrent|ongoing)\s+)?(?:active|untreated|"
-                             r"progressive)\s+(?:(?:systemic|bacterial|viral|fungal|invasive)\s+)?"
-                             r"infections?\b(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
+                             r"progressive)\s+(?:or\s+(?:untreated|progressive)\s+)?"
+                             r"(?:(?:systemic|severe|serious|invasive)\s+)*"
+                             r"(?:" + _ORGANISMS + r"\s*)?infections?\b"
+                             r"(?:\s+(?:requiring|that\s+requires?|needing)\s+(?:systemic|"
                              r"intravenous|iv|parenteral)\s+(?:(?:anti-?infective|antimicrobial)\s+)?"
                              r"(?:therapy|treatment)\b)?"
                              r"(?!\s+(?:with|requiring|needing|that|which|despite))",
@@ -2512,7 +2673,7 @@ def _infections(text: str) -> list[Reading]:
     out = _merge_same(out)
     if out and re.search(r"\bhepatitis\s+a\b|vaccin|immuni[sz]ation|prophyla|undetectable|"
                          r"viral\s+load|"
-                 r"cd4|treated|cured|\bcore\b|\bpcr\b|\bdna\b|\brna\b|antibody\s+positive\s+"
+                 r"cd4|(?<!un)treated|cured|\bcore\b|\bpcr\b|\bdna\b|\brna\b|antibody\s+positive\s+"
                  r"but", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]
     return out

@@ -602,8 +602,31 @@ def _judged(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] |
                                                  "matter here"}]}, reading[1]
 
 
+#: "... are excluded from this clinical trial because they may develop ...": who is
+#: excluded, from what, and why -- the reason names no condition of its own.
+_EXCLUDED_BECAUSE = re.compile(
+    r"\b(?:are|is|will\s+be)\s+(?:not\s+eligible\s+for|excluded\s+from)\s+(?:this|the)\s+"
+    r"(?:clinical\s+)?(?:trial|study|protocol)\s*,?\s*(?=because\b)", re.IGNORECASE)
+
+
+def _without_reason(text: str, readings: list[Reading]) -> tuple[str, list[Reading]]:
+    """An exclusion that says why after what it excludes: the why blanked, with any
+    finding it mentions ("progressive neurologic dysfunction")."""
+    m = _EXCLUDED_BECAUSE.search(text)
+    if m is None or not any(r.end <= m.start() for r in readings):
+        return text, readings
+    reason = _REASON.search(text, m.end())
+    if reason is None or reason.start() != m.end():
+        return text, readings
+    cut = m.start() + len(re.match(r"\w+\s+\w+", m.group(0)).group(0))  # keep "are excluded"
+    kept = [r for r in readings if r.end <= m.start()]
+    return text[:cut] + " " * (len(text) - cut), kept
+
+
 def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None:
     """The criterion rule for one piece of text, or None when it is not certain."""
+    if kind == EXCLUSION:
+        text, readings = _without_reason(text, readings)
     judged = _judged(kind, text, readings)
     if judged is not False:
         return judged
@@ -640,7 +663,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         settled = settled[:plans.start()] + " " * (len(settled) - plans.start())
     if clauses.doubtful(settled, [(r.start, r.end) for r in rules]):
         return None
-    ages = [r for r in rules if _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
+    # (an excluding alternative the profile does not hold -- "or testes" -- names no field
+    # and no age; other readings without a field keep the age's caution)
+    ages = [r for r in rules if (_fields_of(r.rule) or not r.excluding_only)
+            and _fields_of(r.rule) <= {"age", "age_at_diagnosis"}]
     if ages and len(ages) < len(rules) and (kind == EXCLUSION or (
             _AGE_SCOPE.search(text) and not _AGE_DEFINES.search(text))):
         # An age beside another condition is most often the condition's scope
