@@ -1125,6 +1125,12 @@ _THERAPY_DOUBT = re.compile(
     r"sibling|matched|unrelated|mobiliz\w*|apheresis|lymphodeplet\w*)\b", re.I)
 
 
+#: A time window in a therapy's sentence ("within 6 weeks", "in the previous 4 months").
+_TIMED = re.compile(r"\b(?:within|in\s+(?:the\s+)?(?:last|past|previous|preceding))\s+(?:the\s+)?"
+                    r"(?:last\s+|past\s+|previous\s+)?\d+\s+(?:days?|weeks?|months?|years?)\b",
+                    re.IGNORECASE)
+
+
 _ANCHOR = re.compile(
     r"(?:prior\s+to|before|after|start(?:ing)?|first\s+dose\s+of|to\s+receive|initiation\s+of|"
     r"beginning|receiving)\s+(?:the\s+)?(?:start\s+of\s+|first\s+dose\s+of\s+)?(?:study\s+|"
@@ -1450,28 +1456,37 @@ def _therapies(text: str) -> list[Reading]:
     if _THERAPY_DOUBT.search(text):
         return []
     found: list[tuple[int, int, list[str]]] = []
+    anchors: list[tuple[int, int]] = []
     doubts: dict[str, str] = {}
     not_current = False
+    timed_text = _TIMED.search(text)
     for pattern, names in _THERAPIES:
         for m in re.finditer(pattern, text, re.I):
-            if any(m.start() < e and s < m.end() for s, e, _ in found):
+            if any(m.start() < e and s < m.end() for s, e, _ in found + [
+                    (a, b, []) for a, b in anchors]):
                 continue
             if _ANCHOR.search(text[max(0, m.start() - 45):m.start()]) and not (
                     _WAIT_BEFORE.search(text[max(0, m.start() - 45):m.start()])):
-                return []  # the study's own treatment as a time anchor: not a prior therapy
+                if not timed_text or timed_text.start() > m.start():
+                    return []  # the study's own treatment as a time anchor: not a prior therapy
+                # "Immunotherapy within 6 weeks prior to blinatumomab treatment": the study's
+                # drug is where the wait ends; the therapy before the window is what is read
+                anchors.append((m.start(), m.end()))
+                continue
             found.append((m.start(), m.end(), names))
             not_current = not_current or pattern in _NOT_CURRENT
             for t in _DOUBTFUL.get(pattern, ((), ""))[0]:
                 doubts.setdefault(t, _DOUBTFUL[pattern][1])
     for s_, e_, names in _fuzzy_therapies(text):
-        if not any(s_ < e and s < e_ for s, e, _ in found):
+        if not any(s_ < e and s < e_ for s, e, _ in found + [(a, b, []) for a, b in anchors]):
             found.append((s_, e_, names))
     if not found:
         return []
+    settled_anchors = [Reading({"__span__": True}, a, b, "") for a, b in anchors]
     excepted = _class_exception(text, found)
     if excepted is False:
         return [Reading({}, 0, 0, "", narrow=True)]  # an exception we cannot place
-    settled: list[Reading] = []
+    settled: list[Reading] = list(settled_anchors)
     if excepted:
         found, removed, unsure, said, (ex_start, ex_end) = excepted
         doubts = {t: d for t, d in doubts.items() if t not in removed}
@@ -1498,7 +1513,7 @@ def _therapies(text: str) -> list[Reading]:
                        r"(?:\b(?:less|fewer)\s+than\s+|<\s*)?\b(\d+)\s+(days?|weeks?|months?|years?)"
                        r"\s+(?:prior\s+to|before|of)\s+(?:screening|enrollment|enrolment|"
                        r"study\s+entry|registration|randomi[sz]ation|day\s+1|start)|"
-                       r"\bin\s+the\s+(?:last|past)\s+(\d+)\s+(days?|weeks?|months?|years?)\b|"
+                       r"\bin\s+(?:the\s+)?(?:last|past|previous|preceding)\s+(\d+)\s+(days?|weeks?|months?|years?)\b|"
                        r"(?:\b(?:less|fewer)\s+than|<)\s*(\d+)\s+(days?|weeks?|months?|years?)\s+"
                        r"(?:since|after|from|following|post)\b",
                        text, re.I)
@@ -1556,9 +1571,10 @@ def _therapies(text: str) -> list[Reading]:
             extra.append(Reading({"__span__": True}, e_, e_ + suffix.end(), ""))
         # "monoclonal antibodies (rituximab, alemtuzumab)": examples of the class just named
         ex = re.match(r"\s*\((?:e\.g\.,?\s*|such\s+as\s+|including\s+)?([^()]*)\)", text[e_:])
-        if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|and|or", w)
+        if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|[a-z]*mab[a-z]*|campath|and|or", w)
                       for w in re.findall(r"[a-z]+", ex.group(1).lower())):
-            extra.append(Reading({"__span__": True}, e_, e_ + ex.end(), ""))
+            # (its "e.g." gives examples of the class, no permission: settled)
+            extra.append(Reading({"__span__": True, "__settles__": True}, e_, e_ + ex.end(), ""))
     timing = since or window
     if timing:
         groups = [g for g in timing.groups() if g]
