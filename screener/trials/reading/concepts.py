@@ -1399,8 +1399,41 @@ def _anthracycline_dose(text: str) -> list[Reading] | None:
                     covers=True, inclusion_only=within)]
 
 
+_TIME_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_TIME_WORD = re.compile(r"\b(" + "|".join(_TIME_WORDS) + r")(?=\s*\(?\d*\)?\s+(?:days?|weeks?|"
+                        r"months?|years?)\b)", re.IGNORECASE)
+
+
+def _time_digits(text: str) -> str:
+    """"Within six weeks" as "within 6 weeks", the same length (spans stay where they are)."""
+    return _TIME_WORD.sub(lambda m: str(_TIME_WORDS[m.group(1).lower()]).ljust(len(m.group(1))),
+                          text)
+
+
+def _waits_apart(text: str) -> list[Reading]:
+    """"A within 6 weeks or B within 12 weeks (before the study drug)": each alternative
+    with its own wait, read on its own; any alternative without a wait of its own (or
+    one not read) leaves the whole sentence unread."""
+    cuts = [0] + [m.end() for m in re.finditer(r",?\s+or\s+", text, re.I)] + [len(text) + 1]
+    out: list[Reading] = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = text[a:b - 1] if b <= len(text) else text[a:]
+        piece = re.sub(r",?\s+or\s*$", lambda m: " " * len(m.group(0)), piece, flags=re.I)
+        if len(re.findall(r"\b\d+\s+(?:days?|weeks?|months?|years?)\b", piece, re.I)) != 1 or \
+                not re.search(r"\bwithin\b", piece, re.I):
+            return [Reading({}, 0, 0, "", narrow=True)]
+        read = _therapies(piece)
+        if not read or any(r.narrow for r in read) or all(r.rule.get("__span__") for r in read):
+            return [Reading({}, 0, 0, "", narrow=True)]
+        out += [Reading(r.rule, r.start + a, r.end + a, r.words, r.narrow, r.excluding_only,
+                        r.requiring_only, r.whole, r.inclusion_only, r.covers) for r in read]
+    return out
+
+
 @recogniser
 def _therapies(text: str) -> list[Reading]:
+    text = _time_digits(text)
     if re.search(r"\bfor\s+(?:an?\s+|the\s+)?(?:previous|prior|other|another|earlier|second|"
                  r"non-?leuka?emi\w+)\s+(?:malignan\w+|cancers?|tumou?rs?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # treatment of another cancer, not of ALL
@@ -1540,6 +1573,10 @@ def _therapies(text: str) -> list[Reading]:
         return [Reading({}, 0, 0, "", narrow=True)]  # when the disease came back, not a wait
     if since and window:
         return [Reading({}, 0, 0, "", narrow=True)]
+    if len(re.findall(r"\b\d+\s+(?:days?|weeks?|months?|years?)\b", text, re.I)) > 1:
+        # "autologous HSCT within 6 weeks or allogeneic HSCT within 12 weeks": a wait for
+        # each therapy, never one wait for all of them -- read clause by clause or not at all
+        return _waits_apart(text)
     if current:
         if since or window or not_current or _UNREAD_CLASS.search(text) or re.search(
                 r"\b\d+\s+(?:days?|weeks?|months?|years?)\b", text, re.I):
@@ -1650,7 +1687,8 @@ def _gvhd(text: str) -> list[Reading]:
     region_start = max(text.rfind(c, 0, m.start()) for c in ",;.") + 1
     # "Prior allogeneic transplant within 6 months or active GVHD": what comes before the
     # "or" qualifies the other alternative, not the GVHD
-    alone = re.search(r"\bor\s+(?=(?:(?:active|acute|chronic|current|ongoing|and|or|/)\s*)*$)",
+    alone = re.search(r"\bor\s+(?=(?:(?:active|acute|chronic|current|ongoing|and|or|/|have|has|"
+                      r"having|with|who|that)\s*)*$)",
                       text[region_start:m.start()], re.I)
     if alone:
         region_start += alone.end()
