@@ -2518,7 +2518,9 @@ def _organ(text: str) -> list[Reading]:
     method = (r"(?:(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
               r"estimated\s+by|calculated\s+by)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(?:collection|"
               r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)"
-              r"(?:\s+(?:formula|equation|method))?|\((?:cockcroft[- ]gault|schwartz|mdrd|"
+              r"(?:\s+(?:formula|equation|method))?|\((?:(?:if\s+)?(?:using|by|per|calculated\s+"
+              r"by|estimated\s+by)\s+(?:the\s+)?)?(?:(?:modified|bedside|revised)\s+)?"
+              r"(?:cockcroft[- ]gault|schwartz|mdrd|"
               r"ckd-?epi)(?:\s+(?:formula|equation|method))?\))")
     # (an estimated or measured GFR is read as the profile's creatinine clearance: both
     # stand for the same kidney function in mL/min, and trials give them as alternatives)
@@ -2534,8 +2536,15 @@ def _organ(text: str) -> list[Reading]:
         out.append(Reading(_leaf("organ_function.creatinine_clearance_ml_min",
                                  _op(m.group("cmp")), _num(m.group("num"))), m.start(), m.end(),
                            "kidney function (creatinine clearance)"))
+        how = re.search(r"\(if\s+[^()]*\)\s*$", m.group(0), re.I)
+        if how:  # "(if using the Cockcroft-Gault formula)": how it is measured, no condition
+            out.append(Reading({"__span__": True, "__settles__": True},
+                               m.start() + how.start(), m.end(), ""))
     for m in re.finditer(rf"\b(?:lvef|left\s+ventricular\s+ejection\s+fraction(?:\s*\(lvef\))?|"
                          rf"(?:cardiac\s+)?ejection\s+fraction(?:\s*\((?:lv)?ef\))?)"
+                         # "(as measured by either radionuclide angiography (MUGA) or echo)"
+                         rf"(?:\s*\((?=[^()]*(?:echo|muga|mri|radionuclide|measured|scan))"
+                         rf"(?:[^()]|\([^()]*\))*\))?"
                          rf"(?:\s+(?:of|must\s+be)|\s*:)?\s*{_CMP}\s*{_NUM}\s*%", text, re.I):
         out.append(Reading(_leaf("organ_function.lvef_percent", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(),
