@@ -155,3 +155,26 @@ def test_creatinine_or_clearance_by_a_formula():
             "the Cockcroft-Gault formula)")
     assert outcome("Inclusion", item, organs(creatinine_clearance_ml_min=90)) == "met"
     assert outcome("Inclusion", item, organs(creatinine_clearance_ml_min=30)) == "not_screened"
+
+
+# ------------------------------------------------------------------------- earlier therapy
+@pytest.mark.parametrize("item", [
+    "Cytostatic pre-treatment",
+    "pre-treatment with cytostatic drugs",
+    "Prior cytostatic therapy",
+])
+def test_cytostatic_pretreatment(item):
+    """Chemotherapy already given rules out (GMALL wording); a steroid pre-phase alone does not."""
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy", months=0)) == "not_met"
+    assert outcome("Exclusion", item, had("corticosteroids", months=0)) == "met"
+
+
+# ----------------------------------------------------------------------- GVHD under treatment
+@pytest.mark.parametrize("item", [
+    "Under treatment for GVHD",
+    "Receiving treatment for graft-versus-host disease",
+])
+def test_gvhd_under_treatment(item):
+    """Active GVHD goes to the study team (treated now?); no GVHD clears it."""
+    assert outcome("Exclusion", item, {"active_gvhd": True}) == "not_screened"
+    assert outcome("Exclusion", item, {"active_gvhd": False}) == "met"

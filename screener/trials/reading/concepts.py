@@ -1645,7 +1645,7 @@ def _therapies(text: str) -> list[Reading]:
     if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a timing we could not place
     if not re.search(r"\b(prior|previous|previously|received|treatment with|treated with|"
-                     r"exposure|history of|had)\b|\bafter\b", text, re.I):
+                     r"exposure|history of|had)\b|\bafter\b|\bpre-?treat\w*", text, re.I):
         # ("post-transplant" and "following" often say when, not that it was given:
         # "less than 100 days post-transplant" is a window, read elsewhere or not at all)
         return []  # a therapy named without saying it was received
@@ -1720,13 +1720,16 @@ def _gvhd(text: str) -> list[Reading]:
         if not re.search(r"\b(?:active|acute|chronic|grade|presence|current\w*|ongoing)\b",
                          text, re.I) and (re.search(r"\bwithin\b|\blast\b|\bprior\b", text, re.I)
                                           or not re.search(
-                r"\b(?:receiving|(?:on|requiring|needing)\s+(?:\w+\s+){0,2}?(?:immunosuppress\w*|"
+                r"\b(?:receiving|(?:on|requiring|needing|under)\s+(?:\w+\s+){0,2}?(?:immunosuppress\w*|"
                 r"steroids?|corticosteroids?|treatment|therapy))\b", text, re.I)):
             return [Reading({}, 0, 0, "", narrow=True)]
         end = region_end
         before = re.compile(r"(?:[≤<]|</=|<=|=<)?\s*" + _GVHD_NARROW.pattern, re.I).search(
             text, region_start, m.start())
         start = min(m.start(), before.start()) if before else m.start()
+        lead = re.search(r"\b(?:under|still\s+on|on|receiving)\s+$", text[:start], re.I)
+        if lead:  # "under treatment for GVHD": the words that say it is treated now
+            start = lead.start()
         if re.search(r"(?:≤|<=|</=|=<|no\s+more\s+than|not\s+more\s+than|at\s+most)\s*"
                      r"grade\s*(?:1|i)\b|\bgrade\s*(?:0\s*(?:-|to|or)\s*)?(?:1|i)\s+or\s+"
                      r"(?:less|lower)\b", text[start:end], re.I):

@@ -66,6 +66,7 @@ children child adults adult pediatric paediatric infants infant adolescents adol
 later subsequent beyond greater s transcript transcripts presenting presentation class diagnostic
 determined measured evaluated calculated estimated
 overt corresponding
+pre-treatment pretreatment
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
