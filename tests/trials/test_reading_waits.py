@@ -178,3 +178,24 @@ def test_gvhd_under_treatment(item):
     """Active GVHD goes to the study team (treated now?); no GVHD clears it."""
     assert outcome("Exclusion", item, {"active_gvhd": True}) == "not_screened"
     assert outcome("Exclusion", item, {"active_gvhd": False}) == "met"
+
+
+# ------------------------------------------------------------ a liver limit a cause lifts
+@pytest.mark.parametrize("item", [
+    "AST ≤ 5 x the institutional ULN. Elevation secondary to leukemic involvement is not an "
+    "exclusion criterion.",
+    "ALT ≤ 5 x ULN for age. Elevations due to leukemic infiltration of the liver are allowed.",
+])
+def test_a_liver_limit_lifted_in_a_sentence_of_its_own(item):
+    """An AST of 8 x ULN may be the leukemia's: the study team's, never 'not eligible'."""
+    high = organs(ast_x_uln=8, alt_x_uln=8)
+    assert outcome("Inclusion", item, high) == "not_screened"
+    assert outcome("Inclusion", item, organs(ast_x_uln=1, alt_x_uln=1)) != "not_met"
+
+
+def test_measured_before_conditioning_chemotherapy_requires_no_chemotherapy():
+    """'(measured prior to conditioning chemotherapy)' says when, never that chemo was given."""
+    item = ("Renal function (measured prior to conditioning chemotherapy): creatinine clearance "
+            "≥ 60 mL/min")
+    assert outcome("Inclusion", item, organs(creatinine_clearance_ml_min=90)) != "not_met"
+    assert outcome("Inclusion", item, organs(creatinine_clearance_ml_min=30)) == "not_met"

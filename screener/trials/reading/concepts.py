@@ -1134,7 +1134,7 @@ _TIMED = re.compile(r"\b(?:within|in\s+(?:the\s+)?(?:last|past|previous|precedin
 _ANCHOR = re.compile(
     r"(?:prior\s+to|before|after|start(?:ing)?|first\s+dose\s+of|to\s+receive|initiation\s+of|"
     r"beginning|receiving)\s+(?:the\s+)?(?:start\s+of\s+|first\s+dose\s+of\s+)?(?:study\s+|"
-    r"protocol\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?$", re.IGNORECASE)
+    r"protocol\s+|conditioning\s+|lymphodeplet\w+\s+|preparative\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?$", re.IGNORECASE)
 
 
 def _duration_months(n: str, unit: str) -> float:
@@ -2554,7 +2554,8 @@ def _organ(text: str) -> list[Reading]:
                            "heart pumping function (LVEF)"))
     return [_lab_exception(text, r) for r in out] + [
         Reading({"__span__": True, "__settles__": True}, e.start(), e.end(), "")
-        for r in out for e in [_LAB_EXCEPT.match(text, r.end)] if e and _liver_test(r.rule)]
+        for r in out for e in [_LAB_EXCEPT.match(text, r.end) or _LAB_EXCEPT_AFTER.match(text, r.end)]
+        if e and _liver_test(r.rule)]
 
 
 def _liver_test(rule: dict) -> bool:
@@ -2587,6 +2588,17 @@ _LAB_EXCEPT = re.compile(
     r"(?:leuka?emia|disease)))*)\s*\)?(?=\s*(?:$|[;,.]|and\b|or\b))", re.IGNORECASE)
 
 
+#: "AST <= 5 x ULN. Elevation secondary to leukemic involvement is not an exclusion
+#: criterion": the same lifting cause, said in a sentence of its own after the limit.
+_LAB_EXCEPT_AFTER = re.compile(
+    r"\s*[.;]\s*(?:an?\s+|the\s+|any\s+)?(?:elevations?|abnormalit\w+|values?|increases?)\s+"
+    r"(?:(?:is|are)\s+)?(?:secondary|due|related|attributable|attributed)\s+to\s+(?:the\s+)?"
+    r"(?P<why>(?:leuka?emi\w*|malignan\w*|disease|liver|hepatic|(?-i:ALL))(?:\s+(?:involvement|"
+    r"infiltration|of\s+the\s+liver))?)\s+(?:is|are|will|does|do|may|can)\s+(?:not\s+(?:be\s+)?"
+    r"(?:an?\s+)?(?:exclusion(?:ary)?|excluded|exclude|reason\s+for\s+exclusion)(?:\s+criteri"
+    r"(?:on|a))?|(?:be\s+)?(?:allowed|acceptable|permitted|eligible))\s*\.?", re.IGNORECASE)
+
+
 def _lab_exception(text: str, r: Reading) -> Reading:
     """A lab limit with a cause that lifts it: never decides against the person alone.
 
@@ -2594,7 +2606,7 @@ def _lab_exception(text: str, r: Reading) -> Reading:
     limit beyond ("bilirubin > 3 x ULN unless Gilbert's") is all[limit, not_screened]: a
     value within clears it, a value beyond goes to the study team.
     """
-    e = _LAB_EXCEPT.match(text, r.end)
+    e = _LAB_EXCEPT.match(text, r.end) or _LAB_EXCEPT_AFTER.match(text, r.end)
     if e is None or not _liver_test(r.rule):
         return r
     # (within the limit: at most so many times the upper limit of normal)
