@@ -199,3 +199,23 @@ def test_measured_before_conditioning_chemotherapy_requires_no_chemotherapy():
             "≥ 60 mL/min")
     assert outcome("Inclusion", item, organs(creatinine_clearance_ml_min=90)) != "not_met"
     assert outcome("Inclusion", item, organs(creatinine_clearance_ml_min=30)) == "not_met"
+
+
+# ------------------------------------------------------ a wait counted back from the study
+@pytest.mark.parametrize("item", [
+    "Allogeneic HSCT must have been performed at least 3 months prior to enrollment",
+    "Allogeneic HSCT must have been completed more than 3 months before the start of study "
+    "treatment",
+])
+def test_at_least_months_prior_to_enrollment_is_a_wait_not_a_window(item):
+    """Transplanted a year ago, or never: eligible; a month ago: not yet."""
+    assert outcome("Inclusion", item, had("allogeneic_hsct", months=12)) == "met"
+    assert outcome("Inclusion", item, had("multiagent_chemotherapy", months=1)) == "met"
+    assert outcome("Inclusion", item, had("allogeneic_hsct", months=1)) == "not_met"
+
+
+def test_less_than_months_before_the_start_of_study_treatment():
+    """'Less than 3 months before the start of study treatment' is a window."""
+    item = "Allogeneic HSCT less than 3 months before the start of study treatment"
+    assert outcome("Exclusion", item, had("allogeneic_hsct", months=1)) == "not_met"
+    assert outcome("Exclusion", item, had("allogeneic_hsct", months=5)) == "met"

@@ -1201,7 +1201,12 @@ _TIME_FROM = re.compile(
     r"(days?|weeks?|months?|years?)\b", re.IGNORECASE)
 _SINCE = re.compile(r"(?:\b(?:at\s+least|(?:more|greater)\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
                     r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|must\s+"
-                    r"have\s+elapsed\s+since)\b", re.IGNORECASE)
+                    r"have\s+elapsed\s+since|"
+                    # "completed at least 3 months prior to enrollment": the same wait, counted
+                    # back from the study (never "within 3 months")
+                    r"(?:prior\s+to|before)(?=\s+(?:the\s+)?(?:start|first|day|date|study|"
+                    r"protocol|enrol|registration|randomi|screening|entry|infusion|treatment|"
+                    r"initiation|apheresis|leukapheresis)))\b", re.IGNORECASE)
 _RECOVERED = re.compile(
     r"[,;]?\s*(?:and\s+)?(?:has\s+|have\s+)?(?:fully\s+)?recovered(?:\s+from\s+(?:the\s+|any\s+|"
     r"all\s+)?(?:acute\s+)?(?:toxic\w*|side\s+effects)(?:\s+of\s+(?:that|this|the|prior|"
@@ -1544,13 +1549,16 @@ def _therapies(text: str) -> list[Reading]:
     window = re.search(r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)\s+"
                        r"(days?|weeks?|months?|years?)\b|"
                        r"(?:\b(?:less|fewer)\s+than\s+|<\s*)?\b(\d+)\s+(days?|weeks?|months?|years?)"
-                       r"\s+(?:prior\s+to|before|of)\s+(?:screening|enrollment|enrolment|"
-                       r"study\s+entry|registration|randomi[sz]ation|day\s+1|start)|"
+                       r"\s+(?:prior\s+to|before|of)\s+(?:the\s+)?(?:screening|enrollment|enrolment|"
+                       r"study\s+entry|registration|randomi[sz]ation|day\s+1|start|first\s+dose|"
+                       r"study\s+(?:treatment|drug|therapy))|"
                        r"\bin\s+(?:the\s+)?(?:last|past|previous|preceding)\s+(\d+)\s+(days?|weeks?|months?|years?)\b|"
                        r"(?:\b(?:less|fewer)\s+than|<)\s*(\d+)\s+(days?|weeks?|months?|years?)\s+"
                        r"(?:since|after|from|following|post)\b",
                        text, re.I)
     since = _SINCE.search(text) or _TIME_FROM.search(text)
+    if since and window and window.start() < since.end() and since.start() < window.end():
+        window = None  # ("at least 3 months prior to enrollment": the wait, not a window)
     if re.search(r"\bhalf[- ]?li(?:fe|ves)\b|\bwash[- ]?out\b", text, re.I) or (
             not since and not window and re.search(r"\b(?:since|elapsed)\b", text, re.I)):
         # a wait we cannot count ("5 half-lives", "a washout", "since the last dose"):

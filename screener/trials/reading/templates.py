@@ -67,6 +67,7 @@ later subsequent beyond greater s transcript transcripts presenting presentation
 determined measured evaluated calculated estimated
 overt corresponding
 pre-treatment pretreatment
+completed
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
