@@ -219,3 +219,12 @@ def test_less_than_months_before_the_start_of_study_treatment():
     item = "Allogeneic HSCT less than 3 months before the start of study treatment"
     assert outcome("Exclusion", item, had("allogeneic_hsct", months=1)) == "not_met"
     assert outcome("Exclusion", item, had("allogeneic_hsct", months=5)) == "met"
+
+
+def test_days_removed_from_the_transplant():
+    """'Eligible if more than 90 days removed from the transplant': a month after it, not yet."""
+    item = ("Patients with a history of allogeneic hematopoietic stem cell transplantation (HSCT) "
+            "will be eligible if they are more than 90 days removed from the transplant")
+    assert outcome("Inclusion", item, had("allogeneic_hsct", months=1)) == "not_met"
+    assert outcome("Inclusion", item, had("allogeneic_hsct", months=6)) == "met"
+    assert outcome("Inclusion", item, had("multiagent_chemotherapy", months=1)) == "met"

@@ -1200,8 +1200,8 @@ _TIME_FROM = re.compile(
     r"is\s+|of\s+)?(?:at\s+least|≥|>=|more\s+than|>|greater\s+than)\s*(\d+)\s+"
     r"(days?|weeks?|months?|years?)\b", re.IGNORECASE)
 _SINCE = re.compile(r"(?:\b(?:at\s+least|(?:more|greater)\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
-                    r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|must\s+"
-                    r"have\s+elapsed\s+since|"
+                    r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|removed\s+from|"
+                    r"out\s+from|must\s+have\s+elapsed\s+since|"
                     # "completed at least 3 months prior to enrollment": the same wait, counted
                     # back from the study (never "within 3 months")
                     r"(?:prior\s+to|before)(?=\s+(?:the\s+)?(?:start|first|day|date|study|"
