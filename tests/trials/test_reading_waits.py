@@ -228,3 +228,14 @@ def test_days_removed_from_the_transplant():
     assert outcome("Inclusion", item, had("allogeneic_hsct", months=1)) == "not_met"
     assert outcome("Inclusion", item, had("allogeneic_hsct", months=6)) == "met"
     assert outcome("Inclusion", item, had("multiagent_chemotherapy", months=1)) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "Have received any stem cell transplantation or high-dose chemotherapy with stem cell rescue "
+    "regimen.",
+    "Prior high-dose chemotherapy with autologous stem cell rescue",
+])
+def test_high_dose_chemotherapy_with_stem_cell_rescue_is_an_autologous_transplant(item):
+    """An autologous transplant rules out; chemotherapy alone (no rescue) does not."""
+    assert outcome("Exclusion", item, had("autologous_hsct", months=24)) == "not_met"
+    assert outcome("Exclusion", item, had("multiagent_chemotherapy", months=1)) == "met"

@@ -1436,6 +1436,12 @@ def _waits_apart(text: str) -> list[Reading]:
     return out
 
 
+#: An autologous transplant in its older words (its "dose" is no dose limit).
+_HIGH_DOSE_RESCUE = re.compile(r"\bhigh[- ]dose\s+(?:chemo)?therap(?:y|ies)\s+(?:with|and|followed\s+"
+                               r"by)\s+(?:autologous\s+)?(?:hematopoietic\s+)?(?:stem[- ]cell|"
+                               r"marrow|progenitor\s+cell)\s+(?:rescue|support)", re.IGNORECASE)
+
+
 @recogniser
 def _therapies(text: str) -> list[Reading]:
     text = _time_digits(text)
@@ -1491,8 +1497,8 @@ def _therapies(text: str) -> list[Reading]:
         # read, the recovery is for the study team
         text = text[:recovered.start()] + " " * (recovered.end() - recovered.start()) + \
             text[recovered.end():]
-    if _THERAPY_DOUBT.search(text):
-        return []
+    if _THERAPY_DOUBT.search(_HIGH_DOSE_RESCUE.sub(" ", text)):
+        return []  # ("high-dose chemotherapy with stem cell rescue" names a transplant: no dose)
     found: list[tuple[int, int, list[str]]] = []
     anchors: list[tuple[int, int]] = []
     doubts: dict[str, str] = {}
