@@ -239,3 +239,17 @@ def test_high_dose_chemotherapy_with_stem_cell_rescue_is_an_autologous_transplan
     """An autologous transplant rules out; chemotherapy alone (no rescue) does not."""
     assert outcome("Exclusion", item, had("autologous_hsct", months=24)) == "not_met"
     assert outcome("Exclusion", item, had("multiagent_chemotherapy", months=1)) == "met"
+
+
+def test_bilirubin_or_creatinine_above_a_limit():
+    """A bilirubin of 3 x ULN rules out; a normal one leaves the creatinine to the study team."""
+    item = "Total bilirubin or creatinine ≥ 1.5 × ULN"
+    assert outcome("Exclusion", item, organs(bilirubin_x_uln=3)) == "not_met"
+    assert outcome("Exclusion", item, organs(bilirubin_x_uln=1)) == "not_screened"
+
+
+def test_bilirubin_and_creatinine_within_a_limit():
+    """Both required: a high bilirubin is ruled out, a normal one waits on the creatinine."""
+    item = "Bilirubin and creatinine ≤ 1.5 x ULN"
+    assert outcome("Inclusion", item, organs(bilirubin_x_uln=3)) == "not_met"
+    assert outcome("Inclusion", item, organs(bilirubin_x_uln=1)) == "not_screened"

@@ -2520,13 +2520,19 @@ def _organ(text: str) -> list[Reading]:
             out.append(Reading({"any" if either else "all": leaves}, m.start(), m.end(),
                                "liver enzyme levels (ALT and AST)"))
     for m in re.finditer(rf"\b(?P<what>(?:total\s+|serum\s+)?bilirubin)"
-                         rf"(?:\s+(?:level|must\s+be|of))?"
+                         rf"(?:\s+(?P<join>or|and/or|and)\s+(?:serum\s+)?creatinine)?"
+                         rf"(?:\s+(?:level|levels|must\s+be|of))?"
                          rf"\s*{_CMP}\s*{_NUM}\s*{_ULN}", text, re.I):
         if re.search(r"direct|conjugated", text, re.I) or (
                 re.search(r"gilbert", text, re.I) and not _LAB_EXCEPT.match(text, m.end())):
             continue
-        out.append(Reading(_leaf("organ_function.bilirubin_x_uln", _op(m.group("cmp")),
-                                 _num(m.group("num"))), m.start(), m.end(), "bilirubin level"))
+        rule = _leaf("organ_function.bilirubin_x_uln", _op(m.group("cmp")), _num(m.group("num")))
+        if m.group("join"):
+            # "total bilirubin or creatinine >= 1.5 x ULN": the creatinine the profile does
+            # not hold beside it -- "or" either of them, "and" both
+            rule = {"all" if m.group("join").lower() == "and" else "any": [
+                rule, {"not_screened": "the serum creatinine (not in the profile)"}]}
+        out.append(Reading(rule, m.start(), m.end(), "bilirubin level"))
     for m in re.finditer(r"\b(?:total\s+|serum\s+)?bilirubin\s+(?:(?:level|levels)\s+)?"
                          r"(?:must\s+be\s+|is\s+|within\s+)?normal\b(?!\s+for\s+age)", text, re.I):
         if not re.search(r"direct|conjugated|gilbert|\bmg\b|μmol|umol", text, re.I):
