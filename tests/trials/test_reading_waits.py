@@ -253,3 +253,12 @@ def test_bilirubin_and_creatinine_within_a_limit():
     item = "Bilirubin and creatinine ≤ 1.5 x ULN"
     assert outcome("Inclusion", item, organs(bilirubin_x_uln=3)) == "not_met"
     assert outcome("Inclusion", item, organs(bilirubin_x_uln=1)) == "not_screened"
+
+
+def test_a_transplant_complicated_by_active_gvhd():
+    """Active GVHD after the transplant goes to the study team; no GVHD clears it."""
+    item = ("Patients previously treated with an allogeneic SCT that is currently complicated by "
+            "active GVHD requiring T cell suppressive therapy.")
+    after = had("allogeneic_hsct", months=8)
+    assert outcome("Exclusion", item, {**after, "active_gvhd": True}) == "not_screened"
+    assert outcome("Exclusion", item, {**after, "active_gvhd": False}) == "met"

@@ -1744,6 +1744,10 @@ def _gvhd(text: str) -> list[Reading]:
         lead = re.search(r"\b(?:under|still\s+on|on|receiving)\s+$", text[:start], re.I)
         if lead:  # "under treatment for GVHD": the words that say it is treated now
             start = lead.start()
+        after = re.search(r"(?:" + _ALLO + r")\s*,?\s*(?:(?:that|which)\s+is\s+)?(?:currently\s+)?"
+                          r"complicated\s+by\s+$", text[:start], re.I)
+        if after:  # "an allogeneic SCT that is currently complicated by active GVHD": GVHD
+            start = after.start()  # follows a donor transplant, so it says nothing more
         if re.search(r"(?:≤|<=|</=|=<|no\s+more\s+than|not\s+more\s+than|at\s+most)\s*"
                      r"grade\s*(?:1|i)\b|\bgrade\s*(?:0\s*(?:-|to|or)\s*)?(?:1|i)\s+or\s+"
                      r"(?:less|lower)\b", text[start:end], re.I):
