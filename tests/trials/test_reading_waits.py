@@ -262,3 +262,10 @@ def test_a_transplant_complicated_by_active_gvhd():
     after = had("allogeneic_hsct", months=8)
     assert outcome("Exclusion", item, {**after, "active_gvhd": True}) == "not_screened"
     assert outcome("Exclusion", item, {**after, "active_gvhd": False}) == "met"
+
+
+def test_a_window_counted_from_diagnosis_is_not_a_wait_from_now():
+    """'Within 2 months of diagnosis' is counted from a date the profile does not hold."""
+    item = "Previous therapy with asparaginase within 2 months of diagnosis"
+    assert outcome("Exclusion", item, had("asparaginase", months=1)) == "not_screened"
+    assert outcome("Exclusion", item, had("asparaginase", months=12)) == "not_screened"

@@ -1134,7 +1134,8 @@ _TIMED = re.compile(r"\b(?:within|in\s+(?:the\s+)?(?:last|past|previous|precedin
 _ANCHOR = re.compile(
     r"(?:prior\s+to|before|after|start(?:ing)?|first\s+dose\s+of|to\s+receive|initiation\s+of|"
     r"beginning|receiving)\s+(?:the\s+)?(?:start\s+of\s+|first\s+dose\s+of\s+)?(?:study\s+|"
-    r"protocol\s+|conditioning\s+|lymphodeplet\w+\s+|preparative\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?$", re.IGNORECASE)
+    r"protocol\s+|conditioning\s+|lymphodeplet\w+\s+|preparative\s+)?"
+    r"(?:treatment\s+with\s+|therapy\s+with\s+)?$", re.IGNORECASE)
 
 
 def _duration_months(n: str, unit: str) -> float:
@@ -1422,7 +1423,7 @@ def _waits_apart(text: str) -> list[Reading]:
     one not read) leaves the whole sentence unread."""
     cuts = [0] + [m.end() for m in re.finditer(r",?\s+or\s+", text, re.I)] + [len(text) + 1]
     out: list[Reading] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         piece = text[a:b - 1] if b <= len(text) else text[a:]
         piece = re.sub(r",?\s+or\s*$", lambda m: " " * len(m.group(0)), piece, flags=re.I)
         if len(re.findall(r"\b\d+\s+(?:days?|weeks?|months?|years?)\b", piece, re.I)) != 1 or \
@@ -1431,15 +1432,15 @@ def _waits_apart(text: str) -> list[Reading]:
         read = _therapies(piece)
         if not read or any(r.narrow for r in read) or all(r.rule.get("__span__") for r in read):
             return [Reading({}, 0, 0, "", narrow=True)]
-        out += [Reading(r.rule, r.start + a, r.end + a, r.words, r.narrow, r.excluding_only,
-                        r.requiring_only, r.whole, r.inclusion_only, r.covers) for r in read]
+        out += [dataclasses.replace(r, start=r.start + a, end=r.end + a) for r in read]
     return out
 
 
 #: An autologous transplant in its older words (its "dose" is no dose limit).
-_HIGH_DOSE_RESCUE = re.compile(r"\bhigh[- ]dose\s+(?:chemo)?therap(?:y|ies)\s+(?:with|and|followed\s+"
-                               r"by)\s+(?:autologous\s+)?(?:hematopoietic\s+)?(?:stem[- ]cell|"
-                               r"marrow|progenitor\s+cell)\s+(?:rescue|support)", re.IGNORECASE)
+_HIGH_DOSE_RESCUE = re.compile(
+    r"\bhigh[- ]dose\s+(?:chemo)?therap(?:y|ies)\s+(?:with|and|followed\s+by)\s+(?:autologous\s+)?"
+    r"(?:hematopoietic\s+)?(?:stem[- ]cell|marrow|progenitor\s+cell)\s+(?:rescue|support)",
+    re.IGNORECASE)
 
 
 @recogniser
@@ -1582,8 +1583,10 @@ def _therapies(text: str) -> list[Reading]:
         return [Reading({"not_screened": "when the leukemia came back, counted from the "
                                          "treatment the text names"}, start, end,
                         "when the leukemia came back after a treatment")]
-    if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()],
-                           re.I):
+    if timed and (re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()], re.I)
+                  or re.match(r"\s*(?:of|before|prior\s+to|preceding)\s+(?:the\s+)?(?:initial\s+|"
+                              r"first\s+)?(?:diagnos|relapse)", text[timed.end():], re.I)):
+        # ("within 2 months of diagnosis": counted from a date the profile does not hold)
         return [Reading({}, 0, 0, "", narrow=True)]  # when the disease came back, not a wait
     if since and window:
         return [Reading({}, 0, 0, "", narrow=True)]
@@ -1622,7 +1625,8 @@ def _therapies(text: str) -> list[Reading]:
             extra.append(Reading({"__span__": True}, e_, e_ + suffix.end(), ""))
         # "monoclonal antibodies (rituximab, alemtuzumab)": examples of the class just named
         ex = re.match(r"\s*\((?:e\.g\.,?\s*|such\s+as\s+|including\s+)?([^()]*)\)", text[e_:])
-        if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|[a-z]*mab[a-z]*|campath|and|or", w)
+        if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|[a-z]*mab[a-z]*|campath|"
+                                   r"and|or", w)
                       for w in re.findall(r"[a-z]+", ex.group(1).lower())):
             # (its "e.g." gives examples of the class, no permission: settled)
             extra.append(Reading({"__span__": True, "__settles__": True}, e_, e_ + ex.end(), ""))
@@ -2578,7 +2582,8 @@ def _organ(text: str) -> list[Reading]:
                            "heart pumping function (LVEF)"))
     return [_lab_exception(text, r) for r in out] + [
         Reading({"__span__": True, "__settles__": True}, e.start(), e.end(), "")
-        for r in out for e in [_LAB_EXCEPT.match(text, r.end) or _LAB_EXCEPT_AFTER.match(text, r.end)]
+        for r in out
+        for e in [_LAB_EXCEPT.match(text, r.end) or _LAB_EXCEPT_AFTER.match(text, r.end)]
         if e and _liver_test(r.rule)]
 
 
