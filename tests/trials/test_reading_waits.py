@@ -269,3 +269,14 @@ def test_a_window_counted_from_diagnosis_is_not_a_wait_from_now():
     item = "Previous therapy with asparaginase within 2 months of diagnosis"
     assert outcome("Exclusion", item, had("asparaginase", months=1)) == "not_screened"
     assert outcome("Exclusion", item, had("asparaginase", months=12)) == "not_screened"
+
+
+def test_transaminases_by_their_long_names_and_a_tumor_that_lifts_the_limit():
+    """'Alanine transaminase' is ALT alone; 'unless due to tumor' leaves a high one to the team."""
+    assert outcome("Inclusion", "Alanine transaminase ≤ 3 x ULN",
+                   organs(alt_x_uln=1, ast_x_uln=9)) == "met"
+    assert outcome("Inclusion", "Alanine transaminase ≤ 3 x ULN", organs(alt_x_uln=9)) == "not_met"
+    item = ("Alanine transaminase (SGPT) or Aspartate transaminase (SGOT) </= 3 x upper limit of "
+            "normal [ULN] or </= 5 x ULN if due to tumor")
+    assert outcome("Inclusion", item, organs(alt_x_uln=8, ast_x_uln=8)) == "not_screened"
+    assert outcome("Inclusion", item, organs(alt_x_uln=1, ast_x_uln=1)) == "met"

@@ -2471,7 +2471,7 @@ def _infections(text: str) -> list[Reading]:
 
 
 _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institutional\s+)?"
-        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*\(uln\))?|"
+        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*[(\[]uln[)\]])?|"
         r"normal\b)(?:\s+for\s+age\b)?")
 
 
@@ -2479,7 +2479,8 @@ _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institution
 def _organ(text: str) -> list[Reading]:
     out = []
     lab = (r"(?:serum\s+|hepatic\s+|liver\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|"
-           r"aspartate\s+aminotransferase|transaminases?|"
+           r"aspartate\s+aminotransferase|alanine\s+transaminase|aspartate\s+transaminase|"
+           r"transaminases?|"
            r"serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)"
            r"\s+transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
            # ("transaminases (AST/ALT)": the bracket names them again)
@@ -2500,6 +2501,8 @@ def _organ(text: str) -> list[Reading]:
         # (the long names say which transaminase: pyruvic is ALT, oxaloacetic is AST)
         named = re.sub(r"serum\s+glutam\w+[- ]pyruv\w+\s+transaminase", "alt", named)
         named = re.sub(r"serum\s+glutam\w+[- ]oxaloacetic\s+transaminase", "ast", named)
+        named = re.sub(r"alanine\s+transaminase", "alt", named)
+        named = re.sub(r"aspartate\s+transaminase", "ast", named)
         fields = []
         if re.search(r"alt|sgpt|\bgpt|alanine|transaminase", named):
             fields.append("organ_function.alt_x_uln")
@@ -2612,7 +2615,7 @@ _LAB_EXCEPT = re.compile(
     r"(?:due|related|secondary|attributable|attributed)\s+to|the|underlying|by\s+the\s+"
     r"investigator)\s+)*"
     r"(?P<why>(?:leuka?emi\w*|disease|malignan\w*|(?:liver|hepatic)\s+(?:involvement|infiltration)|"
-    r"gilbert\W?s?|ha?emoly\w+|(?-i:ALL)|organ\s+involvement)"
+    r"gilbert\W?s?|ha?emoly\w+|(?-i:ALL)|organ\s+involvement|tumou?r)"
     r"(?:\s+(?:organ|involvement|infiltration|syndrome|disease|of\s+the\s+liver|by\s+(?:the\s+)?"
     r"(?:leuka?emia|disease)))*)\s*\)?(?=\s*(?:$|[;,.]|and\b|or\b))", re.IGNORECASE)
 
