@@ -280,3 +280,14 @@ def test_transaminases_by_their_long_names_and_a_tumor_that_lifts_the_limit():
             "normal [ULN] or </= 5 x ULN if due to tumor")
     assert outcome("Inclusion", item, organs(alt_x_uln=8, ast_x_uln=8)) == "not_screened"
     assert outcome("Inclusion", item, organs(alt_x_uln=1, ast_x_uln=1)) == "met"
+
+
+@pytest.mark.parametrize("item", [
+    "No prior therapy except short courses of corticosteroids, a single dose of IT cytarabine or "
+    "emergent radiation to the mediastinum",
+    "No prior treatment, other than corticosteroids for less than 7 days",
+])
+def test_no_prior_therapy_but_for_what_the_study_allows(item):
+    """A relapsed leukemia has been treated: ruled out; a new one goes to the study team."""
+    assert outcome("Inclusion", item, {"disease_status": "relapsed"}) == "not_met"
+    assert outcome("Inclusion", item, {"disease_status": "newly_diagnosed"}) == "not_screened"
