@@ -159,7 +159,12 @@ CASES = [
            {"therapies": ["allogeneic_hsct"], "months": 3.285})]),
     (E, "Prior allogeneic hematopoietic stem cell transplant (HSCT)",
      [leaf("prior_therapies", "received", ["allogeneic_hsct"])]),
-    (E, "210 Autologous HSCT within 6 weeks prior to start of blinatumomab treatment", None),
+    # (the study's drug ends the wait; 6 weeks is longer than a month: read, its edge month
+    # left to the study team)
+    (E, "210 Autologous HSCT within 6 weeks prior to start of blinatumomab treatment",
+     [leaf("prior_therapies", "received_within", {"therapies": ["autologous_hsct"], "months": 1}),
+      leaf("prior_therapies", "received_within",
+           {"therapies": ["autologous_hsct"], "months": 1.38})]),
     (E, "Radiotherapy or cancer chemotherapy (except for intrathecal prophylaxis) within 2 weeks",
      None),
     # time since a transplant, current use, CD19 CAR-T

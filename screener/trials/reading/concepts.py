@@ -1372,10 +1372,17 @@ _THERAPY_DOUBT = re.compile(
     r"sibling|matched|unrelated|mobiliz\w*|apheresis|lymphodeplet\w*)\b", re.I)
 
 
+#: A time window in a therapy's sentence ("within 6 weeks", "in the previous 4 months").
+_TIMED = re.compile(r"\b(?:within|in\s+(?:the\s+)?(?:last|past|previous|preceding))\s+(?:the\s+)?"
+                    r"(?:last\s+|past\s+|previous\s+)?\d+\s+(?:days?|weeks?|months?|years?)\b",
+                    re.IGNORECASE)
+
+
 _ANCHOR = re.compile(
     r"(?:prior\s+to|before|after|start(?:ing)?|first\s+dose\s+of|to\s+receive|initiation\s+of|"
     r"beginning|receiving)\s+(?:the\s+)?(?:start\s+of\s+|first\s+dose\s+of\s+)?(?:study\s+|"
-    r"protocol\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?$", re.IGNORECASE)
+    r"protocol\s+|conditioning\s+|lymphodeplet\w+\s+|preparative\s+)?"
+    r"(?:treatment\s+with\s+|therapy\s+with\s+)?$", re.IGNORECASE)
 
 
 def _duration_months(n: str, unit: str) -> float:
@@ -1441,8 +1448,13 @@ _TIME_FROM = re.compile(
     r"is\s+|of\s+)?(?:at\s+least|≥|>=|more\s+than|>|greater\s+than)\s*(\d+)\s+"
     r"(days?|weeks?|months?|years?)\b", re.IGNORECASE)
 _SINCE = re.compile(r"(?:\b(?:at\s+least|(?:more|greater)\s+than|minimum\s+of)|≥|>=|>)\s*(\d+)\s+"
-                    r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|must\s+"
-                    r"have\s+elapsed\s+since)\b", re.IGNORECASE)
+                    r"(days?|weeks?|months?|years?)\s+(?:since|from|after|following|post|removed\s+from|"
+                    r"out\s+from|must\s+have\s+elapsed\s+since|"
+                    # "completed at least 3 months prior to enrollment": the same wait, counted
+                    # back from the study (never "within 3 months")
+                    r"(?:prior\s+to|before)(?=\s+(?:the\s+)?(?:start|first|day|date|study|"
+                    r"protocol|enrol|registration|randomi|screening|entry|infusion|treatment|"
+                    r"initiation|apheresis|leukapheresis)))\b", re.IGNORECASE)
 _RECOVERED = re.compile(
     r"[,;]?\s*(?:and\s+)?(?:has\s+|have\s+)?(?:fully\s+)?recovered(?:\s+from\s+(?:the\s+|any\s+|"
     r"all\s+)?(?:acute\s+)?(?:toxic\w*|side\s+effects)(?:\s+of\s+(?:that|this|the|prior|"
@@ -1640,8 +1652,47 @@ def _anthracycline_dose(text: str) -> list[Reading] | None:
                     covers=True, inclusion_only=within)]
 
 
+_TIME_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_TIME_WORD = re.compile(r"\b(" + "|".join(_TIME_WORDS) + r")(?=\s*\(?\d*\)?\s+(?:days?|weeks?|"
+                        r"months?|years?)\b)", re.IGNORECASE)
+
+
+def _time_digits(text: str) -> str:
+    """"Within six weeks" as "within 6 weeks", the same length (spans stay where they are)."""
+    return _TIME_WORD.sub(lambda m: str(_TIME_WORDS[m.group(1).lower()]).ljust(len(m.group(1))),
+                          text)
+
+
+def _waits_apart(text: str) -> list[Reading]:
+    """"A within 6 weeks or B within 12 weeks (before the study drug)": each alternative
+    with its own wait, read on its own; any alternative without a wait of its own (or
+    one not read) leaves the whole sentence unread."""
+    cuts = [0] + [m.end() for m in re.finditer(r",?\s+or\s+", text, re.I)] + [len(text) + 1]
+    out: list[Reading] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = text[a:b - 1] if b <= len(text) else text[a:]
+        piece = re.sub(r",?\s+or\s*$", lambda m: " " * len(m.group(0)), piece, flags=re.I)
+        if len(re.findall(r"\b\d+\s+(?:days?|weeks?|months?|years?)\b", piece, re.I)) != 1 or \
+                not re.search(r"\bwithin\b", piece, re.I):
+            return [Reading({}, 0, 0, "", narrow=True)]
+        read = _therapies(piece)
+        if not read or any(r.narrow for r in read) or all(r.rule.get("__span__") for r in read):
+            return [Reading({}, 0, 0, "", narrow=True)]
+        out += [dataclasses.replace(r, start=r.start + a, end=r.end + a) for r in read]
+    return out
+
+
+#: An autologous transplant in its older words (its "dose" is no dose limit).
+_HIGH_DOSE_RESCUE = re.compile(
+    r"\bhigh[- ]dose\s+(?:chemo)?therap(?:y|ies)\s+(?:with|and|followed\s+by)\s+(?:autologous\s+)?"
+    r"(?:hematopoietic\s+)?(?:stem[- ]cell|marrow|progenitor\s+cell)\s+(?:rescue|support)",
+    re.IGNORECASE)
+
+
 @recogniser
 def _therapies(text: str) -> list[Reading]:
+    text = _time_digits(text)
     if re.search(r"\bfor\s+(?:an?\s+|the\s+)?(?:previous|prior|other|another|earlier|second|"
                  r"non-?leuka?emi\w+)\s+(?:malignan\w+|cancers?|tumou?rs?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # treatment of another cancer, not of ALL
@@ -1694,31 +1745,40 @@ def _therapies(text: str) -> list[Reading]:
         # read, the recovery is for the study team
         text = text[:recovered.start()] + " " * (recovered.end() - recovered.start()) + \
             text[recovered.end():]
-    if _THERAPY_DOUBT.search(text):
-        return []
+    if _THERAPY_DOUBT.search(_HIGH_DOSE_RESCUE.sub(" ", text)):
+        return []  # ("high-dose chemotherapy with stem cell rescue" names a transplant: no dose)
     found: list[tuple[int, int, list[str]]] = []
+    anchors: list[tuple[int, int]] = []
     doubts: dict[str, str] = {}
     not_current = False
+    timed_text = _TIMED.search(text)
     for pattern, names in _THERAPIES:
         for m in re.finditer(pattern, text, re.I):
-            if any(m.start() < e and s < m.end() for s, e, _ in found):
+            if any(m.start() < e and s < m.end() for s, e, _ in found + [
+                    (a, b, []) for a, b in anchors]):
                 continue
             if _ANCHOR.search(text[max(0, m.start() - 45):m.start()]) and not (
                     _WAIT_BEFORE.search(text[max(0, m.start() - 45):m.start()])):
-                return []  # the study's own treatment as a time anchor: not a prior therapy
+                if not timed_text or timed_text.start() > m.start():
+                    return []  # the study's own treatment as a time anchor: not a prior therapy
+                # "Immunotherapy within 6 weeks prior to blinatumomab treatment": the study's
+                # drug is where the wait ends; the therapy before the window is what is read
+                anchors.append((m.start(), m.end()))
+                continue
             found.append((m.start(), m.end(), names))
             not_current = not_current or pattern in _NOT_CURRENT
             for t in _DOUBTFUL.get(pattern, ((), ""))[0]:
                 doubts.setdefault(t, _DOUBTFUL[pattern][1])
     for s_, e_, names in _fuzzy_therapies(text):
-        if not any(s_ < e and s < e_ for s, e, _ in found):
+        if not any(s_ < e and s < e_ for s, e, _ in found + [(a, b, []) for a, b in anchors]):
             found.append((s_, e_, names))
     if not found:
         return []
+    settled_anchors = [Reading({"__span__": True}, a, b, "") for a, b in anchors]
     excepted = _class_exception(text, found)
     if excepted is False:
         return [Reading({}, 0, 0, "", narrow=True)]  # an exception we cannot place
-    settled: list[Reading] = []
+    settled: list[Reading] = list(settled_anchors)
     if excepted:
         found, removed, unsure, said, (ex_start, ex_end) = excepted
         doubts = {t: d for t, d in doubts.items() if t not in removed}
@@ -1743,13 +1803,16 @@ def _therapies(text: str) -> list[Reading]:
     window = re.search(r"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+)?(\d+)\s+"
                        r"(days?|weeks?|months?|years?)\b|"
                        r"(?:\b(?:less|fewer)\s+than\s+|<\s*)?\b(\d+)\s+(days?|weeks?|months?|years?)"
-                       r"\s+(?:prior\s+to|before|of)\s+(?:screening|enrollment|enrolment|"
-                       r"study\s+entry|registration|randomi[sz]ation|day\s+1|start)|"
-                       r"\bin\s+the\s+(?:last|past)\s+(\d+)\s+(days?|weeks?|months?|years?)\b|"
+                       r"\s+(?:prior\s+to|before|of)\s+(?:the\s+)?(?:screening|enrollment|enrolment|"
+                       r"study\s+entry|registration|randomi[sz]ation|day\s+1|start|first\s+dose|"
+                       r"study\s+(?:treatment|drug|therapy))|"
+                       r"\bin\s+(?:the\s+)?(?:last|past|previous|preceding)\s+(\d+)\s+(days?|weeks?|months?|years?)\b|"
                        r"(?:\b(?:less|fewer)\s+than|<)\s*(\d+)\s+(days?|weeks?|months?|years?)\s+"
                        r"(?:since|after|from|following|post)\b",
                        text, re.I)
     since = _SINCE.search(text) or _TIME_FROM.search(text)
+    if since and window and window.start() < since.end() and since.start() < window.end():
+        window = None  # ("at least 3 months prior to enrollment": the wait, not a window)
     if re.search(r"\bhalf[- ]?li(?:fe|ves)\b|\bwash[- ]?out\b", text, re.I) or (
             not since and not window and re.search(r"\b(?:since|elapsed)\b", text, re.I)):
         # a wait we cannot count ("5 half-lives", "a washout", "since the last dose"):
@@ -1767,11 +1830,17 @@ def _therapies(text: str) -> list[Reading]:
         return [Reading({"not_screened": "when the leukemia came back, counted from the "
                                          "treatment the text names"}, start, end,
                         "when the leukemia came back after a treatment")]
-    if timed and re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()],
-                           re.I):
+    if timed and (re.search(r"relaps|remission|diagnos|recurr|progress", text[:timed.end()], re.I)
+                  or re.match(r"\s*(?:of|before|prior\s+to|preceding)\s+(?:the\s+)?(?:initial\s+|"
+                              r"first\s+)?(?:diagnos|relapse)", text[timed.end():], re.I)):
+        # ("within 2 months of diagnosis": counted from a date the profile does not hold)
         return [Reading({}, 0, 0, "", narrow=True)]  # when the disease came back, not a wait
     if since and window:
         return [Reading({}, 0, 0, "", narrow=True)]
+    if len(re.findall(r"\b\d+\s+(?:days?|weeks?|months?|years?)\b", text, re.I)) > 1:
+        # "autologous HSCT within 6 weeks or allogeneic HSCT within 12 weeks": a wait for
+        # each therapy, never one wait for all of them -- read clause by clause or not at all
+        return _waits_apart(text)
     if current:
         if since or window or not_current or _UNREAD_CLASS.search(text) or re.search(
                 r"\b\d+\s+(?:days?|weeks?|months?|years?)\b", text, re.I):
@@ -1803,9 +1872,11 @@ def _therapies(text: str) -> list[Reading]:
             extra.append(Reading({"__span__": True}, e_, e_ + suffix.end(), ""))
         # "monoclonal antibodies (rituximab, alemtuzumab)": examples of the class just named
         ex = re.match(r"\s*\((?:e\.g\.,?\s*|such\s+as\s+|including\s+)?([^()]*)\)", text[e_:])
-        if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|and|or", w)
+        if ex and all(re.fullmatch(r"[a-z]+(?:mab|nib|ib|ine|ide|ate)|[a-z]*mab[a-z]*|campath|"
+                                   r"and|or", w)
                       for w in re.findall(r"[a-z]+", ex.group(1).lower())):
-            extra.append(Reading({"__span__": True}, e_, e_ + ex.end(), ""))
+            # (its "e.g." gives examples of the class, no permission: settled)
+            extra.append(Reading({"__span__": True, "__settles__": True}, e_, e_ + ex.end(), ""))
     timing = since or window
     if timing:
         groups = [g for g in timing.groups() if g]
@@ -1839,7 +1910,7 @@ def _therapies(text: str) -> list[Reading]:
     if re.search(r"\b(\d+)\s+(days?|weeks?|months?|years?)\b", text, re.I):
         return [Reading({}, 0, 0, "", narrow=True)]  # a timing we could not place
     if not re.search(r"\b(prior|previous|previously|received|treatment with|treated with|"
-                     r"exposure|history of|had)\b|\bafter\b", text, re.I):
+                     r"exposure|history of|had)\b|\bafter\b|\bpre-?treat\w*", text, re.I):
         # ("post-transplant" and "following" often say when, not that it was given:
         # "less than 100 days post-transplant" is a window, read elsewhere or not at all)
         return []  # a therapy named without saying it was received
@@ -1881,7 +1952,8 @@ def _gvhd(text: str) -> list[Reading]:
     region_start = max(text.rfind(c, 0, m.start()) for c in ",;.") + 1
     # "Prior allogeneic transplant within 6 months or active GVHD": what comes before the
     # "or" qualifies the other alternative, not the GVHD
-    alone = re.search(r"\bor\s+(?=(?:(?:active|acute|chronic|current|ongoing|and|or|/)\s*)*$)",
+    alone = re.search(r"\bor\s+(?=(?:(?:active|acute|chronic|current|ongoing|and|or|/|have|has|"
+                      r"having|with|who|that)\s*)*$)",
                       text[region_start:m.start()], re.I)
     if alone:
         region_start += alone.end()
@@ -1913,13 +1985,20 @@ def _gvhd(text: str) -> list[Reading]:
         if not re.search(r"\b(?:active|acute|chronic|grade|presence|current\w*|ongoing)\b",
                          text, re.I) and (re.search(r"\bwithin\b|\blast\b|\bprior\b", text, re.I)
                                           or not re.search(
-                r"\b(?:receiving|(?:on|requiring|needing)\s+(?:\w+\s+){0,2}?(?:immunosuppress\w*|"
+                r"\b(?:receiving|(?:on|requiring|needing|under)\s+(?:\w+\s+){0,2}?(?:immunosuppress\w*|"
                 r"steroids?|corticosteroids?|treatment|therapy))\b", text, re.I)):
             return [Reading({}, 0, 0, "", narrow=True)]
         end = region_end
         before = re.compile(r"(?:[≤<]|</=|<=|=<)?\s*" + _GVHD_NARROW.pattern, re.I).search(
             text, region_start, m.start())
         start = min(m.start(), before.start()) if before else m.start()
+        lead = re.search(r"\b(?:under|still\s+on|on|receiving)\s+$", text[:start], re.I)
+        if lead:  # "under treatment for GVHD": the words that say it is treated now
+            start = lead.start()
+        after = re.search(r"(?:" + _ALLO + r")\s*,?\s*(?:(?:that|which)\s+is\s+)?(?:currently\s+)?"
+                          r"complicated\s+by\s+$", text[:start], re.I)
+        if after:  # "an allogeneic SCT that is currently complicated by active GVHD": GVHD
+            start = after.start()  # follows a donor transplant, so it says nothing more
         if re.search(r"(?:≤|<=|</=|=<|no\s+more\s+than|not\s+more\s+than|at\s+most)\s*"
                      r"grade\s*(?:1|i)\b|\bgrade\s*(?:0\s*(?:-|to|or)\s*)?(?:1|i)\s+or\s+"
                      r"(?:less|lower)\b", text[start:end], re.I):
@@ -2680,7 +2759,7 @@ def _infections(text: str) -> list[Reading]:
 
 
 _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institutional\s+)?"
-        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*\(uln\))?|"
+        r"(?:uln|upper\s+limit(?:s)?\s+of\s+(?:the\s+)?normal(?:\s*[(\[]uln[)\]])?|"
         r"normal\b)(?:\s+for\s+age\b)?")
 
 
@@ -2688,7 +2767,8 @@ _ULN = (r"(?:(?:x|×|times)\s*|(?=uln\b|upper\s+limit))(?:the\s+)?(?:institution
 def _organ(text: str) -> list[Reading]:
     out = []
     lab = (r"(?:serum\s+|hepatic\s+|liver\s+)?(?:alt|sgpt|ast|sgot|alanine\s+aminotransferase|"
-           r"aspartate\s+aminotransferase|transaminases?|"
+           r"aspartate\s+aminotransferase|alanine\s+transaminase|aspartate\s+transaminase|"
+           r"transaminases?|"
            r"serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)"
            r"\s+transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
            # ("transaminases (AST/ALT)": the bracket names them again)
@@ -2709,6 +2789,8 @@ def _organ(text: str) -> list[Reading]:
         # (the long names say which transaminase: pyruvic is ALT, oxaloacetic is AST)
         named = re.sub(r"serum\s+glutam\w+[- ]pyruv\w+\s+transaminase", "alt", named)
         named = re.sub(r"serum\s+glutam\w+[- ]oxaloacetic\s+transaminase", "ast", named)
+        named = re.sub(r"alanine\s+transaminase", "alt", named)
+        named = re.sub(r"aspartate\s+transaminase", "ast", named)
         fields = []
         if re.search(r"alt|sgpt|\bgpt|alanine|transaminase", named):
             fields.append("organ_function.alt_x_uln")
@@ -2737,13 +2819,19 @@ def _organ(text: str) -> list[Reading]:
             out.append(Reading({"any" if either else "all": leaves}, m.start(), m.end(),
                                "liver enzyme levels (ALT and AST)"))
     for m in re.finditer(rf"\b(?P<what>(?:total\s+|serum\s+)?bilirubin)"
-                         rf"(?:\s+(?:level|must\s+be|of))?"
+                         rf"(?:\s+(?P<join>or|and/or|and)\s+(?:serum\s+)?creatinine)?"
+                         rf"(?:\s+(?:level|levels|must\s+be|of))?"
                          rf"\s*{_CMP}\s*{_NUM}\s*{_ULN}", text, re.I):
         if re.search(r"direct|conjugated", text, re.I) or (
                 re.search(r"gilbert", text, re.I) and not _LAB_EXCEPT.match(text, m.end())):
             continue
-        out.append(Reading(_leaf("organ_function.bilirubin_x_uln", _op(m.group("cmp")),
-                                 _num(m.group("num"))), m.start(), m.end(), "bilirubin level"))
+        rule = _leaf("organ_function.bilirubin_x_uln", _op(m.group("cmp")), _num(m.group("num")))
+        if m.group("join"):
+            # "total bilirubin or creatinine >= 1.5 x ULN": the creatinine the profile does
+            # not hold beside it -- "or" either of them, "and" both
+            rule = {"all" if m.group("join").lower() == "and" else "any": [
+                rule, {"not_screened": "the serum creatinine (not in the profile)"}]}
+        out.append(Reading(rule, m.start(), m.end(), "bilirubin level"))
     for m in re.finditer(r"\b(?:total\s+|serum\s+)?bilirubin\s+(?:(?:level|levels)\s+)?"
                          r"(?:must\s+be\s+|is\s+|within\s+)?normal\b(?!\s+for\s+age)", text, re.I):
         if not re.search(r"direct|conjugated|gilbert|\bmg\b|μmol|umol", text, re.I):
@@ -2752,7 +2840,9 @@ def _organ(text: str) -> list[Reading]:
     method = (r"(?:(?:by|using|per|as\s+(?:measured|estimated|calculated|determined)\s+by|"
               r"estimated\s+by|calculated\s+by)\s+(?:the\s+)?(?:[\w'-]+\s+){0,4}?(?:collection|"
               r"formula|method|equation|schwartz|cockcroft[- ]gault|scan|gfr)"
-              r"(?:\s+(?:formula|equation|method))?|\((?:cockcroft[- ]gault|schwartz|mdrd|"
+              r"(?:\s+(?:formula|equation|method))?|\((?:(?:if\s+)?(?:using|by|per|calculated\s+"
+              r"by|estimated\s+by)\s+(?:the\s+)?)?(?:(?:modified|bedside|revised)\s+)?"
+              r"(?:cockcroft[- ]gault|schwartz|mdrd|"
               r"ckd-?epi)(?:\s+(?:formula|equation|method))?\))")
     # (an estimated or measured GFR is read as the profile's creatinine clearance: both
     # stand for the same kidney function in mL/min, and trials give them as alternatives)
@@ -2768,15 +2858,24 @@ def _organ(text: str) -> list[Reading]:
         out.append(Reading(_leaf("organ_function.creatinine_clearance_ml_min",
                                  _op(m.group("cmp")), _num(m.group("num"))), m.start(), m.end(),
                            "kidney function (creatinine clearance)"))
+        how = re.search(r"\(if\s+[^()]*\)\s*$", m.group(0), re.I)
+        if how:  # "(if using the Cockcroft-Gault formula)": how it is measured, no condition
+            out.append(Reading({"__span__": True, "__settles__": True},
+                               m.start() + how.start(), m.end(), ""))
     for m in re.finditer(rf"\b(?:lvef|left\s+ventricular\s+ejection\s+fraction(?:\s*\(lvef\))?|"
                          rf"(?:cardiac\s+)?ejection\s+fraction(?:\s*\((?:lv)?ef\))?)"
+                         # "(as measured by either radionuclide angiography (MUGA) or echo)"
+                         rf"(?:\s*\((?=[^()]*(?:echo|muga|mri|radionuclide|measured|scan))"
+                         rf"(?:[^()]|\([^()]*\))*\))?"
                          rf"(?:\s+(?:of|must\s+be)|\s*:)?\s*{_CMP}\s*{_NUM}\s*%", text, re.I):
         out.append(Reading(_leaf("organ_function.lvef_percent", _op(m.group("cmp")),
                                  _num(m.group("num"))), m.start(), m.end(),
                            "heart pumping function (LVEF)"))
     return [_lab_exception(text, r) for r in out] + [
         Reading({"__span__": True, "__settles__": True}, e.start(), e.end(), "")
-        for r in out for e in [_LAB_EXCEPT.match(text, r.end)] if e and _liver_test(r.rule)]
+        for r in out
+        for e in [_LAB_EXCEPT.match(text, r.end) or _LAB_EXCEPT_AFTER.match(text, r.end)]
+        if e and _liver_test(r.rule)]
 
 
 def _liver_test(rule: dict) -> bool:
@@ -2804,9 +2903,20 @@ _LAB_EXCEPT = re.compile(
     r"(?:due|related|secondary|attributable|attributed)\s+to|the|underlying|by\s+the\s+"
     r"investigator)\s+)*"
     r"(?P<why>(?:leuka?emi\w*|disease|malignan\w*|(?:liver|hepatic)\s+(?:involvement|infiltration)|"
-    r"gilbert\W?s?|ha?emoly\w+|(?-i:ALL)|organ\s+involvement)"
+    r"gilbert\W?s?|ha?emoly\w+|(?-i:ALL)|organ\s+involvement|tumou?r)"
     r"(?:\s+(?:organ|involvement|infiltration|syndrome|disease|of\s+the\s+liver|by\s+(?:the\s+)?"
     r"(?:leuka?emia|disease)))*)\s*\)?(?=\s*(?:$|[;,.]|and\b|or\b))", re.IGNORECASE)
+
+
+#: "AST <= 5 x ULN. Elevation secondary to leukemic involvement is not an exclusion
+#: criterion": the same lifting cause, said in a sentence of its own after the limit.
+_LAB_EXCEPT_AFTER = re.compile(
+    r"\s*[.;]\s*(?:an?\s+|the\s+|any\s+)?(?:elevations?|abnormalit\w+|values?|increases?)\s+"
+    r"(?:(?:is|are)\s+)?(?:secondary|due|related|attributable|attributed)\s+to\s+(?:the\s+)?"
+    r"(?P<why>(?:leuka?emi\w*|malignan\w*|disease|liver|hepatic|(?-i:ALL))(?:\s+(?:involvement|"
+    r"infiltration|of\s+the\s+liver))?)\s+(?:is|are|will|does|do|may|can)\s+(?:not\s+(?:be\s+)?"
+    r"(?:an?\s+)?(?:exclusion(?:ary)?|excluded|exclude|reason\s+for\s+exclusion)(?:\s+criteri"
+    r"(?:on|a))?|(?:be\s+)?(?:allowed|acceptable|permitted|eligible))\s*\.?", re.IGNORECASE)
 
 
 def _lab_exception(text: str, r: Reading) -> Reading:
@@ -2816,7 +2926,7 @@ def _lab_exception(text: str, r: Reading) -> Reading:
     limit beyond ("bilirubin > 3 x ULN unless Gilbert's") is all[limit, not_screened]: a
     value within clears it, a value beyond goes to the study team.
     """
-    e = _LAB_EXCEPT.match(text, r.end)
+    e = _LAB_EXCEPT.match(text, r.end) or _LAB_EXCEPT_AFTER.match(text, r.end)
     if e is None or not _liver_test(r.rule):
         return r
     # (within the limit: at most so many times the upper limit of normal)

@@ -67,6 +67,8 @@ later subsequent beyond greater s transcript transcripts presenting presentation
 determined measured evaluated calculated estimated
 overt corresponding
 childhood lal
+pre-treatment pretreatment
+completed
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
@@ -239,8 +241,10 @@ _AGE_DEFINES = re.compile(
 
 _NO_PRIOR_TREATMENT = re.compile(
     r"^\W*no\s+(?:prior|previous)\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy|"
-    r"anti-?leuk\w+\s+(?:therapy|treatment))\s+(?:for|of)\s+(?:the\s+)?(?:all|acute\s+lympho\w+\s+"
-    r"leuka?emia|leuka?emia|this\s+disease|the\s+disease)\b", re.IGNORECASE)
+    r"anti-?leuk\w+\s+(?:therapy|treatment))(?:\s+(?:for|of)\s+(?:the\s+)?(?:all|acute\s+lympho\w+\s+"
+    r"leuka?emia|leuka?emia|this\s+disease|the\s+disease)\b|"
+    # ("No prior therapy except short courses of corticosteroids ...": untreated but for them)
+    r"(?=\s*,?\s*\(?\s*(?:except|other\s+than|with\s+the\s+exception)\b))", re.IGNORECASE)
 
 
 #: "For relapsed patients, CD19 expression ...": a requirement for the people the head
