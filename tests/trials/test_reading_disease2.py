@@ -9,26 +9,7 @@ and a remission with molecular failure.
 """
 
 import pytest
-
-from screener.eligibility import screen
-from screener.profile import validate_profile
-from screener.trials.study import trial_from_study
-
-
-def study(text: str) -> dict:
-    return {"protocolSection": {"identificationModule": {"nctId": "NCT09999998",
-                                                         "briefTitle": "A study"},
-                                "eligibilityModule": {"eligibilityCriteria": text}}}
-
-
-def outcome(kind: str, item: str, profile: dict) -> str:
-    """The outcome of the one criterion ``item`` (under an Inclusion/Exclusion heading)."""
-    text = f"{kind} Criteria:\n\n* {item}\n"
-    trial = trial_from_study(study(text))
-    result = screen(validate_profile({"profile_version": 1, **profile}), trial)
-    (criterion,) = [c for c in result.criteria if c.text == item]
-    return criterion.outcome
-
+from reading_outcome import outcome
 
 B_ALL = {"diagnosis": "b_all"}
 

@@ -7,25 +7,7 @@ study team) with the one it must never rule out.
 """
 
 import pytest
-
-from screener.eligibility import screen
-from screener.profile import validate_profile
-from screener.trials.study import trial_from_study
-
-
-def study(text: str) -> dict:
-    return {"protocolSection": {"identificationModule": {"nctId": "NCT09999999",
-                                                         "briefTitle": "A study"},
-                                "eligibilityModule": {"eligibilityCriteria": text}}}
-
-
-def outcome(kind: str, item: str, profile: dict) -> str:
-    """The outcome of the one criterion ``item`` (under an Inclusion/Exclusion heading)."""
-    text = f"{kind} Criteria:\n\n* {item}\n"
-    trial = trial_from_study(study(text))
-    result = screen(validate_profile({"profile_version": 1, **profile}), trial)
-    (criterion,) = [c for c in result.criteria if c.text == item]
-    return criterion.outcome
+from reading_outcome import outcome
 
 
 def cns(grade: str) -> dict:

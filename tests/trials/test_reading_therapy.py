@@ -7,30 +7,11 @@ cause lifts, a wait we cannot count, an age for two groups of people.
 """
 
 import pytest
+from reading_outcome import had, outcome, study
 
 from screener.eligibility import screen
 from screener.profile import validate_profile
 from screener.trials.study import trial_from_study
-
-
-def study(text: str) -> dict:
-    return {"protocolSection": {"identificationModule": {"nctId": "NCT09999999",
-                                                         "briefTitle": "A study"},
-                                "eligibilityModule": {"eligibilityCriteria": text}}}
-
-
-def outcome(kind: str, item: str, profile: dict) -> str:
-    """The outcome of the one criterion ``item`` (under an Inclusion/Exclusion heading)."""
-    text = f"{kind} Criteria:\n\n* {item}\n"
-    trial = trial_from_study(study(text))
-    result = screen(validate_profile({"profile_version": 1, **profile}), trial)
-    (criterion,) = [c for c in result.criteria if c.text == item]
-    return criterion.outcome
-
-
-def had(*therapies: str, months: float = 6) -> dict:
-    return {"prior_therapies": [{"therapy": t, "months_since_last_dose": months}
-                                for t in therapies]}
 
 
 # ------------------------------------------------------------------ exceptions in a class
