@@ -1,0 +1,27 @@
+"""Disease-setting and prior-therapy inclusions of ALL trials read as requirements (issue 7,
+round 3), on registry wording from the development half and bench/corpus records.
+
+Each test pairs the patient the criterion must rule out with the one it must let through
+(or leave to the study team): a relapse of any number, a Ph+ subgroup's TKI failure, a
+requirement beside an unread negated tail, and test methods that ask nothing.
+"""
+
+from reading_outcome import outcome
+
+B_ALL = {"diagnosis": "b_all"}
+
+
+# ------------------------------------------------------- any relapse, first one included
+def test_first_or_subsequent_marrow_relapse_with_blasts():
+    """NCT00897325: 'In first or subsequent marrow relapse with >= 25% blasts' takes any
+    relapse; someone newly diagnosed is ruled out, a relapse with 40% blasts meets it."""
+    item = ("In first or subsequent marrow relapse with ≥ 25% blasts in bone marrow and/or "
+            "peripheral blood")
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "newly_diagnosed",
+                                       "marrow_blasts_percent": 40}) == "not_met"
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "relapsed",
+                                       "relapse_count": 2, "marrow_blasts_percent": 40}) == "met"
+    # a primary refractory leukemia never relapsed
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "refractory",
+                                       "relapse_count": 0, "marrow_blasts_percent": 40}) \
+        == "not_met"
