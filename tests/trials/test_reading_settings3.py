@@ -6,7 +6,7 @@ Each test pairs the patient the criterion must rule out with the one it must let
 requirement beside an unread negated tail, and test methods that ask nothing.
 """
 
-from reading_outcome import outcome
+from reading_outcome import had, outcome
 
 B_ALL = {"diagnosis": "b_all"}
 
@@ -25,3 +25,18 @@ def test_first_or_subsequent_marrow_relapse_with_blasts():
     assert outcome("Inclusion", item, {**B_ALL, "disease_status": "refractory",
                                        "relapse_count": 0, "marrow_blasts_percent": 40}) \
         == "not_met"
+
+
+# ------------------------------------------------------- a Ph+ subgroup's TKI failure
+def test_ph_positive_must_have_failed_a_tki():
+    """NCT01363297: the Ph+ patients need a TKI behind them; Ph-negative ALL is untouched."""
+    item = ("Subjects with Philadelphia chromosome-positive (Ph+) ALL must have failed standard "
+            "treatment with at least one tyrosine kinase inhibitor.")
+    ph_pos = {**B_ALL, "philadelphia_chromosome": "positive"}
+    assert outcome("Inclusion", item, {**ph_pos, "prior_therapies": []}) == "not_met"
+    # a TKI received: its outcome decides, never a "not eligible" for having had one
+    assert outcome("Inclusion", item, {**ph_pos, **had("dasatinib")}) == "unknown"
+    assert outcome("Inclusion", item, {**ph_pos, "prior_therapies": [
+        {"therapy": "dasatinib", "months_since_last_dose": 2, "outcome": "refractory"}]}) == "met"
+    assert outcome("Inclusion", item, {**B_ALL, "philadelphia_chromosome": "negative",
+                                       "prior_therapies": []}) == "met"

@@ -1437,7 +1437,8 @@ _OUTCOME = re.compile(
     r"intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing|"
     r"(?:(?:relapsed|refractory|recurrent|progressive|resistant)(?:\s*(?:/|or|and/or)\s*"
     r"(?:relapsed|refractory))?\s+(?:disease|leuka?emia|all)\s+)?despite)\s+"
-    r"(?:to\s+|of\s+|on\s+)?(?:(?:prior|previous)\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?"
+    r"(?:to\s+|of\s+|on\s+)?(?:(?:prior|previous|standard)\s+)?(?:treatment\s+with\s+|"
+    r"therapy\s+with\s+)?"
     r"(?:" + _COUNT + r")?", re.IGNORECASE)
 _COMPLICATION_OF = re.compile(
     r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"

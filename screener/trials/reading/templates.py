@@ -379,7 +379,7 @@ _PLAN = re.compile(r"\bwill\s+(?:also\s+)?(?:be\s+)?(?:receive|received|treated|
 #: "B-ALL patients without DS must have an initial WBC < 50,000/uL": the same shape.
 _WHOM_MUST = re.compile(
     r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){0,4}?)(?:patients|subjects|participants)"
-    r"(?:\s+(?P<with>with|without)\s+(?P<what>[^,:;]{2,40}?))?\s+must\s+(?:also\s+)?"
+    r"(?:\s+(?P<with>with|without)\s+(?P<what>[^,:;]{2,60}?))?\s+must\s+(?:also\s+)?"
     r"(?:have|be)\s+(?P<req>\S.*)$", re.IGNORECASE)
 
 
