@@ -40,3 +40,26 @@ def test_ph_positive_must_have_failed_a_tki():
         {"therapy": "dasatinib", "months_since_last_dose": 2, "outcome": "refractory"}]}) == "met"
     assert outcome("Inclusion", item, {**B_ALL, "philadelphia_chromosome": "negative",
                                        "prior_therapies": []}) == "met"
+
+
+# ------------------------------------------------------- how a finding is shown asks nothing
+def test_cd19_confirmed_by_flow_or_ihc_is_required():
+    """NCT01044069: 'as confirmed by flow cytometry and/or immunohistochemistry' offers no
+    alternative to CD19: a CD19-negative leukemia is ruled out."""
+    item = "Patients must have CD19+ ALL as confirmed by flow cytometry and/or immunohistochemistry."
+    assert outcome("Inclusion", item, {**B_ALL, "cd19": "negative"}) == "not_met"
+    assert outcome("Inclusion", item, {**B_ALL, "cd19": "positive"}) == "met"
+
+
+def test_phenotype_sentence_makes_no_exception():
+    """NCT00003837: 'Tumor cells should exhibit phenotypic characteristics of these diseases'
+    says how the diagnosis is shown; relapsed T-ALL is still required."""
+    item = ("Histologically confirmed relapsed or refractory T-cell acute lymphoblastic leukemia "
+            "or T-cell lymphoblastic lymphoma. Tumor cells should exhibit phenotypic "
+            "characteristics of these diseases")
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "relapsed"}) == "not_met"
+    assert outcome("Inclusion", item, {"diagnosis": "t_all",
+                                       "disease_status": "newly_diagnosed"}) == "not_met"
+    # (the sentence itself is the study team's: never "met" on the words read)
+    assert outcome("Inclusion", item, {"diagnosis": "t_all", "disease_status": "relapsed"}) \
+        == "not_screened"

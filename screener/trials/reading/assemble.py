@@ -158,6 +158,8 @@ _NO_EXCEPTION = re.compile(
 _METHOD = re.compile(
     r"\b(?:assess\w*|measur\w*|document\w*|determin\w*|perform\w*|specimens?|samples?|"
     r"substitut\w*|recommend\w*|methods?|flow\s+cytometry|immunohistochem\w*|\bihc\b|"
+    # "Tumor cells should exhibit phenotypic characteristics of these diseases"
+    r"(?:immuno)?phenotyp\w*|"
     r"\bfish\b|\bpcr\b|techniques?|assays?|biops(?:y|ies)|aspirates?|test(?:ing|ed)?|"
     r"collection|urine|echocardiogram|muga|scan)\b", re.IGNORECASE)
 #: Words by which a piece speaks of who may join, or turns a finding around: never a
