@@ -63,3 +63,35 @@ def test_phenotype_sentence_makes_no_exception():
     # (the sentence itself is the study team's: never "met" on the words read)
     assert outcome("Inclusion", item, {"diagnosis": "t_all", "disease_status": "relapsed"}) \
         == "not_screened"
+
+
+# ------------------------------------------------------- a "no" reaches forward only
+FIRST_RELAPSE = (
+    "Be in first relapse with >25% blasts in the bone marrow with a duration of first remission "
+    "of ≥6 months and no longer in the intensive phase(s) of initial ALL therapy (e.g., patients "
+    "who are in the maintenance or continuation phases of therapy [or beyond] and who have "
+    "completed the induction or intensification phases).")
+
+
+def test_no_longer_in_intensive_phase_leaves_the_first_relapse_required():
+    """NCT00991133: the 'no longer in the intensive phase' tail is the study team's; the
+    first relapse, its blasts and the first remission's length are required."""
+    relapse = {**B_ALL, "disease_status": "relapsed", "relapse_count": 1,
+               "marrow_blasts_percent": 60, "months_from_diagnosis_to_relapse": 30}
+    assert outcome("Inclusion", FIRST_RELAPSE, relapse) == "not_screened"
+    assert outcome("Inclusion", FIRST_RELAPSE, {**relapse, "relapse_count": 2}) == "not_met"
+    assert outcome("Inclusion", FIRST_RELAPSE, {
+        **relapse, "months_from_diagnosis_to_relapse": 4}) == "not_met"
+    assert outcome("Inclusion", FIRST_RELAPSE, {**relapse, "marrow_blasts_percent": 10}) \
+        == "not_met"
+
+
+def test_a_no_after_the_disease_never_negates_the_disease():
+    """Safety: the 'no' of an inclusion never turns round what came before it (a relapsed
+    patient is never ruled out of a relapsed-ALL study by the words after a 'without')."""
+    item = "Relapsed ALL without CNS involvement"
+    relapsed = {**B_ALL, "disease_status": "relapsed", "relapse_count": 1}
+    assert outcome("Inclusion", item, {**relapsed, "cns_status": "cns1"}) == "met"
+    assert outcome("Inclusion", item, {**relapsed, "cns_status": "cns3"}) == "not_met"
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "newly_diagnosed",
+                                       "cns_status": "cns1"}) == "not_met"
