@@ -95,3 +95,15 @@ def test_a_no_after_the_disease_never_negates_the_disease():
     assert outcome("Inclusion", item, {**relapsed, "cns_status": "cns3"}) == "not_met"
     assert outcome("Inclusion", item, {**B_ALL, "disease_status": "newly_diagnosed",
                                        "cns_status": "cns1"}) == "not_met"
+
+
+# ------------------------------------------------------- ", and must be ...": its own clause
+def test_and_must_be_in_second_relapse_is_its_own_requirement():
+    """NCT00042341 (first sentence): the unread 'not eligible for therapy of higher curative
+    potential' is the study team's; a second relapse or refractory disease is required."""
+    item = ("Not be eligible for therapy of higher curative potential, and must be in second or "
+            "subsequent relapse and/or refractory.")
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "newly_diagnosed",
+                                       "relapse_count": 0}) == "not_met"
+    assert outcome("Inclusion", item, {**B_ALL, "disease_status": "relapsed",
+                                       "relapse_count": 2}) == "not_screened"
