@@ -107,3 +107,41 @@ def test_and_must_be_in_second_relapse_is_its_own_requirement():
                                        "relapse_count": 0}) == "not_met"
     assert outcome("Inclusion", item, {**B_ALL, "disease_status": "relapsed",
                                        "relapse_count": 2}) == "not_screened"
+
+
+# ------------------------------------------------------- a setting said twice, a bare permission
+NCT03181126 = (
+    "Inclusion Criteria:\n\n"
+    "  -  Must have relapsed or refractory acute lymphoblastic leukemia (ALL) or relapsed or\n"
+    "     refractory lymphoblastic lymphoma (LL). Refractory is defined as persistent disease\n"
+    "     after at least 2 courses of chemotherapy.\n\n"
+    "       -  Participants with ALL with Philadelphia chromosome or with an ABL class\n"
+    "          targetable fusion are eligible.\n\n"
+    "       -  Participants with LL must have radiographic evidence of disease\n\n"
+    "  -  Must weigh greater than or equal to 20 kg.\n")
+
+
+def _first_item(text: str, profile: dict) -> str:
+    from reading_outcome import study
+
+    from screener.eligibility import screen
+    from screener.profile import validate_profile
+    from screener.trials.study import trial_from_study
+    trial = trial_from_study(study(text))
+    result = screen(validate_profile({"profile_version": 1, **profile}), trial)
+    first = next(c for c in result.criteria if c.text.startswith("Must have relapsed"))
+    return first.outcome
+
+
+def test_relapsed_or_refractory_said_twice_is_one_setting():
+    """NCT03181126: 'relapsed or refractory ALL or relapsed or refractory LL' is relapsed or
+    refractory ALL or LL; a newly diagnosed ALL is ruled out, and the Ph+ permission
+    beneath it lets no one in that the requirement does not take."""
+    assert _first_item(NCT03181126, {**B_ALL, "disease_status": "newly_diagnosed"}) \
+        == "not_met"
+    assert _first_item(NCT03181126, {**B_ALL, "disease_status": "newly_diagnosed",
+                                     "philadelphia_chromosome": "positive"}) == "not_met"
+    assert _first_item(NCT03181126, {**B_ALL, "disease_status": "relapsed",
+                                     "relapse_count": 1}) == "not_screened"
+    assert _first_item(NCT03181126, {"diagnosis": "lymphoblastic_lymphoma",
+                                     "disease_status": "refractory"}) == "not_screened"

@@ -1147,6 +1147,12 @@ def _settings_defined(kind: str, text: str, strict: bool) -> tuple[dict, str] | 
                                                   "it"}]}, reading[1])
 
 
+_SETTING_AGAIN = re.compile(
+    r"\b(?P<s>relapsed\s+(?:or|and/or)\s+refractory|relapsed\s*/\s*refractory|"
+    r"refractory\s+(?:or|and/or)\s+relapsed|r/r)\s+(?P<x>[^,;:.]{2,60}?)\s+or\s+"
+    r"(?P<again>(?P=s))\s+(?=\S)", re.IGNORECASE)
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
@@ -1159,6 +1165,10 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     # "relapsed or refractory (R/R) ALL": the abbreviation says its words again
     text = re.sub(r"(?<=refractory)\s*\(\s*r\s*/\s*r\s*\)", lambda m: " " * len(m.group(0)),
                   text, flags=re.IGNORECASE)
+    # "relapsed or refractory ALL or relapsed or refractory LL": the setting said again
+    # before the second disease is the same setting -- relapsed or refractory, ALL or LL
+    text = _SETTING_AGAIN.sub(lambda m: m.group(0)[:m.start("again") - m.start()] + " " * len(
+        m.group("again")) + m.group(0)[m.end("again") - m.start():], text)
     if _DEFINITION.match(text):
         return None  # "Refractory is defined as ...": what a word means, not a requirement
     defined = _DEFINITION_AFTER.search(text)
