@@ -47,7 +47,7 @@ FILED = "refer_filed"
 GROUPS = (LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE)
 GROUP_TITLES = {
     LIKELY_ELIGIBLE: _l("Likely eligible — the study team confirms"),
-    NEEDS_REVIEW: _l("Needs review — open questions below"),
+    NEEDS_REVIEW: _l("Needs review — open questions to settle"),
     NOT_ELIGIBLE: _l("Not eligible on the details given"),
 }
 CHANGED = _l("The clinical details changed since the result was shown (or eligibility was "
@@ -79,7 +79,6 @@ def result_view(results: list[dict]) -> dict:
             "id": r["trial"]["id"], "title": r["trial"]["title"], "url": r["trial"].get("url"),
             "verdict": r["verdict"], "shown": shown,
             "reasons": [c for c in r["criteria"] if c["outcome"] == outcome] if outcome else [],
-            "missing": missing,
             "unchecked": r["trial"].get("inclusions_not_screened", 0),
         })
     return {"groups": groups, "settle": settle.most_common(),
