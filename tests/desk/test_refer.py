@@ -364,3 +364,16 @@ def test_the_form_refuses_a_post_without_its_csrf_token(app, client):
     assert response.status_code == 400
     with app.app_context():
         assert db.session.query(Referral).count() == 0
+
+
+def test_nothing_typed_on_the_form_reaches_the_logs(app, client, caplog):
+    """A recognisable note, name and contact, checked and filed: no log line carries them."""
+    planted = dict(physician_name="Dr Zebrafinch", email="zebrafinch@example.org",
+                   phone="+1 212 555 0199", note="Planted-note-7731", practice="Quokka Clinic")
+    caplog.set_level("DEBUG")
+    checked = page_of(post(client, **RELAPSED)).value("checked")
+    assert post(client, "file", checked=checked, attest="y", **planted,
+                **RELAPSED).status_code == 302
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for value in [*planted.values(), days_ago(274)]:
+        assert value not in logged
