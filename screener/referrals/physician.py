@@ -301,9 +301,9 @@ class ReferForm(_Base):
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
         self._check_clinical()
-        return not self._clinical_errors()
+        return not self.clinical_errors()
 
-    def _clinical_errors(self) -> bool:
+    def clinical_errors(self) -> bool:
         return any(self[name].errors for name in CLINICAL)
 
     def validate_filing(self) -> bool:

@@ -103,7 +103,7 @@ def refer():
     form = ReferForm(formdata=request.form)
     filing = request.form.get("action") == "file"
     valid = form.validate_filing() if filing else form.validate()
-    if form._clinical_errors():
+    if form.clinical_errors():
         return _render(form)
     profile = form.build_profile()
     try:
