@@ -178,11 +178,11 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def end_sessions(user: StaffUser) -> None:
-    """End every open session of ``user`` on the server (the caller commits)."""
+def end_sessions(user: StaffUser, keep: str | None = None) -> None:
+    """End every open session of ``user`` on the server but ``keep`` (the caller commits)."""
     db.session.execute(update(StaffSession).where(
-        StaffSession.user_id == user.id, StaffSession.ended_at.is_(None)).values(
-        ended_at=utcnow()))
+        StaffSession.user_id == user.id, StaffSession.ended_at.is_(None),
+        StaffSession.id != (keep or "")).values(ended_at=utcnow()))
 
 
 def staff_required(*roles: str):
