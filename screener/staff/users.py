@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from ..i18n import lazy_gettext as _l
@@ -51,7 +51,7 @@ class NewUserForm(FlaskForm):
                message=_l("Enter an email address like name@example.org."))])
     name = StringField(_l("Name (shown on notes and assignments)"), validators=[
         Length(max=120, message=_l("A name has at most 120 characters."))])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_NAMES[r]) for r in ROLES],
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES],
                        default="coordinator")
     password = _password_field(_l("Password (at least 12 characters)"))
 
