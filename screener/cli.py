@@ -272,19 +272,23 @@ def purge_command() -> None:
 def create_user_command(email: str, role: str, name: str, password: str) -> None:
     """Create a staff user for the referral desk (/staff/); prompts for the password."""
     from .models import StaffUser, db
-    from .staff.auth import hash_password
+    from .referrals.service import audit
+    from .staff.auth import MIN_PASSWORD, hash_password
 
     email = email.strip().lower()
-    if "@" not in email:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         _fail(f"{email!r} is not an email address", 2)
-    if len(password) < 12:
-        _fail("the password is too short: at least 12 characters", 2)
+    if len(password) < MIN_PASSWORD:
+        _fail(f"the password is too short: at least {MIN_PASSWORD} characters", 2)
     if db.session.query(StaffUser).filter_by(email=email).first():
         _fail(f"a staff user {email} already exists", 1)
-    db.session.add(StaffUser(email=email, name=name, role=role,
-                             password_hash=hash_password(password)))
+    user = StaffUser(email=email, name=name, role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    audit("user_created", actor="command line", target_user_id=user.id, target_email=email,
+          role=role)
     db.session.commit()
-    click.echo(f"created {role} {email}")
+    click.echo(f"created {role} {email}; sign in at /staff/login")
 
 
 #: An NCT id as the registry writes it (the contract's ^NCT[0-9]{8}$).

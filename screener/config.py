@@ -96,6 +96,9 @@ def from_env(instance_path: Path, *, secret_key: str | None = None) -> dict:
         # without a request, and this many hours after signing in, whatever happens.
         "STAFF_IDLE_MINUTES": int(env("STAFF_IDLE_MINUTES", "30")),
         "STAFF_ABSOLUTE_HOURS": int(env("STAFF_ABSOLUTE_HOURS", "12")),
+        # Staff sign-in attempts per client address (bounds guessing of emails with no
+        # account; a known account is also locked for 15 minutes after 5 wrong passwords).
+        "SCREENER_LOGIN_RATE_LIMIT": env("SCREENER_LOGIN_RATE_LIMIT") or "10 per minute",
         # SMTP server that tells the research team a referral arrived
         # (smtp://user:pass@host:port, smtps://... for TLS; ?from=...&to=a@x,b@y).
         # Default: none, no email is sent (the desk's queue still shows it).

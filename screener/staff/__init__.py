@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from . import auth, views  # noqa: E402,F401  (registers the views on bp)
+from . import auth, users, views  # noqa: E402,F401  (registers the views on bp)
