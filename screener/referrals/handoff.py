@@ -23,11 +23,13 @@ import time
 import flask_babel
 from flask import Blueprint, current_app, redirect, render_template, session, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TelField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..i18n import LANGUAGES, current_language
 from ..i18n import lazy_gettext as _l
+from ..models import WizardDraft, db
 from ..profile import ProfileError, validate_profile
 from ..security import form_limit, limiter
 from ..wizard import drafts
@@ -234,11 +236,14 @@ def _wait_for_first(draft):
     """A second post of the same answers: show the first one's confirmation once it is filed."""
     deadline = time.monotonic() + WAIT_FOR_FIRST
     while True:
-        current = drafts.current()
-        reference = _sent_reference(current)
-        if reference or current is None or time.monotonic() > deadline:
+        db.session.rollback()  # a new transaction each time: see the first post's commit
+        answers = db.session.execute(select(WizardDraft.answers).where(
+            WizardDraft.id == draft.id)).scalar_one_or_none()
+        claim = (answers or {}).get(CLAIM)
+        reference = claim.get("reference") if isinstance(claim, dict) else None
+        if reference or answers is None or time.monotonic() > deadline:
             break
-        time.sleep(0.1)
+        time.sleep(0.05)
     if reference:
         _remember(draft, reference)
     return redirect(url_for("handoff.done"))
