@@ -54,7 +54,7 @@ WAIT_FOR_FIRST = 5.0
 
 def handoff_limit() -> str:
     """Referrals filed per client address (each one may email the team)."""
-    return current_app.config.get("SCREENER_HANDOFF_RATE_LIMIT", "10 per hour")
+    return current_app.config["SCREENER_HANDOFF_RATE_LIMIT"]
 
 
 def consent_text(lang: str) -> str:

@@ -159,8 +159,7 @@ def notify_new_referral(referral: Referral) -> bool | None:
     if not url:
         return None
     try:
-        settings = parse_smtp_url(url, timeout=float(
-            current_app.config.get("SCREENER_SMTP_TIMEOUT", 10)))
+        settings = parse_smtp_url(url, timeout=current_app.config["SCREENER_SMTP_TIMEOUT"])
         _send(build_message(referral, settings), settings)
     except (OSError, smtplib.SMTPException, SmtpSettingsError) as exc:
         # The kind of error only: an SMTP reply can quote the message or the addresses.
