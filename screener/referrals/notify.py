@@ -161,7 +161,7 @@ def notify_new_referral(referral: Referral) -> bool | None:
     try:
         settings = parse_smtp_url(url, timeout=current_app.config["SCREENER_SMTP_TIMEOUT"])
         _send(build_message(referral, settings), settings)
-    except (OSError, smtplib.SMTPException, SmtpSettingsError) as exc:
+    except Exception as exc:  # noqa: BLE001 -- any failure: the referral is filed regardless
         # The kind of error only: an SMTP reply can quote the message or the addresses.
         log.warning("The email telling the team about referral %s could not be sent (%s); "
                     "the referral is filed and waits in the queue.",
