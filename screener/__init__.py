@@ -55,6 +55,10 @@ def create_app(config: dict | None = None, *, instance_path: str | Path | None =
     from .referrals.refer import bp as refer_bp
 
     app.register_blueprint(refer_bp)
+    from .referrals import handoff, notify
+
+    notify.init_app(app)  # a broken SCREENER_SMTP_URL stops start-up, naming the problem
+    app.register_blueprint(handoff.bp)
     from .staff import auth as staff_auth
     from .staff import bp as staff_bp
 

@@ -107,6 +107,12 @@ def from_env(instance_path: Path, *, secret_key: str | None = None) -> dict:
         # The public address of this site, for links in those emails
         # (https://trials.example.org). Default: none, the link is a path only.
         "SCREENER_PUBLIC_URL": env("SCREENER_PUBLIC_URL") or None,
+        # Seconds the SMTP server may take to connect or answer: the family waits for
+        # the confirmation meanwhile (a failure never loses the referral).
+        "SCREENER_SMTP_TIMEOUT": float(env("SCREENER_SMTP_TIMEOUT", "10")),
+        # Referrals a client address may send from the wizard (each emails the team),
+        # on top of SCREENER_FORM_RATE_LIMIT.
+        "SCREENER_HANDOFF_RATE_LIMIT": env("SCREENER_HANDOFF_RATE_LIMIT") or "10 per hour",
         # Set to 1 behind HTTPS: secure cookies, HSTS, plain HTTP redirected (not /healthz).
         "SCREENER_HTTPS": env("SCREENER_HTTPS", "0") == "1",
     }

@@ -33,6 +33,7 @@ from ..security import form_limit, limiter
 from ..trials.catalog import catalog
 from ..vocabulary.words import LABELS
 from .physician import CONSENT_VERSION, THERAPY_GROUPS, ReferForm, note_with_details
+from . import notify
 from .service import create_referral, screen_profile
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,7 @@ def refer():
         consent_text=str(form.attest.label.text), consent_version=CONSENT_VERSION,
         actor="physician")
     session[FILED] = referral.reference
+    notify.notify_new_referral(referral)  # after the commit; never raises
     return redirect(url_for("refer.filed"))
 
 
