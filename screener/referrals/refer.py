@@ -32,8 +32,8 @@ from ..profile import ProfileError, validate_profile
 from ..security import form_limit, limiter
 from ..trials.catalog import catalog
 from ..vocabulary.words import LABELS
-from .physician import CONSENT_VERSION, THERAPY_GROUPS, ReferForm, note_with_details
 from . import notify
+from .physician import CONSENT_VERSION, THERAPY_GROUPS, ReferForm, note_with_details
 from .service import create_referral, screen_profile
 
 log = logging.getLogger(__name__)
