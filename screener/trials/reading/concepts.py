@@ -2771,9 +2771,12 @@ def _organ(text: str) -> list[Reading]:
            r"transaminases?|"
            r"serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)"
            r"\s+transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
-           # ("transaminases (AST/ALT)": the bracket names them again)
+           # ("transaminases (AST/ALT)": the bracket names them again, and so does the NCI
+           # wording "aspartate aminotransferase (AST) (serum glutamic-oxaloacetic
+           # transaminase [SGOT])")
            r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)(?:\s*(?:/|,|and|or)\s*(?:alt|ast|sgpt|sgot|"
-           r"got|gpt))*\)){0,2}")
+           r"got|gpt))*\)|\s*\((?:serum\s+)?glutam(?:ate|ic)[- ](?:pyruv(?:ate|ic)|oxaloacetic)"
+           r"\s+transaminase(?:\s*\[(?:sgpt|sgot)\])?\)){0,2}")
     # Liver tests the profile does not hold, named in the same breath: never converted,
     # left to the study team beside the ALT/AST the profile holds.
     other = (r"(?:ggt|gamma[- ]?gt|gamma[- ]?glutamyl\s*transferase|alkaline\s+phosphatase|"
@@ -2787,8 +2790,8 @@ def _organ(text: str) -> list[Reading]:
         named = re.sub(other, " ", what, flags=re.I)
         unheld = named != what  # a liver test the profile does not hold is named too
         # (the long names say which transaminase: pyruvic is ALT, oxaloacetic is AST)
-        named = re.sub(r"serum\s+glutam\w+[- ]pyruv\w+\s+transaminase", "alt", named)
-        named = re.sub(r"serum\s+glutam\w+[- ]oxaloacetic\s+transaminase", "ast", named)
+        named = re.sub(r"(?:serum\s+)?glutam\w+[- ]pyruv\w+\s+transaminase", "alt", named)
+        named = re.sub(r"(?:serum\s+)?glutam\w+[- ]oxaloacetic\s+transaminase", "ast", named)
         named = re.sub(r"alanine\s+transaminase", "alt", named)
         named = re.sub(r"aspartate\s+transaminase", "ast", named)
         fields = []

@@ -1,0 +1,28 @@
+"""Families of ALL eligibility wording the reader used to leave unread (issue 7, round 3).
+
+Every test screens a profile against a study record built from the text (the way a
+ClinicalTrials.gov record reaches the screener), so what is asserted is the outcome a
+patient would see. The wordings are real registry text (bench/corpus records and the
+development half of the hand labels); each pairs the person the criterion must rule out
+(or leave to the study team) with the one it must never rule out.
+"""
+
+import pytest
+from reading_outcome import outcome
+
+
+def liver(alt: float, ast: float) -> dict:
+    return {"organ_function": {"alt_x_uln": alt, "ast_x_uln": ast}}
+
+
+# -------------------------------------------------------------------- organ function
+def test_nci_transaminase_wording_with_its_long_names_in_brackets():
+    """NCI's "AST (SGOT [...])/ALT (SGPT [...]) =< 5 x ULN": both enzymes within the limit."""
+    item = ("Aspartate aminotransferase (AST) (serum glutamic-oxaloacetic transaminase [SGOT])/"
+            "alanine aminotransferase (ALT) (serum glutamate pyruvate transaminase [SGPT]) =< 5 x "
+            "upper limit of normal (ULN)")
+    assert outcome("Inclusion", item, liver(2, 3)) == "met"
+    assert outcome("Inclusion", item, liver(2, 6)) == "not_met"
+    assert outcome("Inclusion", item, liver(6, 2)) == "not_met"
+    # (no values yet: confirmed at the screening visit, never a "not eligible")
+    assert outcome("Inclusion", item, {}) == "not_screened"
