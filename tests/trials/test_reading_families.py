@@ -26,3 +26,25 @@ def test_nci_transaminase_wording_with_its_long_names_in_brackets():
     assert outcome("Inclusion", item, liver(6, 2)) == "not_met"
     # (no values yet: confirmed at the screening visit, never a "not eligible")
     assert outcome("Inclusion", item, {}) == "not_screened"
+
+
+# ------------------------------------------------------------------------ infections
+def uncontrolled(yes: bool) -> dict:
+    return {"infections": {"uncontrolled_infection": yes}}
+
+
+def test_nci_intercurrent_illness_list_closed_by_a_judgement_reads_the_infection():
+    """The judgement at the end of NCI's list is of its other illnesses: an uncontrolled
+    infection still excludes, and a "no" leaves the other illnesses to the study team."""
+    item = ("Uncontrolled, symptomatic, intercurrent illness including but not limited to "
+            "infection, psychiatric illness, or social situations that would limit compliance "
+            "with study requirements or in the opinion of the treating investigator would pose "
+            "an unacceptable risk to the subject.")
+    assert outcome("Exclusion", item, uncontrolled(True)) == "not_met"
+    assert outcome("Exclusion", item, uncontrolled(False)) == "not_screened"
+
+
+def test_an_exception_after_the_intercurrent_illness_list_still_leaves_it_unread():
+    item = ("Uncontrolled intercurrent illness including infection, unless controlled with "
+            "antibiotics in the opinion of the investigator")
+    assert outcome("Exclusion", item, uncontrolled(True)) == "not_screened"

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from . import clauses
+
 _DAYS_PER_MONTH = 30.4375
 
 
@@ -2535,6 +2537,11 @@ _INTERCURRENT = re.compile(
     r"(?:illness(?:es)?|diseases?)\s*,?\s*(?:including|such\s+as)\s+(?:an?\s+)?(?:active\s+)?"
     r"infections?\b", re.IGNORECASE)
 
+#: The judgement that closes NCI's list of intercurrent illnesses.
+_JUDGED_LIST_TAIL = re.compile(
+    r"\b(?:would|could|might|may)\s+(?:limit|interfere|compromise|pose|impair|jeopardi[sz]e)|"
+    r"\bin\s+the\s+(?:opinion|judge?ment)\b", re.IGNORECASE)
+
 
 def _uncontrolled(m: re.Match, text: str) -> Reading:
     """An uncontrolled infection, with what the wording around it adds."""
@@ -2724,6 +2731,16 @@ def _infections(text: str) -> list[Reading]:
                                         {"not_screened": "another uncontrolled illness"}]},
                                m.start(), len(text), "an uncontrolled illness or infection",
                                covers=True))  # ("ongoing or active infection" in it is part of it)
+            tail = text[m.end():]
+            if _JUDGED_LIST_TAIL.search(tail) and not clauses.has_trigger(
+                    tail, clauses.EXCEPTION_CATEGORIES):
+                # NCI's "..., psychiatric illness, or social situations that would limit
+                # compliance ... or in the opinion of the investigator would pose an
+                # unacceptable risk": the judgement is of the other illnesses of the list,
+                # which the not_screened member already stands for -- no doubt over the
+                # uncontrolled infection named first.
+                out.append(Reading({"__span__": True, "__settles__": True}, m.end(), len(text),
+                                   ""))
     if not any(r.rule.get("field") == "infections.uncontrolled_infection" for r in out):
         # "active infection": an uncontrolled one surely is; a controlled one may be
         # too (the profile cannot tell): any[uncontrolled, not_screened]. With
