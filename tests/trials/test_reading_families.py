@@ -48,3 +48,14 @@ def test_an_exception_after_the_intercurrent_illness_list_still_leaves_it_unread
     item = ("Uncontrolled intercurrent illness including infection, unless controlled with "
             "antibiotics in the opinion of the investigator")
     assert outcome("Exclusion", item, uncontrolled(True)) == "not_screened"
+
+
+# ------------------------------------------------------------- pregnancy, breastfeeding
+def test_post_menarchal_says_only_who_can_be_pregnant():
+    """Amgen's "Post-menarchal female subject who is pregnant or breastfeeding, or is planning
+    to become pregnant ...": the answer excludes, the plan is the study team's."""
+    item = ("Post-menarchal female subject who is pregnant or breastfeeding, or is planning to "
+            "become pregnant or breastfeed while receiving protocol-specified therapy and for at "
+            "least 6 months after the last dose of blinatumomab")
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": True}) == "not_met"
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": False}) == "met"

@@ -69,6 +69,7 @@ overt corresponding
 childhood lal
 pre-treatment pretreatment
 completed
+post-menarchal postmenarchal
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
