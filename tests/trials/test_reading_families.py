@@ -59,3 +59,16 @@ def test_post_menarchal_says_only_who_can_be_pregnant():
             "least 6 months after the last dose of blinatumomab")
     assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": True}) == "not_met"
     assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": False}) == "met"
+
+
+def hiv(yes: bool) -> dict:
+    return {"infections": {"hiv": yes}}
+
+
+def test_hiv_named_with_aids_beside_an_unread_alternative():
+    """ "Have a history of cirrhosis or known human immunodeficiency virus (HIV)/acquired
+    immunodeficiency syndrome (AIDS)": HIV excludes; the cirrhosis is the study team's."""
+    item = ("Have a history of cirrhosis or known human immunodeficiency virus (HIV)/acquired "
+            "immunodeficiency syndrome (AIDS).")
+    assert outcome("Exclusion", item, hiv(True)) == "not_met"
+    assert outcome("Exclusion", item, hiv(False)) == "met"

@@ -2585,7 +2585,11 @@ def _infections(text: str) -> list[Reading]:
     untested = (r"(?:\s*\((?:hiv\s+)?(?:testing|test|screening)\s+(?:is\s+)?not\s+(?:required|"
                 r"mandatory|necessary|needed)[^()]*\))?")
     for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1/2|1|2))?(?:\s*/\s*aids\b)?|"
-                         r"\bhuman\s+immunodeficiency\s+virus(?:\s+\(hiv(?:-?[12])?\))?)(?:\s+(?:infection|antibod\w*|test))?"
+                         r"\bhuman\s+immunodeficiency\s+virus(?:\s+\(hiv(?:-?[12])?\))?"
+                         # ("human immunodeficiency virus (HIV)/acquired immunodeficiency
+                         # syndrome (AIDS)": the infection and what it grows into, one answer)
+                         r"(?:\s*/\s*acquired\s+immun[eo]\s*deficiency\s+syndrome(?:\s*\(aids\))?)?)"
+                         r"(?:\s+(?:infection|antibod\w*|test))?"
                          r"(?:\s+(?:positiv\w*|seropositiv\w*|\+))?" + untested, text, re.I):
         art = _ON_ART.match(text, m.end())
         if art:

@@ -134,7 +134,8 @@ def _list_member(text: str, r: Reading) -> bool:
     before = text[:r.start].rstrip()
     after = text[r.end:].lstrip()
     opens = (not lead.strip(" (") or before.endswith((":", ",", ";"))
-             or re.search(r"\b(or|and/or|and)$", before, re.I))
+             # ("a history of cirrhosis or known HIV": "known" only says it was found)
+             or re.search(r"\b(or|and/or|and)(?:\s+(?:known|documented))?$", before, re.I))
     # how it was measured ("... by gated radionuclide study") still closes the member
     tail = re.split(r"[,;.]|\b(?:or|and/or|and)\b", after, maxsplit=1, flags=re.I)[0]
     closes = (not after or after[0] in ",;." or re.match(r"(or|and/or|and)\b", after, re.I)
