@@ -7,7 +7,6 @@ development half of the hand labels); each pairs the person the criterion must r
 (or leave to the study team) with the one it must never rule out.
 """
 
-import pytest
 from reading_outcome import outcome
 
 
