@@ -71,3 +71,28 @@ def test_hiv_named_with_aids_beside_an_unread_alternative():
             "immunodeficiency syndrome (AIDS).")
     assert outcome("Exclusion", item, hiv(True)) == "not_met"
     assert outcome("Exclusion", item, hiv(False)) == "met"
+
+
+# ------------------------------------------------------------------- Ph, prior therapy
+def ph(value: str, *tkis: str) -> dict:
+    return {"philadelphia_chromosome": value, "diagnosis": "b_all",
+            "prior_therapies": [{"therapy": t, "months_since_last_dose": 2} for t in tkis]}
+
+
+def test_ph_written_with_the_sign_after_its_bracketed_abbreviation():
+    """ "Philadelphia chromosome (Ph)+ ALL eligible for treatment with dasatinib or imatinib":
+    Ph+ and a candidate for a TKI (the study team's), never Ph-negative leukemia."""
+    item = ("Patients with Philadelphia chromosome (Ph)+ ALL eligible for treatment with "
+            "dasatinib or imatinib")
+    assert outcome("Exclusion", item, ph("negative")) == "met"
+    assert outcome("Exclusion", item, ph("positive")) == "not_screened"
+
+
+def test_two_different_tkis_named_with_their_abbreviation_are_counted():
+    """COG: "Patients with Philadelphia chromosome (Ph)+ ALL must have had two prior therapy
+    attempts including two different tyrosine kinase inhibitors (TKIs)"."""
+    item = ("Patients with Philadelphia chromosome (Ph)+ ALL must have had two prior therapy "
+            "attempts including two different tyrosine kinase inhibitors (TKIs)")
+    assert outcome("Inclusion", item, ph("positive", "imatinib")) == "not_met"
+    assert outcome("Inclusion", item, ph("positive", "imatinib", "dasatinib")) == "not_screened"
+    assert outcome("Inclusion", item, ph("negative")) == "met"

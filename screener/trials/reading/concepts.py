@@ -107,6 +107,8 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome[- ]positive|"
            r"philadelphia\s+chromosome\s*\(ph\+?\)\s*positive|"
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
+           # "Philadelphia chromosome (Ph)+ ALL": the sign after the bracketed abbreviation
+           r"\bphiladelphia\s+chromosome\s*\(ph\)\s*\+|"
            # "Ph-positivity", "Philadelphia chromosome positivity" (the finding as a noun)
            r"\bph[- ]positivity|\bphiladelphia(?:\s+chromosome)?[- ]positivity|"
            r"\bbcr\s*(?:[-/]|::)?\s*abl1?[- ]positivity|"
@@ -121,6 +123,7 @@ def _philadelphia(text: str) -> list[Reading]:
            r"\bphiladelphia\s+chromosome(?:\s*\(ph\))?(?=\s*(?:or|and/or|/)\s*bcr\s*(?:[-/]|::)?"
            r"\s*abl1?(?:\s+(?:fusion|transcript)s?)?[-\s]*(?:\+|positive))")
     neg = (r"philadelphia\s+chromosome[- ]?negative|philadelphia[- ]negative|\bph-negative|"
+           r"\bphiladelphia\s+chromosome\s*\(ph\)\s*-(?=\s|\)|,|$)|"
            r"\bph\s+negative|\bph-(?=\s|\)|,|$)|"
            r"bcr\s*(?:[-/]|::)?\s*abl1?[-\s]*(?:-|negative)(?=\s|\)|,|\.|;|$)|"
            r"\bnegative\s+for\s+(?:the\s+)?(?:bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+(?:fusion|transcript|"
@@ -1917,7 +1920,9 @@ def _therapies(text: str) -> list[Reading]:
         # "less than 100 days post-transplant" is a window, read elsewhere or not at all)
         return []  # a therapy named without saying it was received
     count = re.search(r"(?:\b|≥|>=)" + _COUNT + r"$", text[:first[0]], re.I)
-    if count and len(found) == 1 and not doubts:
+    if count and len({tuple(names) for _, _, names in found}) == 1 and not doubts:
+        # (one class named twice -- "two different tyrosine kinase inhibitors (TKIs)" -- is
+        # still one class counted)
         n = _COUNT_WORDS[count.group("n").lower()]
         if n > 1 and len(therapies) >= n:
             # "at least two different TKIs": that many of the class
