@@ -96,3 +96,13 @@ def test_two_different_tkis_named_with_their_abbreviation_are_counted():
     assert outcome("Inclusion", item, ph("positive", "imatinib")) == "not_met"
     assert outcome("Inclusion", item, ph("positive", "imatinib", "dasatinib")) == "not_screened"
     assert outcome("Inclusion", item, ph("negative")) == "met"
+
+
+def test_shortening_fraction_by_echo_or_ejection_fraction_never_rules_out_on_the_lvef():
+    """Safety: in "fractional shortening >= 28% by ECHO or LVEF >= 50% by ECHO" (NCI) the "or"
+    after "ECHO" opens the shortening-fraction alternative; an LVEF below 50% with a good
+    shortening fraction qualifies, so a low LVEF is the study team's, never "not eligible"."""
+    item = ("fractional shortening greater than or equal to 28% by ECHO or left ventricular "
+            "ejection fraction greater than or equal to 50% by ECHO.")
+    assert outcome("Inclusion", item, {"organ_function": {"lvef_percent": 60}}) == "met"
+    assert outcome("Inclusion", item, {"organ_function": {"lvef_percent": 45}}) == "not_screened"

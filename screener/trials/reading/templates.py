@@ -756,8 +756,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         return rule, f"Not for people with: {words}."
     rest = _COMPARATIVE_OR.sub(lambda m: " " * len(m.group(0)),
                                _without_synonym_ors(text, readings))
+    marked = rest  # (the same, with a mark where each reading was)
     for r in sorted(readings, key=lambda r: -r.start):
         rest = rest[:r.start] + " " + rest[r.end:]
+        marked = marked[:r.start] + " \u00a7 " + marked[r.end:]
     if any(_adverse(r.rule) for r in rules):
         # Requiring an infection, a pregnancy or active GVHD is no ALL inclusion: the
         # item is most likely an exclusion under a heading we did not recognise.
@@ -774,7 +776,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
     # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative,
     # and neither does the slash of a unit ("bilirubin < 2 mg/dL and ALT < 3 x ULN")
-    rest = _UNIT_SLASH.sub(lambda m: " " * len(m.group(0)), rest)
+    # -- but never across what was read: in "Shortening fraction >= 27% by echocardiogram or
+    # ejection fraction >= 50% by MUGA" the "or" between "echocardiogram" and "by" joins the
+    # unseen shortening fraction to the ejection fraction read (an alternative, settled)
+    rest = _UNIT_SLASH.sub(lambda m: " " * len(m.group(0)), marked)
     rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
         m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
