@@ -106,3 +106,28 @@ def test_shortening_fraction_by_echo_or_ejection_fraction_never_rules_out_on_the
             "ejection fraction greater than or equal to 50% by ECHO.")
     assert outcome("Inclusion", item, {"organ_function": {"lvef_percent": 60}}) == "met"
     assert outcome("Inclusion", item, {"organ_function": {"lvef_percent": 45}}) == "not_screened"
+
+
+def test_amgen_acute_or_uncontrolled_chronic_infection_beside_any_other_condition():
+    """Amgen: "Symptoms and/or clinical signs ... that indicate an acute or uncontrolled chronic
+    infection, any other concurrent disease or medical condition that could be exacerbated by
+    the treatment ...": an uncontrolled infection excludes on its own; the other conditions
+    (and an acute infection under control) are the study team's."""
+    item = ("Symptoms and/or clinical signs and/or radiological and/or sonographic signs that "
+            "indicate an acute or uncontrolled chronic infection, any other concurrent disease or "
+            "medical condition that could be exacerbated by the treatment or would seriously "
+            "complicate compliance with the protocol")
+    assert outcome("Exclusion", item, uncontrolled(True)) == "not_met"
+    assert outcome("Exclusion", item, uncontrolled(False)) == "not_screened"
+
+
+def test_severe_infection_beside_any_other_condition_never_excludes_alone():
+    """ "Active severe infection, any other concurrent disease or medical condition that could
+    be exacerbated by the treatment ...": "severe" narrows it (settled), so an uncontrolled
+    infection goes to the study team; no infection still leaves the rest to them."""
+    item = ("Active severe infection, any other concurrent disease or medical condition that "
+            "could be exacerbated by the treatment or would seriously complicate compliance with "
+            "the protocol")
+    assert outcome("Exclusion", item, uncontrolled(True)) == "not_screened"
+    assert outcome("Exclusion", item, uncontrolled(False)) == "not_screened"
+    assert outcome("Exclusion", item, {}) == "unknown"

@@ -2730,6 +2730,17 @@ def _infections(text: str) -> list[Reading]:
         for m in re.finditer(_INFECTION_NOT_CONTROLLED, text, re.I):
             out.append(_uncontrolled(m, text))
     if not out:
+        # Amgen's "Symptoms and/or clinical signs ... that indicate an acute or uncontrolled
+        # chronic infection": an uncontrolled infection surely is one; an acute one under
+        # control is the study team's. The signs that show it are how it is known.
+        for m in re.finditer(r"(?P<signs>\b(?:(?:symptoms|(?:clinical|radiological|radiologic|"
+                             r"sonographic|laboratory)\s+signs|signs)\s*(?:and/or|or|and|,)?\s*)+"
+                             r"(?:that|which)\s+indicate\s+)?\b(?:an?\s+)?acute\s+or\s+"
+                             r"uncontrolled\s+chronic\s+infections?\b", text, re.I):
+            out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
+                                        {"not_screened": "an acute infection under control"}]},
+                               m.start(), m.end(), "an acute or uncontrolled infection"))
+    if not out:
         # "Uncontrolled intercurrent illness including, but not limited to, ongoing or active
         # infection, symptomatic congestive heart failure, ...": an uncontrolled infection
         # surely is one; the other illnesses are for the study team. The whole list is the

@@ -571,7 +571,7 @@ _JUDGEMENT_TAIL = re.compile(
     r"physician)'?s\b|\bper\s+(?:the\s+)?(?:investigator|physician))[^;]*$", re.IGNORECASE)
 _JUDGEMENT_WORDS = re.compile(
     r"\binvestigator|\bphysician|\bopinion\b|\bjudge?(?:d|ment)\b|\bdeemed\b|\binterfer|"
-    r"\bcompromis|\bjeopardi[sz]", re.IGNORECASE)
+    r"\bcompromis|\bjeopardi[sz]|\bexacerbat|\bcomplicat", re.IGNORECASE)
 #: "..., or any other condition that ...": the judgement is of those other conditions.
 _OTHER_CONDITIONS = re.compile(
     r"[,;]?\s*(?:\b(?:or|and/or)\b\s*)?(?:\bany\s+(?:other\s+)?|\bother\s+)(?:[\w-]+\s+){0,4}?"
