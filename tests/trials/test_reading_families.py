@@ -131,3 +131,14 @@ def test_severe_infection_beside_any_other_condition_never_excludes_alone():
     assert outcome("Exclusion", item, uncontrolled(True)) == "not_screened"
     assert outcome("Exclusion", item, uncontrolled(False)) == "not_screened"
     assert outcome("Exclusion", item, {}) == "unknown"
+
+
+def test_pregnancy_exclusion_with_the_pregnancy_test_women_must_have():
+    """ "Pregnant or nursing (lactating) women, female study participants of reproductive
+    potential must have a negative serum or urine pregnancy test within 48 hours before
+    infusion": the test is how a pregnancy is ruled out; the answer decides."""
+    item = ("Pregnant or nursing (lactating) women, female study participants of reproductive "
+            "potential must have a negative serum or urine pregnancy test within 48 hours before "
+            "infusion")
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": True}) == "not_met"
+    assert outcome("Exclusion", item, {"pregnant_or_breastfeeding": False}) == "met"

@@ -2453,6 +2453,12 @@ def _pregnancy(text: str) -> list[Reading]:
     masked = text
     for m in found:  # (what the mentions hold -- "(positive beta-hCG test)" -- is theirs)
         masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+    # (the pregnancy test women who could be pregnant must have, said after the mention,
+    # is how a pregnancy is ruled out: no narrowing word of its own)
+    test = _PREGNANCY_TEST_REQUIRED.match(text, max(m.end() for m in found)) if (
+        preg and feed) else None
+    if test:
+        masked = masked[:test.start()] + " " * (test.end() - test.start()) + masked[test.end():]
     local = _pregnancy_part(masked, min(m.start() for m in found), max(m.end() for m in found))
     local = re.sub(r"\bpositive\s+(?:serum\s+|urine\s+)?pregnancy\s+test\b", " ", local,
                    flags=re.I)  # a positive pregnancy test is being pregnant
@@ -2480,11 +2486,30 @@ def _pregnancy(text: str) -> list[Reading]:
         return [Reading({}, 0, 0, "", narrow=True)]
     start, end = min(m.start() for m in found), max(m.end() for m in found)
     leaf = _leaf("pregnant_or_breastfeeding", "is", True)
+    # "Pregnant or nursing women, female participants of reproductive potential must have a
+    # negative pregnancy test within 48 hours": the test is how a pregnancy is ruled out at
+    # screening -- it says the same as what was read, and asks no more of the person
+    if test:
+        return [Reading(leaf, start, end, "pregnancy or breastfeeding"),
+                Reading({"__span__": True, "__settles__": True}, test.start(), test.end(), "")]
     if preg and feed:
         return [Reading(leaf, start, end, "pregnancy or breastfeeding")]
     other = "pregnant, not only breastfeeding" if preg else "breastfeeding, not pregnant"
     return [Reading({"all": [leaf, {"not_screened": other}]}, start, end,
                     "pregnancy" if preg else "breastfeeding")]
+
+
+#: After "pregnant or breastfeeding": the pregnancy test that women who could be pregnant
+#: must have (", female participants of reproductive potential must have a negative serum or
+#: urine pregnancy test ...", "(a negative pregnancy test is required for women of
+#: childbearing potential)").
+_PREGNANCY_TEST_REQUIRED = re.compile(
+    r"(?:\s*\((?:lactating|breast[- ]?feeding|nursing)\))?(?:\s+(?:women|females|patients|"
+    r"subjects|participants))?\s*(?:,|;)\s*(?:(?:all\s+)?(?:female|women|females|woman)\s+"
+    r"(?:study\s+)?(?:patients|subjects|participants)?\s*(?:of\s+(?:child[- ]?bearing|"
+    r"reproductive)\s+potential\s+)?(?:must|should)\s+have\s+(?:a\s+)?negative\s+"
+    r"(?:(?:serum|urine|blood|beta[- ]?hcg)\s+(?:or\s+(?:serum|urine)\s+)?)?pregnancy\s+"
+    r"test\b[^.;()]*)\.?\s*$", re.IGNORECASE)
 
 
 #: Where another alternative about other people (or another sentence) begins.
