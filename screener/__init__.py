@@ -52,6 +52,14 @@ def create_app(config: dict | None = None, *, instance_path: str | Path | None =
     from .wizard import bp as wizard_bp
 
     app.register_blueprint(wizard_bp)
+    from .referrals.refer import bp as refer_bp
+
+    app.register_blueprint(refer_bp)
+    from .staff import auth as staff_auth
+    from .staff import bp as staff_bp
+
+    staff_auth.init_app(app)
+    app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
     security.csrf.exempt(api_bp)
     cli.init_app(app)

@@ -262,6 +262,31 @@ def purge_command() -> None:
     click.echo(f"removed {removed} expired wizard draft(s) (idle over {minutes} minutes)")
 
 
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["coordinator", "admin"]), default="admin",
+              show_default=True, help="admin for the first user; coordinators for the team")
+@click.option("--name", default="", help="the name shown on notes and assignments")
+@click.password_option(prompt="Password (at least 12 characters)", confirmation_prompt=True)
+@with_appcontext
+def create_user_command(email: str, role: str, name: str, password: str) -> None:
+    """Create a staff user for the referral desk (/staff/); prompts for the password."""
+    from .models import StaffUser, db
+    from .staff.auth import hash_password
+
+    email = email.strip().lower()
+    if "@" not in email:
+        _fail(f"{email!r} is not an email address", 2)
+    if len(password) < 12:
+        _fail("the password is too short: at least 12 characters", 2)
+    if db.session.query(StaffUser).filter_by(email=email).first():
+        _fail(f"a staff user {email} already exists", 1)
+    db.session.add(StaffUser(email=email, name=name, role=role,
+                             password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"created {role} {email}")
+
+
 #: An NCT id as the registry writes it (the contract's ^NCT[0-9]{8}$).
 _NCT_ID = re.compile(r"NCT[0-9]{8}")
 
@@ -347,7 +372,8 @@ def _study_from_snapshot(nct_id: str) -> dict:
 
 
 #: The project's commands, in the order `screener --help` lists them.
-COMMANDS = (screen_command, check_criteria, sync_command, draft_criteria, purge_command)
+COMMANDS = (screen_command, check_criteria, sync_command, draft_criteria, purge_command,
+            create_user_command)
 
 
 def init_app(app: Flask) -> None:

@@ -92,6 +92,18 @@ def from_env(instance_path: Path, *, secret_key: str | None = None) -> dict:
         # Trusted reverse proxies in front of the app (0: none). Set it when behind a
         # load balancer, or every visitor shares the proxy's address and its limit.
         "SCREENER_PROXY_HOPS": int(env("SCREENER_PROXY_HOPS", "0")),
+        # Staff sessions (the referral desk): signed out after this many minutes
+        # without a request, and this many hours after signing in, whatever happens.
+        "STAFF_IDLE_MINUTES": int(env("STAFF_IDLE_MINUTES", "30")),
+        "STAFF_ABSOLUTE_HOURS": int(env("STAFF_ABSOLUTE_HOURS", "12")),
+        # SMTP server that tells the research team a referral arrived
+        # (smtp://user:pass@host:port, smtps://... for TLS; ?from=...&to=a@x,b@y).
+        # Default: none, no email is sent (the desk's queue still shows it).
+        # The email holds no health data and no name: only a link to the referral.
+        "SCREENER_SMTP_URL": env("SCREENER_SMTP_URL") or None,
+        # The public address of this site, for links in those emails
+        # (https://trials.example.org). Default: none, the link is a path only.
+        "SCREENER_PUBLIC_URL": env("SCREENER_PUBLIC_URL") or None,
         # Set to 1 behind HTTPS: secure cookies, HSTS, plain HTTP redirected (not /healthz).
         "SCREENER_HTTPS": env("SCREENER_HTTPS", "0") == "1",
     }

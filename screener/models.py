@@ -164,3 +164,167 @@ class WizardDraft(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)  # step -> {field: [raw values]}
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+# ---------------------------------------------------------------------------
+# The referral desk (issue 10): staff, referrals, their screenings, notes, audit.
+# ---------------------------------------------------------------------------
+
+from sqlalchemy import ForeignKey, Index, Integer  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+
+class StaffUser(db.Model):
+    """A research coordinator or administrator who signs in under /staff/.
+
+    ``password_hash`` is an argon2id hash (argon2-cffi); the password itself is
+    never stored or logged. ``failed_logins``/``locked_until`` throttle guessing.
+    """
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="coordinator")  # coordinator | admin
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StaffSession(db.Model):
+    """One signed-in staff session, kept on the server.
+
+    Flask-Login's user id in the cookie is this row's random ``id``, so signing
+    out (``ended_at``) or the idle / absolute limits end the session on the
+    server: a copied cookie is worthless afterwards.
+    """
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Referral(db.Model):
+    """A patient's answers sent to the research team: by the patient, a physician or the API.
+
+    ``profile``, ``contact`` and ``note`` hold health and contact information and
+    are emptied by ``screener purge --older-than`` once the referral is closed and
+    past retention (``purged_at`` set); the row, its status history and the
+    audit trail stay. ``reference`` is the random code a family or physician is
+    shown (never the numeric id, never anything from the profile).
+    """
+
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    source: Mapped[str] = mapped_column(String(16))  # patient | physician | api
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    profile: Mapped[dict | None] = mapped_column(JSON)
+    #: patient: name, phone, email, best_time; physician: also physician_name, practice...
+    contact: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)  # the referring physician's free text
+    consent_text: Mapped[str] = mapped_column(Text, default="")  # exactly as shown
+    consent_version: Mapped[str] = mapped_column(String(32), default="")
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(32), default="new")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    #: 0 likely_eligible, 1 needs_review, 2 not_eligible, 3 no open trial: the queue's order
+    best_rank: Mapped[int] = mapped_column(Integer, default=3)
+    #: re-screening flag: newly_likely | no_longer_eligible | None, and what changed
+    rescreen_flag: Mapped[str | None] = mapped_column(String(24))
+    rescreen_changes: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_referral_queue", "best_rank", "created_at"),
+        Index("ix_referral_status", "status"),
+        Index("ix_referral_source", "source"),
+        Index("ix_referral_assignee", "assignee_id"),
+        Index("ix_referral_created", "created_at"),
+    )
+
+
+class ReferralScreening(db.Model):
+    """One screening of a referral: at referral time, then after each re-screen.
+
+    ``results``: the contract's screening results for the open trials that are
+    candidates (likely eligible / needs review) in full, and for the others only
+    the criteria that were not met (what blocks them). ``versions``: trial id ->
+    hash of the criteria it was screened against (a criteria file's bytes, or a
+    registry trial's read rules); ``snapshot_date``: the registry snapshot used.
+    """
+
+    __tablename__ = "referral_screening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str] = mapped_column(String(16), default="referral")  # referral | rescreen
+    results: Mapped[list] = mapped_column(JSON, default=list)
+    versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    snapshot_date: Mapped[str | None] = mapped_column(String(10))
+    current: Mapped[bool] = mapped_column(default=True)
+
+
+class ReferralCandidate(db.Model):
+    """Verdict of a referral's current screening for one trial (for the queue's trial filter)."""
+
+    __tablename__ = "referral_candidate"
+
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), primary_key=True)
+    trial_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_referral_candidate_trial", "trial_id", "verdict"),)
+
+
+class ReferralNote(db.Model):
+    """A coordinator's note on a referral (kept until the referral is purged)."""
+
+    __tablename__ = "referral_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(db.Model):
+    """Append-only trail: every staff view, change and export, sign-ins, purges.
+
+    Never holds profile content or contact details: ``detail`` carries only
+    field names, statuses, counts and filter names. Rows are never updated or
+    deleted (see ``_audit_is_append_only``).
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: outlives users
+    actor: Mapped[str] = mapped_column(String(254), default="")  # email, "patient", "system"
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    referral_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK, as above
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_is_append_only(session, _context, _instances) -> None:
+    """Refuse to change or delete an audit event through the ORM."""
+    changed = [o for o in session.dirty if session.is_modified(o)]
+    for obj in changed + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise ValueError("the audit trail is append-only")

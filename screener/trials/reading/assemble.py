@@ -158,6 +158,8 @@ _NO_EXCEPTION = re.compile(
 _METHOD = re.compile(
     r"\b(?:assess\w*|measur\w*|document\w*|determin\w*|perform\w*|specimens?|samples?|"
     r"substitut\w*|recommend\w*|methods?|flow\s+cytometry|immunohistochem\w*|\bihc\b|"
+    # "Tumor cells should exhibit phenotypic characteristics of these diseases"
+    r"(?:immuno)?phenotyp\w*|"
     r"\bfish\b|\bpcr\b|techniques?|assays?|biops(?:y|ies)|aspirates?|test(?:ing|ed)?|"
     r"collection|urine|echocardiogram|muga|scan)\b", re.IGNORECASE)
 #: Words by which a piece speaks of who may join, or turns a finding around: never a
@@ -305,6 +307,13 @@ def _values(rule: dict, field: str) -> set | None:
     return set().union(*found) if found else None
 
 
+#: "Participants with ALL with Philadelphia chromosome or with an ABL class targetable fusion
+#: are eligible": a permission with no condition.
+_ELIGIBLE_BARE = re.compile(
+    r"^\W*(?:patients|participants|subjects|those|people)\s+(?:with|who\s+(?:have|had|are))\s+"
+    r"(?P<who>[^;:.]{3,120}?)\s+(?:are|is)\s+(?:also\s+)?eligible\s*\.?\s*$", re.IGNORECASE)
+
+
 def _conditioned_fields(piece: str, rules: list[dict]) -> set[str] | None:
     """The fields "<whom> are eligible if <condition>" makes an exception to, or None.
 
@@ -317,9 +326,18 @@ def _conditioned_fields(piece: str, rules: list[dict]) -> set[str] | None:
     """
     m = _ELIGIBLE_IF.match(piece)
     if m is None:
-        return None
-    who = read_text(INCLUSION, m.group("who"), strict=True)
-    condition = _clause_fields(m.group("req"))
+        m = _ELIGIBLE_BARE.match(piece)
+        if m is None:
+            return None
+        # "Participants with ALL with Philadelphia chromosome ... are eligible": no
+        # condition at all, so it excepts only a whom the neighbour does not take
+        who = read_text(INCLUSION, m.group("who"), strict=False)
+        condition = set()
+        if who is None:
+            return None
+    else:
+        who = read_text(INCLUSION, m.group("who"), strict=True)
+        condition = _clause_fields(m.group("req"))
     if who is None or condition is None:
         return None
     widened = set()

@@ -41,6 +41,9 @@ _DOUBT_PATTERNS = [re.compile(p, re.IGNORECASE) for p in _DATA["doubt_patterns"]
 _BOUNDARY = re.compile(
     r"(?:(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bNo\.)(?<!\bno\.)"
     r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|;\s+|\s+(?=(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+[A-Z])|"
+    # "Not be eligible for therapy of higher curative potential, and must be in second or
+    # subsequent relapse": a requirement of its own after the comma
+    r",\s+(?=and\s+must\s+(?:also\s+)?(?:be|have)\b)|"
     + RUN_TOGETHER.pattern + ")")
 
 

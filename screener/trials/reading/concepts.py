@@ -542,6 +542,12 @@ def _relapse_number(text: str) -> list[Reading]:
     out += _find(second_plus, text, lambda m: Reading(
         _leaf("relapse_count", "gte", 2), m.start(), m.end(),
         "a second or later relapse"))
+    if not re.search(r"refractor|resistan", text, re.I):
+        # "In first or subsequent marrow relapse": any relapse (the first one too), never a
+        # primary refractory leukemia; what the relapse's site or count adds is read beside it
+        out += _find(r"\b(?:in\s+)?(?:first|1st)\s+or\s+(?:greater|later|subsequent|higher)\s+"
+                     r"(?:(?:bone\s+marrow|bm|marrow)\s+)?relapses?\b", text, lambda m: Reading(
+                         _RELAPSED, m.start(), m.end(), "leukemia that has come back (relapsed)"))
     first = (r"\b(?:first|1st)\s+(?:(?:bone\s+marrow|bm|marrow|isolated|early|late|initial|cns|"
              r"testicular|extra-?medullary|combined|very\s+early)\s+){0,3}relapsed?\b")
     if not out and not re.search(r"\bfirst\s+relapse\s+or\b|\bor\s+(?:first|1st)\b|"
@@ -1436,7 +1442,8 @@ _OUTCOME = re.compile(
     r"intoleran(?:t|ce)|resistan(?:t|ce)|refractory|failed|failure\s+of|failing|"
     r"(?:(?:relapsed|refractory|recurrent|progressive|resistant)(?:\s*(?:/|or|and/or)\s*"
     r"(?:relapsed|refractory))?\s+(?:disease|leuka?emia|all)\s+)?despite)\s+"
-    r"(?:to\s+|of\s+|on\s+)?(?:(?:prior|previous)\s+)?(?:treatment\s+with\s+|therapy\s+with\s+)?"
+    r"(?:to\s+|of\s+|on\s+)?(?:(?:prior|previous|standard)\s+)?(?:treatment\s+with\s+|"
+    r"therapy\s+with\s+)?"
     r"(?:" + _COUNT + r")?", re.IGNORECASE)
 _COMPLICATION_OF = re.compile(
     r"\b(?:related|attributed|attributable|due|secondary)\s+to\s+(?:a\s+|the\s+|any\s+)?"
@@ -3097,7 +3104,13 @@ def _readings_cached(text: str) -> tuple[Reading, ...] | None:
                                                         {"relapse_count", "in_remission"}) or (
                 "diagnosis" in _rule_fields(a.rule) | _rule_fields(b.rule)) or (
                 # "in second complete remission": in remission, and a later one
-                _rule_fields(a.rule) | _rule_fields(b.rule) == {"in_remission", "relapse_count"})
+                _rule_fields(a.rule) | _rule_fields(b.rule) == {"in_remission",
+                                                                "relapse_count"}) or (
+                # "first or subsequent marrow relapse with >= 25% blasts": the relapse, and
+                # the blast count the marrow shows (two facts sharing the word "marrow")
+                {frozenset(_rule_fields(a.rule)), frozenset(_rule_fields(b.rule))} == {
+                    frozenset({"marrow_blasts_percent"}),
+                    frozenset({"disease_status", "relapse_count"})})
             if not overlap_ok:
                 return None
     return tuple(rules + spans)

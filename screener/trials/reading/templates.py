@@ -69,6 +69,7 @@ overt corresponding
 childhood lal
 pre-treatment pretreatment
 completed
+immunohistochemistry immunohistochemical ihc
 post-menarchal postmenarchal
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
@@ -381,7 +382,7 @@ _PLAN = re.compile(r"\bwill\s+(?:also\s+)?(?:be\s+)?(?:receive|received|treated|
 #: "B-ALL patients without DS must have an initial WBC < 50,000/uL": the same shape.
 _WHOM_MUST = re.compile(
     r"^\W*(?:all\s+)?(?P<cond>(?:[\w+/-]+\s+){0,4}?)(?:patients|subjects|participants)"
-    r"(?:\s+(?P<with>with|without)\s+(?P<what>[^,:;]{2,40}?))?\s+must\s+(?:also\s+)?"
+    r"(?:\s+(?P<with>with|without)\s+(?P<what>[^,:;]{2,60}?))?\s+must\s+(?:also\s+)?"
     r"(?:have|be)\s+(?P<req>\S.*)$", re.IGNORECASE)
 
 
@@ -629,6 +630,57 @@ def _without_reason(text: str, readings: list[Reading]) -> tuple[str, list[Readi
     return text[:cut] + " " * (len(text) - cut), kept
 
 
+#: Where a "no" opens a requirement of its own after what an inclusion read: ", not in
+#: remission", ", and no longer in ...", " without CNS involvement", " with no MRD".
+_NEGATED_PART = re.compile(
+    r"(?:,\s*(?:and\s+)?|\s+and\s+|\s+(?=without\b)|\s+with\s+(?=no\b))"
+    r"(?:(?:has|have|is|are|be|must|who\s+(?:is|are|has|have))\s+)?(?:no|not|never|without)\b",
+    re.IGNORECASE)
+
+
+def _negation_scope(text: str, outside: str, readings: list[Reading]):
+    """An inclusion whose "no" comes after something it read: the "no" reaches forward only.
+
+    "Relapsed ALL without CNS involvement" requires the relapse and no CNS disease; it
+    never says "not relapsed" (a "no" over the whole sentence would rule out everyone the
+    study is for). What precedes the "no" is required, what follows it is read as its own
+    negated requirement (or left to the study team when it names nothing read). False when
+    no "no" follows a reading (the usual reading applies); None when one does but where it
+    reaches is unsure ("..., not Y, or Z": an alternative after it).
+    """
+    rules = [r for r in readings if not r.rule.get("__span__")]
+    neg = _NEGATION.search(outside)
+    if not rules or neg is None or neg.start() < min(r.start for r in rules) or not re.fullmatch(
+            r"no|not|never|without", neg.group(0), re.IGNORECASE):
+        return False  # ("HIV negative": a "negative" after its finding says it of that one)
+    if re.fullmatch(r"\W*[\w\s()/-]{0,40}?\s*[-:\u2013]\s*", text[:neg.start()]):
+        return False  # "Chemotherapy - No prior chemotherapy": a label the "no" says again
+    m = next((x for x in _NEGATED_PART.finditer(outside) if x.end() >= neg.end()), None)
+    if m is None:
+        return None  # a "no" after what was read, reaching we cannot say where
+    # (the blanked readings are spaces too: the part starts at its first word or comma)
+    at = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+    if _NEGATION.search(outside[:at]):
+        return None
+    before = [r for r in readings if r.end <= at]
+    after = [r for r in readings if r.start >= at]
+    if len(before) + len(after) != len(readings) or not any(
+            not r.rule.get("__span__") for r in before):
+        return None
+    head = text[:at] + " " * (len(text) - at)
+    pre = _combine(INCLUSION, head, before)
+    if pre is None:
+        return None
+    if not any(not r.rule.get("__span__") for r in after):
+        return {"all": [pre[0], {"not_screened": "the rest of this criterion"}]}, pre[1]
+    if re.search(r"\bor\b", text[at:], re.IGNORECASE):
+        return None  # "B-ALL, not in CR1, or refractory": which words the "no" reaches is unsure
+    post = _combine(INCLUSION, " " * at + text[at:], after)
+    if post is None:
+        return {"all": [pre[0], {"not_screened": "the rest of this criterion"}]}, pre[1]
+    return {"all": [pre[0], post[0]]}, f"{pre[1]} {post[1]}"
+
+
 def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] | None:
     """The criterion rule for one piece of text, or None when it is not certain."""
     if kind == EXCLUSION:
@@ -640,6 +692,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     outside = text
     for r in readings:
         outside = outside[:r.start] + " " * (r.end - r.start) + outside[r.end:]
+    if kind == INCLUSION and not _SAYS_EXCLUDED.search(text):
+        scoped = _negation_scope(text, outside, readings)
+        if scoped is not False:
+            return scoped
     excluding = kind == EXCLUSION or bool(_NEGATION.search(outside) or _SAYS_EXCLUDED.search(text))
     if excluding:
         readings = [r for r in readings if not r.requiring_only]
@@ -1098,6 +1154,12 @@ def _settings_defined(kind: str, text: str, strict: bool) -> tuple[dict, str] | 
                                                   "it"}]}, reading[1])
 
 
+_SETTING_AGAIN = re.compile(
+    r"\b(?P<s>relapsed\s+(?:or|and/or)\s+refractory|relapsed\s*/\s*refractory|"
+    r"refractory\s+(?:or|and/or)\s+relapsed|r/r)\s+(?P<x>[^,;:.]{2,60}?)\s+or\s+"
+    r"(?P<again>(?P=s))\s+(?=\S)", re.IGNORECASE)
+
+
 def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | None:
     """Read one piece of criterion text into (rule mapping, plain sentence), or None.
 
@@ -1110,6 +1172,10 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     # "relapsed or refractory (R/R) ALL": the abbreviation says its words again
     text = re.sub(r"(?<=refractory)\s*\(\s*r\s*/\s*r\s*\)", lambda m: " " * len(m.group(0)),
                   text, flags=re.IGNORECASE)
+    # "relapsed or refractory ALL or relapsed or refractory LL": the setting said again
+    # before the second disease is the same setting -- relapsed or refractory, ALL or LL
+    text = _SETTING_AGAIN.sub(lambda m: m.group(0)[:m.start("again") - m.start()] + " " * len(
+        m.group("again")) + m.group(0)[m.end("again") - m.start():], text)
     if _DEFINITION.match(text):
         return None  # "Refractory is defined as ...": what a word means, not a requirement
     defined = _DEFINITION_AFTER.search(text)
