@@ -11,6 +11,11 @@ and which phrasings are left to the study team most often. Figures:
 - the share of rules that are partial (contain a not_screened part);
 - rules read per profile field;
 - speed: the whole corpus read into trials, cold and warm;
+- items no profile answer can ever decide (consent, contraception, compliance, life
+  expectancy, a pregnancy test): counted apart, because "items with a rule" counts them
+  as unread although no reading could give them a rule -- the share of the rest that
+  became a rule says how much of the *screenable* text is read. (The headline share is
+  kept as it was, so figures stay comparable across rounds.)
 - with --unread: the items left without a rule, grouped into phrasing families
   (the first content words once bullets and filler words are stripped), most
   frequent first, with a few examples each (--by concept: grouped instead by
@@ -68,6 +73,7 @@ class Figures:
     partial: int = 0  # rules with a not_screened part
     per_field: Counter = field(default_factory=Counter)  # field -> rules reading it
     unread: list[tuple[str, str, str]] = field(default_factory=list)  # (nct, kind, text)
+    unscreenable: int = 0  # items without a rule that no profile answer could decide
 
 
 def load(corpus: Path = CORPUS, limit: int | None = None) -> list[dict]:
@@ -87,13 +93,38 @@ def measure(docs: list[dict]) -> Figures:
                 continue
             out.items[crit.kind] += 1
             if crit.rule is None:
-                out.unread.append((trial.id, crit.kind, crit.text))
+                if unscreenable(crit.text):
+                    out.unscreenable += 1
+                else:
+                    out.unread.append((trial.id, crit.kind, crit.text))
                 continue
             out.with_rule[crit.kind] += 1
             out.partial += _has_unscreened(crit.rule)
             for name in set(crit.rule.fields()):
                 out.per_field[name] += 1
     return out
+
+
+#: What no profile answer decides, whatever the words around it: consent and assent,
+#: contraception, being able to comply or follow up, life expectancy, a pregnancy test.
+#: An item that also names something a profile holds (a disease, a therapy, an organ
+#: value, an infection, pregnancy itself) is never counted here: it stays unread.
+_UNSCREENABLE = re.compile(
+    r"\bconsent|\bassent|contracept|birth\s+control|abstinen|\bcondoms?\b|sperm\s+donation|"
+    r"\bcomply\b|\bcompliance\b|follow-?up|life\s+expectancy|expected\s+survival|"
+    r"pregnancy\s+test", re.IGNORECASE)
+_SCREENABLE_WORDS = re.compile(
+    r"leuka?emi|lymphoblastic|\ball\b|relaps|refractor|remission|blast|\bmrd\b|\bcns\b|"
+    r"chemotherap|therapy|treatment|transplant|\bhsct\b|\bsct\b|gvhd|infect|\bhiv\b|"
+    r"hepatitis|pregnan(?!cy\s+test)|breast|nursing|lactat|bilirubin|creatinine|\balt\b|"
+    r"\bast\b|ejection|karnofsky|lansky|ecog|performance|seizure|\bage[ds]?\b|years",
+    re.IGNORECASE)
+
+
+def unscreenable(text: str) -> bool:
+    """An item no profile answer could decide (consent, contraception, compliance, ...)."""
+    return bool(_UNSCREENABLE.search(text)) and not _SCREENABLE_WORDS.search(
+        _UNSCREENABLE.sub(" ", text))
 
 
 def _has_unscreened(node) -> bool:
@@ -197,6 +228,9 @@ def report(fig: Figures) -> None:
     print(f"items with a rule: {_share(ruled, items)}")
     for kind in ("inclusion", "exclusion"):
         print(f"  {kind + 's':11} {_share(fig.with_rule[kind], fig.items[kind])}")
+    print(f"items no profile answer decides (consent, contraception, compliance, ...): "
+          f"{fig.unscreenable}; with a rule, of the rest: "
+          f"{_share(ruled, items - fig.unscreenable)}")
     print(f"partial rules (a not_screened part): {_share(fig.partial, ruled)}")
     print(f"  {'field':42} {'rules':>5}")
     for name, n in sorted(fig.per_field.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -207,7 +241,7 @@ def report_unread(fig: Figures, top: int, examples: int, words: int, by: str) ->
     groups = families(fig.unread, words, by)
     how = f"first {words} content words" if by == "words" else "concept named"
     print(f"\n== unread items: {len(fig.unread)} in {len(groups)} families "
-          f"({how}); top {top} ==")
+          f"({how}); top {top} (leaving out {fig.unscreenable} no profile answer decides) ==")
     for rank, (name, members) in enumerate(groups[:top], 1):
         trials = len({nct for nct, _, _ in members})
         print(f"{rank:3}. {name!r}: {len(members)} items in {trials} records")

@@ -54,12 +54,24 @@ def test_coverage_reads_two_corpus_records_and_groups_what_it_leaves(capsys):
     assert len(docs) == 2
     fig = bench.measure(docs)
     items = sum(fig.items.values())
-    assert items == sum(fig.with_rule.values()) + len(fig.unread) > 0
+    assert items == sum(fig.with_rule.values()) + len(fig.unread) + fig.unscreenable > 0
     assert fig.partial <= sum(fig.with_rule.values())
     grouped = bench.families(fig.unread)
     assert sum(len(members) for _, members in grouped) == len(fig.unread)
     assert bench.main(["--limit", "2", "--runs", "2", "--unread", "--families", "3"]) == 0
     assert "items with a rule" in capsys.readouterr().out
+
+
+def test_coverage_counts_apart_what_no_profile_answer_decides():
+    """Consent, contraception, compliance and life expectancy are no unread reading; an item
+    that also names something a profile holds stays unread."""
+    bench = _coverage()
+    assert bench.unscreenable("Written informed consent")
+    assert bench.unscreenable("Life expectancy > 12 weeks.")
+    assert bench.unscreenable("Sexually active females not using contraception")
+    assert not bench.unscreenable("Pregnant or nursing women")
+    assert not bench.unscreenable("Patients (>= 18 years of age) or the parent must provide "
+                                  "signed, written informed consent")
 
 
 def test_family_names_an_item_by_its_first_content_words():

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from . import clauses
+
 _DAYS_PER_MONTH = 30.4375
 
 
@@ -105,6 +107,8 @@ def _philadelphia(text: str) -> list[Reading]:
            r"philadelphia\s+chromosome[- ]positive|"
            r"philadelphia\s+chromosome\s*\(ph\+?\)\s*positive|"
            r"philadelphia\s+chromosome\s+positive\s*\(ph\+\)|\bph\+|\bph-positive|\bph\s+positive|"
+           # "Philadelphia chromosome (Ph)+ ALL": the sign after the bracketed abbreviation
+           r"\bphiladelphia\s+chromosome\s*\(ph\)\s*\+|"
            # "Ph-positivity", "Philadelphia chromosome positivity" (the finding as a noun)
            r"\bph[- ]positivity|\bphiladelphia(?:\s+chromosome)?[- ]positivity|"
            r"\bbcr\s*(?:[-/]|::)?\s*abl1?[- ]positivity|"
@@ -119,6 +123,7 @@ def _philadelphia(text: str) -> list[Reading]:
            r"\bphiladelphia\s+chromosome(?:\s*\(ph\))?(?=\s*(?:or|and/or|/)\s*bcr\s*(?:[-/]|::)?"
            r"\s*abl1?(?:\s+(?:fusion|transcript)s?)?[-\s]*(?:\+|positive))")
     neg = (r"philadelphia\s+chromosome[- ]?negative|philadelphia[- ]negative|\bph-negative|"
+           r"\bphiladelphia\s+chromosome\s*\(ph\)\s*-(?=\s|\)|,|$)|"
            r"\bph\s+negative|\bph-(?=\s|\)|,|$)|"
            r"bcr\s*(?:[-/]|::)?\s*abl1?[-\s]*(?:-|negative)(?=\s|\)|,|\.|;|$)|"
            r"\bnegative\s+for\s+(?:the\s+)?(?:bcr\s*(?:[-/]|::)?\s*abl1?(?:\s+(?:fusion|transcript|"
@@ -1922,7 +1927,9 @@ def _therapies(text: str) -> list[Reading]:
         # "less than 100 days post-transplant" is a window, read elsewhere or not at all)
         return []  # a therapy named without saying it was received
     count = re.search(r"(?:\b|≥|>=)" + _COUNT + r"$", text[:first[0]], re.I)
-    if count and len(found) == 1 and not doubts:
+    if count and len({tuple(names) for _, _, names in found}) == 1 and not doubts:
+        # (one class named twice -- "two different tyrosine kinase inhibitors (TKIs)" -- is
+        # still one class counted)
         n = _COUNT_WORDS[count.group("n").lower()]
         if n > 1 and len(therapies) >= n:
             # "at least two different TKIs": that many of the class
@@ -2453,6 +2460,12 @@ def _pregnancy(text: str) -> list[Reading]:
     masked = text
     for m in found:  # (what the mentions hold -- "(positive beta-hCG test)" -- is theirs)
         masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+    # (the pregnancy test women who could be pregnant must have, said after the mention,
+    # is how a pregnancy is ruled out: no narrowing word of its own)
+    test = _PREGNANCY_TEST_REQUIRED.match(text, max(m.end() for m in found)) if (
+        preg and feed) else None
+    if test:
+        masked = masked[:test.start()] + " " * (test.end() - test.start()) + masked[test.end():]
     local = _pregnancy_part(masked, min(m.start() for m in found), max(m.end() for m in found))
     local = re.sub(r"\bpositive\s+(?:serum\s+|urine\s+)?pregnancy\s+test\b", " ", local,
                    flags=re.I)  # a positive pregnancy test is being pregnant
@@ -2480,11 +2493,30 @@ def _pregnancy(text: str) -> list[Reading]:
         return [Reading({}, 0, 0, "", narrow=True)]
     start, end = min(m.start() for m in found), max(m.end() for m in found)
     leaf = _leaf("pregnant_or_breastfeeding", "is", True)
+    # "Pregnant or nursing women, female participants of reproductive potential must have a
+    # negative pregnancy test within 48 hours": the test is how a pregnancy is ruled out at
+    # screening -- it says the same as what was read, and asks no more of the person
+    if test:
+        return [Reading(leaf, start, end, "pregnancy or breastfeeding"),
+                Reading({"__span__": True, "__settles__": True}, test.start(), test.end(), "")]
     if preg and feed:
         return [Reading(leaf, start, end, "pregnancy or breastfeeding")]
     other = "pregnant, not only breastfeeding" if preg else "breastfeeding, not pregnant"
     return [Reading({"all": [leaf, {"not_screened": other}]}, start, end,
                     "pregnancy" if preg else "breastfeeding")]
+
+
+#: After "pregnant or breastfeeding": the pregnancy test that women who could be pregnant
+#: must have (", female participants of reproductive potential must have a negative serum or
+#: urine pregnancy test ...", "(a negative pregnancy test is required for women of
+#: childbearing potential)").
+_PREGNANCY_TEST_REQUIRED = re.compile(
+    r"(?:\s*\((?:lactating|breast[- ]?feeding|nursing)\))?(?:\s+(?:women|females|patients|"
+    r"subjects|participants))?\s*(?:,|;)\s*(?:(?:all\s+)?(?:female|women|females|woman)\s+"
+    r"(?:study\s+)?(?:patients|subjects|participants)?\s*(?:of\s+(?:child[- ]?bearing|"
+    r"reproductive)\s+potential\s+)?(?:must|should)\s+have\s+(?:a\s+)?negative\s+"
+    r"(?:(?:serum|urine|blood|beta[- ]?hcg)\s+(?:or\s+(?:serum|urine)\s+)?)?pregnancy\s+"
+    r"test\b[^.;()]*)\.?\s*$", re.IGNORECASE)
 
 
 #: Where another alternative about other people (or another sentence) begins.
@@ -2542,6 +2574,11 @@ _INTERCURRENT = re.compile(
     r"(?:illness(?:es)?|diseases?)\s*,?\s*(?:including|such\s+as)\s+(?:an?\s+)?(?:active\s+)?"
     r"infections?\b", re.IGNORECASE)
 
+#: The judgement that closes NCI's list of intercurrent illnesses.
+_JUDGED_LIST_TAIL = re.compile(
+    r"\b(?:would|could|might|may)\s+(?:limit|interfere|compromise|pose|impair|jeopardi[sz]e)|"
+    r"\bin\s+the\s+(?:opinion|judge?ment)\b", re.IGNORECASE)
+
 
 def _uncontrolled(m: re.Match, text: str) -> Reading:
     """An uncontrolled infection, with what the wording around it adds."""
@@ -2585,7 +2622,11 @@ def _infections(text: str) -> list[Reading]:
     untested = (r"(?:\s*\((?:hiv\s+)?(?:testing|test|screening)\s+(?:is\s+)?not\s+(?:required|"
                 r"mandatory|necessary|needed)[^()]*\))?")
     for m in re.finditer(r"(?:\bhiv\b(?:[- ](?:1/2|1|2))?(?:\s*/\s*aids\b)?|"
-                         r"\bhuman\s+immunodeficiency\s+virus(?:\s+\(hiv(?:-?[12])?\))?)(?:\s+(?:infection|antibod\w*|test))?"
+                         r"\bhuman\s+immunodeficiency\s+virus(?:\s+\(hiv(?:-?[12])?\))?"
+                         # ("human immunodeficiency virus (HIV)/acquired immunodeficiency
+                         # syndrome (AIDS)": the infection and what it grows into, one answer)
+                         r"(?:\s*/\s*acquired\s+immun[eo]\s*deficiency\s+syndrome(?:\s*\(aids\))?)?)"
+                         r"(?:\s+(?:infection|antibod\w*|test))?"
                          r"(?:\s+(?:positiv\w*|seropositiv\w*|\+))?" + untested, text, re.I):
         art = _ON_ART.match(text, m.end())
         if art:
@@ -2721,6 +2762,17 @@ def _infections(text: str) -> list[Reading]:
         for m in re.finditer(_INFECTION_NOT_CONTROLLED, text, re.I):
             out.append(_uncontrolled(m, text))
     if not out:
+        # Amgen's "Symptoms and/or clinical signs ... that indicate an acute or uncontrolled
+        # chronic infection": an uncontrolled infection surely is one; an acute one under
+        # control is the study team's. The signs that show it are how it is known.
+        for m in re.finditer(r"(?P<signs>\b(?:(?:symptoms|(?:clinical|radiological|radiologic|"
+                             r"sonographic|laboratory)\s+signs|signs)\s*(?:and/or|or|and|,)?\s*)+"
+                             r"(?:that|which)\s+indicate\s+)?\b(?:an?\s+)?acute\s+or\s+"
+                             r"uncontrolled\s+chronic\s+infections?\b", text, re.I):
+            out.append(Reading({"any": [_leaf("infections.uncontrolled_infection", "is", True),
+                                        {"not_screened": "an acute infection under control"}]},
+                               m.start(), m.end(), "an acute or uncontrolled infection"))
+    if not out:
         # "Uncontrolled intercurrent illness including, but not limited to, ongoing or active
         # infection, symptomatic congestive heart failure, ...": an uncontrolled infection
         # surely is one; the other illnesses are for the study team. The whole list is the
@@ -2731,6 +2783,16 @@ def _infections(text: str) -> list[Reading]:
                                         {"not_screened": "another uncontrolled illness"}]},
                                m.start(), len(text), "an uncontrolled illness or infection",
                                covers=True))  # ("ongoing or active infection" in it is part of it)
+            tail = text[m.end():]
+            if _JUDGED_LIST_TAIL.search(tail) and not clauses.has_trigger(
+                    tail, clauses.EXCEPTION_CATEGORIES):
+                # NCI's "..., psychiatric illness, or social situations that would limit
+                # compliance ... or in the opinion of the investigator would pose an
+                # unacceptable risk": the judgement is of the other illnesses of the list,
+                # which the not_screened member already stands for -- no doubt over the
+                # uncontrolled infection named first.
+                out.append(Reading({"__span__": True, "__settles__": True}, m.end(), len(text),
+                                   ""))
     if not any(r.rule.get("field") == "infections.uncontrolled_infection" for r in out):
         # "active infection": an uncontrolled one surely is; a controlled one may be
         # too (the profile cannot tell): any[uncontrolled, not_screened]. With
@@ -2778,9 +2840,12 @@ def _organ(text: str) -> list[Reading]:
            r"transaminases?|"
            r"serum\s+glutam(?:ate|ic)[- ]pyruv(?:ate|ic)"
            r"\s+transaminase|serum\s+glutam(?:ate|ic)[- ]oxaloacetic\s+transaminase)"
-           # ("transaminases (AST/ALT)": the bracket names them again)
+           # ("transaminases (AST/ALT)": the bracket names them again, and so does the NCI
+           # wording "aspartate aminotransferase (AST) (serum glutamic-oxaloacetic
+           # transaminase [SGOT])")
            r"(?:\s*\((?:alt|ast|sgpt|sgot|got|gpt)(?:\s*(?:/|,|and|or)\s*(?:alt|ast|sgpt|sgot|"
-           r"got|gpt))*\)){0,2}")
+           r"got|gpt))*\)|\s*\((?:serum\s+)?glutam(?:ate|ic)[- ](?:pyruv(?:ate|ic)|oxaloacetic)"
+           r"\s+transaminase(?:\s*\[(?:sgpt|sgot)\])?\)){0,2}")
     # Liver tests the profile does not hold, named in the same breath: never converted,
     # left to the study team beside the ALT/AST the profile holds.
     other = (r"(?:ggt|gamma[- ]?gt|gamma[- ]?glutamyl\s*transferase|alkaline\s+phosphatase|"
@@ -2794,8 +2859,8 @@ def _organ(text: str) -> list[Reading]:
         named = re.sub(other, " ", what, flags=re.I)
         unheld = named != what  # a liver test the profile does not hold is named too
         # (the long names say which transaminase: pyruvic is ALT, oxaloacetic is AST)
-        named = re.sub(r"serum\s+glutam\w+[- ]pyruv\w+\s+transaminase", "alt", named)
-        named = re.sub(r"serum\s+glutam\w+[- ]oxaloacetic\s+transaminase", "ast", named)
+        named = re.sub(r"(?:serum\s+)?glutam\w+[- ]pyruv\w+\s+transaminase", "alt", named)
+        named = re.sub(r"(?:serum\s+)?glutam\w+[- ]oxaloacetic\s+transaminase", "ast", named)
         named = re.sub(r"alanine\s+transaminase", "alt", named)
         named = re.sub(r"aspartate\s+transaminase", "ast", named)
         fields = []

@@ -70,6 +70,7 @@ childhood lal
 pre-treatment pretreatment
 completed
 immunohistochemistry immunohistochemical ihc
+post-menarchal postmenarchal
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
 #: (The confirmation words above -- "histologically confirmed", "biopsy-proven", "according
@@ -134,7 +135,8 @@ def _list_member(text: str, r: Reading) -> bool:
     before = text[:r.start].rstrip()
     after = text[r.end:].lstrip()
     opens = (not lead.strip(" (") or before.endswith((":", ",", ";"))
-             or re.search(r"\b(or|and/or|and)$", before, re.I))
+             # ("a history of cirrhosis or known HIV": "known" only says it was found)
+             or re.search(r"\b(or|and/or|and)(?:\s+(?:known|documented))?$", before, re.I))
     # how it was measured ("... by gated radionuclide study") still closes the member
     tail = re.split(r"[,;.]|\b(?:or|and/or|and)\b", after, maxsplit=1, flags=re.I)[0]
     closes = (not after or after[0] in ",;." or re.match(r"(or|and/or|and)\b", after, re.I)
@@ -570,7 +572,7 @@ _JUDGEMENT_TAIL = re.compile(
     r"physician)'?s\b|\bper\s+(?:the\s+)?(?:investigator|physician))[^;]*$", re.IGNORECASE)
 _JUDGEMENT_WORDS = re.compile(
     r"\binvestigator|\bphysician|\bopinion\b|\bjudge?(?:d|ment)\b|\bdeemed\b|\binterfer|"
-    r"\bcompromis|\bjeopardi[sz]", re.IGNORECASE)
+    r"\bcompromis|\bjeopardi[sz]|\bexacerbat|\bcomplicat", re.IGNORECASE)
 #: "..., or any other condition that ...": the judgement is of those other conditions.
 _OTHER_CONDITIONS = re.compile(
     r"[,;]?\s*(?:\b(?:or|and/or)\b\s*)?(?:\bany\s+(?:other\s+)?|\bother\s+)(?:[\w-]+\s+){0,4}?"
@@ -810,8 +812,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         return rule, f"Not for people with: {words}."
     rest = _COMPARATIVE_OR.sub(lambda m: " " * len(m.group(0)),
                                _without_synonym_ors(text, readings))
+    marked = rest  # (the same, with a mark where each reading was)
     for r in sorted(readings, key=lambda r: -r.start):
         rest = rest[:r.start] + " " + rest[r.end:]
+        marked = marked[:r.start] + " \u00a7 " + marked[r.end:]
     if any(_adverse(r.rule) for r in rules):
         # Requiring an infection, a pregnancy or active GVHD is no ALL inclusion: the
         # item is most likely an exclusion under a heading we did not recognise.
@@ -828,7 +832,10 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         rule = {"all": [inner, {"not_screened": "the rest of this criterion"}]}
     # "by MUGA or echocardiogram": an "or" between harmless words offers no alternative,
     # and neither does the slash of a unit ("bilirubin < 2 mg/dL and ALT < 3 x ULN")
-    rest = _UNIT_SLASH.sub(lambda m: " " * len(m.group(0)), rest)
+    # -- but never across what was read: in "Shortening fraction >= 27% by echocardiogram or
+    # ejection fraction >= 50% by MUGA" the "or" between "echocardiogram" and "by" joins the
+    # unseen shortening fraction to the ejection fraction read (an alternative, settled)
+    rest = _UNIT_SLASH.sub(lambda m: " " * len(m.group(0)), marked)
     rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
         m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
