@@ -230,6 +230,46 @@ def sync_command(from_dir: Path | None, full: bool) -> None:
     click.echo(outcome.message)
     if not outcome.ok:
         sys.exit(1)
+    # The registry trials may have changed: the open referrals are screened again.
+    if not _rescreen("sync"):
+        sys.exit(1)
+
+
+def _rescreen(reason: str) -> bool:
+    """Re-screen the open referrals (after any other re-screen); one line; False on failure."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .models import db
+    from .referrals.rescreen import rescreen_lock, rescreen_open
+
+    try:
+        with rescreen_lock():
+            outcome = rescreen_open(reason)
+    except SQLAlchemyError as exc:
+        # Failure policy: batches already committed stay (each is whole); running
+        # `screener rescreen` again finishes the rest. No parameters are printed.
+        db.session.rollback()
+        click.echo(f"re-screen failed: the database cannot be read or written "
+                   f"({type(exc).__name__}); run `screener rescreen` again", err=True)
+        return False
+    click.echo(f"{outcome.summary()} in {outcome.seconds:.1f} s")
+    return True
+
+
+@click.command("rescreen")
+@with_appcontext
+def rescreen_command() -> None:
+    """Screen open referrals again against the trials that changed; print the counts.
+
+    Only trials whose criteria changed, opened or closed since a referral's last
+    screening are screened; referrals with no such trial are left as they are.
+    The queue flags referrals newly likely eligible or no longer eligible. Runs by
+    itself after `screener sync`, and at start-up when criteria files changed and
+    few referrals are open (SCREENER_RESCREEN_AT_START). Safe to run any time and
+    twice: a second run finds nothing changed. Exit 1 when the database fails.
+    """
+    if not _rescreen("cli"):
+        sys.exit(1)
 
 
 @click.command("purge")
@@ -373,7 +413,7 @@ def _study_from_snapshot(nct_id: str) -> dict:
 
 #: The project's commands, in the order `screener --help` lists them.
 COMMANDS = (screen_command, check_criteria, sync_command, draft_criteria, purge_command,
-            create_user_command)
+            create_user_command, rescreen_command)
 
 
 def init_app(app: Flask) -> None:

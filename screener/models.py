@@ -328,3 +328,19 @@ def _audit_is_append_only(session, _context, _instances) -> None:
     for obj in changed + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise ValueError("the audit trail is append-only")
+
+
+class CriteriaFingerprint(db.Model):
+    """The curated criteria the open referrals were last re-screened against (one row).
+
+    ``fingerprint`` hashes every curated criteria file's version. When the app
+    starts with criteria files that differ from it (a new deployment), the open
+    referrals are re-screened at once if few, or a re-screen is reported as
+    pending (``screener rescreen``) — see screener/referrals/rescreen.py.
+    """
+
+    __tablename__ = "criteria_fingerprint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
