@@ -273,33 +273,44 @@ def rescreen_command() -> None:
 
 
 @click.command("purge")
+@click.option("--older-than", "older_than", type=click.IntRange(min=1), metavar="DAYS",
+              help="Also empty the referrals closed more than DAYS days ago: their answers, "
+              "contact details, notes and screening reasons go; the row, its status, its "
+              "verdicts per trial and the audit trail stay.")
 @with_appcontext
-def purge_command() -> None:
-    """Delete expired wizard drafts; print how many went.
+def purge_command(older_than: int | None) -> None:
+    """Delete expired wizard drafts, and with --older-than empty old closed referrals.
 
-    A draft expires when idle longer than WIZARD_DRAFT_IDLE_MINUTES. Safe to run
-    twice and from cron (e.g. every 15 minutes): a run deletes only drafts already
-    past the limit and exits 0, even when there were none. Exit 1 when the
-    database cannot be written (nothing is deleted then).
+    A draft expires when idle longer than WIZARD_DRAFT_IDLE_MINUTES. A referral is
+    emptied when closed (enrolled, not eligible, declined, unreachable) more than
+    DAYS ago; the audit trail records each run. Safe to run twice and from cron
+    (e.g. drafts every 15 minutes; `--older-than 365` nightly): a run touches only
+    what is already past its limit and exits 0, even when there was nothing. Exit
+    1 when the database cannot be written (nothing of that batch is changed).
     """
     from flask import current_app
     from sqlalchemy.exc import SQLAlchemyError
 
     from .models import db
+    from .referrals.purge import purge_closed
     from .wizard.drafts import purge_expired
 
     minutes = current_app.config.get("WIZARD_DRAFT_IDLE_MINUTES", 120)
     try:
         removed = purge_expired()
+        click.echo(f"removed {removed} expired wizard draft(s) (idle over {minutes} minutes)")
+        if older_than is not None:
+            purged = purge_closed(older_than)
+            click.echo(f"emptied {purged} closed referral(s) closed over {older_than} day(s) "
+                       "ago (answers, contact details and notes removed; audit trail kept)")
     except SQLAlchemyError as exc:
         # Failure policy: one line on stderr (cron mails it even with stdout discarded) and
         # a non-zero exit so it is noticed;
         # the statement's parameters are never printed (hide_parameters in config.py).
         db.session.rollback()
         click.echo(f"purge failed: the database cannot be written ({type(exc).__name__})"
-                   " — nothing deleted", err=True)
+                   " — nothing more deleted", err=True)
         sys.exit(1)
-    click.echo(f"removed {removed} expired wizard draft(s) (idle over {minutes} minutes)")
 
 
 @click.command("create-user")
