@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 import time
 from contextlib import contextmanager
@@ -51,7 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import JSON, Text, bindparam, cast, delete, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..eligibility import LIKELY_ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE, screen
@@ -128,35 +129,98 @@ def _changed_criteria(old: dict | None, result) -> list[str]:
     return list(dict.fromkeys(changed))
 
 
-def rescreen_results(profile: dict, results: list[dict], versions: dict[str, str],
-                     trials: list, current: dict[str, str]):
-    """The new results, and the shown-verdict changes, of one referral.
+def fast_entry(result) -> dict:
+    """``result_entry(result)``, without wording the criteria a not-eligible entry drops.
 
-    ``trials``: the open trials now; ``current``: their versions. Trials whose
-    version is unchanged keep their stored entry; the others are screened.
-    Returns (results, changes), results in screen_profile's order.
+    A not-eligible entry keeps only its not-met criteria, so the sentences of the
+    others (most of the work) are never written.
     """
-    old_by_trial = {r["trial"]["id"]: r for r in results}
-    new_results, changes = [], []
+    if result.verdict != NOT_ELIGIBLE:
+        return result_entry(result)
+    criteria = result.criteria
+    unread = sum(1 for c in criteria if c.kind == "inclusion" and c.outcome == "not_screened")
+    result.criteria = [c for c in criteria if c.outcome == "not_met"]
+    try:
+        entry = result_entry(result)
+    finally:
+        result.criteria = criteria
+    entry["trial"]["inclusions_not_screened"] = unread
+    return entry
+
+
+#: Each entry of a stored results array starts so (SQLAlchemy writes JSON with
+#: json.dumps; "trial" is an entry's first key, "id" its trial's). Quotes inside
+#: JSON strings are escaped, so this cannot occur inside a value.
+_ENTRY_START = '{"trial": {"id": "'
+_SHOWN = '"shown_verdict": "'
+
+
+def split_entries(raw: str, trial_ids) -> dict[str, str] | None:
+    """A stored results array's entries as JSON text, by trial id, without decoding them.
+
+    Decoding and encoding every referral's results (tens of kilobytes, mostly the
+    criteria's verbatim text) was most of a re-screen's time; the entries of
+    unchanged trials are carried over as text instead. None when the text is not
+    laid out as expected (the caller then decodes it): the entries found must be
+    exactly ``trial_ids``.
+    """
+    if raw == "[]":
+        return {} if not trial_ids else None
+    if not (raw.startswith("[" + _ENTRY_START) and raw.endswith("}]")):
+        return None
+    starts = []
+    at = 1
+    while at != -1:
+        starts.append(at)
+        at = raw.find(", " + _ENTRY_START, at)
+        if at != -1:
+            at += 2
+    ends = [s - 2 for s in starts[1:]] + [len(raw) - 1]
+    pieces = {}
+    for begin, end in zip(starts, ends, strict=True):
+        piece = raw[begin:end]
+        trial_id = piece[len(_ENTRY_START):piece.find('"', len(_ENTRY_START))]
+        pieces[trial_id] = piece
+    if len(pieces) != len(starts) or set(pieces) != set(trial_ids):
+        return None
+    return pieces
+
+
+def _shown_of(piece: str) -> str:
+    at = piece.rfind(_SHOWN) + len(_SHOWN)
+    return piece[at:piece.index('"', at)]
+
+
+def rescreen_entries(profile: dict, pieces: dict[str, str], versions: dict[str, str],
+                     trials: list, current: dict[str, str]):
+    """One referral's new results (JSON text), its shown-verdict changes and best rank.
+
+    ``pieces``: the stored entries as JSON text by trial id; ``trials``: the open
+    trials now, ``current`` their versions. Unchanged trials keep their entry as
+    it is; the others are screened. The results come in screen_profile's order.
+    """
+    ranked, changes = [], []
     for trial in trials:
-        old = old_by_trial.get(trial.id)
+        old = pieces.get(trial.id)
         if old is not None and versions.get(trial.id) == current[trial.id]:
-            new_results.append(old)
+            ranked.append((RANKS[_shown_of(old)], trial.id, old))
             continue
         result = screen(profile, trial)
-        entry = result_entry(result)
-        new_results.append(entry)
-        before = old["shown_verdict"] if old is not None else None
-        if before != entry["shown_verdict"]:
-            changes.append({"trial": trial.id, "before": before,
-                            "after": entry["shown_verdict"],
-                            "criteria": _changed_criteria(old, result)})
-    for trial_id, old in old_by_trial.items():
-        if trial_id not in current and old["shown_verdict"] != NOT_ELIGIBLE:
-            changes.append({"trial": trial_id, "before": old["shown_verdict"],
-                            "after": CLOSED, "criteria": []})
-    new_results.sort(key=lambda r: (RANKS[r["shown_verdict"]], r["trial"]["id"]))
-    return new_results, changes
+        entry = fast_entry(result)
+        after = entry["shown_verdict"]
+        ranked.append((RANKS[after], trial.id, json.dumps(entry)))
+        before = _shown_of(old) if old is not None else None
+        if before != after:
+            changes.append({"trial": trial.id, "before": before, "after": after,
+                            "criteria": _changed_criteria(
+                                json.loads(old) if old is not None else None, result)})
+    for trial_id, old in pieces.items():
+        if trial_id not in current and _shown_of(old) != NOT_ELIGIBLE:
+            changes.append({"trial": trial_id, "before": _shown_of(old), "after": CLOSED,
+                            "criteria": []})
+    ranked.sort()
+    best = ranked[0][0] if ranked else NO_OPEN_TRIAL
+    return "[" + ", ".join(piece for _, _, piece in ranked) + "]", changes, best, ranked
 
 
 def merge_changes(earlier: list | None, new: list[dict]) -> list[dict]:
@@ -245,17 +309,22 @@ def rescreen_open(reason: str = "cli", *, batch: int = BATCH) -> RescreenOutcome
 
 def _rescreen_batch(stale: dict[int, int], trials, current, snapshot_date, outcome) -> None:
     """Screen the stale referrals of one batch again and write everything in bulk statements."""
+    postgres = db.engine.dialect.name == "postgresql"
     rows = db.session.execute(
         select(Referral.id, Referral.profile, Referral.rescreen_flag, Referral.rescreen_changes,
-               ReferralScreening.results, ReferralScreening.versions)
+               cast(ReferralScreening.results, Text), ReferralScreening.versions)
         .join(ReferralScreening, ReferralScreening.referral_id == Referral.id)
         .where(ReferralScreening.id.in_(list(stale.values())))).all()
     now = utcnow()
     screenings, candidates, referrals = [], [], []
-    for referral_id, profile, flag, earlier, results, versions in rows:
+    for referral_id, profile, flag, earlier, raw, versions in rows:
         if not profile:
             continue
-        new_results, changes = rescreen_results(profile, results, versions, trials, current)
+        pieces = split_entries(raw, versions)
+        if pieces is None:  # not laid out as written here: decode it (slower, same result)
+            pieces = {e["trial"]["id"]: json.dumps(e) for e in json.loads(raw)}
+        results, changes, best, ranked = rescreen_entries(profile, pieces, versions, trials,
+                                                          current)
         merged = merge_changes(earlier, changes)
         new_flag = flag_for(merged)
         if new_flag != flag and new_flag == NEWLY_LIKELY:
@@ -263,23 +332,23 @@ def _rescreen_batch(stale: dict[int, int], trials, current, snapshot_date, outco
         elif new_flag != flag and new_flag == NO_LONGER_ELIGIBLE:
             outcome.no_longer_eligible += 1
         screenings.append({"referral_id": referral_id, "created_at": now, "reason": "rescreen",
-                           "results": new_results, "versions": dict(current),
+                           "raw_results": results, "versions": dict(current),
                            "snapshot_date": snapshot_date, "current": True})
-        candidates += [{"referral_id": referral_id, "trial_id": r["trial"]["id"],
-                        "verdict": r["shown_verdict"]}
-                       for r in new_results if r["shown_verdict"] != NOT_ELIGIBLE]
-        referrals.append({
-            "id": referral_id, "updated_at": now, "rescreen_flag": new_flag,
-            "rescreen_changes": merged or None,
-            "best_rank": min((RANKS[r["shown_verdict"]] for r in new_results),
-                             default=NO_OPEN_TRIAL)})
+        candidates += [{"referral_id": referral_id, "trial_id": trial_id,
+                        "verdict": NEEDS_REVIEW if rank else LIKELY_ELIGIBLE}
+                       for rank, trial_id, _ in ranked if rank < RANKS[NOT_ELIGIBLE]]
+        referrals.append({"id": referral_id, "updated_at": now, "rescreen_flag": new_flag,
+                          "rescreen_changes": merged or None, "best_rank": best})
     if not referrals:
         return
     ids = [r["id"] for r in referrals]
     db.session.execute(update(ReferralScreening)
                        .where(ReferralScreening.id.in_([stale[i] for i in ids]))
                        .values(current=False))
-    db.session.execute(insert(ReferralScreening), screenings)
+    # The results are JSON text already: written as they are (PostgreSQL: cast to json).
+    raw_results = bindparam("raw_results", type_=Text)
+    db.session.execute(insert(ReferralScreening).values(
+        results=cast(raw_results, JSON) if postgres else raw_results), screenings)
     db.session.execute(delete(ReferralCandidate).where(ReferralCandidate.referral_id.in_(ids)))
     if candidates:
         db.session.execute(insert(ReferralCandidate), candidates)

@@ -253,3 +253,49 @@ def test_a_sync_rescreens_the_open_referrals_against_the_registry_trials(app, ma
     assert added, "the registry's open trials were screened"
     assert set(after["verdicts"]) == set(after["versions"])
     assert audits(app, "rescreened")[-1][2]["reason"] == "sync"
+
+
+def test_the_quick_entry_and_the_text_splitting_agree_with_the_plain_way(app):
+    """What a re-screen writes is what a referral's first screening would have written."""
+    import json
+
+    from desk_support import profile
+
+    from screener.eligibility import screen
+    from screener.referrals.service import open_trials, result_entry, screen_profile
+
+    with app.app_context():
+        trials = open_trials()
+        for name in ("child-newly-diagnosed", "adult-ph-positive-new", "age-only",
+                     "adult-second-relapse-after-car-t"):
+            p = profile(name)
+            for trial in trials:
+                assert rescreen.fast_entry(screen(p, trial)) == result_entry(screen(p, trial))
+            screening = screen_profile(p)
+            raw = json.dumps(screening.results)  # as SQLAlchemy stores the column
+            pieces = rescreen.split_entries(raw, screening.versions)
+            assert {t: json.loads(piece) for t, piece in pieces.items()} == {
+                r["trial"]["id"]: r for r in screening.results}
+            # Nothing changed: the same text comes back, in the same order.
+            results, changes, best, _ = rescreen.rescreen_entries(
+                p, pieces, screening.versions, trials, dict(screening.versions))
+            assert (results, changes, best) == (raw, [], screening.best_rank)
+            # Everything changed: every trial screened again gives the same results.
+            results, changes, best, _ = rescreen.rescreen_entries(
+                p, pieces, {}, trials, dict(screening.versions))
+            assert json.loads(results) == screening.results and changes == []
+        # Text laid out otherwise is not guessed at: the caller decodes it instead.
+        assert rescreen.split_entries(json.dumps(screening.results, indent=1),
+                                      screening.versions) is None
+        assert rescreen.split_entries(raw, {"NCT00000000": "x"}) is None
+
+
+def test_results_stored_in_another_layout_are_decoded_and_rescreened_alike(
+        app, criteria, redeploy, make_referral, monkeypatch):
+    child = make_referral("child-newly-diagnosed")
+    edit(criteria, TOT17, drop_pregnancy_criterion)
+    new = redeploy(SCREENER_RESCREEN_AT_START=0)
+    monkeypatch.setattr(rescreen, "split_entries", lambda raw, ids: None)
+    assert new.test_cli_runner().invoke(args=["rescreen"]).exit_code == 0
+    after = state(new, child)
+    assert after["flag"] == "newly_likely" and after["candidates"][TOT17] == "likely_eligible"
