@@ -231,11 +231,11 @@ def sync_command(from_dir: Path | None, full: bool) -> None:
     if not outcome.ok:
         sys.exit(1)
     # The registry trials may have changed: the open referrals are screened again.
-    if not _rescreen("sync"):
+    if not _rescreen("sync", quiet_when_none=True):
         sys.exit(1)
 
 
-def _rescreen(reason: str) -> bool:
+def _rescreen(reason: str, *, quiet_when_none: bool = False) -> bool:
     """Re-screen the open referrals (after any other re-screen); one line; False on failure."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -252,7 +252,8 @@ def _rescreen(reason: str) -> bool:
         click.echo(f"re-screen failed: the database cannot be read or written "
                    f"({type(exc).__name__}); run `screener rescreen` again", err=True)
         return False
-    click.echo(f"{outcome.summary()} in {outcome.seconds:.1f} s")
+    if outcome.checked or not quiet_when_none:  # a sync with no referral desk in use says nothing
+        click.echo(f"{outcome.summary()} in {outcome.seconds:.1f} s")
     return True
 
 
