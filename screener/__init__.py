@@ -70,6 +70,11 @@ def create_app(config: dict | None = None, *, instance_path: str | Path | None =
     if app.config["SCREENER_AUTO_MIGRATE"]:
         with app.app_context():
             upgrade_database()
+    # Criteria files changed since the open referrals were last screened (a new
+    # deployment): re-screen now if few, else leave it pending (never a long start).
+    from .referrals import rescreen
+
+    rescreen.check_at_start(app)
     return app
 
 

@@ -230,36 +230,88 @@ def sync_command(from_dir: Path | None, full: bool) -> None:
     click.echo(outcome.message)
     if not outcome.ok:
         sys.exit(1)
+    # The registry trials may have changed: the open referrals are screened again.
+    if not _rescreen("sync", quiet_when_none=True):
+        sys.exit(1)
+
+
+def _rescreen(reason: str, *, quiet_when_none: bool = False) -> bool:
+    """Re-screen the open referrals (after any other re-screen); one line; False on failure."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .models import db
+    from .referrals.rescreen import rescreen_lock, rescreen_open
+
+    try:
+        with rescreen_lock():
+            outcome = rescreen_open(reason)
+    except SQLAlchemyError as exc:
+        # Failure policy: batches already committed stay (each is whole); running
+        # `screener rescreen` again finishes the rest. No parameters are printed.
+        db.session.rollback()
+        click.echo(f"re-screen failed: the database cannot be read or written "
+                   f"({type(exc).__name__}); run `screener rescreen` again", err=True)
+        return False
+    if outcome.checked or not quiet_when_none:  # a sync with no referral desk in use says nothing
+        click.echo(f"{outcome.summary()} in {outcome.seconds:.1f} s")
+    return True
+
+
+@click.command("rescreen")
+@with_appcontext
+def rescreen_command() -> None:
+    """Screen open referrals again against the trials that changed; print the counts.
+
+    Only trials whose criteria changed, opened or closed since a referral's last
+    screening are screened; referrals with no such trial are left as they are.
+    The queue flags referrals newly likely eligible or no longer eligible. Runs by
+    itself after `screener sync`, and at start-up when criteria files changed and
+    few referrals are open (SCREENER_RESCREEN_AT_START). Safe to run any time and
+    twice: a second run finds nothing changed. Exit 1 when the database fails.
+    """
+    if not _rescreen("cli"):
+        sys.exit(1)
 
 
 @click.command("purge")
+@click.option("--older-than", "older_than", type=click.IntRange(min=1), metavar="DAYS",
+              help="Also empty the referrals closed more than DAYS days ago: their answers, "
+              "contact details, notes and screening reasons go; the row, its status, its "
+              "verdicts per trial and the audit trail stay.")
 @with_appcontext
-def purge_command() -> None:
-    """Delete expired wizard drafts; print how many went.
+def purge_command(older_than: int | None) -> None:
+    """Delete expired wizard drafts, and with --older-than empty old closed referrals.
 
-    A draft expires when idle longer than WIZARD_DRAFT_IDLE_MINUTES. Safe to run
-    twice and from cron (e.g. every 15 minutes): a run deletes only drafts already
-    past the limit and exits 0, even when there were none. Exit 1 when the
-    database cannot be written (nothing is deleted then).
+    A draft expires when idle longer than WIZARD_DRAFT_IDLE_MINUTES. A referral is
+    emptied when closed (enrolled, not eligible, declined, unreachable) more than
+    DAYS ago; the audit trail records each run. Safe to run twice and from cron
+    (e.g. drafts every 15 minutes; `--older-than 365` nightly): a run touches only
+    what is already past its limit and exits 0, even when there was nothing. Exit
+    1 when the database cannot be written (nothing of that batch is changed).
     """
     from flask import current_app
     from sqlalchemy.exc import SQLAlchemyError
 
     from .models import db
+    from .referrals.purge import purge_closed
     from .wizard.drafts import purge_expired
 
     minutes = current_app.config.get("WIZARD_DRAFT_IDLE_MINUTES", 120)
     try:
         removed = purge_expired()
+        click.echo(f"removed {removed} expired wizard draft(s) (idle over {minutes} minutes)")
+        if older_than is not None:
+            purged = purge_closed(older_than)
+            click.echo(f"emptied {purged} closed referral(s) closed over {older_than} day(s) "
+                       "ago (answers, contact details and notes removed; audit trail kept)")
     except SQLAlchemyError as exc:
         # Failure policy: one line on stderr (cron mails it even with stdout discarded) and
         # a non-zero exit so it is noticed;
         # the statement's parameters are never printed (hide_parameters in config.py).
         db.session.rollback()
         click.echo(f"purge failed: the database cannot be written ({type(exc).__name__})"
-                   " — nothing deleted", err=True)
+                   " — nothing more deleted", err=True)
         sys.exit(1)
-    click.echo(f"removed {removed} expired wizard draft(s) (idle over {minutes} minutes)")
 
 
 @click.command("create-user")
@@ -377,7 +429,7 @@ def _study_from_snapshot(nct_id: str) -> dict:
 
 #: The project's commands, in the order `screener --help` lists them.
 COMMANDS = (screen_command, check_criteria, sync_command, draft_criteria, purge_command,
-            create_user_command)
+            create_user_command, rescreen_command)
 
 
 def init_app(app: Flask) -> None:

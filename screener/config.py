@@ -99,6 +99,11 @@ def from_env(instance_path: Path, *, secret_key: str | None = None) -> dict:
         # Staff sign-in attempts per client address (bounds guessing of emails with no
         # account; a known account is also locked for 15 minutes after 5 wrong passwords).
         "SCREENER_LOGIN_RATE_LIMIT": env("SCREENER_LOGIN_RATE_LIMIT") or "10 per minute",
+        # At start-up, when the curated criteria files changed since the open referrals
+        # were last re-screened, re-screen them there and then if at most this many are
+        # open (about a second); more are left to `screener rescreen` (a warning is
+        # logged and the queue can say so). 0: never at start-up.
+        "SCREENER_RESCREEN_AT_START": int(env("SCREENER_RESCREEN_AT_START", "200")),
         # SMTP server that tells the research team a referral arrived
         # (smtp://user:pass@host:port, smtps://... for TLS; ?from=...&to=a@x,b@y).
         # Default: none, no email is sent (the desk's queue still shows it).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, datetime
 
@@ -34,6 +35,7 @@ def init_app(app) -> None:
     the error is logged as a warning, without parameters.
     """
     db.init_app(app)
+    logging.getLogger("sqlalchemy.engine.Engine").addFilter(_hide_row_values)
 
     # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs
     # teardowns in reverse); Flask-SQLAlchemy's then finds no session to close.
@@ -46,6 +48,23 @@ def init_app(app) -> None:
             app.logger.warning("The database connection failed while closing a request's "
                                "session (%s); the answer was sent as it was.",
                                type(error.orig).__name__)
+
+
+class _HideRowValues(logging.Filter):
+    """SQLAlchemy's DEBUG log prints every row it reads: profiles, contacts, notes.
+
+    hide_parameters (config.py) hides what is written but not what is read, so
+    an administrator turning SQL logging up to DEBUG would copy health and contact
+    data into the logs. The row lines stay (their count is useful), their values go.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "Row %r":
+            record.msg, record.args = "Row [values hidden: health and contact data]", ()
+        return True
+
+
+_hide_row_values = _HideRowValues()
 
 
 @event.listens_for(Engine, "connect")
@@ -328,3 +347,19 @@ def _audit_is_append_only(session, _context, _instances) -> None:
     for obj in changed + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise ValueError("the audit trail is append-only")
+
+
+class CriteriaFingerprint(db.Model):
+    """The curated criteria the open referrals were last re-screened against (one row).
+
+    ``fingerprint`` hashes every curated criteria file's version. When the app
+    starts with criteria files that differ from it (a new deployment), the open
+    referrals are re-screened at once if few, or a re-screen is reported as
+    pending (``screener rescreen``) — see screener/referrals/rescreen.py.
+    """
+
+    __tablename__ = "criteria_fingerprint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

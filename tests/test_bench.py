@@ -8,6 +8,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 from screener.config import BUNDLED_CRITERIA
 from screener.eligibility import load_file, quick_verdict, screen
 
@@ -80,3 +82,43 @@ def test_family_names_an_item_by_its_first_content_words():
     assert bench.family("  -  Patients must have adequate liver function") == "adequate liver"
     assert bench.family("Eastern Cooperative Oncology Group (ECOG) status 0-2") == "ecog status"
     assert bench.family("2. No active central nervous system leukemia") == "active cns"
+
+
+QUEUE = Path(__file__).resolve().parents[1] / "bench" / "queue.py"
+
+
+def _queue_bench():
+    spec = importlib.util.spec_from_file_location("bench_queue", QUEUE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_queue_bench_seeds_times_the_queue_and_rescreens_on_sqlite(capsys):
+    """bench/queue.py with 40 referrals: every figure printed, the re-screen does real work."""
+    bench = _queue_bench()
+    assert bench.main(["--referrals", "40", "--databases", "sqlite", "--runs", "2",
+                       "--open-share", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "seeded in" in out and "40 open" in out
+    assert "queue, status new + verdict likely" in out and "queue, + trial filter" in out
+    assert "re-screen, nothing changed (baseline)" in out and ", 0 re-screened" in out
+    assert "for 40 of 40 open referral(s)" in out  # the changed file touched every one
+
+
+@pytest.mark.postgres
+def test_queue_bench_runs_on_postgresql_in_a_database_of_its_own(capsys):
+    """The PostgreSQL run creates its database, and drops it afterwards."""
+    import os
+
+    import psycopg
+
+    url = os.environ.get("TESTING_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    bench = _queue_bench()
+    assert bench.main(["--referrals", "20", "--databases", "postgresql", "--runs", "1",
+                       "--pg-url", url]) == 0
+    assert "== PostgreSQL: 20 referrals ==" in capsys.readouterr().out
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        left = conn.execute("SELECT count(*) FROM pg_database WHERE datname LIKE "
+                            "'screener_bench_%'").fetchone()[0]
+    assert left == 0
