@@ -154,6 +154,21 @@ def _show(concept) -> str:
 def _lookup(table: dict, concept) -> tuple[tuple[str, str], dict] | None:
     """The first coding of ``concept`` found in ``table`` (ICD codes with or without the
     dot; entries marked ``prefix`` also match longer codes)."""
+    found = _lookup_each(table, concept)
+    return found[0] if found else None
+
+
+def _lookup_each(table: dict, concept) -> list[tuple[tuple[str, str], dict]]:
+    """Every coding of ``concept`` found in ``table`` (see _lookup)."""
+    out = []
+    for coding in (concept or {}).get("coding") or [] if isinstance(concept, dict) else []:
+        found = _lookup_one(table, {"coding": [coding]})
+        if found:
+            out.append(found)
+    return out
+
+
+def _lookup_one(table: dict, concept) -> tuple[tuple[str, str], dict] | None:
     for system, code, _ in _codings(concept):
         keys = [code]
         if system in (C.ICD10CM, C.ICD10) and "." not in code and len(code) > 3:
@@ -352,13 +367,15 @@ class _Reader:
             return
         clinical = _status(r.get("clinicalStatus"))
         recorded = parse(r.get("recordedDate"))
-        found = _lookup(C.ALL_CONDITIONS, r.get("code"))
+        found = _lookup_each(C.ALL_CONDITIONS, r.get("code"))
         if found:
-            (system, code), entry = found
-            how = f"Condition.code {code} ({entry['name']})"
-            self.readings.append(_Reading("_all", True, key, how))
-            for name, value in entry["facts"].items():
-                self.readings.append(_Reading(name, value, key, how, recorded))
+            # Every coding counts: "B-ALL" (SNOMED) beside "ALL in relapse" (ICD-10-CM) says
+            # both; codings that disagree become contradictory readings.
+            for (_system, code), entry in found:
+                how = f"Condition.code {code} ({entry['name']})"
+                self.readings.append(_Reading("_all", True, key, how))
+                for name, value in entry["facts"].items():
+                    self.readings.append(_Reading(name, value, key, how, recorded))
             for name, value in C.ALL_CLINICAL_STATUS.get(clinical, {}).items():
                 self.readings.append(_Reading(name, value, key,
                                               f"Condition.clinicalStatus {clinical}", recorded))
@@ -772,10 +789,10 @@ def _therapy_of(concept) -> tuple[str | None, str | None]:
     for system, code, _ in _codings(concept):
         if system == C.RXNORM and code in C.RXNORM_THERAPIES:
             found.add(C.RXNORM_THERAPIES[code])
-            how = f"RxNorm {code}"
+            how = how or f"RxNorm {code}"
         elif system == C.RXNORM and code in C.RXNORM_CORTICOSTEROIDS:
             found.add("corticosteroids")
-            how = f"RxNorm {code}"
+            how = how or f"RxNorm {code}"
     words = set(re.findall(r"[a-z]+", _names(concept).lower()))
     for word in words:
         if word in C.DRUG_NAMES:
