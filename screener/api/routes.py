@@ -180,7 +180,7 @@ def _chosen(*named: dict, include_closed: bool):
         if isinstance(found, tuple):
             return found
         trials += found
-    return list(dict.fromkeys(trials))
+    return list({t.id: t for t in trials}.values())
 
 
 def _query() -> dict | tuple:
