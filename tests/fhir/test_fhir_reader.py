@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from conftest import TODAY
+from fhir_data import TODAY
 
 from screener.fhir import BundleError, read_bundle
 from screener.fhir.dates import age_between, parse

@@ -3,7 +3,7 @@
 import copy
 
 import pytest
-from conftest import EXAMPLES, TODAY, load
+from fhir_data import EXAMPLES, TODAY, load
 
 from screener.fhir import BundleError, read_bundle
 from screener.profile import validate_profile

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import OWN, TODAY, load
+from fhir_data import OWN, TODAY, load
 
 from screener.api import routes
 from screener.fhir import read_bundle
