@@ -93,6 +93,61 @@ def _patient_profile() -> dict:
     return schema
 
 
+#: A FHIR R4 Bundle, as far as JSON Schema can say it: the FHIR rules themselves are
+#: checked by fhir.resources' models when the Bundle is read (screener/fhir).
+FHIR_BUNDLE = {
+    "type": "object",
+    "description": "A FHIR R4 Bundle (https://hl7.org/fhir/R4/bundle.html) holding one "
+    "patient's record: exactly one Patient, and any Condition, Observation, "
+    "MedicationStatement, MedicationAdministration, MedicationRequest, Medication and "
+    "Procedure about them (other resource types are listed as not read). Each resource "
+    "of those types is checked against FHIR's rules; one that breaks them is not used "
+    "and is listed, except the Patient, which must be valid.",
+    "required": ["resourceType", "type"],
+    "properties": {
+        "resourceType": {"const": "Bundle"},
+        "type": {"enum": ["document", "message", "transaction", "transaction-response",
+                          "batch", "batch-response", "history", "searchset", "collection"]},
+        "entry": {"type": "array", "items": {"type": "object", "properties": {
+            "fullUrl": {"type": "string"},
+            "resource": {"type": "object", "required": ["resourceType"],
+                         "properties": {"resourceType": {"type": "string"}}}}}},
+    },
+}
+
+#: What the answer to a FHIR request adds: the profile read and its account.
+IMPORTED = {
+    "type": "object",
+    "description": "FHIR requests only: the profile read from the Bundle and screened, each "
+    "field read (its value, the resource 'Type/id' it came from and how), each field left "
+    "unknown and why (absent, unmapped code, contradictory readings, invalid value such as "
+    "ECOG -1, stale, or no code for it), and each resource not used and why.",
+    "required": ["profile", "read", "unknown", "ignored"],
+    "properties": {
+        "profile": {"$ref": "#/components/schemas/PatientProfile"},
+        "read": {"type": "array", "items": {
+            "type": "object", "required": ["field", "value", "resource", "how"],
+            "properties": {"field": {"type": "string"}, "value": {},
+                           "resource": {"type": "string"}, "how": {"type": "string"}}}},
+        "unknown": {"type": "array", "items": {
+            "type": "object", "required": ["field", "reason"],
+            "properties": {"field": {"type": "string"}, "reason": {"type": "string"}}}},
+        "ignored": {"type": "array", "items": {
+            "type": "object", "required": ["resource", "reason"],
+            "properties": {"resource": {"type": "string"}, "reason": {"type": "string"}}}},
+    },
+}
+
+#: The 422 a FHIR request gets when its body cannot be read as a patient's Bundle.
+FHIR_ERROR_EXAMPLE = {
+    "summary": "FHIR: the body is not a Bundle, breaks FHIR's rules, has no Patient or "
+    "several, an invalid Patient, or a deceased one",
+    "value": {"error": "the Bundle has no Patient",
+              "errors": [{"field": "Bundle.entry", "message": "no Patient resource; the "
+                          "importer screens one patient's record"}]},
+}
+
+
 @cache
 def openapi_document() -> dict:
     error = {
@@ -109,7 +164,7 @@ def openapi_document() -> dict:
         "openapi": "3.1.0",
         "info": {
             "title": "ALL trial pre-screener API",
-            "version": "1.1.0",
+            "version": "1.2.0",
             "description": "Screens a patient profile against the ALL trials this service "
             "knows: curated trials (criteria files read by a person, source "
             "'criteria-file') and registry trials (read automatically from the local "
@@ -131,7 +186,24 @@ def openapi_document() -> dict:
                     "result is a contract screening result whose `trial` object also "
                     "carries status, status_checked, recruiting, url and, for registry "
                     "trials, a note (see TrialLabels).",
-                    "requestBody": {"required": True, "content": {"application/json": {
+                    "parameters": [
+                        {"name": "trial", "in": "query", "required": False,
+                         "style": "form", "explode": True,
+                         "schema": {"type": "array", "items": {
+                             "type": "string", "pattern": "^NCT[0-9]{8}$"}},
+                         "description": "Screen only these trials (repeat the parameter), "
+                         "whatever their status. For FHIR requests, whose Bundle has no "
+                         "room for it; with a JSON body it adds to `trials`."},
+                        {"name": "include_closed", "in": "query", "required": False,
+                         "schema": {"type": "string", "enum": ["true", "false"]},
+                         "description": "Also screen trials not open to enrollment "
+                         "(FHIR requests; with a JSON body, either this or the body's "
+                         "`include_closed` being true is enough)."},
+                    ],
+                    "requestBody": {"required": True, "content": {
+                        "application/fhir+json": {"schema": {
+                            "$ref": "#/components/schemas/FhirBundle"}},
+                        "application/json": {
                         "schema": {
                             "type": "object", "additionalProperties": False,
                             "required": ["patient"],
@@ -152,7 +224,9 @@ def openapi_document() -> dict:
                         "200": {"description": "One result per trial screened",
                                 "content": {"application/json": {"schema": {
                                     "type": "object", "required": ["results"],
-                                    "properties": {"results": {"type": "array", "items": {
+                                    "properties": {
+                                        "imported": {"$ref": "#/components/schemas/Imported"},
+                                        "results": {"type": "array", "items": {
                                         "allOf": [
                                             {"$ref": "#/components/schemas/ScreeningResult"},
                                             {"type": "object", "properties": {"trial": {
@@ -166,12 +240,17 @@ def openapi_document() -> dict:
                                                "header names the methods"),
                         "413": _error_response("The body is larger than the limit (2 MiB)"),
                         "422": _error_response(
-                            "The request or the profile breaks the contract, or `trials` "
+                            "The request or the profile breaks the contract, a FHIR body "
+                            "cannot be read as one patient's Bundle (not a Bundle, breaks "
+                            "FHIR's rules, no Patient or several, an invalid or deceased "
+                            "Patient; the error names where), a FHIR resource was sent as "
+                            "application/json, or `trials` "
                             "names a trial that is not loaded (a well-formed NCT id this "
                             "service does not know: 'some trials are not loaded', one "
                             "error per trials[i]); each error names the field (patient.*, "
                             "trials[i], include_closed, or an unexpected request field)",
-                            {"unknown_trial": UNKNOWN_TRIAL_EXAMPLE}),
+                            {"unknown_trial": UNKNOWN_TRIAL_EXAMPLE,
+                             "fhir_bundle": FHIR_ERROR_EXAMPLE}),
                         "429": _error_response("Too many requests from this address; "
                                                "the Retry-After header says when to retry"),
                         "500": _error_response("Internal error; nothing was stored"),
@@ -191,6 +270,8 @@ def openapi_document() -> dict:
             "PatientProfile": _patient_profile(),
             "ScreeningResult": _strip(_result_schema()),
             "TrialLabels": TRIAL_LABELS,
+            "FhirBundle": FHIR_BUNDLE,
+            "Imported": IMPORTED,
             "Error": error,
         }},
     }

@@ -10,12 +10,21 @@ By default a patient is screened only against trials open to enrollment
 (``Trial.recruiting``): the question a physician asks is "which open trials
 could this patient join". ``"include_closed": true`` screens every loaded
 trial; trials named in ``"trials"`` are screened whatever their status.
+
+FHIR in (issue 11): a body sent as ``Content-Type: application/fhir+json`` is a FHIR R4
+Bundle holding one patient's record. It is read into a profile (screener/fhir) and
+screened like a JSON profile; the answer adds ``imported`` (the profile, and what was
+read, what stayed unknown and which resources were not used). Trials are chosen with
+the query string (``?trial=NCT...&trial=...``, ``?include_closed=true``), since a Bundle
+has no room for them. Only the media type decides: an application/json body that is a
+FHIR resource is refused with a 422 that names the media type to use, never sniffed.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -33,6 +42,8 @@ REQUEST_FIELDS = ("patient", "trials", "include_closed")
 #: parser, the schema validator, error messages quoting values), so it can never
 #: end in a RecursionError and a 500.
 MAX_DEPTH = 32
+#: The media type of FHIR JSON: such a body is a Bundle (see above).
+FHIR_JSON = "application/fhir+json"
 NCT_ID = re.compile(r"NCT[0-9]{8}")  # the contract's ^NCT[0-9]{8}$, matched whole
 
 #: What an API user reads for an HTTP error that is not the request's fault in detail.
@@ -113,30 +124,25 @@ def result_dict(result) -> dict:
 @bp.post("/screen")
 @limiter.limit(api_limit)
 def screen_patient():
-    """Screen a profile against the open trials (all with include_closed, or those listed)."""
-    too_deep = f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)"
-    if not request.is_json:
+    """Screen a profile (or the patient of a FHIR Bundle) against the open trials (all with
+    include_closed, or those listed)."""
+    fhir = request.mimetype == FHIR_JSON
+    if not request.is_json:  # application/json and application/*+json
         return _error(400, "the request body must be JSON (Content-Type: application/json)")
-    try:
-        # Parsed here rather than by request.get_json, which drops the parser's
-        # message: a caller whose JSON is malformed is told what and where.
-        body = json.loads(request.get_data(cache=True))
-    except RecursionError:  # past the parser's own limit (about 1,000 levels)
-        return _error(400, too_deep)
-    except json.JSONDecodeError as exc:
-        where = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-        return _error(400, f"the JSON is malformed: {where}", [f"(body): {where}"])
-    except UnicodeDecodeError:
-        return _error(400, "the JSON is malformed: it is not UTF-8 text",
-                      ["(body): not UTF-8 text"])
-    except ValueError:  # e.g. an integer longer than Python reads (4,300 digits)
-        return _error(400, "the JSON holds a number too long to read",
-                      ["(body): a number too long to read"])
-    if _depth(body) > MAX_DEPTH:
-        return _error(400, too_deep)
+    body = _parse_body()
+    if isinstance(body, tuple):  # an error answer
+        return body
+    query = _query()
+    if isinstance(query, tuple):
+        return query
+    if fhir:
+        return _screen_bundle(body, query)
     if not isinstance(body, dict):
         return _error(422, "the request body must be a JSON object",
                       ["(body): must be an object with 'patient'"])
+    if "resourceType" in body:
+        return _error(422, f"a FHIR resource must be sent as Content-Type: {FHIR_JSON}",
+                      [f"(body): is a FHIR resource; send it as {FHIR_JSON}"])
     unexpected = sorted(set(body) - set(REQUEST_FIELDS))
     if unexpected:
         fields = ", ".join(REQUEST_FIELDS)
@@ -154,26 +160,109 @@ def screen_patient():
         return _error(422, "the patient profile breaks the contract",
                       [f"patient.{e}" if not e.startswith("(") else f"patient: {e}"
                        for e in exc.errors], more=exc.more)
-    if "trials" in body:
-        wanted = body["trials"]
-        if not isinstance(wanted, list) or not all(isinstance(t, str) for t in wanted):
-            return _error(422, "trials must be a list of NCT ids",
-                          ["trials: must be a list of strings"])
-        malformed = [f"trials[{i}]: {t!r} is not an NCT id (NCT followed by 8 digits)"
-                     for i, t in enumerate(wanted) if not NCT_ID.fullmatch(t)]
-        if malformed:
-            return _error(422, "trials must be a list of NCT ids", malformed)
-        unknown = [f"trials[{i}]: no trial {t} is loaded" for i, t in enumerate(wanted)
-                   if catalog().get(t) is None]
-        if unknown:
-            return _error(422, "some trials are not loaded", unknown)
-        # Named trials are screened whatever their status: the caller asked for them.
-        trials = [catalog().get(t) for t in dict.fromkeys(wanted)]
-    else:
-        trials = catalog().all()
-        if not include_closed:
-            trials = [t for t in trials if t.recruiting]
+    trials = _chosen({"trials": body["trials"]} if "trials" in body else {},
+                     {"trial": query["trial"]} if query["trial"] else {},
+                     include_closed=include_closed or query["include_closed"])
+    if isinstance(trials, tuple):
+        return trials
     return jsonify(results=[result_dict(screen(profile, t)) for t in trials])
+
+
+def _chosen(*named: dict, include_closed: bool):
+    """The trials named (in the body's ``trials``, the query's ``trial``: together), or
+    every loaded trial (open ones unless ``include_closed``); or an error answer."""
+    lists = [(name, wanted) for group in named for name, wanted in group.items()]
+    if not lists:
+        return _trials(None, include_closed, False, "")
+    trials = []
+    for name, wanted in lists:
+        found = _trials(wanted, include_closed, True, name)
+        if isinstance(found, tuple):
+            return found
+        trials += found
+    return list({t.id: t for t in trials}.values())
+
+
+def _query() -> dict | tuple:
+    """The query string's ``trial`` list and ``include_closed`` flag, or an error answer.
+
+    They exist for FHIR requests (a Bundle has no room for them); a JSON request may use
+    them too, and they add to the body's ``trials`` / ``include_closed``.
+    """
+    unexpected = sorted(set(request.args) - {"trial", "include_closed"})
+    if unexpected:
+        return _error(422, "the request has unexpected query parameters",
+                      [f"{name}: is not a query parameter (trial, include_closed)"
+                       for name in unexpected])
+    closed = request.args.getlist("include_closed")
+    if len(closed) > 1 or (closed and closed[0] not in ("true", "false")):
+        return _error(422, "include_closed must be true or false",
+                      ["include_closed: must be true or false"])
+    return {"trial": request.args.getlist("trial"), "include_closed": closed == ["true"]}
+
+
+def _parse_body():
+    """The request's JSON, or an error answer (400) saying what is wrong with it."""
+    too_deep = f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)"
+    try:
+        # Parsed here rather than by request.get_json, which drops the parser's
+        # message: a caller whose JSON is malformed is told what and where.
+        body = json.loads(request.get_data(cache=True))
+    except RecursionError:  # past the parser's own limit (about 1,000 levels)
+        return _error(400, too_deep)
+    except json.JSONDecodeError as exc:
+        where = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        return _error(400, f"the JSON is malformed: {where}", [f"(body): {where}"])
+    except UnicodeDecodeError:
+        return _error(400, "the JSON is malformed: it is not UTF-8 text",
+                      ["(body): not UTF-8 text"])
+    except ValueError:  # e.g. an integer longer than Python reads (4,300 digits)
+        return _error(400, "the JSON holds a number too long to read",
+                      ["(body): a number too long to read"])
+    if _depth(body) > MAX_DEPTH:
+        return _error(400, too_deep)
+    return body
+
+
+def _trials(wanted, include_closed: bool, named: bool, name: str):
+    """The trials to screen, or an error answer (422) naming ``name[i]``."""
+    if not named:
+        trials = catalog().all()
+        return trials if include_closed else [t for t in trials if t.recruiting]
+    if not isinstance(wanted, list) or not all(isinstance(t, str) for t in wanted):
+        return _error(422, "trials must be a list of NCT ids",
+                      [f"{name}: must be a list of strings"])
+    malformed = [f"{name}[{i}]: {t!r} is not an NCT id (NCT followed by 8 digits)"
+                 for i, t in enumerate(wanted) if not NCT_ID.fullmatch(t)]
+    if malformed:
+        return _error(422, "trials must be a list of NCT ids", malformed)
+    unknown = [f"{name}[{i}]: no trial {t} is loaded" for i, t in enumerate(wanted)
+               if catalog().get(t) is None]
+    if unknown:
+        return _error(422, "some trials are not loaded", unknown)
+    # Named trials are screened whatever their status: the caller asked for them.
+    return [catalog().get(t) for t in dict.fromkeys(wanted)]
+
+
+def _today() -> date:
+    """The day ages and times since are counted to (tests fix it)."""
+    return date.today()
+
+
+def _screen_bundle(body, query: dict):
+    """Screen the patient of a FHIR Bundle; the answer adds what the import read."""
+    from ..fhir import BundleError, read_bundle  # loads fhir.resources: only for FHIR
+
+    try:
+        imported = read_bundle(body, _today())
+    except BundleError as exc:
+        return _error(422, exc.message, exc.errors)
+    trials = _chosen({"trial": query["trial"]} if query["trial"] else {},
+                     include_closed=query["include_closed"])
+    if isinstance(trials, tuple):
+        return trials
+    return jsonify(results=[result_dict(screen(imported.profile, t)) for t in trials],
+                   imported={"profile": imported.profile, **imported.report()})
 
 
 @bp.get("/openapi.json")
