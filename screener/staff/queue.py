@@ -107,8 +107,8 @@ def parse_filters(args, user_ids: set[int]) -> Filters:
     f.flag = choice("flag", FLAG_WORDS, _("Re-screen flag"))
     assignees = {"me", "none"} | {str(i) for i in user_ids}
     f.assignee = choice("assignee", assignees, _("Assignee"))
-    f.received_from = _date(raw["received_from"], _("Received from"), f.problems)
-    f.received_to = _date(raw["received_to"], _("Received to"), f.problems)
+    f.received_from = _date(raw["received_from"], _("Received from (UTC)"), f.problems)
+    f.received_to = _date(raw["received_to"], _("Received to (UTC)"), f.problems)
     if f.received_from and f.received_to and f.received_from > f.received_to:
         f.problems.append(_("Received from is after Received to: no referral can match, so "
                             "the dates were left out."))

@@ -271,7 +271,6 @@ def export():
     db.session.commit()
     response = make_response(out.getvalue())
     response.mimetype = "text/csv"
-    response.charset = "utf-8"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     response.headers["Content-Disposition"] = f'attachment; filename="referrals-{stamp}.csv"'
     response.headers["Cache-Control"] = "no-store"
