@@ -69,17 +69,19 @@ def queue():
     pages = max(math.ceil(total / q.PAGE_SIZE), 1)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     rows = q.rows(f, me, q.PAGE_SIZE, (page - 1) * q.PAGE_SIZE)
-    audit("queue_viewed", page=page, filters=f.used(), total=total,
-          shown=[r.referral.id for r in rows])
-    db.session.commit()
     used = f.used()
-    return render_template(
+    audit("queue_viewed", page=page, filters=used, total=total,
+          shown=[r.referral.id for r in rows])
+    # Rendered before the commit, which would expire the rows: one query each to reload.
+    html = render_template(
         "staff/queue.html", rows=rows, f=f, used=used, counts=counts, total=total, page=page,
         pages=pages, page_links=q.page_numbers(page, pages), users=users,
         trials=q.trial_choices(f.trial), now=utcnow(), q=q,
         first=(page - 1) * q.PAGE_SIZE + 1 if rows else 0,
         last=(page - 1) * q.PAGE_SIZE + len(rows),
         export_url=url_for("staff.export", **used))
+    db.session.commit()
+    return html
 
 
 def _referral_or_404(referral_id: int) -> Referral:
@@ -109,8 +111,7 @@ def _show(referral: Referral, *, errors: dict[str, str] | None = None, note_text
     names = q.staff_names({n.author_id for n in notes if n.author_id}
                           | ({referral.assignee_id} if referral.assignee_id else set()))
     history = [e for e in reversed(events) if e.action == "status_changed"]
-    db.session.commit()
-    return render_template(
+    html = render_template(
         "staff/referral.html", referral=referral, screening=screening,
         facts=clinical.profile_facts(profile, _lang()) if referral.profile else [],
         candidates=clinical.candidates(results), blocked=clinical.blocked(results),
@@ -118,7 +119,9 @@ def _show(referral: Referral, *, errors: dict[str, str] | None = None, note_text
         users=users, next_statuses=TRANSITIONS.get(referral.status, ()), history=history,
         events=events, event_count=event_count, errors=errors or {}, note_text=note_text,
         clinical=clinical, q=q, action_words=ACTION_WORDS, note_max=NOTE_MAX,
-        contact_fields=_contact_fields(referral.contact or {})), status
+        contact_fields=_contact_fields(referral.contact or {}))
+    db.session.commit()  # after rendering: a commit expires every row the page reads
+    return html, status
 
 
 CONTACT_LABELS = {"name": "Name", "phone": "Phone", "email": "Email",
