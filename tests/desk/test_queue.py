@@ -134,3 +134,30 @@ def test_each_queue_view_is_audited_with_what_it_showed(app, coordinator):
         assert event.detail == {"page": 1, "filters": {"status": "contacting"}, "total": 1,
                                 "shown": [rid]}
     assert actions(app).count("queue_viewed") == 1
+
+
+def test_a_queue_page_costs_the_same_queries_for_one_row_or_fifty(app, coordinator):
+    """No query per row (a page of 50 at 50,000 referrals must stay under 100 ms)."""
+    from sqlalchemy import event
+
+    def queries() -> int:
+        seen = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert coordinator.get("/staff/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    file_referral(app, status="contacting", assignee_id=None)
+    one = queries()
+    now = utcnow()
+    with app.app_context():
+        db.session.add_all(Referral(reference=f"R-{i:08d}", source="patient", status="new",
+                                    best_rank=1, created_at=now, updated_at=now,
+                                    contact={"name": f"N{i}"}) for i in range(60))
+        db.session.commit()
+    assert queries() == one
