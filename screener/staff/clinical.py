@@ -14,7 +14,7 @@ from ..eligibility import NEEDS_REVIEW, NOT_ELIGIBLE
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..profile import cannot_apply
-from ..vocabulary import answer
+from ..vocabulary import Untranslated, answer
 from ..vocabulary.words import LABELS, SCALES, THERAPIES
 from ..wizard.results import question_key
 
@@ -178,7 +178,12 @@ def words(path: str, value, profile: dict, lang: str) -> str:
         return f"{value:,.0f}"
     if isinstance(value, int | float):
         return _number(value)
-    return answer(path, value, lang) or str(value)
+    if path.startswith("location."):  # a ZIP code or a country: as given
+        return str(value)
+    try:
+        return answer(path, value, lang) or str(value)
+    except Untranslated:  # a word with no Spanish yet: English, never an error page
+        return answer(path, value, "en") or str(value)
 
 
 @dataclass

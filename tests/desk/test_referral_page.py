@@ -245,3 +245,13 @@ def test_profile_words_cover_every_field_of_the_contract():
 
     assert set(paths(profile_schema())) == {path for path, _label in FIELDS}
     assert profile("age-only")  # the example profiles stay valid contract profiles
+
+
+def test_the_page_in_spanish_shows_the_zip_code_as_given(app, coordinator):
+    """A coordinator who switched the site to Spanish still gets the page (a ZIP code is no
+    word to translate)."""
+    rid, _ = file_referral(app, "adult-second-relapse-after-car-t")
+    coordinator.get("/language/es")
+    page = coordinator.get(f"/staff/referrals/{rid}")
+    assert page.status_code == 200 and '<html lang="es"' in page.get_data(True)
+    assert "<dd>10016</dd>" in page.get_data(True)
