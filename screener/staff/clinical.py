@@ -8,6 +8,7 @@ CNS2, ECOG) rather than the patient pages' plain ones.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..eligibility import NEEDS_REVIEW, NOT_ELIGIBLE
@@ -168,8 +169,11 @@ def words(path: str, value, profile: dict, lang: str) -> str:
         return _("yes") if value else _("no")
     if path == "marrow_blasts_percent":
         return f"{_number(value)}% ({marrow_grade(value)})"
-    if path == "mrd.level":
-        return f"{value * 100:g}% ({value:.0e})"
+    if path == "mrd.level":  # a fraction: 0.001 is 0.1% (10^-3)
+        exponent = math.log10(value) if value > 0 else None
+        power = (f"10^{round(exponent)}" if exponent is not None
+                 and abs(exponent - round(exponent)) < 1e-9 else f"{value:.1e}")
+        return f"{value * 100:g}% ({power})"
     if path == "performance_status":
         return f"{SCALES.get(value['scale'], value['scale'])} {value['score']}"
     if path == "relapse_count" and value == 0:

@@ -46,6 +46,13 @@ def test_the_profile_in_clinical_words_with_every_unknown_said(app, coordinator)
     assert "Version 2025-01" in page
 
 
+def test_mrd_is_said_as_a_percentage_and_a_power_of_ten():
+    from screener.staff.clinical import words
+
+    assert words("mrd.level", 0.001, {}, "en") == "0.1% (10^-3)"
+    assert words("mrd.level", 0.0003, {}, "en") == "0.03% (3.0e-04)"
+
+
 def test_each_candidate_trial_has_its_criteria_table_and_blocked_trials_fold(app, coordinator):
     rid, _ = file_referral(app, "adult-ph-positive-new")
     with app.app_context():
