@@ -9,13 +9,20 @@ that uses a service's fixture gets its marker here, so the opt-out cannot miss o
 
 import os
 import shutil
+import sys
 import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from screener import create_app
+
+# One Chromium for every browser test of the run, the wizard's and the desk's: two sync
+# Playwright sessions cannot share a process, so ``browser`` is registered here only once.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "wizard"))
+from browser_fixtures import browser  # noqa: E402,F401,I001 -- the fixture, for every folder
 
 
 def pytest_configure(config):

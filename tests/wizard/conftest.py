@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_fixtures import browser, page, server  # noqa: F401 -- fixtures for every module
+from browser_fixtures import page, server  # noqa: F401 -- fixtures for every module (browser: tests/conftest.py)
 from wizard_pages import EVERY_QUESTION, WizardActions
 
 from screener import create_app
