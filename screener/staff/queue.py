@@ -47,6 +47,24 @@ SOURCE_WORDS = {"patient": _l("Patient or family"), "physician": _l("Physician")
 FLAG_WORDS = {"newly_likely": _l("Newly likely eligible"),
               "no_longer_eligible": _l("No longer eligible")}
 
+#: A trial's verdict before and after a re-screen ("closed": no longer open).
+CHANGE_WORDS = {"likely_eligible": _l("likely eligible"), "needs_review": _l("needs review"),
+                "not_eligible": _l("not eligible"), "closed": _l("closed to enrollment"),
+                None: _l("not screened")}
+
+
+def change_line(change) -> str:
+    """One re-screen change in words: "NCT…: needs review → likely eligible (criteria …)"."""
+    if not isinstance(change, dict) or "trial" not in change:
+        return str(change)
+    words = [f"{change['trial']}: {CHANGE_WORDS.get(change.get('before'), change.get('before'))}"
+             f" → {CHANGE_WORDS.get(change.get('after'), change.get('after'))}"]
+    if change.get("criteria"):
+        words.append(_("(criteria whose outcome changed: %(ids)s)",
+                       ids=", ".join(change["criteria"])))
+    return " ".join(str(w) for w in words)
+
+
 FILTERS = ("trial", "verdict", "status", "source", "assignee", "flag", "received_from",
            "received_to")
 

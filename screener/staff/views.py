@@ -61,6 +61,8 @@ def _lang() -> str:
 @staff_required()
 def queue():
     """Referrals, best verdict first, then the longest waiting; filters, counts, pages."""
+    from ..referrals.rescreen import rescreen_pending
+
     users = _staff_users()
     f = q.parse_filters(request.args, {u.id for u in users})
     me = current_user.id
@@ -79,7 +81,7 @@ def queue():
         trials=q.trial_choices(f.trial), now=utcnow(), q=q,
         first=(page - 1) * q.PAGE_SIZE + 1 if rows else 0,
         last=(page - 1) * q.PAGE_SIZE + len(rows),
-        export_url=url_for("staff.export", **used))
+        export_url=url_for("staff.export", **used), rescreen_pending=rescreen_pending())
     db.session.commit()
     return html
 
@@ -170,6 +172,21 @@ def add_note(referral_id: int):
     db.session.commit()
     flash(_("Note added."), "notice")
     return redirect(url_for("staff.referral", referral_id=row.id, _anchor="notes"))
+
+
+@bp.post("/referrals/<int:referral_id>/flag/clear")
+@staff_required()
+def clear_rescreen_flag(referral_id: int):
+    """A coordinator has acted on a re-screen's flag: clear it (audited with who and when)."""
+    from ..referrals.rescreen import clear_flag
+
+    row = _referral_or_404(referral_id)
+    if row.rescreen_flag is None:
+        flash(_("No change: this referral had no re-screen flag."), "notice")
+    else:
+        clear_flag(row, current_user)
+        flash(_("Re-screen flag cleared."), "notice")
+    return redirect(url_for("staff.referral", referral_id=row.id))
 
 
 @bp.post("/referrals/<int:referral_id>/assign")

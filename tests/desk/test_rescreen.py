@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from desk_support import csrf_token, sign_in
 
 from screener import create_app
 from screener.config import BUNDLED_CRITERIA
@@ -299,3 +300,39 @@ def test_results_stored_in_another_layout_are_decoded_and_rescreened_alike(
     assert new.test_cli_runner().invoke(args=["rescreen"]).exit_code == 0
     after = state(new, child)
     assert after["flag"] == "newly_likely" and after["candidates"][TOT17] == "likely_eligible"
+
+
+def test_the_referral_page_says_what_changed_and_the_coordinator_clears_it(
+        app, criteria, redeploy, make_referral, make_user):
+    child = make_referral("child-newly-diagnosed")
+    make_user("coordinator@example.org")
+    edit(criteria, TOT17, drop_pregnancy_criterion)
+    new = redeploy()  # few open referrals: re-screened at start
+    client = new.test_client()
+    assert sign_in(client).status_code == 302
+    page = client.get(f"/staff/referrals/{child}").get_data(True)
+    assert f"{TOT17}: needs review → likely eligible" in page
+    assert "pregnancy-contraception" in page
+    queue = client.get("/staff/?flag=newly_likely").get_data(True)
+    assert "Newly likely eligible" in queue
+
+    cleared = client.post(f"/staff/referrals/{child}/flag/clear",
+                          data={"csrf_token": csrf_token(page)})
+    assert cleared.status_code == 302
+    assert state(new, child)["flag"] is None
+    assert "Mark as seen" not in client.get(f"/staff/referrals/{child}").get_data(True)
+    assert [a[1] for a in audits(new, "rescreen_flag_cleared")] == [child]
+
+
+def test_the_queue_says_when_a_rescreen_waits_for_the_command(app, criteria, redeploy,
+                                                              make_referral, make_user):
+    make_referral("child-newly-diagnosed")
+    make_referral("age-only")
+    make_user("coordinator@example.org")
+    edit(criteria, TOT17, drop_pregnancy_criterion)
+    new = redeploy(SCREENER_RESCREEN_AT_START=1)  # two open: left to `screener rescreen`
+    client = new.test_client()
+    sign_in(client)
+    assert "until an administrator runs" in client.get("/staff/").get_data(True)
+    new.test_cli_runner().invoke(args=["rescreen"])
+    assert "until an administrator runs" not in client.get("/staff/").get_data(True)
