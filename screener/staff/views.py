@@ -43,7 +43,8 @@ ACTION_WORDS = {
     "referral_created": "Referral received", "referral_viewed": "Viewed",
     "status_changed": "Status changed", "assigned": "Assignment changed",
     "note_added": "Note added", "rescreened": "Screened again",
-    "referral_purged": "Contact details and profile removed",
+    "rescreen_flag_cleared": "Re-screen flag cleared",
+    "notify_sent": "Team emailed", "notify_failed": "Team email failed",
 }
 
 
