@@ -69,7 +69,7 @@ overt corresponding
 childhood lal
 pre-treatment pretreatment
 completed
-immunohistochemistry immunohistochemical ihc
+immunohistochemistry immunohistochemical ihc histology histopathology cytology
 post-menarchal postmenarchal
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
@@ -836,8 +836,11 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     # ejection fraction >= 50% by MUGA" the "or" between "echocardiogram" and "by" joins the
     # unseen shortening fraction to the ejection fraction read (an alternative, settled)
     rest = _UNIT_SLASH.sub(lambda m: " " * len(m.group(0)), marked)
-    rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
-        m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
+    # (also across a comma: "B-ALL by flow cytometry, or bone marrow histology, and/or
+    # cytogenetics" -- how the diagnosis is confirmed, settled as asking nothing)
+    rest = re.sub(r"\b([\w-]+)(?:\s*,?\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b",
+                  lambda m: " " if (m.group(1).lower() in _HARMLESS
+                                    and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
         # Alternatives we cannot see: the rule may be met, never not met on them.
         rule = {"any": [rule, {"not_screened": "the other alternatives in the text"}]}

@@ -1,0 +1,23 @@
+"""How the pieces of one ALL inclusion are put together (issue 7, round 4), on registry
+wording from the development half and bench/corpus records.
+
+Each test asserts what a patient sees: a doubt or an alternative in one piece of an
+item never takes the decision away from what its neighbours require, and what only
+narrows a requirement further never turns it into something that cannot rule anyone out.
+"""
+
+from reading_outcome import outcome
+
+B_ALL = {"diagnosis": "b_all"}
+T_ALL = {"diagnosis": "t_all"}
+
+
+# ------------------------------------------------------- how the diagnosis is confirmed
+def test_diagnosis_confirmed_by_methods_listed_with_commas():
+    """NCT01044069 (bench corpus): "by flow cytometry, or bone marrow histology, and/or
+    cytogenetics" says how B-ALL is shown (settled: it asks nothing), never an alternative
+    to B-ALL: a T-ALL is ruled out, a B-ALL meets it."""
+    item = ("Patients must have a diagnosis of B-ALL by flow cytometry, or bone marrow "
+            "histology, and/or cytogenetics.")
+    assert outcome("Inclusion", item, T_ALL) == "not_met"
+    assert outcome("Inclusion", item, B_ALL) == "met"
