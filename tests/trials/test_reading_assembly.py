@@ -21,3 +21,25 @@ def test_diagnosis_confirmed_by_methods_listed_with_commas():
             "histology, and/or cytogenetics.")
     assert outcome("Inclusion", item, T_ALL) == "not_met"
     assert outcome("Inclusion", item, B_ALL) == "met"
+
+
+# ------------------------------------------------------- an exclusion's own "if"
+def test_patients_will_be_excluded_if_they_have():
+    """NCT01860937 (bench corpus): "Patients will be excluded if they have isolated
+    extra-medullary relapse of ALL" -- the "if" is how the exclusion is worded, no condition
+    on it: an isolated extramedullary relapse excludes, a marrow relapse does not."""
+    item = "Patients will be excluded if they have isolated extra-medullary relapse of ALL"
+    relapsed = {**B_ALL, "disease_status": "relapsed", "relapse_count": 1}
+    assert outcome("Exclusion", item, {**relapsed,
+                                       "isolated_extramedullary_relapse": True}) == "not_met"
+    assert outcome("Exclusion", item, {**relapsed,
+                                       "isolated_extramedullary_relapse": False}) == "met"
+
+
+def test_excluded_if_with_an_exception_is_left_to_the_study_team():
+    """The lead-in is read only where nothing after it is another condition: "Patients will
+    be excluded if they have HIV unless ..." is not read (never excluded on the HIV alone)."""
+    item = ("Patients will be excluded if they have HIV infection unless it is controlled on "
+            "antiretroviral therapy")
+    assert outcome("Exclusion", item, {**B_ALL, "infections": {"hiv": True}}) != "not_met"
+

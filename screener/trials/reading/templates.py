@@ -988,6 +988,13 @@ _ANY_CANCER = re.compile(
 _MUST_NOT_HAVE = re.compile(
     r"^\W*(?:patients|subjects|participants)\s+(?:must|should)\s+not\s+have\s+"
     r"(?:previously\s+)?(?:received|had)\b(?!.*\b(?:unless|except|if)\b)", re.IGNORECASE)
+#: "Patients will be excluded if they have X", listed among exclusions: the "if" is the
+#: exclusion's own wording, no condition on it -- X excludes (only where nothing after the
+#: lead-in is another condition or exception).
+_EXCLUDED_IF = re.compile(
+    r"^\W*(?:patients|subjects|participants)\s+(?:will|shall)\s+be\s+excluded\s+"
+    r"(?:from\s+(?:the|this)\s+study\s+)?if\s+(?:they|he\s+or\s+she)\s+(?:have|has|had|are|is)"
+    r"\b(?!.*\b(?:unless|except|if|when|provided)\b)", re.IGNORECASE)
 _EXCEPTION_WORDS = frozenset("pretreatment pre-treatment prephase pre-phase administration "
                              "short course courses use dose doses".split())
 
@@ -1237,6 +1244,7 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     if kind == EXCLUSION:
         # "Patients must not have received X", listed among exclusions: X excludes
         text = _MUST_NOT_HAVE.sub("prior", text)
+        text = _EXCLUDED_IF.sub(lambda m: " " * len(m.group(0)), text)
     excepted = _LEADING_EXCEPTION.match(text) if not strict else None
     if excepted is not None:
         return _except_therapies(kind, excepted)
