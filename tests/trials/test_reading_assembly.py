@@ -43,3 +43,43 @@ def test_excluded_if_with_an_exception_is_left_to_the_study_team():
             "antiretroviral therapy")
     assert outcome("Exclusion", item, {**B_ALL, "infections": {"hiv": True}}) != "not_met"
 
+
+# ------------------------------------------------------- an age counted at diagnosis
+def _verdict_and_outcomes(text: str, minimum: str | None, maximum: str | None, profile: dict):
+    from reading_outcome import study
+
+    from screener.eligibility import screen
+    from screener.profile import validate_profile
+    from screener.trials.study import trial_from_study
+
+    record = study(f"Inclusion Criteria:\n\n* {text}\n")
+    elig = record["protocolSection"]["eligibilityModule"]
+    if minimum:
+        elig["minimumAge"] = minimum
+    if maximum:
+        elig["maximumAge"] = maximum
+    result = screen(validate_profile({"profile_version": 1, **profile}), trial_from_study(record))
+    return result.verdict, {c.id: c.outcome for c in result.criteria}
+
+
+def test_age_at_diagnosis_never_excludes_on_todays_age():
+    """NCT02435849 (development half): "Age 3 at the time of screening to age 21 at the time
+    of initial diagnosis" (registry 3-30 years) and NCT00002738's "21 and under at
+    diagnosis": someone older today than the limit, diagnosed within it, is never ruled out
+    on today's age; with no age at diagnosis given the question is asked, never answered
+    "not eligible"."""
+    for text, minimum, maximum in (
+            ("Age 3 at the time of screening to age 21 at the time of initial diagnosis",
+             "3 Years", "30 Years"),
+            ("21 and under at diagnosis", None, "21 Years")):
+        verdict, outcomes = _verdict_and_outcomes(
+            text, minimum, maximum, {**B_ALL, "age": {"years": 26},
+                                     "age_at_diagnosis": {"years": 20}})
+        assert "not_met" not in outcomes.values(), (text, outcomes)
+        verdict, outcomes = _verdict_and_outcomes(text, minimum, maximum,
+                                                  {**B_ALL, "age": {"years": 26}})
+        assert verdict != "not_eligible", (text, outcomes)
+        # diagnosed beyond the limit: that is what the text rules out
+        verdict, _ = _verdict_and_outcomes(text, minimum, maximum, {
+            **B_ALL, "age": {"years": 26}, "age_at_diagnosis": {"years": 24}})
+        assert verdict == "not_eligible"
