@@ -326,6 +326,12 @@ _AGE_AT_DIAGNOSIS = re.compile(
     r"\b\d{1,2}\s*(?:years?|yrs?)\b[^.;:]{0,40}?\bat\s+(?:the\s+)?(?:time\s+of\s+)?"
     r"(?:(?:initial|original|first)\s+)?(?:[\w-]+\s+)?diagnosis\b|"
     r"\b\d{1,2}\s*(?:years?|yrs?)\b[^.;:]{0,40}?\bwhen\s+(?:\w+\s+)?diagnosed\b|"
+    # "21 and under at diagnosis" (NCI's "Age:" label over it), "< 22 at initial diagnosis":
+    # a number with no unit, the limit still counted at diagnosis
+    r"\b\d{1,2}\s+(?:and|or)\s+(?:under|younger|less|below)\s+at\s+(?:the\s+)?(?:time\s+of\s+)?"
+    r"(?:(?:initial|original|first)\s+)?diagnosis\b|"
+    r"(?:<|≤|<=|=<)\s*\d{1,2}\s+at\s+(?:the\s+)?(?:time\s+of\s+)?"
+    r"(?:(?:initial|original|first)\s+)?diagnosis\b|"
     r"\bdiagnos\w*\s+(?:(?:was\s+)?(?:made|established)\s+)?at\s+(?:the\s+)?(?:age\b|[<>≤≥]|"
     r"\d{1,2}\s*(?:years?|yrs?)\b)|"
     r"\bdiagnos\w*\s+(?:of\s+[\w-]+\s+)?(?:at\s+or\s+)?before\s+(?:the\s+age|\d|their|"

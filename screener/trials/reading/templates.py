@@ -69,7 +69,7 @@ overt corresponding
 childhood lal
 pre-treatment pretreatment
 completed
-immunohistochemistry immunohistochemical ihc
+immunohistochemistry immunohistochemical ihc histology histopathology cytology
 post-menarchal postmenarchal
 """.split())
 #: ("s": the plural ending a reading stops short of, "hepatitis B or C infection|s".)
@@ -836,8 +836,11 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
     # ejection fraction >= 50% by MUGA" the "or" between "echocardiogram" and "by" joins the
     # unseen shortening fraction to the ejection fraction read (an alternative, settled)
     rest = _UNIT_SLASH.sub(lambda m: " " * len(m.group(0)), marked)
-    rest = re.sub(r"\b([\w-]+)(?:\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b", lambda m: " " if (
-        m.group(1).lower() in _HARMLESS and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
+    # (also across a comma: "B-ALL by flow cytometry, or bone marrow histology, and/or
+    # cytogenetics" -- how the diagnosis is confirmed, settled as asking nothing)
+    rest = re.sub(r"\b([\w-]+)(?:\s*,?\s+(?:or|/|and/or)\s+|\s*/\s*)([\w-]+)\b",
+                  lambda m: " " if (m.group(1).lower() in _HARMLESS
+                                    and m.group(2).lower() in _HARMLESS) else m.group(0), rest)
     if _OR.search(rest):
         # Alternatives we cannot see: the rule may be met, never not met on them.
         rule = {"any": [rule, {"not_screened": "the other alternatives in the text"}]}
@@ -985,6 +988,13 @@ _ANY_CANCER = re.compile(
 _MUST_NOT_HAVE = re.compile(
     r"^\W*(?:patients|subjects|participants)\s+(?:must|should)\s+not\s+have\s+"
     r"(?:previously\s+)?(?:received|had)\b(?!.*\b(?:unless|except|if)\b)", re.IGNORECASE)
+#: "Patients will be excluded if they have X", listed among exclusions: the "if" is the
+#: exclusion's own wording, no condition on it -- X excludes (only where nothing after the
+#: lead-in is another condition or exception).
+_EXCLUDED_IF = re.compile(
+    r"^\W*(?:patients|subjects|participants)\s+(?:will|shall)\s+be\s+excluded\s+"
+    r"(?:from\s+(?:the|this)\s+study\s+)?if\s+(?:they|he\s+or\s+she)\s+(?:have|has|had|are|is)"
+    r"\b(?!.*\b(?:unless|except|if|when|provided)\b)", re.IGNORECASE)
 _EXCEPTION_WORDS = frozenset("pretreatment pre-treatment prephase pre-phase administration "
                              "short course courses use dose doses".split())
 
@@ -1234,6 +1244,7 @@ def read_text(kind: str, text: str, strict: bool = False) -> tuple[dict, str] | 
     if kind == EXCLUSION:
         # "Patients must not have received X", listed among exclusions: X excludes
         text = _MUST_NOT_HAVE.sub("prior", text)
+        text = _EXCLUDED_IF.sub(lambda m: " " * len(m.group(0)), text)
     excepted = _LEADING_EXCEPTION.match(text) if not strict else None
     if excepted is not None:
         return _except_therapies(kind, excepted)
