@@ -43,11 +43,11 @@ browser:
 
 # Each benchmark prints "met"/"MISSED" beside its targets; BENCH_FLAGS=--strict stops at a miss.
 # bench/load.py needs the PostgreSQL and Redis servers (it makes and drops its own database).
-bench: setup  ## print the benchmark figures (about fifteen minutes: bench/load.py eight, bench/queue.py four)
+bench: setup  ## print the benchmark figures (about fifteen minutes: bench/load.py eight, bench/desk_queue.py four)
 	$(BIN)/python bench/engine.py $(BENCH_FLAGS)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/questions.py $(BENCH_FLAGS)
 	$(BIN)/python bench/wizard_load.py $(BENCH_FLAGS)
 	$(BIN)/python bench/load.py $(BENCH_FLAGS)
 	$(BIN)/python bench/results_height.py --lang both $(BENCH_FLAGS)
-	$(BIN)/python bench/queue.py $(BENCH_FLAGS)
+	$(BIN)/python bench/desk_queue.py $(BENCH_FLAGS)

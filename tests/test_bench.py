@@ -84,7 +84,7 @@ def test_family_names_an_item_by_its_first_content_words():
     assert bench.family("2. No active central nervous system leukemia") == "active cns"
 
 
-QUEUE = Path(__file__).resolve().parents[1] / "bench" / "queue.py"
+QUEUE = Path(__file__).resolve().parents[1] / "bench" / "desk_queue.py"
 
 
 def _queue_bench():
@@ -95,7 +95,7 @@ def _queue_bench():
 
 
 def test_queue_bench_seeds_times_the_queue_and_rescreens_on_sqlite(capsys):
-    """bench/queue.py with 40 referrals: every figure printed, the re-screen does real work."""
+    """bench/desk_queue.py with 40 referrals: every figure printed, the re-screen does real work."""
     bench = _queue_bench()
     assert bench.main(["--referrals", "40", "--databases", "sqlite", "--runs", "2",
                        "--open-share", "1"]) == 0

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from argon2 import PasswordHasher
 from desk_support import PASSWORD, profile, sign_in
 
+from screener.config import BUNDLED_CRITERIA
 from screener.models import StaffUser, db
 from screener.referrals.service import create_referral
 
@@ -57,3 +60,12 @@ def make_referral(app):
                                    **fields).id
 
     return make
+
+
+@pytest.fixture
+def criteria(tmp_path):
+    """A copy of the bundled criteria files a test may edit (the app reads it when a module's
+    ``app_config`` points SCREENER_CRITERIA_DIR at it)."""
+    folder = tmp_path / "criteria"
+    shutil.copytree(BUNDLED_CRITERIA, folder)
+    return folder

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import threading
 import urllib.request
 from datetime import timedelta
@@ -23,7 +22,6 @@ from desk_support import PASSWORD, csrf_token, profile
 from werkzeug.serving import make_server
 
 from screener import create_app
-from screener.config import BUNDLED_CRITERIA
 from screener.models import Referral, ReferralNote, db, utcnow
 from screener.referrals.rescreen import rescreen_lock, rescreen_open
 
@@ -59,14 +57,8 @@ def every_log_line():
 
 
 @pytest.fixture
-def criteria(tmp_path):
-    folder = tmp_path / "criteria"
-    shutil.copytree(BUNDLED_CRITERIA, folder)
-    return folder
-
-
-@pytest.fixture
 def app_config(criteria):
+    """The app reads a copy of the criteria, which a test may edit (``criteria``)."""
     return {"SCREENER_CRITERIA_DIR": str(criteria)}
 
 

@@ -6,7 +6,6 @@ started on the same database with an edited copy, as a release would be.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ import yaml
 from desk_support import csrf_token, sign_in
 
 from screener import create_app
-from screener.config import BUNDLED_CRITERIA
 from screener.models import (
     AuditEvent,
     Referral,
@@ -35,14 +33,8 @@ CLOSING = "NCT03020030"
 
 
 @pytest.fixture
-def criteria(tmp_path):
-    folder = tmp_path / "criteria"
-    shutil.copytree(BUNDLED_CRITERIA, folder)
-    return folder
-
-
-@pytest.fixture
 def app_config(criteria):
+    """The app reads a copy of the criteria, which a test may edit (``criteria``)."""
     return {"SCREENER_CRITERIA_DIR": str(criteria)}
 
 

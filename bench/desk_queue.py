@@ -1,6 +1,6 @@
 """Referral desk benchmark: the queue page and a re-screen, on 50,000 referrals.
 
-    .venv/bin/python bench/queue.py [--referrals 50000] [--databases sqlite,postgresql]
+    .venv/bin/python bench/desk_queue.py [--referrals 50000] [--databases sqlite,postgresql]
                                     [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
                                     [--open-share 0.6] [--strict]
 
@@ -43,10 +43,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-# This file's name is the standard library's queue module's: with bench/ on the path,
-# urllib3 (and anything else) would import this file instead. So bench/ is taken off,
-# and its helpers are loaded by path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(ROOT))
 
 
@@ -351,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     add_strict_option(parser)
     args = parser.parse_args(argv)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"bench/queue.py on {os.cpu_count()} core(s), load average {load:.1f} at start "
+    print(f"bench/desk_queue.py on {os.cpu_count()} core(s), load average {load:.1f} at start "
           "(figures taken on a busy machine are not the app's)")
     targets = Targets()
     for name in args.databases.split(","):
