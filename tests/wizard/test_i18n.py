@@ -120,16 +120,16 @@ def test_every_curated_criterion_sentence_has_spanish():
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
-    ("en", "We do not ask for your name. Your answers are deleted after &lt;b&gt; hours without "
-           "activity. 100%"),
-    ("es", "No le pedimos su nombre. Sus respuestas se borran después de &lt;b&gt; horas sin "
-           "actividad. 100%"),
+    ("en", "The questions do not ask for your name. Your answers are deleted after &lt;b&gt; "
+           "hours without activity. 100%"),
+    ("es", "Las preguntas no piden su nombre. Sus respuestas se borran después de &lt;b&gt; "
+           "horas sin actividad. 100%"),
 ])
 def test_template_translations_escape_their_variables(app, accept, expected):
     """_() in a template translates, escapes what it is given and reads %% as %, as Jinja does."""
     template = app.jinja_env.from_string(
-        "{{ _('We do not ask for your name. Your answers are deleted after %(hours)s hours "
-        "without activity.', hours='<b>') }} {{ _('100%%') }}")
+        "{{ _('The questions do not ask for your name. Your answers are deleted after "
+        "%(hours)s hours without activity.', hours='<b>') }} {{ _('100%%') }}")
     with app.test_request_context("/", headers={"Accept-Language": accept}):
         assert template.render() == expected
 
