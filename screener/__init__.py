@@ -66,6 +66,10 @@ def create_app(config: dict | None = None, *, instance_path: str | Path | None =
     app.register_blueprint(staff_bp)
     app.register_blueprint(api_bp)
     security.csrf.exempt(api_bp)
+    from .fhir.service import bp as matching_bp
+
+    app.register_blueprint(matching_bp)
+    security.csrf.exempt(matching_bp)
     cli.init_app(app)
     if app.config["SCREENER_AUTO_MIGRATE"]:
         with app.app_context():
