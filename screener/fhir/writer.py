@@ -45,7 +45,7 @@ from datetime import date, timedelta
 
 from . import codes as C
 from .dates import DAYS_PER_MONTH, DateRange, age_between, months_since, parse
-from .matching import CTGOV, EXTENSION_BASE, verdict_extensions
+from .matching import CTGOV, EXT_CRITERION, EXT_VERDICT, EXTENSION_BASE, verdict_extensions
 
 EXT_DERIVED_DATE = EXTENSION_BASE + "derived-date"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -211,7 +211,8 @@ class _Bundle:
 
 
 def write_bundle(profile: dict, today: date, results=(), *, bundle_id: str = "profile") -> dict:
-    """The R4 collection Bundle for ``profile`` (validated) and any ScreeningResults."""
+    """The R4 collection Bundle for ``profile`` (validated) and any screening results
+    (ScreeningResults, or the contract's result dicts as a referral stores them)."""
     keep = fhir_part(profile, today)
     b = _Bundle(bundle_id)
     subject = {"reference": "Patient/patient"}
@@ -294,13 +295,32 @@ def write_bundle(profile: dict, today: date, results=(), *, bundle_id: str = "pr
                 stmt["effectiveDateTime"] = when
             b.add(stmt)
     for result in results:
+        trial = result["trial"] if isinstance(result, dict) else result.to_dict()["trial"]
         b.add({"resourceType": "ResearchSubject", "status": "candidate",
-               "extension": verdict_extensions(result),
-               "study": {"identifier": {"system": CTGOV, "value": result.trial.id},
-                         "display": result.trial.title},
+               "extension": (_stored_extensions(result) if isinstance(result, dict)
+                             else verdict_extensions(result)),
+               "study": {"identifier": {"system": CTGOV, "value": trial["id"]},
+                         "display": trial["title"]},
                "individual": subject})
     return {"resourceType": "Bundle", "type": "collection", "timestamp": f"{day}T00:00:00Z",
             "entry": b.entries}
+
+
+def _stored_extensions(result: dict) -> list[dict]:
+    """The verdict extensions of a stored contract result (a referral's screening): no
+    score, since a stored non-candidate keeps only the criteria that block it."""
+    verdict = [{"url": "verdict", "valueCode": result["verdict"]}]
+    if isinstance(result["trial"].get("fully_checked"), bool):
+        verdict.append({"url": "fullyChecked", "valueBoolean": result["trial"]["fully_checked"]})
+    out = [{"url": EXT_VERDICT, "extension": verdict}]
+    for c in result.get("criteria") or []:
+        parts = [("id", "valueString", c.get("id")), ("kind", "valueCode", c.get("kind")),
+                 ("outcome", "valueCode", c.get("outcome")),
+                 ("text", "valueString", c.get("text")),
+                 ("because", "valueString", c.get("because"))]
+        out.append({"url": EXT_CRITERION, "extension": [
+            {"url": n, k: v} for n, k, v in parts if isinstance(v, str) and v.strip()]})
+    return out
 
 
 def _age_words(age: dict) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from datetime import UTC, datetime
 
@@ -45,6 +46,7 @@ ACTION_WORDS = {
     "note_added": "Note added", "rescreened": "Screened again",
     "rescreen_flag_cleared": "Re-screen flag cleared",
     "notify_sent": "Team emailed", "notify_failed": "Team email failed",
+    "fhir_exported": "Exported as FHIR",
 }
 
 
@@ -125,6 +127,31 @@ def _show(referral: Referral, *, errors: dict[str, str] | None = None, note_text
         contact_fields=_contact_fields(referral.contact or {}))
     db.session.commit()  # after rendering: a commit expires every row the page reads
     return html, status
+
+
+@bp.get("/referrals/<int:referral_id>/fhir")
+@staff_required()
+def referral_fhir(referral_id: int):
+    """The referral's profile and current screening as a FHIR R4 Bundle (screener/fhir/
+    writer.py), audited. Dates are derived as of the day the referral came in, the day its
+    ages and "months ago" were given. No contact details: the Bundle carries no name."""
+    from ..fhir.writer import write_bundle
+
+    row = _referral_or_404(referral_id)
+    if not row.profile:  # purged past retention
+        abort(404)
+    screening = current_screening(row)
+    bundle = write_bundle(row.profile, row.created_at.date(),
+                          screening.results if screening else [],
+                          bundle_id=f"referral-{row.reference}")
+    audit("fhir_exported", referral=row)
+    db.session.commit()
+    response = make_response(json.dumps(bundle, ensure_ascii=False))
+    response.mimetype = "application/fhir+json"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="referral-{row.reference}.fhir.json"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 CONTACT_LABELS = {"name": "Name", "phone": "Phone", "email": "Email",
