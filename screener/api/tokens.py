@@ -34,7 +34,7 @@ SCOPES = {
     "trials:read": "read trials (GET /api/v1/trials, /api/v1/trials/{nct_id}); those routes "
                    "are also open without a token",
 }
-TOKEN_PREFIX = "scr_"
+TOKEN_PREFIX = "scr_"  # noqa: S105 (the public start of every token, not a secret)
 #: How many characters of a token name it in lists (``scr_`` and 8 random characters).
 PREFIX_LENGTH = 12
 
@@ -43,7 +43,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def new_token(name: str, scopes: list[str], created_by: str = "command line") -> tuple[ApiToken, str]:
+def new_token(name: str, scopes: list[str],
+              created_by: str = "command line") -> tuple[ApiToken, str]:
     """A new token row (added, not committed) and the token itself, shown once."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
