@@ -228,7 +228,8 @@ def paths() -> dict:
             "responses": {
                 "201": {"description": "Filed", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ReferralCreated"}}}},
-                "400": _error("The body is not JSON (Content-Type application/json), its "
+                "400": _error("The body is not JSON (Content-Type application/json; a FHIR Bundle, "
+                              "application/fhir+json, is screened at /api/v1/screen), its "
                               "JSON is malformed, or it nests deeper than 32 levels"),
                 "401": _unauthorized("No bearer token, or an unknown, revoked or "
                                      "malformed one"),

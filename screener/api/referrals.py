@@ -26,7 +26,7 @@ from ..referrals import notify
 from ..referrals.service import create_referral, current_screening
 from ..security import api_limit, limiter
 from . import bp
-from .routes import _error, _parse_body
+from .routes import FHIR_JSON, _error, _parse_body
 from .tokens import require_token
 
 FIELDS = ("patient", "contact", "consent", "note", "language")
@@ -74,7 +74,11 @@ def _strings(value, name: str, limits: dict, required: tuple[str, ...]) -> tuple
 @require_token("referrals:write")
 def file_referral():
     """File a referral for the research team; answer its reference and screening."""
-    if not request.is_json or request.mimetype != "application/json":
+    if request.mimetype == FHIR_JSON:
+        return _error(400, "a referral is JSON (Content-Type: application/json); a FHIR "
+                      "Bundle can be screened at /api/v1/screen, and its imported profile "
+                      "sent here as patient")
+    if not request.is_json:
         return _error(400, "the request body must be JSON (Content-Type: application/json)")
     body = _parse_body()
     if isinstance(body, tuple):

@@ -165,6 +165,9 @@ def test_referral_body_must_be_json(client, runner):
     response = client.post("/api/v1/referrals", data="x", headers=_bearer(token),
                            content_type="text/plain")
     assert response.status_code == 400
+    response = client.post("/api/v1/referrals", json={}, headers=_bearer(token),
+                           content_type="application/fhir+json")
+    assert response.status_code == 400 and "/api/v1/screen" in response.get_json()["error"]
 
 
 def test_the_trial_list_and_its_filters(app, client):
