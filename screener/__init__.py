@@ -40,6 +40,7 @@ def create_app(config: dict | None = None, *, instance_path: str | Path | None =
 
     from . import cli, i18n, models, security, views
     from .api import bp as api_bp
+    from .api import docs_bp as api_docs_bp
     from .models import db, migrate
     from .trials import catalog
 
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None, *, instance_path: str | Path | None =
 
     app.register_blueprint(matching_bp)
     security.csrf.exempt(matching_bp)
+    app.register_blueprint(api_docs_bp)
     cli.init_app(app)
     if app.config["SCREENER_AUTO_MIGRATE"]:
         with app.app_context():

@@ -343,6 +343,83 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
     click.echo(f"created {role} {email}; sign in at /staff/login")
 
 
+#: The scopes of screener/api/tokens.py's SCOPES (named here so --help loads nothing;
+#: tests/api/test_tokens.py checks the two agree).
+TOKEN_SCOPES = ("referrals:write", "trials:read")
+
+
+@click.command("create-token")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              type=click.Choice(TOKEN_SCOPES),
+              help="What the token may do (repeatable): referrals:write files referrals; "
+              "trials:read reads trials (open routes; the token attributes the use).")
+@with_appcontext
+def create_token_command(name: str, scopes: tuple[str, ...]) -> None:
+    """Make an API bearer token for a physician's system; prints it once."""
+    from .api.tokens import new_token
+    from .models import ApiToken, db
+    from .referrals.service import audit
+
+    name = name.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
+        _fail(f"{name!r} is not a token name: letters, digits, '.', '_' or '-' "
+              "(at most 64)", 2)
+    if name.startswith("scr_"):
+        _fail("a token name cannot start with scr_ (token prefixes do)", 2)
+    if db.session.query(ApiToken).filter_by(name=name).first():
+        _fail(f"a token named {name} already exists", 1)
+    row, token = new_token(name, list(scopes))
+    db.session.flush()
+    audit("token_created", actor="command line", token=row.prefix, name=name,
+          scopes=row.scopes)
+    db.session.commit()
+    click.echo(token)
+    click.echo(f"created token {name} ({row.prefix}..., scopes: {row.scopes}); it is shown "
+               "only now: store it in the calling system's secrets", err=True)
+
+
+@click.command("revoke-token")
+@click.argument("name_or_prefix")
+@with_appcontext
+def revoke_token_command(name_or_prefix: str) -> None:
+    """Revoke an API token by its name or prefix; it is refused from then on."""
+    from .api.tokens import find_token
+    from .models import db, utcnow
+    from .referrals.service import audit
+
+    row = find_token(name_or_prefix.strip())
+    if row is None:
+        _fail(f"no token named or starting {name_or_prefix}", 1)
+    if row.revoked_at is not None:
+        click.echo(f"token {row.name} was already revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC")
+        return
+    row.revoked_at = utcnow()
+    audit("token_revoked", actor="command line", token=row.prefix, name=row.name)
+    db.session.commit()
+    click.echo(f"revoked token {row.name} ({row.prefix}...)")
+
+
+@click.command("list-tokens")
+@with_appcontext
+def list_tokens_command() -> None:
+    """List API tokens: name, prefix, scopes, dates (never the tokens)."""
+    from .models import ApiToken, db
+
+    rows = db.session.query(ApiToken).order_by(ApiToken.created_at, ApiToken.id).all()
+    if not rows:
+        click.echo("no API tokens (screener create-token NAME --scope ...)")
+        return
+
+    def when(moment):
+        return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
+
+    for row in rows:
+        state = f"revoked {when(row.revoked_at)}" if row.revoked_at else "active"
+        click.echo(f"{row.name}\t{row.prefix}...\t{row.scopes}\tcreated {when(row.created_at)}"
+                   f"\tlast used {when(row.last_used_at)}\t{state}")
+
+
 #: An NCT id as the registry writes it (the contract's ^NCT[0-9]{8}$).
 _NCT_ID = re.compile(r"NCT[0-9]{8}")
 
@@ -429,7 +506,8 @@ def _study_from_snapshot(nct_id: str) -> dict:
 
 #: The project's commands, in the order `screener --help` lists them.
 COMMANDS = (screen_command, check_criteria, sync_command, draft_criteria, purge_command,
-            create_user_command, rescreen_command)
+            create_user_command, create_token_command, revoke_token_command,
+            list_tokens_command, rescreen_command)
 
 
 def init_app(app: Flask) -> None:

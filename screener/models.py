@@ -363,3 +363,29 @@ class CriteriaFingerprint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)  # always 1
     fingerprint: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiToken(db.Model):
+    """A bearer token a physician's system sends to the API (``screener create-token``).
+
+    Only the SHA-256 of the token is stored, never the token: it is shown once, when
+    made. A fast hash is enough because the token is 256 random bits (nothing to guess
+    from a dictionary), and it lets a request find its token by an indexed lookup of the
+    hash; a slow salted hash (argon2, as for staff passwords) would need a scan or a
+    prefix lookup plus a deliberately slow check on every API request. ``prefix`` (the
+    first characters, not secret) names a token in lists and audit without revealing it.
+    ``scopes``: space-separated (screener/api/tokens.py lists them). Revoked tokens stay,
+    with ``revoked_at``, so the audit trail keeps naming them.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    scopes: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(254), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -173,3 +173,15 @@ def test_a_redis_that_never_answers_does_not_stall_requests(tmp_path, black_hole
         assert time.monotonic() - start < 3.0, path
         assert response.status_code == 200, path
     assert len(_warnings(caplog)) == 1
+
+
+def test_the_routes_for_systems_are_limited_too(tmp_path):
+    """/trials, /trials/{id} and /referrals count against the same per-address API limit
+    (a bad token is refused with 401 within the limit, then 429 like everything else)."""
+    client = limited_app(tmp_path, SCREENER_API_RATE_LIMIT="2 per minute").test_client()
+    for path in ("/api/v1/trials", "/api/v1/trials/NCT99999999"):
+        assert [client.get(path).status_code for _ in range(3)][-1] == 429, path
+    bad = {"Authorization": "Bearer scr_wrong"}
+    codes = [client.post("/api/v1/referrals", json={}, headers=bad).status_code
+             for _ in range(3)]
+    assert codes == [401, 401, 429]

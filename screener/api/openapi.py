@@ -150,6 +150,8 @@ FHIR_ERROR_EXAMPLE = {
 
 @cache
 def openapi_document() -> dict:
+    from . import openapi_systems  # imports the views' modules, which import this one
+
     error = {
         "type": "object",
         "required": ["error", "errors"],
@@ -265,6 +267,7 @@ def openapi_document() -> dict:
                                           "content": {"application/json": {}}}},
                 }
             },
+            **openapi_systems.paths(),
         },
         "components": {"schemas": {
             "PatientProfile": _patient_profile(),
@@ -273,5 +276,6 @@ def openapi_document() -> dict:
             "FhirBundle": FHIR_BUNDLE,
             "Imported": IMPORTED,
             "Error": error,
-        }},
+            **openapi_systems.components(),
+        }, "securitySchemes": openapi_systems.security_schemes()},
     }

@@ -13,6 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from screener.api.tokens import SCOPES, new_token
+from screener.models import db
+
 EXAMPLES = 25  # per operation and mode: about five seconds in all
 
 
@@ -44,11 +47,23 @@ def _is_unreadable_bundle(case, response) -> bool:
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
                          ids=lambda m: m.value)
 def test_api_conforms_to_its_openapi_document(app, mode):
-    """Generated requests, valid and invalid, get the answers the OpenAPI document declares."""
+    """Generated requests, valid and invalid, get the answers the OpenAPI document declares.
+
+    Requests carry a real bearer token with every scope, so generated referrals are filed,
+    not stopped at 401; the token checks themselves are tested in test_tokens.py.
+    """
+    with app.app_context():
+        _row, token = new_token("schemathesis", list(SCOPES))
+        db.session.commit()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    # Sent with every request: open routes check a token sent to them, and schemathesis'
+    # ignored_auth check then also proves POST /referrals refuses no token and a bad one.
+    schema.config.update(headers={"Authorization": f"Bearer {token}"})
     unknown_trial = _documented_unknown_trial(app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert "/api/v1/screen" in {op.path for op in operations}
+    assert {"/api/v1/screen", "/api/v1/trials", "/api/v1/trials/{nct_id}",
+            "/api/v1/referrals", "/api/docs"} <= {op.path for op in operations}
+    statuses: dict[str, set[int]] = {}
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and operation.method.upper() == "GET":
             continue  # takes no input: nothing to make invalid
@@ -58,6 +73,7 @@ def test_api_conforms_to_its_openapi_document(app, mode):
                   suppress_health_check=list(HealthCheck))
         def check(case):
             response = case.call()
+            statuses.setdefault(case.path, set()).add(response.status_code)
             excluded = []
             if _is_documented_unknown_trial(response, unknown_trial) or \
                     _is_unreadable_bundle(case, response):
@@ -68,3 +84,5 @@ def test_api_conforms_to_its_openapi_document(app, mode):
             case.validate_response(response, excluded_checks=excluded)
 
         check()
+    if mode is GenerationMode.POSITIVE:  # valid referrals were filed, with the token
+        assert 201 in statuses["/api/v1/referrals"], statuses
