@@ -84,12 +84,21 @@ def _other_person(item: Item) -> bool:
                                    re.I)))
 
 
+#: "For GRAAPH trial only:", "(sub-study only)": what one trial, arm or sub-study of the
+#: protocol asks, not the whole study.
+_ONE_TRIAL_ONLY = re.compile(
+    r"\b(?:trial|sub-?stud(?:y|ies)|sub-?protocol|protocol|arm|randomi[sz]ation)\s+only\b",
+    re.IGNORECASE)
+
+
 def _qualified(item: Item) -> bool:
     if item.qualified:
         return True
     if re.match(r"^\W*(?:phase|part|cohort|arm|group|stratum|stage|step)\b[^:]{0,40}:", item.text,
                 re.I) or re.search(r"\bcohorts?\b|\barms?\b|\bstrat(?:um|a)\b", item.text, re.I):
         return True  # criteria of one part of the study
+    if _ONE_TRIAL_ONLY.search(item.text):
+        return True  # "For GRAAPH trial only: t(9;22) ...": one trial of several in a protocol
     if re.match(r"^\s*(donors?|siblings?)\b", item.text, re.I):
         return True
     return bool(item.section and _OTHER_PERSON.search(item.section)
@@ -1386,6 +1395,11 @@ def read_item(item: Item, cid: str) -> dict:
         return crit
     if reading is None:
         core = _core_reading(item) or _defining_head(item)
+        if core is not None and _qualified(item):
+            # "Cohort A: patients with newly diagnosed Ph+ ALL ...": what one part of the
+            # study requires is one alternative among the parts, never everyone's
+            scoped = _scoped(item, (core, ""))
+            core = scoped[0] if scoped is not None else None
         if core is not None and _valid(core, cid):
             crit["rule"], crit["plain"] = core, _plain(core)
             crit["note"] = NOTE_CORE

@@ -1,0 +1,56 @@
+"""What one part of a study asks is never asked of everyone (round 5), on registry wording
+from the bench corpus and the development half.
+
+A false "not eligible" can cost a patient a trial: a requirement of one cohort, arm or
+sub-trial is one alternative among the parts, so on its own it can be met but never rules
+out someone who may belong to another part.
+"""
+
+import json
+from pathlib import Path
+
+from reading_outcome import outcome
+
+from screener.eligibility import screen
+from screener.profile import validate_profile
+from screener.trials.study import trial_from_study
+
+CORPUS = Path(__file__).resolve().parents[2] / "bench" / "corpus"
+
+NEW_PH_NEG = {"diagnosis": "b_all", "disease_status": "newly_diagnosed",
+              "philadelphia_chromosome": "negative", "age": {"years": 30}}
+NEW_PH_POS = {**NEW_PH_NEG, "philadelphia_chromosome": "positive"}
+RELAPSED_PH_NEG = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1,
+                   "philadelphia_chromosome": "negative", "age": {"years": 30}}
+
+
+def _verdict(record: dict, profile: dict) -> str:
+    trial = trial_from_study(record)
+    return screen(validate_profile({"profile_version": 1, **profile}), trial).verdict
+
+
+# ------------------------------------------------------- one trial of a protocol
+def test_for_one_trial_only_is_no_requirement_of_the_whole_study():
+    """NCT00327678 (bench corpus, GRAALL-2005 with its Ph+ trial GRAAPH): "For GRAAPH trial
+    only: t(9;22) or BCR-ABL positive" is the Ph+ trial's requirement; a newly diagnosed
+    Ph-negative adult belongs to the other trial and is no "not eligible" on it."""
+    item = "For GRAAPH trial only: t(9;22) or BCR- ABL positive"
+    assert outcome("Inclusion", item, NEW_PH_NEG) != "not_met"
+    record = json.loads((CORPUS / "NCT00327678.json").read_text("utf-8"))
+    assert _verdict(record, NEW_PH_NEG) != "not_eligible"
+    # what the whole study requires still decides: a relapse is not newly diagnosed ALL
+    assert outcome("Inclusion", "ALL newly diagnosed (blast < 20%)",
+                   RELAPSED_PH_NEG) == "not_met"
+
+
+# ------------------------------------------------------- a cohort's core
+def test_a_cohorts_newly_diagnosed_ph_positive_core_is_not_everyones():
+    """A cohort's inclusion read only in part: "newly diagnosed Ph+ ALL" (the words of
+    NCT02744768, development half) is what Cohort A requires, and the fallback that pulls
+    out what everyone must have must not require it of a relapsed, Ph-negative patient who
+    may belong to Cohort B. (The cohort frame is the shape the brief names; the
+    development half has no cohort item read only in part.)"""
+    item = ("Cohort A: patients with newly diagnosed Ph+ ALL not previously treated with a "
+            "tyrosine kinase inhibitor")
+    assert outcome("Inclusion", item, RELAPSED_PH_NEG) != "not_met"
+    assert outcome("Inclusion", item, NEW_PH_POS) != "not_met"
