@@ -54,3 +54,32 @@ def test_a_cohorts_newly_diagnosed_ph_positive_core_is_not_everyones():
             "tyrosine kinase inhibitor")
     assert outcome("Inclusion", item, RELAPSED_PH_NEG) != "not_met"
     assert outcome("Inclusion", item, NEW_PH_POS) != "not_met"
+
+
+# ------------------------------------------------------- how the relapse came about
+NEW = {"diagnosis": "b_all", "disease_status": "newly_diagnosed", "age": {"years": 30}}
+RELAPSED = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 2,
+            "age": {"years": 30}}
+
+
+def test_an_or_between_the_treatments_a_relapse_followed_offers_no_other_setting():
+    """NCT00006008 (development half): "Refractory to induction therapy or relapsed
+    following chemotherapy or autologous blood or bone marrow transplantation" -- the
+    "or"s after "following" only say how the relapse happened, so relapsed or refractory
+    disease is required: a newly diagnosed adult is ruled out, a relapse is left to the
+    study team (which treatment it followed is not read)."""
+    item = ("Refractory to induction therapy or relapsed following chemotherapy or "
+            "autologous blood or bone marrow transplantation")
+    assert outcome("Inclusion", item, NEW) == "not_met"
+    assert outcome("Inclusion", item, RELAPSED) == "not_screened"
+
+
+def test_an_or_that_offers_another_setting_after_the_treatments_still_does():
+    """NCT01209286 (bench corpus): "relapsed after at least induction and consolidation or
+    having refractory disease" -- "having refractory disease" is another setting; nobody
+    is ruled out on the relapse alone (refractory disease is not a relapse)."""
+    item = ("Patients with B-precursor ALL relapsed after at least induction and "
+            "consolidation or having refractory disease")
+    refractory = {"diagnosis": "b_all", "disease_status": "refractory", "relapse_count": 0,
+                  "age": {"years": 30}}
+    assert outcome("Inclusion", item, refractory) != "not_met"
