@@ -24,6 +24,16 @@ RELAPSED_PH_NEG = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_
                    "philadelphia_chromosome": "negative", "age": {"years": 30}}
 
 
+def _one(kind: str, text: str, profile: dict) -> str:
+    """The outcome of the one criterion of ``text`` (an item with details below it)."""
+    from reading_outcome import study
+
+    trial = trial_from_study(study(f"{kind} Criteria:\n\n* {text}\n"))
+    result = screen(validate_profile({"profile_version": 1, **profile}), trial)
+    (criterion,) = result.criteria
+    return criterion.outcome
+
+
 def _verdict(record: dict, profile: dict) -> str:
     trial = trial_from_study(record)
     return screen(validate_profile({"profile_version": 1, **profile}), trial).verdict
@@ -83,3 +93,28 @@ def test_an_or_that_offers_another_setting_after_the_treatments_still_does():
     refractory = {"diagnosis": "b_all", "disease_status": "refractory", "relapse_count": 0,
                   "age": {"years": 30}}
     assert outcome("Inclusion", item, refractory) != "not_met"
+
+
+# ------------------------------------------------------- permissions that widen nothing
+NCT00006008_ITEM = ("Refractory to induction therapy or relapsed following chemotherapy or "
+                    "autologous blood or bone marrow transplantation\n"
+                    "  - Any number of prior relapses allowed\n"
+                    "  - No relapse following allogeneic transplantation")
+
+
+def test_any_number_of_prior_relapses_allowed_widens_nothing():
+    """NCT00006008 (development half): "Any number of prior relapses allowed" under
+    "... relapsed following chemotherapy ..." lets in no one the relapse it requires turns
+    away (no upper count is set), so the setting still rules out a newly diagnosed adult;
+    a second relapse is no "not eligible"."""
+    assert _one("Inclusion", NCT00006008_ITEM, NEW) == "not_met"
+    assert _one("Inclusion", NCT00006008_ITEM, RELAPSED) != "not_met"
+
+
+def test_any_number_of_relapses_beside_a_limit_on_them_is_an_exception():
+    """Beside a requirement that caps the count ("first relapse"), the same words let in
+    more relapses than it takes: a third relapse is never ruled out on the cap alone."""
+    item = ("ALL in first relapse\n"
+            "  - Any number of prior relapses allowed")
+    third = {**RELAPSED, "relapse_count": 3}
+    assert _one("Inclusion", item, third) != "not_met"

@@ -187,6 +187,37 @@ _RATIONALE = re.compile(
     r"has\s+not\s+been\s+(?:studied|established))\b", re.IGNORECASE)
 
 
+#: "Any number of prior relapses allowed", "There is no limit on the number of prior
+#: relapses": a permission about how many, which lets in no one a requirement without an
+#: upper limit on that number would turn away.
+_ANY_NUMBER = re.compile(
+    r"^\W*(?:(?:there\s+is\s+)?no\s+(?:upper\s+)?limit\s+(?:on|to)\s+the\s+|any\s+|an\s+unlimited\s+)"
+    r"number\s+of\s+(?:prior\s+|previous\s+)?(?P<what>relapses?|recurrences?)\b"
+    r"(?:\s+(?:is|are))?(?:\s+(?:allowed|permitted|acceptable|eligible))?\W*$", re.IGNORECASE)
+
+
+def _caps_relapses(rule) -> bool:
+    """The rule sets an upper limit on the number of relapses (or an exact number)."""
+    if not isinstance(rule, dict):
+        return False
+    if rule.get("field") == "relapse_count":
+        return rule.get("op") not in ("gte", "gt")
+    return any(_caps_relapses(r) for key in ("all", "any") for r in rule.get(key, [])) or (
+        _caps_relapses(rule.get("not")))
+
+
+def _widens_nothing(piece: str, rules: list[dict]) -> bool:
+    """A permission that lets in no one the readings beside it turn away.
+
+    "Any number of prior relapses allowed" beside "relapsed following chemotherapy"
+    (NCT00006008): the relapse it requires has no upper count, so the permission
+    only says so again -- unless a neighbour limits the count ("first relapse").
+    """
+    return bool(_ANY_NUMBER.match(piece)) and not any(_caps_relapses(r) for r in rules) and (
+        not any(re.search(r"first|second|third|\b[123](?:st|nd|rd)\b", json.dumps(r))
+                for r in rules))
+
+
 def _says_why(piece: str) -> bool:
     """A piece that explains why a criterion is there, and lets no one in."""
     return bool(_RATIONALE.search(piece)) and not re.search(
@@ -260,7 +291,8 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
         if _says_how(piece) or _says_why(piece) or piece not in exceptions and (
                 not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES)
                 or _NO_EXCEPTION.search(piece)) or _CNS_HISTORY_ALLOWED.search(piece) and all(
-                    _fields(r) <= {"cns_status"} for _, (r, _) in read):
+                    _fields(r) <= {"cns_status"} for _, (r, _) in read) or _widens_nothing(
+                    piece, [r for _, (r, _) in read]):
             continue
         fields = _conditioned_fields(piece, [r for _, (r, _) in read]) if (
             kind == INCLUSION) else None  # (beside an exclusion, the whom lets people in)
