@@ -118,3 +118,24 @@ def test_any_number_of_relapses_beside_a_limit_on_them_is_an_exception():
             "  - Any number of prior relapses allowed")
     third = {**RELAPSED, "relapse_count": 3}
     assert _one("Inclusion", item, third) != "not_met"
+
+
+AGE_ITEM = ("Age 1 to 24 years. Patients ages 22-24 will only be enrolled if they are currently "
+            "being treated at CHOP or another pediatric facility/oncologist")
+
+
+def test_an_only_if_for_ages_inside_the_band_narrows_it():
+    """NCT01626495 (bench corpus): "Patients ages 22-24 will only be enrolled if ..." puts a
+    further condition on people "Age 1 to 24 years" already takes; it lets no one in, so
+    the band still rules out a 25-year-old, and a 23-year-old is the study team's."""
+    b_all = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1}
+    assert outcome("Inclusion", AGE_ITEM, {**b_all, "age": {"years": 25}}) == "not_met"
+    assert outcome("Inclusion", AGE_ITEM, {**b_all, "age": {"years": 23}}) == "not_screened"
+
+
+def test_an_only_if_for_ages_outside_the_band_still_widens_it():
+    """The same words beside a band that stops at 21 speak of people it does not take: the
+    band then never rules out a 23-year-old alone."""
+    item = AGE_ITEM.replace("Age 1 to 24", "Age 1 to 21")
+    b_all = {"diagnosis": "b_all", "disease_status": "relapsed", "relapse_count": 1}
+    assert outcome("Inclusion", item, {**b_all, "age": {"years": 23}}) != "not_met"

@@ -213,9 +213,47 @@ def _widens_nothing(piece: str, rules: list[dict]) -> bool:
     (NCT00006008): the relapse it requires has no upper count, so the permission
     only says so again -- unless a neighbour limits the count ("first relapse").
     """
-    return bool(_ANY_NUMBER.match(piece)) and not any(_caps_relapses(r) for r in rules) and (
-        not any(re.search(r"first|second|third|\b[123](?:st|nd|rd)\b", json.dumps(r))
-                for r in rules))
+    if _ANY_NUMBER.match(piece):
+        return not any(_caps_relapses(r) for r in rules) and not any(
+            re.search(r"first|second|third|\b[123](?:st|nd|rd)\b", json.dumps(r)) for r in rules)
+    m = _ONLY_IF.match(piece)
+    if m is None:
+        return False
+    # "Age 1 to 24 years. Patients ages 22-24 will only be enrolled if they are treated at
+    # a pediatric facility" (NCT01626495): a further condition for people the age beside
+    # it already takes -- it narrows, never lets anyone in
+    who = read_text(INCLUSION, m.group("who"), strict=True)
+    band = _age_band(who[0]) if who is not None else None
+    return band is not None and any(
+        (taken := _age_band(r)) is not None and taken[0] <= band[0] and band[1] <= taken[1]
+        for r in rules)
+
+
+#: "<whom> will only be enrolled if ...", "<whom> are eligible only if ...": a condition
+#: for people the text names, which lets no one in.
+_ONLY_IF = re.compile(
+    r"^\W*(?P<who>[^,;:.]{3,80}?)\s+(?:will|shall|can|may|are|is)\s+(?:only\s+be\s+"
+    r"(?:enrolled|eligible|included|considered|accepted)|(?:be\s+)?(?:enrolled|eligible|included"
+    r"|considered|accepted)\s+only)\s+(?:if|when|provided)\b", re.IGNORECASE)
+
+
+def _age_band(rule: dict) -> tuple[float, float] | None:
+    """The ages in years a rule takes, when it is an age band and nothing else."""
+    leaves = rule.get("all", [rule])
+    lo = hi = None
+    for leaf in leaves:
+        if leaf.get("field") != "age" or not isinstance(leaf.get("value"), str):
+            return None
+        n, _, unit = leaf["value"].partition(" ")
+        if unit != "Years" or not n.isdigit():
+            return None
+        if leaf.get("op") == "age_at_least":
+            lo = float(n)
+        elif leaf.get("op") == "age_at_most":
+            hi = float(n)
+        else:
+            return None
+    return None if lo is None or hi is None else (lo, hi)
 
 
 def _says_why(piece: str) -> bool:
