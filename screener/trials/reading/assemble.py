@@ -84,12 +84,21 @@ def _other_person(item: Item) -> bool:
                                    re.I)))
 
 
+#: "For GRAAPH trial only:", "(sub-study only)": what one trial, arm or sub-study of the
+#: protocol asks, not the whole study.
+_ONE_TRIAL_ONLY = re.compile(
+    r"\b(?:trial|sub-?stud(?:y|ies)|sub-?protocol|protocol|arm|randomi[sz]ation)\s+only\b",
+    re.IGNORECASE)
+
+
 def _qualified(item: Item) -> bool:
     if item.qualified:
         return True
     if re.match(r"^\W*(?:phase|part|cohort|arm|group|stratum|stage|step)\b[^:]{0,40}:", item.text,
                 re.I) or re.search(r"\bcohorts?\b|\barms?\b|\bstrat(?:um|a)\b", item.text, re.I):
         return True  # criteria of one part of the study
+    if _ONE_TRIAL_ONLY.search(item.text):
+        return True  # "For GRAAPH trial only: t(9;22) ...": one trial of several in a protocol
     if re.match(r"^\s*(donors?|siblings?)\b", item.text, re.I):
         return True
     return bool(item.section and _OTHER_PERSON.search(item.section)
@@ -178,6 +187,75 @@ _RATIONALE = re.compile(
     r"has\s+not\s+been\s+(?:studied|established))\b", re.IGNORECASE)
 
 
+#: "Any number of prior relapses allowed", "There is no limit on the number of prior
+#: relapses": a permission about how many, which lets in no one a requirement without an
+#: upper limit on that number would turn away.
+_ANY_NUMBER = re.compile(
+    r"^\W*(?:(?:there\s+is\s+)?no\s+(?:upper\s+)?limit\s+(?:on|to)\s+the\s+|any\s+|an\s+unlimited\s+)"
+    r"number\s+of\s+(?:prior\s+|previous\s+)?(?P<what>relapses?|recurrences?)\b"
+    r"(?:\s+(?:is|are))?(?:\s+(?:allowed|permitted|acceptable|eligible))?\W*$", re.IGNORECASE)
+
+
+def _caps_relapses(rule) -> bool:
+    """The rule sets an upper limit on the number of relapses (or an exact number)."""
+    if not isinstance(rule, dict):
+        return False
+    if rule.get("field") == "relapse_count":
+        return rule.get("op") not in ("gte", "gt")
+    return any(_caps_relapses(r) for key in ("all", "any") for r in rule.get(key, [])) or (
+        _caps_relapses(rule.get("not")))
+
+
+def _widens_nothing(piece: str, rules: list[dict]) -> bool:
+    """A permission that lets in no one the readings beside it turn away.
+
+    "Any number of prior relapses allowed" beside "relapsed following chemotherapy"
+    (NCT00006008): the relapse it requires has no upper count, so the permission
+    only says so again -- unless a neighbour limits the count ("first relapse").
+    """
+    if _ANY_NUMBER.match(piece):
+        return not any(_caps_relapses(r) for r in rules) and not any(
+            re.search(r"first|second|third|\b[123](?:st|nd|rd)\b", json.dumps(r)) for r in rules)
+    m = _ONLY_IF.match(piece)
+    if m is None:
+        return False
+    # "Age 1 to 24 years. Patients ages 22-24 will only be enrolled if they are treated at
+    # a pediatric facility" (NCT01626495): a further condition for people the age beside
+    # it already takes -- it narrows, never lets anyone in
+    who = read_text(INCLUSION, m.group("who"), strict=True)
+    band = _age_band(who[0]) if who is not None else None
+    return band is not None and any(
+        (taken := _age_band(r)) is not None and taken[0] <= band[0] and band[1] <= taken[1]
+        for r in rules)
+
+
+#: "<whom> will only be enrolled if ...", "<whom> are eligible only if ...": a condition
+#: for people the text names, which lets no one in.
+_ONLY_IF = re.compile(
+    r"^\W*(?P<who>[^,;:.]{3,80}?)\s+(?:will|shall|can|may|are|is)\s+(?:only\s+be\s+"
+    r"(?:enrolled|eligible|included|considered|accepted)|(?:be\s+)?(?:enrolled|eligible|included"
+    r"|considered|accepted)\s+only)\s+(?:if|when|provided)\b", re.IGNORECASE)
+
+
+def _age_band(rule: dict) -> tuple[float, float] | None:
+    """The ages in years a rule takes, when it is an age band and nothing else."""
+    leaves = rule.get("all", [rule])
+    lo = hi = None
+    for leaf in leaves:
+        if leaf.get("field") != "age" or not isinstance(leaf.get("value"), str):
+            return None
+        n, _, unit = leaf["value"].partition(" ")
+        if unit != "Years" or not n.isdigit():
+            return None
+        if leaf.get("op") == "age_at_least":
+            lo = float(n)
+        elif leaf.get("op") == "age_at_most":
+            hi = float(n)
+        else:
+            return None
+    return None if lo is None or hi is None else (lo, hi)
+
+
 def _says_why(piece: str) -> bool:
     """A piece that explains why a criterion is there, and lets no one in."""
     return bool(_RATIONALE.search(piece)) and not re.search(
@@ -251,7 +329,8 @@ def combine_pieces(kind: str, pieces: list[str], every: bool = False,
         if _says_how(piece) or _says_why(piece) or piece not in exceptions and (
                 not clauses.has_trigger(piece, clauses.EXCEPTION_CATEGORIES)
                 or _NO_EXCEPTION.search(piece)) or _CNS_HISTORY_ALLOWED.search(piece) and all(
-                    _fields(r) <= {"cns_status"} for _, (r, _) in read):
+                    _fields(r) <= {"cns_status"} for _, (r, _) in read) or _widens_nothing(
+                    piece, [r for _, (r, _) in read]):
             continue
         fields = _conditioned_fields(piece, [r for _, (r, _) in read]) if (
             kind == INCLUSION) else None  # (beside an exclusion, the whom lets people in)
@@ -1386,6 +1465,11 @@ def read_item(item: Item, cid: str) -> dict:
         return crit
     if reading is None:
         core = _core_reading(item) or _defining_head(item)
+        if core is not None and _qualified(item):
+            # "Cohort A: patients with newly diagnosed Ph+ ALL ...": what one part of the
+            # study requires is one alternative among the parts, never everyone's
+            scoped = _scoped(item, (core, ""))
+            core = scoped[0] if scoped is not None else None
         if core is not None and _valid(core, cid):
             crit["rule"], crit["plain"] = core, _plain(core)
             crit["note"] = NOTE_CORE

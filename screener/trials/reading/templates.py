@@ -811,7 +811,7 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
                                    "value": "newly_diagnosed"}]}
         return rule, f"Not for people with: {words}."
     rest = _COMPARATIVE_OR.sub(lambda m: " " * len(m.group(0)),
-                               _without_synonym_ors(text, readings))
+                               _without_synonym_ors(_how_it_came_back(text, readings), readings))
     marked = rest  # (the same, with a mark where each reading was)
     for r in sorted(readings, key=lambda r: -r.start):
         rest = rest[:r.start] + " " + rest[r.end:]
@@ -845,6 +845,45 @@ def _combine(kind: str, text: str, readings: list[Reading]) -> tuple[dict, str] 
         # Alternatives we cannot see: the rule may be met, never not met on them.
         rule = {"any": [rule, {"not_screened": "the other alternatives in the text"}]}
     return rule, f"Needs: {words}."
+
+
+#: After a relapse: the treatments it followed ("relapsed following chemotherapy or
+#: autologous transplantation", "after at least one prior therapy or transplant").
+_HISTORY_TAIL = re.compile(r"^\s*(?:(?:ALL|disease|leuka?emia)\s+)?(?:following|after|post)\s+"
+                           r"(?P<tail>[^.;:()\[\]]*?)\s*(?:[.;:(\[]|$)", re.IGNORECASE)
+#: Words a treatment history may hold beside the treatments it names.
+_HISTORY_WORDS = frozenset("""
+a an the or and and/or at least one two 1 2 prior previous line lines of therapy therapies
+treatment treatments regimen regimens standard autologous blood bone marrow stem cell cells
+peripheral chemotherapy transplant transplantation hsct sct bmt multi-agent multiagent
+""".split())
+
+
+def _how_it_came_back(text: str, readings: list[Reading]) -> str:
+    """The text with each "or" between treatments after a relapse read blanked.
+
+    "Relapsed following chemotherapy or autologous blood or bone marrow transplantation":
+    both treatments only say how the relapse happened, so the "or" offers no other
+    setting -- the relapse is required, and the rest stays the study team's (the words
+    are not read). Only where nothing but treatments follows the reading.
+    """
+    for r in readings:
+        rule = r.rule
+        if _fields_of(rule) - {"disease_status", "relapse_count"} or not re.search(
+                r"relapsed|refractory", str(rule)):
+            continue
+        m = _HISTORY_TAIL.match(text[r.end:])
+        if m is None or not therapies_named(m.group("tail"))[0]:
+            continue
+        words = re.findall(r"[\w/-]+", m.group("tail").lower())
+        _, left = therapies_named(m.group("tail"))
+        if not all(w in _HISTORY_WORDS for w in re.findall(r"[\w/-]+", left.lower())) or (
+                not words):
+            continue
+        start, end = r.end + m.start("tail"), r.end + m.end("tail")
+        text = text[:start] + re.sub(r"\b(?:and/)?or\b|/", lambda o: " " * len(o.group(0)),
+                                     text[start:end]) + text[end:]
+    return text
 
 
 #: The slash inside a unit ("mg/dL", "mL/min/1.73 m2", "cells/uL"): no alternative.
