@@ -3,25 +3,11 @@ static files, under the app's CSP, with no request to any other host and no cons
 
 from __future__ import annotations
 
-import logging
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live(app):
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
 
 
 def test_the_viewer_renders_every_operation(live, browser):

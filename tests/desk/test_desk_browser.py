@@ -3,29 +3,13 @@ read the call checklist, change the status, export CSV; axe-core on every staff 
 
 from __future__ import annotations
 
-import logging
-import threading
-
 import pytest
 from desk_support import PASSWORD
 from queue_support import LIKELY_CHILD, actions, file_referral
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def live(app):
-    """This test's app (its own database) on a loopback port."""
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
 
 
 def assert_accessible(tab):
